@@ -1,0 +1,154 @@
+//! Content-Security-Policy handling for the one change the extension makes to
+//! Hacker News' policy: adding `'wasm-unsafe-eval'` to the directive that
+//! governs scripts, so the content script's WebAssembly may compile.
+//!
+//! The policy is always derived from the header the site actually sends, so a
+//! stricter future policy is kept stricter; every other directive and source is
+//! left exactly as sent.
+
+/// The keyword Chromium requires before a content script may compile wasm
+/// under a page's policy.
+pub const WASM_KEYWORD: &str = "'wasm-unsafe-eval'";
+
+/// What to do with a page's policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CspPatch {
+    /// The policy already allows wasm (or sets no script restriction): leave
+    /// the header untouched.
+    Untouched,
+    /// Replace the header with this policy: the original plus the keyword.
+    Replace(String),
+    /// Nothing usable was sent: leave the header untouched.
+    Empty,
+}
+
+/// Derives the patched policy from the header value the site sent.
+///
+/// A header may hold several policies separated by commas; each policy that
+/// restricts scripts (by `script-src`, or by `default-src` when there is no
+/// `script-src`) gets the keyword. A policy whose script sources are `'none'`
+/// is left as it is: the site forbids all script and the extension respects
+/// that (its content script then stays off on that page).
+pub fn allow_wasm(header: &str) -> CspPatch {
+    let header = header.trim();
+    if header.is_empty() {
+        return CspPatch::Empty;
+    }
+    let mut changed = false;
+    let policies: Vec<String> = header
+        .split(',')
+        .map(|policy| {
+            let (patched, did) = patch_policy(policy.trim());
+            changed |= did;
+            patched
+        })
+        .collect();
+    if changed {
+        CspPatch::Replace(policies.join(", "))
+    } else {
+        CspPatch::Untouched
+    }
+}
+
+fn patch_policy(policy: &str) -> (String, bool) {
+    let directives: Vec<&str> = policy
+        .split(';')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .collect();
+    let name_of = |d: &str| d.split_ascii_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    let has_script_src = directives.iter().any(|d| name_of(d) == "script-src");
+    let target = if has_script_src { "script-src" } else { "default-src" };
+    let mut changed = false;
+    let mut out: Vec<String> = Vec::with_capacity(directives.len() + 1);
+    for d in &directives {
+        if !changed && name_of(d) == target && needs_keyword(d) {
+            out.push(format!("{d} {WASM_KEYWORD}"));
+            changed = true;
+        } else {
+            out.push((*d).to_string());
+        }
+    }
+    (out.join("; "), changed)
+}
+
+fn needs_keyword(directive: &str) -> bool {
+    let sources: Vec<String> = directive
+        .split_ascii_whitespace()
+        .skip(1)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let allows_all_eval = sources.iter().any(|s| s == "'unsafe-eval'" || s == WASM_KEYWORD);
+    let forbids_all = sources.len() == 1 && sources[0] == "'none'";
+    !allows_all_eval && !forbids_all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HN: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/ https://cdnjs.cloudflare.com/; frame-src 'self' https://www.google.com/recaptcha/; style-src 'self' 'unsafe-inline'; img-src 'self' https://account.ycombinator.com; frame-ancestors 'self'";
+
+    fn check(input: &str, expected: CspPatch) {
+        assert_eq!(allow_wasm(input), expected, "input: {input}");
+    }
+
+    #[test]
+    fn hn_policy_gains_only_the_keyword_in_script_src() {
+        let CspPatch::Replace(out) = allow_wasm(HN) else { panic!("expected a patch") };
+        assert_eq!(out.len(), HN.len() + 1 + WASM_KEYWORD.len());
+        assert!(out.contains("https://cdnjs.cloudflare.com/ 'wasm-unsafe-eval'; frame-src"));
+        // Every other directive is byte for byte the same.
+        for (a, b) in HN.split("; ").zip(out.split("; ")) {
+            if !a.starts_with("script-src") {
+                assert_eq!(a, b);
+            }
+        }
+        assert!(!out.contains("'unsafe-eval'"));
+    }
+
+    #[test]
+    fn patching_is_idempotent() {
+        let CspPatch::Replace(once) = allow_wasm(HN) else { panic!() };
+        check(&once, CspPatch::Untouched);
+    }
+
+    #[test]
+    fn default_src_is_patched_when_no_script_src() {
+        check(
+            "default-src 'self'; img-src *",
+            CspPatch::Replace("default-src 'self' 'wasm-unsafe-eval'; img-src *".into()),
+        );
+    }
+
+    #[test]
+    fn policies_without_script_rules_are_untouched() {
+        check("img-src 'self'; frame-ancestors 'none'", CspPatch::Untouched);
+        check("script-src 'self' 'unsafe-eval'", CspPatch::Untouched);
+        check("script-src 'none'", CspPatch::Untouched);
+    }
+
+    #[test]
+    fn empty_header_is_left_alone() {
+        check("", CspPatch::Empty);
+        check("   ", CspPatch::Empty);
+    }
+
+    #[test]
+    fn every_policy_of_a_multi_policy_header_is_patched() {
+        check(
+            "script-src 'self', default-src 'none'; script-src https:",
+            CspPatch::Replace(
+                "script-src 'self' 'wasm-unsafe-eval', default-src 'none'; script-src https: 'wasm-unsafe-eval'".into(),
+            ),
+        );
+    }
+
+    #[test]
+    fn directive_names_are_case_insensitive() {
+        check(
+            "Script-Src 'self'",
+            CspPatch::Replace("Script-Src 'self' 'wasm-unsafe-eval'".into()),
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Hacker New's domain, free of any browser type.
+//!
+//! The content script reads the page into these types, asks this crate what to
+//! do, and applies the answer; the background and popup speak [`message`]s.
+//! Nothing here touches the DOM, `chrome.*` or the network, so all of it is
+//! tested natively with `cargo test`.
+
+pub mod csp;
+pub mod message;
+pub mod page;
+pub mod settings;
+pub mod site;

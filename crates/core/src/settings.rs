@@ -1,0 +1,76 @@
+//! Reading settings: what the reader chose for type, width, contrast and
+//! theme. Plain data with bounds; the content script turns them into CSS.
+
+use serde::{Deserialize, Serialize};
+
+/// Bounds of the font scale, in percent of HN's own size.
+pub const FONT_SCALE: (u16, u16) = (70, 250);
+/// Bounds of the content width, in percent of the window.
+pub const WIDTH: (u16, u16) = (40, 100);
+/// Bounds of the line height, in hundredths.
+pub const LINE_HEIGHT: (u16, u16) = (100, 250);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// Follow the system's light or dark setting.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub font_scale: u16,
+    pub width: u16,
+    pub line_height: u16,
+    pub theme: Theme,
+    /// Stronger link and visited-link contrast.
+    pub high_contrast: bool,
+    /// Replace HN's bitmaps with SVG.
+    pub crisp_assets: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            font_scale: 100,
+            width: 85,
+            line_height: 135,
+            theme: Theme::System,
+            high_contrast: false,
+            crisp_assets: true,
+        }
+    }
+}
+
+impl Settings {
+    /// The same settings with every number inside its bounds.
+    pub fn clamped(mut self) -> Settings {
+        self.font_scale = self.font_scale.clamp(FONT_SCALE.0, FONT_SCALE.1);
+        self.width = self.width.clamp(WIDTH.0, WIDTH.1);
+        self.line_height = self.line_height.clamp(LINE_HEIGHT.0, LINE_HEIGHT.1);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let s: Settings = serde_json::from_str(r#"{"font_scale":120}"#).unwrap();
+        assert_eq!(s.font_scale, 120);
+        assert_eq!(s.theme, Theme::System);
+        assert!(s.crisp_assets);
+    }
+
+    #[test]
+    fn clamping_keeps_values_in_bounds() {
+        let s = Settings { font_scale: 1, width: 500, line_height: 0, ..Settings::default() }.clamped();
+        assert_eq!((s.font_scale, s.width, s.line_height), (70, 100, 100));
+    }
+}

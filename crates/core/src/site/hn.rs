@@ -1,0 +1,84 @@
+//! Hacker News: every selector and URL rule the extension relies on.
+//!
+//! Markup history kept in mind: title links were `a.storylink` (to 2021),
+//! `a.titlelink` (2021-22), then `span.titleline > a`; story rows gained the
+//! `submission` class in 2023; pages before about 2013 had no `athing` rows at
+//! all, and there the features that need rows stay off.
+
+use super::{Capabilities, PageKind, Selectors, SiteSpec};
+
+pub const SITE: SiteSpec = SiteSpec {
+    id: "hn",
+    host: "news.ycombinator.com",
+    selectors: SELECTORS,
+    capabilities: Capabilities { votes: true, inline_reply: true, tags: false },
+    page_kind,
+};
+
+pub const SELECTORS: Selectors = Selectors {
+    story: "tr.athing:not(.comtr)",
+    comment: "tr.athing.comtr",
+    user_link: "a.hnuser",
+    title_link: "span.titleline > a, a.titlelink, a.storylink",
+    site_str: "span.sitestr",
+    rank: "span.rank",
+    subtext: "td.subtext",
+    age: "span.age",
+    indent: "td.ind",
+    comment_text: "div.commtext, span.commtext",
+    comment_head: "span.comhead",
+    toggle: "a.togg",
+    more_link: "a.morelink",
+    story_list: "#bigbox > td > table, table.itemlist",
+    comment_tree: "table.comment-tree",
+    me: "#me",
+    vote_arrow: "div.votearrow",
+    logo: "a[href='https://news.ycombinator.com'] > img, img[src='y18.svg'], img[src='y18.gif']",
+};
+
+/// Page kind from the path (without the leading slash) and query.
+pub fn page_kind(path: &str, _query: &str) -> PageKind {
+    let path = path.trim_start_matches('/');
+    match path {
+        "" | "news" | "newest" | "front" | "ask" | "show" | "jobs" | "best" | "active"
+        | "classic" | "asknew" | "shownew" | "noobstories" | "launches" | "invited" | "pool"
+        | "submitted" | "favorites" | "hidden" | "upvoted" | "over" | "from" => {
+            PageKind::StoryList
+        }
+        "newcomments" | "bestcomments" | "noobcomments" | "threads" | "highlights" => {
+            PageKind::CommentList
+        }
+        "item" => PageKind::Item,
+        "user" => PageKind::User,
+        "reply" | "edit" | "delete-confirm" | "comment" | "submit" => PageKind::Form,
+        _ => PageKind::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_kinds_from_paths() {
+        for (path, kind) in [
+            ("/", PageKind::StoryList),
+            ("/news", PageKind::StoryList),
+            ("/submitted", PageKind::StoryList),
+            ("/threads", PageKind::CommentList),
+            ("/item", PageKind::Item),
+            ("/user", PageKind::User),
+            ("/reply", PageKind::Form),
+            ("/newsguidelines.html", PageKind::Other),
+            ("/leaders", PageKind::Other),
+        ] {
+            assert_eq!(page_kind(path, ""), kind, "{path}");
+        }
+    }
+
+    #[test]
+    fn site_is_found_by_host_case_insensitively() {
+        assert_eq!(super::super::for_host("News.YCombinator.com").map(|s| s.id), Some("hn"));
+        assert!(super::super::for_host("example.com").is_none());
+    }
+}

@@ -1,0 +1,118 @@
+//! The extension's only bindings to `chrome.*`, written by hand for the few
+//! calls we make (a binding crate would bring hundreds we do not), and the
+//! typed request/response helper every part uses to reach the background.
+
+use hn_core::message::{Envelope, Request, Response};
+use js_sys::{Object, Promise};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage)]
+    fn runtime_send_message(message: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getURL)]
+    pub fn runtime_get_url(path: &str) -> String;
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getManifest)]
+    fn runtime_get_manifest() -> Object;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = get)]
+    fn sync_get(keys: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = set)]
+    fn sync_set(items: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get)]
+    fn local_get(keys: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set)]
+    fn local_set(items: &JsValue) -> Promise;
+}
+
+/// This extension's id (`chrome.runtime.id`).
+pub fn runtime_id() -> String {
+    let get = |obj: &JsValue, key: &str| js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let runtime = get(&get(&js_sys::global(), "chrome"), "runtime");
+    get(&runtime, "id").as_string().unwrap_or_default()
+}
+
+/// Which `chrome.storage` area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// Synced across the user's browsers; small and rate-limited.
+    Sync,
+    /// This device only.
+    Local,
+}
+
+/// The extension's version from its manifest.
+pub fn version() -> String {
+    js_sys::Reflect::get(&runtime_get_manifest(), &"version".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// A readable message from a rejected promise or thrown value.
+pub fn describe(err: &JsValue) -> String {
+    if let Some(s) = err.as_string() {
+        return s;
+    }
+    js_sys::Reflect::get(err, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| format!("{err:?}"))
+}
+
+/// Sends a request to the background and decodes its answer.
+pub async fn ask(request: Request) -> Result<Response, String> {
+    let message = Envelope::new(request)
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| e.to_string())?;
+    let reply = JsFuture::from(runtime_send_message(&message)).await.map_err(|e| describe(&e))?;
+    if reply.is_undefined() || reply.is_null() {
+        return Err("the background did not answer".into());
+    }
+    serde_wasm_bindgen::from_value(reply).map_err(|e| format!("unreadable answer: {e}"))
+}
+
+/// Reads one key; `None` when absent.
+pub async fn get(area: Area, key: &str) -> Result<Option<JsValue>, String> {
+    let promise = match area {
+        Area::Sync => sync_get(&JsValue::from_str(key)),
+        Area::Local => local_get(&JsValue::from_str(key)),
+    };
+    let items = JsFuture::from(promise).await.map_err(|e| describe(&e))?;
+    let value = js_sys::Reflect::get(&items, &JsValue::from_str(key)).map_err(|e| describe(&e))?;
+    Ok((!value.is_undefined()).then_some(value))
+}
+
+/// Writes one key. Chrome refuses writes over its quotas: the error says so.
+pub async fn set(area: Area, key: &str, value: &JsValue) -> Result<(), String> {
+    let items = Object::new();
+    js_sys::Reflect::set(&items, &JsValue::from_str(key), value).map_err(|e| describe(&e))?;
+    let promise = match area {
+        Area::Sync => sync_set(&items),
+        Area::Local => local_set(&items),
+    };
+    JsFuture::from(promise).await.map_err(|e| describe(&e))?;
+    Ok(())
+}
+
+/// Reads a serde value; a missing or unreadable value gives `None` and the
+/// reason, never an error that would stop the caller.
+pub async fn get_typed<T: serde::de::DeserializeOwned>(area: Area, key: &str) -> (Option<T>, Option<String>) {
+    match get(area, key).await {
+        Ok(Some(v)) => match serde_wasm_bindgen::from_value(v) {
+            Ok(t) => (Some(t), None),
+            Err(e) => (None, Some(format!("stored {key} is unreadable: {e}"))),
+        },
+        Ok(None) => (None, None),
+        Err(e) => (None, Some(e)),
+    }
+}
+
+pub async fn set_typed<T: serde::Serialize>(area: Area, key: &str, value: &T) -> Result<(), String> {
+    let v = value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| e.to_string())?;
+    set(area, key, &v).await
+}

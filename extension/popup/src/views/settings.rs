@@ -1,0 +1,95 @@
+//! Reading settings: type size, width, line height, theme, contrast, assets.
+
+use hn_core::settings::{Settings, Theme, FONT_SCALE, LINE_HEIGHT, WIDTH};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub settings: Settings,
+    pub on_edit: Callback<Settings>,
+    pub on_save: Callback<()>,
+    pub dirty: bool,
+}
+
+fn number_input(
+    id: &'static str,
+    label: &'static str,
+    value: u16,
+    bounds: (u16, u16),
+    settings: &Settings,
+    on_edit: &Callback<Settings>,
+    set: fn(&mut Settings, u16),
+) -> Html {
+    let oninput = {
+        let settings = settings.clone();
+        let on_edit = on_edit.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<u16>() {
+                let mut s = settings.clone();
+                set(&mut s, v.clamp(bounds.0, bounds.1));
+                on_edit.emit(s);
+            }
+        })
+    };
+    html! {
+        <label for={id}>{ label }
+            <input id={id} type="number" min={bounds.0.to_string()} max={bounds.1.to_string()}
+                value={value.to_string()} {oninput} />
+        </label>
+    }
+}
+
+#[function_component(SettingsView)]
+pub fn settings_view(props: &Props) -> Html {
+    let s = &props.settings;
+    let on_theme = {
+        let settings = s.clone();
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let theme = match select.value().as_str() {
+                "light" => Theme::Light,
+                "dark" => Theme::Dark,
+                _ => Theme::System,
+            };
+            on_edit.emit(Settings { theme, ..settings.clone() });
+        })
+    };
+    let checkbox = |id: &'static str, label: &'static str, on: bool, set: fn(&mut Settings, bool)| {
+        let settings = s.clone();
+        let on_edit = props.on_edit.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let mut next = settings.clone();
+            set(&mut next, input.checked());
+            on_edit.emit(next);
+        });
+        html! { <label for={id}><input id={id} type="checkbox" checked={on} {onchange} />{ label }</label> }
+    };
+    let onsubmit = {
+        let on_save = props.on_save.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_save.emit(());
+        })
+    };
+    html! {
+        <form class="settings" {onsubmit} aria-label="Reading settings">
+            { number_input("font-scale", "Text size (%)", s.font_scale, FONT_SCALE, s, &props.on_edit, |s, v| s.font_scale = v) }
+            { number_input("width", "Page width (%)", s.width, WIDTH, s, &props.on_edit, |s, v| s.width = v) }
+            { number_input("line-height", "Line height (%)", s.line_height, LINE_HEIGHT, s, &props.on_edit, |s, v| s.line_height = v) }
+            <label for="theme">{ "Theme" }
+                <select id="theme" onchange={on_theme}>
+                    <option value="system" selected={s.theme == Theme::System}>{ "Follow the system" }</option>
+                    <option value="light" selected={s.theme == Theme::Light}>{ "Light" }</option>
+                    <option value="dark" selected={s.theme == Theme::Dark}>{ "Dark" }</option>
+                </select>
+            </label>
+            { checkbox("high-contrast", "Stronger link contrast", s.high_contrast, |s, v| s.high_contrast = v) }
+            { checkbox("crisp-assets", "Sharp icons (SVG)", s.crisp_assets, |s, v| s.crisp_assets = v) }
+            <button id="save" type="submit" disabled={!props.dirty}>{ "Save" }</button>
+        </form>
+    }
+}

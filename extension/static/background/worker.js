@@ -1,0 +1,16 @@
+// The service worker's shim. MV3 may start this worker *for* an event, so
+// every listener is registered synchronously here, before any await; each
+// forwards to the Rust handlers once the wasm is ready.
+import init, * as bg from './hn_background.js';
+
+const ready = init({ module_or_path: new URL('hn_background_bg.wasm', import.meta.url) });
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  ready
+    .then(() => bg.handle_message(message, sender))
+    .then(sendResponse, (e) => sendResponse({ kind: 'error', message: String(e && e.message || e) }));
+  return true; // the answer comes asynchronously
+});
+chrome.runtime.onInstalled.addListener((details) => { ready.then(() => bg.on_installed(details.reason)); });
+chrome.runtime.onStartup.addListener(() => { ready.then(() => bg.on_startup()); });
+chrome.alarms.onAlarm.addListener((alarm) => { ready.then(() => bg.on_alarm(alarm.name)); });

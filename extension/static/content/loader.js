@@ -1,0 +1,25 @@
+// Starts the content script's wasm. `wasm_bindgen` is defined by
+// hn_content.js (wasm-bindgen's no-modules output), loaded just before this.
+(function () {
+  'use strict';
+  var started = performance.now();
+  var root = document.documentElement;
+  wasm_bindgen({ module_or_path: chrome.runtime.getURL('content/hn_content_bg.wasm') })
+    .then(function () {
+      var ready = performance.now();
+      wasm_bindgen.run();
+      var done = performance.now();
+      root.dataset.hnewInstantiateMs = (ready - started).toFixed(2);
+      root.dataset.hnewRunMs = (done - ready).toFixed(2);
+    })
+    .catch(function (e) {
+      // Most likely the page's policy refused to compile wasm: the background
+      // refreshes its policy rule so the next load works. The page is left
+      // exactly as the site sent it.
+      root.dataset.hnewError = String(e && e.name || e);
+      console.warn('Hacker New could not start on this page:', e);
+      try {
+        chrome.runtime.sendMessage({ v: 1, kind: 'csp_blocked', url: location.href });
+      } catch (_) { /* extension reloaded: nothing to tell */ }
+    });
+})();

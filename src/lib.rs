@@ -1,0 +1,209 @@
+//! The dev and test harness: the built extension in Debian's Chromium, on the
+//! local Hacker News. Used by the end-to-end tests, the benchmarks and the
+//! `hacker-new` command.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+pub use hn_browser::{Browser, Launch, Session};
+pub use hn_replica::{Fault, Replica};
+
+/// The extension's id, fixed by the `key` in `manifest.json`.
+pub const EXTENSION_ID: &str = "kpfdfbcjdbpbjaghbjabnkhcdjjdfkgo";
+
+pub const HN: &str = "https://news.ycombinator.com";
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The built extension.
+pub fn dist() -> PathBuf {
+    root().join("dist")
+}
+
+/// Where failing tests leave screenshots and benchmarks their reports.
+pub fn artifacts() -> PathBuf {
+    root().join("target").join("artifacts")
+}
+
+/// One browser at a time: the machines have two cores, and parallel
+/// Chromium instances make every timing noisy.
+static ONE_BROWSER: Mutex<()> = Mutex::new(());
+
+/// What to start.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Load the extension (off for baselines).
+    pub extension: bool,
+    /// Other unpacked extensions to load (peers, for comparisons).
+    pub others: Vec<PathBuf>,
+    pub extra_args: Vec<String>,
+    pub profile: Option<PathBuf>,
+    pub headed: bool,
+    /// Wait for the page-policy rule before returning.
+    pub wait_for_rule: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            extension: true,
+            others: Vec::new(),
+            extra_args: Vec::new(),
+            profile: None,
+            headed: false,
+            wait_for_rule: true,
+        }
+    }
+}
+
+/// A replica and a browser pointed at it.
+pub struct Harness {
+    // Field order matters: the browser closes before the replica stops.
+    pub browser: Browser,
+    pub replica: Replica,
+    _turn: MutexGuard<'static, ()>,
+}
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+impl Harness {
+    pub fn start(opts: Options) -> Result<Harness, Error> {
+        let turn = ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner());
+        let replica = Replica::start_default()?;
+        Self::with_replica(replica, opts, turn)
+    }
+
+    fn with_replica(replica: Replica, opts: Options, turn: MutexGuard<'static, ()>) -> Result<Harness, Error> {
+        let mut extensions = Vec::new();
+        if opts.extension {
+            let dist = dist();
+            if !dist.join("manifest.json").exists() {
+                return Err(format!("{} has no manifest.json: run `cargo build` first", dist.display()).into());
+            }
+            extensions.push(dist);
+        }
+        extensions.extend(opts.others.iter().cloned());
+        let mut args = replica.chromium_args();
+        args.extend(opts.extra_args.iter().cloned());
+        if opts.others.iter().any(|p| is_mv2(p)) {
+            args.push("--disable-features=ExtensionManifestV2Unsupported,ExtensionManifestV2Disabled".into());
+        }
+        let browser = Browser::launch(Launch { extensions, args, profile: opts.profile.clone(), headed: opts.headed })?;
+        let h = Harness { browser, replica, _turn: turn };
+        if opts.extension && opts.wait_for_rule {
+            h.wait_for_rule()?;
+        }
+        Ok(h)
+    }
+
+    /// Replaces the replica (for a second browser on the same pages).
+    pub fn replica(&self) -> &Replica {
+        &self.replica
+    }
+
+    /// The extension's service worker.
+    pub fn worker(&self) -> Result<Session<'_>, Error> {
+        Ok(self.browser.extension_worker(EXTENSION_ID, Duration::from_secs(20))?)
+    }
+
+    /// Waits until the background has installed its page-policy rule.
+    pub fn wait_for_rule(&self) -> Result<(), Error> {
+        let worker = self.worker()?;
+        worker.wait_until(
+            "chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)",
+            Duration::from_secs(20),
+        )?;
+        Ok(())
+    }
+
+    /// Opens an HN address (path and query) in a new tab.
+    pub fn open(&self, target: &str) -> Result<Page<'_>, Error> {
+        let url = format!("{HN}{target}");
+        Ok(Page { session: self.browser.open(&url)?, name: slug(target) })
+    }
+
+    /// Opens an extension page, e.g. `popup/popup.html`.
+    pub fn open_extension(&self, path: &str) -> Result<Page<'_>, Error> {
+        let url = format!("chrome-extension://{EXTENSION_ID}/{path}");
+        Ok(Page { session: self.browser.open(&url)?, name: slug(path) })
+    }
+}
+
+fn is_mv2(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|m| m["manifest_version"] == 2)
+}
+
+fn slug(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+/// A tab, with checks that explain themselves when they fail.
+pub struct Page<'b> {
+    pub session: Session<'b>,
+    name: String,
+}
+
+impl Page<'_> {
+    pub fn eval(&self, expr: &str) -> Result<serde_json::Value, Error> {
+        Ok(self.session.eval(expr)?)
+    }
+
+    /// Waits for `expr` to be truthy; on failure, panics with the console
+    /// and a screenshot path.
+    pub fn expect(&self, expr: &str, what: &str) -> serde_json::Value {
+        match self.session.wait_until(expr, Duration::from_secs(15)) {
+            Ok(v) => v,
+            Err(e) => self.fail(&format!("{what}: {e}")),
+        }
+    }
+
+    /// Evaluates `expr` once and returns its value, failing loudly on error.
+    pub fn value(&self, expr: &str) -> serde_json::Value {
+        match self.session.eval(expr) {
+            Ok(v) => v,
+            Err(e) => self.fail(&format!("evaluating `{expr}`: {e}")),
+        }
+    }
+
+    /// Panics with what the page said and a screenshot.
+    pub fn fail(&self, what: &str) -> ! {
+        let shot = artifacts().join(format!("{}.png", self.name));
+        let saved = match self.session.screenshot(&shot) {
+            Ok(()) => format!("screenshot: {}", shot.display()),
+            Err(e) => format!("no screenshot ({e})"),
+        };
+        let console = self.session.console();
+        panic!(
+            "{what}\n{saved}\nbrowser console ({} lines):\n{}",
+            console.len(),
+            console.join("\n")
+        );
+    }
+
+    pub fn exceptions(&self) -> Vec<String> {
+        self.session.exceptions()
+    }
+
+    pub fn navigate(&self, target: &str) -> Result<(), Error> {
+        Ok(self.session.navigate(&format!("{HN}{target}"))?)
+    }
+
+    pub fn reload(&self) -> Result<(), Error> {
+        self.session.call("Page.reload", serde_json::json!({}))?;
+        std::thread::sleep(Duration::from_millis(100));
+        self.session
+            .wait_until("document.readyState === 'complete'", Duration::from_secs(20))?;
+        Ok(())
+    }
+
+    pub fn screenshot(&self, path: &Path) -> Result<(), Error> {
+        Ok(self.session.screenshot(path)?)
+    }
+}

@@ -1,0 +1,219 @@
+//! The foundation, end to end: the built extension in headless Chromium on
+//! the local Hacker News, which sends HN's real Content-Security-Policy.
+
+use std::time::{Duration, Instant};
+
+use hacker_new::{Fault, Harness, Options};
+use serde_json::Value;
+
+fn harness() -> Harness {
+    Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
+}
+
+#[test]
+fn front_page_is_enhanced_under_hns_policy() {
+    let h = harness();
+    let page = h.open("/").unwrap();
+    page.expect("document.documentElement.classList.contains('hnew')", "the content script marked the page");
+    assert_eq!(page.value("document.documentElement.dataset.hnewKind"), "story-list");
+    assert_eq!(page.value("document.documentElement.dataset.hnewStories"), "30");
+    let answer = page.expect("document.documentElement.dataset.hnewBackground", "the background answered");
+    assert!(answer.as_str().unwrap_or("").starts_with("ok "), "background said {answer}");
+    assert_eq!(page.value("document.documentElement.dataset.hnewError || ''"), "");
+    let errors = page.exceptions();
+    assert!(errors.is_empty(), "page errors: {errors:?}");
+}
+
+#[test]
+fn a_real_thread_is_enhanced() {
+    let h = harness();
+    let page = h.open("/item?id=30883015").unwrap();
+    page.expect("document.documentElement.classList.contains('hnew')", "the content script marked the thread");
+    assert_eq!(page.value("document.documentElement.dataset.hnewKind"), "item");
+    assert_eq!(page.value("document.documentElement.dataset.hnewComments"), "273");
+}
+
+/// A page whose own inline script tries everything HN's policy governs, at
+/// parse time, exactly as HN's own scripts would run, and writes what
+/// happened into `data-` attributes.
+const CSP_PROBE: &str = r#"<html><head><title>probe</title></head><body><script>
+(function () {
+  var d = document.documentElement.dataset, pending = 5;
+  function settle(key, value) { if (d[key] === undefined) { d[key] = value; if (--pending === 0) d.done = '1'; } }
+  try { eval('1 + 1'); d.eval = 'allowed'; } catch (e) { d.eval = e.name; }
+  try { new Function('return 1')(); d.fn = 'allowed'; } catch (e) { d.fn = e.name; }
+  document.addEventListener('securitypolicyviolation', function (e) {
+    if (e.effectiveDirective === 'script-src-elem') settle('script', 'blocked');
+    if (e.effectiveDirective === 'frame-src') settle('frame', 'blocked');
+    if (e.effectiveDirective === 'img-src') settle('img', 'blocked');
+  });
+  var s = document.createElement('script'); s.src = 'https://scripts.example/x.js';
+  s.onload = function () { settle('script', 'allowed'); }; document.head.appendChild(s);
+  var f = document.createElement('iframe'); f.src = 'https://frames.example/'; document.body.appendChild(f);
+  var i = new Image(); i.src = 'https://images.example/x.png'; document.body.appendChild(i);
+  fetch('https://hacker-news.firebaseio.com/v0/item/8863.json').then(function () { settle('connect', 'allowed'); }, function (e) { settle('connect', e.name); });
+  WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(function () { settle('wasm', 'compiled'); }, function (e) { settle('wasm', e.name); });
+})();
+</script></body></html>"#;
+
+fn run_csp_probe(opts: Options) -> Value {
+    let h = Harness::start(opts).unwrap();
+    h.replica.mount(hn_replica::HN_HOST, "/csp-probe", "text/html; charset=utf-8", CSP_PROBE.as_bytes().to_vec());
+    let page = h.open("/csp-probe").unwrap();
+    page.expect("document.documentElement.dataset.done", "the probe finished");
+    page.value("({ ...document.documentElement.dataset })")
+}
+
+/// The rule adds `'wasm-unsafe-eval'` and nothing else: everything HN's
+/// policy blocked for the page's own scripts stays blocked, compared in the
+/// same run with a browser that has no extension.
+#[test]
+fn the_page_policy_still_blocks_what_it_blocked() {
+    {
+        let h = harness();
+        let worker = h.worker().unwrap();
+        let status = worker
+            .eval("chrome.storage.local.get('csp_status').then(r => r.csp_status)")
+            .unwrap();
+        let observed = status["observed"].as_str().expect("the background read HN's policy");
+        assert_eq!(observed, h.replica.csp(), "the policy was read from what the site sent");
+        assert_eq!(
+            status["rule"].as_str().unwrap(),
+            observed.replacen(
+                "https://cdnjs.cloudflare.com/;",
+                "https://cdnjs.cloudflare.com/ 'wasm-unsafe-eval';",
+                1
+            ),
+            "the rule is HN's policy plus the one keyword"
+        );
+    }
+    let without = run_csp_probe(Options { extension: false, ..Options::default() });
+    let with = run_csp_probe(Options::default());
+    for key in ["eval", "fn", "script", "frame", "img", "connect"] {
+        assert_ne!(without[key], "allowed", "HN's policy blocks {key}: {without}");
+        assert_eq!(with[key], without[key], "{key} is treated the same with the extension");
+    }
+    // The trade-off, stated as a fact: the page's own scripts may now
+    // compile wasm too.
+    assert_eq!(without["wasm"], "CompileError");
+    assert_eq!(with["wasm"], "compiled");
+}
+
+/// Without the rule, Chromium refuses the content script's wasm under HN's
+/// policy; the loader reports it, the page is left as sent, and the
+/// background installs the rule so the next load works.
+#[test]
+fn without_the_rule_the_page_is_left_alone_and_the_next_load_works() {
+    let h = Harness::start(Options { wait_for_rule: false, ..Options::default() }).unwrap();
+    let worker = h.worker().unwrap();
+    worker
+        .wait_until(
+            "chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)",
+            Duration::from_secs(20),
+        )
+        .unwrap();
+    worker
+        .eval("chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [1] }).then(() => true)")
+        .unwrap();
+    worker.eval("chrome.storage.local.remove('csp_status').then(() => true)").unwrap();
+    let page = h.open("/").unwrap();
+    page.expect("document.documentElement.dataset.hnewError", "the loader reported the refusal");
+    assert_eq!(page.value("document.documentElement.classList.contains('hnew')"), false);
+    worker
+        .wait_until(
+            "chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)",
+            Duration::from_secs(20),
+        )
+        .unwrap();
+    page.reload().unwrap();
+    page.expect("document.documentElement.classList.contains('hnew')", "the next load is enhanced");
+}
+
+#[test]
+fn the_popup_renders_and_keeps_a_setting_in_sync_storage() {
+    let h = harness();
+    let popup = h.open_extension("popup/popup.html").unwrap();
+    popup.expect("document.querySelector('main[data-ready=true] #font-scale')", "the Yew app rendered");
+    popup.value(
+        r#"(() => {
+            const input = document.querySelector('#font-scale');
+            input.value = '130';
+            input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+            return true;
+        })()"#,
+    );
+    popup.expect("!document.querySelector('#save').disabled", "the form noticed the edit");
+    popup.value("document.querySelector('#save').click(), true");
+    popup.expect("document.querySelector('.status').textContent === 'Saved'", "the save was confirmed");
+
+    let worker = h.worker().unwrap();
+    let stored = worker.eval("chrome.storage.sync.get('settings').then(r => r.settings)").unwrap();
+    assert_eq!(stored["font_scale"], 130, "stored: {stored}");
+
+    popup.reload().unwrap();
+    popup.expect("document.querySelector('main[data-ready=true] #font-scale')", "the app rendered again");
+    assert_eq!(popup.value("document.querySelector('#font-scale').value"), "130");
+}
+
+#[test]
+fn the_background_refuses_malformed_messages() {
+    let h = harness();
+    let popup = h.open_extension("popup/popup.html").unwrap();
+    popup.expect("document.querySelector('main[data-ready=true]')", "the popup rendered");
+    let wrong_version = popup.value("chrome.runtime.sendMessage({ v: 99, kind: 'ping', nonce: 1 })");
+    assert_eq!(wrong_version["kind"], "error");
+    assert!(wrong_version["message"].as_str().unwrap().contains("protocol 99"));
+    let unknown = popup.value("chrome.runtime.sendMessage({ v: 1, kind: 'erase_everything' })");
+    assert_eq!(unknown["kind"], "error");
+    let huge = popup.value("chrome.runtime.sendMessage({ v: 1, kind: 'csp_blocked', url: 'x'.repeat(400000) })");
+    assert_eq!(huge["kind"], "error");
+    let ping = popup.value("chrome.runtime.sendMessage({ v: 1, kind: 'ping', nonce: 42 })");
+    assert_eq!(ping["kind"], "pong");
+    assert_eq!(ping["nonce"], 42);
+}
+
+/// The replica plays HN's failures on demand, and unknown paths get HN's
+/// own answer.
+#[test]
+fn the_replica_serves_hns_answers_and_failures() {
+    let h = Harness::start(Options { extension: false, ..Options::default() }).unwrap();
+    let page = h.open("/news").unwrap();
+    let fetch = |target: &str| -> Value {
+        page.value(&format!(
+            "fetch('{target}').then(async r => ({{ status: r.status, body: (await r.text()).slice(0, 200), csp: r.headers.get('content-security-policy') }}), e => ({{ error: e.name }}))"
+        ))
+    };
+    let unknown = fetch("/no-such-page");
+    assert_eq!(unknown["status"], 404);
+    assert_eq!(unknown["body"], "Unknown.");
+    assert_eq!(fetch("/item?id=1")["body"], "No such item.");
+    assert_eq!(fetch("/news")["csp"], h.replica.csp());
+
+    h.replica.fault("/news?p=2", Fault::Unavailable, Some(1));
+    assert_eq!(fetch("/news?p=2")["status"], 503);
+    assert_eq!(fetch("/news?p=2")["status"], 200, "the fault was for one request");
+
+    h.replica.fault("/best", Fault::RateLimited, Some(1));
+    let limited = fetch("/best");
+    assert_eq!(limited["status"], 200, "HN rate-limits with a 200");
+    assert_eq!(limited["body"], hn_replica::RATE_LIMITED_BODY);
+
+    h.replica.fault("/active", Fault::TooManyRequests, Some(1));
+    assert_eq!(fetch("/active")["status"], 429);
+
+    h.replica.fault("/jobs", Fault::EmptyPage, Some(1));
+    let empty = fetch("/jobs");
+    assert!(!empty["body"].as_str().unwrap().contains("athing"));
+
+    // The browser retries a dropped request once by itself: drop them all.
+    h.replica.fault("/shownew", Fault::Drop, None);
+    assert_eq!(fetch("/shownew")["error"], "TypeError");
+    h.replica.clear_faults();
+
+    h.replica.fault("/asknew", Fault::Latency(Duration::from_millis(400)), Some(1));
+    let start = Instant::now();
+    assert_eq!(fetch("/asknew")["status"], 200);
+    assert!(start.elapsed() >= Duration::from_millis(400));
+
+    assert!(h.replica.count("/news?p=2") >= 2, "requests are counted");
+}
