@@ -10,6 +10,7 @@
 mod assets;
 mod http;
 mod routes;
+pub mod synth;
 
 use std::collections::HashMap;
 use std::io;

@@ -9,6 +9,7 @@ mod manager;
 
 use hn_core::site::{self, PageKind, SiteSpec};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// What every feature gets: where it runs, and the page.
 pub struct Ctx {
@@ -31,4 +32,13 @@ pub fn run() {
     let kind = (site.page_kind)(&path, query.trim_start_matches('?'));
     let ctx = Ctx { site, kind, document, root };
     manager::run_all(&ctx);
+}
+
+/// Bytes of linear memory the module holds, for the benchmarks.
+#[wasm_bindgen]
+pub fn memory_bytes() -> u32 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().map(|b| b.byte_length()).unwrap_or(0))
+        .unwrap_or(0)
 }

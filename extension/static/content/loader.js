@@ -11,6 +11,7 @@
       var done = performance.now();
       root.dataset.hnewInstantiateMs = (ready - started).toFixed(2);
       root.dataset.hnewRunMs = (done - ready).toFixed(2);
+      root.dataset.hnewMemory = String(wasm_bindgen.memory_bytes());
     })
     .catch(function (e) {
       // Most likely the page's policy refused to compile wasm: the background

@@ -1,0 +1,331 @@
+//! `cargo run --release -- bench`: the benchmarks that print figures.
+//!
+//! Page enhancement: each page is loaded in a fresh tab of a fresh profile per
+//! variant, variants alternating round by round, all on the same replica:
+//! - `off`: no extension (the page's own cost);
+//! - `floor`: a plain JavaScript content script that visits every story and
+//!   comment row once, adding a class and a span (the least any extension
+//!   that marks rows can do);
+//! - `ours`: Hacker New;
+//! - the peers from `../shared/anchors` when present.
+//!
+//! For `ours` and `floor` the page itself records the time from the content
+//! script's start to its last effect; for every variant CDP's
+//! `Performance.getMetrics` gives the main-thread script and task time of the
+//! whole load, so peers are compared on the same footing.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use hn_browser::{Browser, Launch};
+use hn_replica::{Replica, HN_HOST};
+use serde_json::{json, Value};
+
+use crate::Result;
+
+struct Variant {
+    name: &'static str,
+    extension: Option<PathBuf>,
+    /// Expression that is truthy once the variant has done its work.
+    done: &'static str,
+    mv2: bool,
+}
+
+struct PageCase {
+    name: String,
+    target: String,
+    rows: usize,
+}
+
+#[derive(Default, Clone)]
+struct Sample {
+    script_ms: f64,
+    task_ms: f64,
+    /// In-page: content script start to last effect (ours, floor).
+    effect_ms: Option<f64>,
+    instantiate_ms: Option<f64>,
+    run_ms: Option<f64>,
+    memory: Option<f64>,
+    errors: usize,
+}
+
+pub fn bench(args: &[String]) -> Result {
+    crate::setup::ensure_chromium()?;
+    let quick = args.iter().any(|a| a == "--quick");
+    let rounds = if quick { 3 } else { 7 };
+    let replica = Replica::start_default()?;
+    let pages = mount_pages(&replica)?;
+    let variants = variants()?;
+
+    let mut samples: Vec<Vec<Vec<Sample>>> = vec![vec![Vec::new(); pages.len()]; variants.len()];
+    let mut version = String::new();
+    for round in 0..rounds {
+        // Alternate the order of variants each round.
+        let order: Vec<usize> = if round % 2 == 0 {
+            (0..variants.len()).collect()
+        } else {
+            (0..variants.len()).rev().collect()
+        };
+        for &v in &order {
+            let variant = &variants[v];
+            let browser = launch(&replica, variant)?;
+            if version.is_empty() {
+                version = browser.version().unwrap_or_default();
+            }
+            if variant.name == "ours" {
+                wait_for_rule(&browser)?;
+            }
+            for (p, page) in pages.iter().enumerate() {
+                let s = measure(&browser, variant, page)
+                    .map_err(|e| format!("{} on {}: {e}", variant.name, page.name))?;
+                samples[v][p].push(s);
+            }
+            browser.close();
+        }
+        eprintln!("round {}/{rounds} done", round + 1);
+    }
+
+    let mut report = String::new();
+    header(&mut report, &version, rounds);
+    enhancement_table(&mut report, &variants, &pages, &samples);
+    sizes_table(&mut report)?;
+    println!("{report}");
+    let out = hacker_new::artifacts().join("bench.md");
+    std::fs::create_dir_all(out.parent().unwrap_or(Path::new(".")))?;
+    std::fs::write(&out, &report)?;
+    eprintln!("report written to {}", out.display());
+    Ok(())
+}
+
+fn mount_pages(replica: &Replica) -> Result<Vec<PageCase>> {
+    let f = replica.fixtures();
+    let template = f
+        .by_rel("item/easyhn-item-48350598.html")
+        .ok_or("the 2026 thread fixture is missing")?;
+    let template = String::from_utf8_lossy(&template.body).to_string();
+    let mut pages = vec![
+        PageCase { name: "front page (30 stories)".into(), target: "/news".into(), rows: 30 },
+        PageCase { name: "largest real thread (273)".into(), target: "/item?id=30883015".into(), rows: 274 },
+    ];
+    for n in [1000usize, 3000] {
+        let html = hn_replica::synth::thread(&template, n, 90_000_000, 7).ok_or("cannot generate a thread")?;
+        let target = format!("/item?id={}", 80_000_000 + n);
+        replica.mount(HN_HOST, &target, "text/html; charset=utf-8", html.into_bytes());
+        pages.push(PageCase { name: format!("synthetic thread ({n})"), target, rows: n + 1 });
+    }
+    Ok(pages)
+}
+
+fn variants() -> Result<Vec<Variant>> {
+    let floor = floor_extension()?;
+    let mut v = vec![
+        Variant { name: "off", extension: None, done: "true", mv2: false },
+        Variant { name: "floor", extension: Some(floor), done: "document.documentElement.dataset.floorMs", mv2: false },
+        Variant {
+            name: "ours",
+            extension: Some(hacker_new::dist()),
+            done: "document.documentElement.dataset.hnewRunMs",
+            mv2: false,
+        },
+    ];
+    let anchors = std::env::var_os("HN_ANCHORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| hacker_new::root().join("../shared/anchors"));
+    let rhn = anchors.join("refined-hacker-news/extension");
+    if rhn.join("manifest.json").exists() {
+        v.push(Variant { name: "refined-hn", extension: Some(rhn), done: "document.querySelector('[class^=__rhn__]') || true", mv2: true });
+    } else {
+        eprintln!("note: Refined Hacker News not found in {}", anchors.display());
+    }
+    let owl = anchors.join("comments-owl/extension");
+    if owl.join("manifest.json").exists() {
+        v.push(Variant { name: "comments-owl", extension: Some(owl), done: "true", mv2: false });
+    }
+    Ok(v)
+}
+
+/// The floor: an unpacked MV3 extension whose content script is a plain
+/// JavaScript walk over every row.
+fn floor_extension() -> Result<PathBuf> {
+    let dir = hacker_new::root().join("target").join("bench-floor");
+    std::fs::create_dir_all(&dir)?;
+    let manifest = json!({
+        "manifest_version": 3, "name": "floor", "version": "1",
+        "content_scripts": [{ "matches": ["https://news.ycombinator.com/*"], "js": ["floor.js"], "run_at": "document_end" }]
+    });
+    std::fs::write(dir.join("manifest.json"), serde_json::to_string(&manifest)?)?;
+    std::fs::write(
+        dir.join("floor.js"),
+        "(function(){var t0=performance.now();var rows=document.querySelectorAll('tr.athing');\
+         for(var i=0;i<rows.length;i++){var r=rows[i];r.classList.add('floor-mark');var s=document.createElement('span');\
+         s.className='floor-span';var c=r.lastElementChild;if(c)c.appendChild(s);}\
+         document.documentElement.dataset.floorMs=(performance.now()-t0).toFixed(3);})();",
+    )?;
+    Ok(dir)
+}
+
+fn launch(replica: &Replica, variant: &Variant) -> Result<Browser> {
+    let mut args = replica.chromium_args();
+    if variant.mv2 {
+        args.push("--disable-features=ExtensionManifestV2Unsupported,ExtensionManifestV2Disabled".into());
+    }
+    Ok(Browser::launch(Launch {
+        extensions: variant.extension.iter().cloned().collect(),
+        args,
+        profile: None,
+        headed: false,
+    })?)
+}
+
+fn wait_for_rule(browser: &Browser) -> Result {
+    let worker = browser.extension_worker(hacker_new::EXTENSION_ID, Duration::from_secs(20))?;
+    worker.wait_until("chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)", Duration::from_secs(20))?;
+    Ok(())
+}
+
+fn measure(browser: &Browser, variant: &Variant, page: &PageCase) -> Result<Sample> {
+    let t = browser.call(None, "Target.createTarget", json!({"url": "about:blank"}))?;
+    let id = t["targetId"].as_str().ok_or("no target")?.to_string();
+    let s = browser.attach(&id)?;
+    s.call("Page.enable", json!({}))?;
+    s.call("Performance.enable", json!({}))?;
+    s.navigate(&format!("{}{}", hacker_new::HN, page.target))?;
+    s.wait_until(variant.done, Duration::from_secs(30))?;
+    // Let late work (peers' fetches and timers) land in the metrics.
+    std::thread::sleep(Duration::from_millis(if variant.mv2 || variant.name == "comments-owl" { 1500 } else { 300 }));
+    let metrics = s.call("Performance.getMetrics", json!({}))?;
+    let metric = |name: &str| -> f64 {
+        metrics["metrics"]
+            .as_array()
+            .and_then(|m| m.iter().find(|x| x["name"] == name))
+            .and_then(|x| x["value"].as_f64())
+            .unwrap_or(0.0)
+    };
+    let data = s.eval("({ ...document.documentElement.dataset })")?;
+    let num = |v: &Value, k: &str| v[k].as_str().and_then(|s| s.parse::<f64>().ok());
+    let mut sample = Sample {
+        script_ms: metric("ScriptDuration") * 1000.0,
+        task_ms: metric("TaskDuration") * 1000.0,
+        errors: s.exceptions().len(),
+        ..Sample::default()
+    };
+    match variant.name {
+        "ours" => {
+            sample.instantiate_ms = num(&data, "hnewInstantiateMs");
+            sample.run_ms = num(&data, "hnewRunMs");
+            sample.effect_ms = sample.instantiate_ms.zip(sample.run_ms).map(|(a, b)| a + b);
+            sample.memory = num(&data, "hnewMemory");
+        }
+        "floor" => sample.effect_ms = num(&data, "floorMs"),
+        _ => {}
+    }
+    let _ = page.rows;
+    s.close()?;
+    Ok(sample)
+}
+
+fn median(mut xs: Vec<f64>) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(|a, b| a.total_cmp(b));
+    Some(xs[xs.len() / 2])
+}
+
+fn fmt(x: Option<f64>) -> String {
+    x.map_or("–".into(), |v| format!("{v:.1}"))
+}
+
+fn header(out: &mut String, browser: &str, rounds: usize) {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| t.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(hacker_new::root())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let _ = writeln!(out, "# Hacker New benchmarks\n");
+    let _ = writeln!(out, "machine: {cpu}, {cores} cores; browser: {browser}; commit: {commit}; median of {rounds} runs\n");
+}
+
+fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase], samples: &[Vec<Vec<Sample>>]) {
+    let _ = writeln!(out, "## Page enhancement (ms, median)\n");
+    let _ = writeln!(out, "Content-script start to last effect, in the page:\n");
+    let _ = writeln!(out, "| page | floor (plain JS walk) | ours: instantiate | ours: features | ours: total | ours / floor (features) | wasm memory |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    let idx = |name: &str| variants.iter().position(|v| v.name == name);
+    for (p, page) in pages.iter().enumerate() {
+        let col = |v: Option<usize>, f: fn(&Sample) -> Option<f64>| {
+            v.and_then(|v| median(samples[v][p].iter().filter_map(f).collect()))
+        };
+        let floor = col(idx("floor"), |s| s.effect_ms);
+        let inst = col(idx("ours"), |s| s.instantiate_ms);
+        let run = col(idx("ours"), |s| s.run_ms);
+        let total = col(idx("ours"), |s| s.effect_ms);
+        let mem = col(idx("ours"), |s| s.memory);
+        let ratio = run.zip(floor).map(|(r, f)| r / f.max(0.001));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            page.name,
+            fmt(floor),
+            fmt(inst),
+            fmt(run),
+            fmt(total),
+            ratio.map_or("–".into(), |r| format!("{r:.2}x")),
+            mem.map_or("–".into(), |m| format!("{:.0} KiB", m / 1024.0)),
+        );
+    }
+    let _ = writeln!(out, "\nWhole load, main thread (CDP `Performance.getMetrics`: script / task ms; page errors):\n");
+    let mut head = "| page |".to_string();
+    let mut rule = "|---|".to_string();
+    for v in variants {
+        head.push_str(&format!(" {} |", v.name));
+        rule.push_str("---|");
+    }
+    let _ = writeln!(out, "{head}\n{rule}");
+    for (p, page) in pages.iter().enumerate() {
+        let mut row = format!("| {} |", page.name);
+        for (v, _) in variants.iter().enumerate() {
+            let s = &samples[v][p];
+            let script = median(s.iter().map(|x| x.script_ms).collect());
+            let task = median(s.iter().map(|x| x.task_ms).collect());
+            let errors: usize = s.iter().map(|x| x.errors).max().unwrap_or(0);
+            row.push_str(&format!(" {} / {}{} |", fmt(script), fmt(task), if errors > 0 { format!(" ({errors} err)") } else { String::new() }));
+        }
+        let _ = writeln!(out, "{row}");
+    }
+}
+
+fn sizes_table(out: &mut String) -> Result {
+    let _ = writeln!(out, "\n## Sizes (bytes)\n\n| file | raw | gzip -9 | budget (gzip) |\n|---|---|---|---|");
+    let dist = hacker_new::dist();
+    let mut files = Vec::new();
+    for dir in ["content", "background", "popup"] {
+        for e in std::fs::read_dir(dist.join(dir))? {
+            let p = e?.path();
+            if matches!(p.extension().and_then(|x| x.to_str()), Some("wasm" | "js")) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for p in files {
+        let raw = std::fs::metadata(&p)?.len();
+        let gz = Command::new("gzip").arg("-9c").arg(&p).output().map(|o| o.stdout.len()).ok();
+        let rel = p.strip_prefix(&dist).unwrap_or(&p).display().to_string();
+        let budget = match rel.as_str() {
+            "content/hn_content_bg.wasm" => "200 KB",
+            "popup/hn_popup_bg.wasm" => "400 KB",
+            _ => "",
+        };
+        let _ = writeln!(out, "| {rel} | {raw} | {} | {budget} |", gz.map_or("–".into(), |g| g.to_string()));
+    }
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! The Chrome Web Store package: `dist/` as a zip, without the development
+//! `key` (the store assigns the id) and without Chromium's `_metadata`.
+
+use std::path::{Path, PathBuf};
+
+use crate::Result;
+
+pub fn package() -> Result {
+    let dist = hacker_new::dist();
+    let manifest_text = std::fs::read_to_string(dist.join("manifest.json"))
+        .map_err(|e| format!("dist/manifest.json: {e} (build first with `cargo build`)"))?;
+    let mut manifest: serde_json::Value = serde_json::from_str(&manifest_text)?;
+    if let Some(m) = manifest.as_object_mut() {
+        m.remove("key");
+    }
+    let version = manifest["version"].as_str().unwrap_or("0").to_string();
+    let mut zip = Zip::default();
+    zip.add("manifest.json", serde_json::to_string_pretty(&manifest)?.as_bytes());
+    let mut files = Vec::new();
+    collect(&dist, &dist, &mut files)?;
+    files.sort();
+    for rel in files {
+        if rel == "manifest.json" || rel.starts_with("_metadata") {
+            continue;
+        }
+        zip.add(&rel, &std::fs::read(dist.join(&rel))?);
+    }
+    let out = hacker_new::root().join("target").join(format!("hacker-new-{version}.zip"));
+    std::fs::write(&out, zip.finish())?;
+    println!("{}", out.display());
+    Ok(())
+}
+
+fn collect(base: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path: PathBuf = entry?.path();
+        if path.is_dir() {
+            collect(base, &path, out)?;
+        } else if let Ok(rel) = path.strip_prefix(base) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
+/// A minimal zip writer (stored entries), enough for the store.
+#[derive(Default)]
+struct Zip {
+    data: Vec<u8>,
+    central: Vec<u8>,
+    count: u16,
+}
+
+impl Zip {
+    fn add(&mut self, name: &str, content: &[u8]) {
+        let crc = crc32(content);
+        let offset = self.data.len() as u32;
+        let size = content.len() as u32;
+        let name_len = name.len() as u16;
+        // Local file header.
+        self.data.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        for v in [20u16, 0, 0, 0, 0x21] {
+            self.data.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [crc, size, size] {
+            self.data.extend_from_slice(&v.to_le_bytes());
+        }
+        self.data.extend_from_slice(&name_len.to_le_bytes());
+        self.data.extend_from_slice(&0u16.to_le_bytes());
+        self.data.extend_from_slice(name.as_bytes());
+        self.data.extend_from_slice(content);
+        // Central directory entry.
+        self.central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        for v in [20u16, 20, 0, 0, 0, 0x21] {
+            self.central.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [crc, size, size] {
+            self.central.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [name_len, 0, 0, 0, 0] {
+            self.central.extend_from_slice(&v.to_le_bytes());
+        }
+        self.central.extend_from_slice(&0u32.to_le_bytes());
+        self.central.extend_from_slice(&offset.to_le_bytes());
+        self.central.extend_from_slice(name.as_bytes());
+        self.count += 1;
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        let central_offset = self.data.len() as u32;
+        let central_size = self.central.len() as u32;
+        self.data.extend_from_slice(&self.central);
+        self.data.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        for v in [0u16, 0, self.count, self.count] {
+            self.data.extend_from_slice(&v.to_le_bytes());
+        }
+        self.data.extend_from_slice(&central_size.to_le_bytes());
+        self.data.extend_from_slice(&central_offset.to_le_bytes());
+        self.data.extend_from_slice(&0u16.to_le_bytes());
+        self.data
+    }
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn crc32_of_known_input() {
+        assert_eq!(super::crc32(b"123456789"), 0xCBF4_3926);
+    }
+}

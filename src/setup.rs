@@ -1,0 +1,86 @@
+//! What a fresh machine needs before the tests can run: the wasm target,
+//! Debian's Chromium, and (optionally) binaryen's wasm-opt from npm.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::Result;
+
+/// Installs what is missing, then runs `cargo test` with `args`.
+pub fn test(args: &[String]) -> Result {
+    ensure_wasm_target()?;
+    ensure_chromium()?;
+    ensure_wasm_opt();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .arg("test")
+        .args(args)
+        .current_dir(hacker_new::root())
+        .status()
+        .map_err(|e| format!("running cargo test: {e}"))?;
+    if !status.success() {
+        return Err("some tests failed (see above)".into());
+    }
+    Ok(())
+}
+
+fn ensure_wasm_target() -> Result {
+    let out = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    match out {
+        Ok(o) if String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown") => Ok(()),
+        Ok(_) => {
+            println!("installing the wasm32-unknown-unknown target");
+            let ok = Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).status()?.success();
+            if ok { Ok(()) } else { Err("`rustup target add wasm32-unknown-unknown` failed".into()) }
+        }
+        Err(_) => {
+            // No rustup: build.rs will say clearly if the target is missing.
+            Ok(())
+        }
+    }
+}
+
+/// Finds Chromium, or installs Debian's package when running as root.
+pub fn ensure_chromium() -> Result {
+    if hn_browser::chromium_path().is_some() {
+        return Ok(());
+    }
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    if !root || !Path::new("/usr/bin/apt-get").exists() {
+        return Err("Chromium is not installed. On Debian or Ubuntu: `sudo apt-get install chromium`; \
+                    elsewhere install Chromium and set CHROMIUM to its path."
+            .into());
+    }
+    println!("installing Debian's chromium package");
+    let ok = Command::new("apt-get").arg("update").status()?.success()
+        && Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "chromium", "fonts-liberation"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()?
+            .success();
+    if !ok || hn_browser::chromium_path().is_none() {
+        return Err("installing Chromium with apt-get failed (see above)".into());
+    }
+    Ok(())
+}
+
+/// Installs binaryen's wasm-opt from npm when npm is there; the build works
+/// without it, only larger.
+fn ensure_wasm_opt() {
+    let root = hacker_new::root();
+    if root.join("node_modules/.bin/wasm-opt").exists() {
+        return;
+    }
+    match Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root).status() {
+        Ok(s) if s.success() => {
+            // Touch the manifest so build.rs runs again and picks it up.
+            let _ = touch(&root.join("manifest.json"));
+        }
+        _ => println!("note: npm could not install binaryen; the extension builds without wasm-opt"),
+    }
+}
+
+fn touch(path: &Path) -> std::io::Result<()> {
+    let f = std::fs::File::options().append(true).open(path)?;
+    f.set_modified(std::time::SystemTime::now())
+}
