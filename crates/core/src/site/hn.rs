@@ -16,8 +16,12 @@ pub const SITE: SiteSpec = SiteSpec {
 };
 
 pub const SELECTORS: Selectors = Selectors {
-    story: "tr.athing:not(.comtr)",
-    comment: "tr.athing.comtr",
+    // Story rows carry a title cell; `tr.athing` alone also marks leaders,
+    // profile and poll-option rows.
+    story: "tr.athing.submission, tr.athing[id]:not(.comtr):has(> td.title)",
+    // Thread rows, and comments shown out of their thread (newest comments,
+    // a permalink's head, the reply page), which have no `comtr`.
+    comment: "tr.athing.comtr, tr.athing[id]:has(> td.default)",
     user_link: "a.hnuser",
     title_link: "span.titleline > a, a.titlelink, a.storylink",
     site_str: "span.sitestr",

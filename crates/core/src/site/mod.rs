@@ -86,6 +86,32 @@ pub struct Selectors {
     pub logo: &'static str,
 }
 
+impl Selectors {
+    /// Every selector with its name, for tests and the health view.
+    pub fn named(&self) -> [(&'static str, &'static str); 18] {
+        [
+            ("story", self.story),
+            ("comment", self.comment),
+            ("user_link", self.user_link),
+            ("title_link", self.title_link),
+            ("site_str", self.site_str),
+            ("rank", self.rank),
+            ("subtext", self.subtext),
+            ("age", self.age),
+            ("indent", self.indent),
+            ("comment_text", self.comment_text),
+            ("comment_head", self.comment_head),
+            ("toggle", self.toggle),
+            ("more_link", self.more_link),
+            ("story_list", self.story_list),
+            ("comment_tree", self.comment_tree),
+            ("me", self.me),
+            ("vote_arrow", self.vote_arrow),
+            ("logo", self.logo),
+        ]
+    }
+}
+
 /// Which cross-site features a site supports at all.
 #[derive(Debug, Clone, Copy)]
 pub struct Capabilities {
