@@ -90,6 +90,7 @@ pub fn bench(args: &[String]) -> Result {
     let mut report = String::new();
     header(&mut report, &version, rounds);
     enhancement_table(&mut report, &variants, &pages, &samples);
+    core_table(&mut report);
     sizes_table(&mut report)?;
     println!("{report}");
     let out = hacker_new::artifacts().join("bench.md");
@@ -301,6 +302,74 @@ fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase],
         }
         let _ = writeln!(out, "{row}");
     }
+}
+
+/// Native timings of the pure core: filter matching and thread operations.
+fn core_table(out: &mut String) {
+    use hn_core::filters::{CommentFacts, FilterRule, FilterSet, RuleKind, StoryFacts, Target};
+    use std::time::Instant;
+    let rules: Vec<FilterRule> = (0..1000)
+        .map(|i| {
+            let kind = match i % 3 {
+                0 => RuleKind::Keyword,
+                1 => RuleKind::User,
+                _ => RuleKind::Domain,
+            };
+            let pattern = match kind {
+                RuleKind::Domain => format!("site{i}.example.com"),
+                _ => format!("word{i}"),
+            };
+            FilterRule::new(kind, &pattern, Target::Both)
+        })
+        .collect();
+    let texts: Vec<String> = (0..3000)
+        .map(|i| format!("comment {i} says the quick brown fox jumps over the lazy dog and talks about word{} at length", i * 7))
+        .collect();
+    let users: Vec<String> = (0..3000).map(|i| format!("user{i}")).collect();
+    let time = |f: &mut dyn FnMut() -> usize| -> (f64, usize) {
+        let mut best = f64::MAX;
+        let mut n = 0;
+        for _ in 0..15 {
+            let t = Instant::now();
+            n = f();
+            best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        (best, n)
+    };
+    let (compile_ms, _) = time(&mut || FilterSet::compile(&rules).is_empty() as usize);
+    let set = FilterSet::compile(&rules);
+    let (users_ms, hid_users) = time(&mut || {
+        users.iter().filter(|u| set.hides_comment(&CommentFacts { user: Some(u), text: None })).count()
+    });
+    let (texts_ms, hid_texts) = time(&mut || {
+        texts.iter().zip(&users).filter(|(t, u)| set.hides_comment(&CommentFacts { user: Some(u), text: Some(t) })).count()
+    });
+    let (stories_ms, _) = time(&mut || {
+        (0..30)
+            .filter(|i| {
+                let title = format!("Story {i}: word{} considered harmful", i * 11);
+                let domain = format!("blog.site{}.example.com", i * 3 + 2);
+                set.hides_story(&StoryFacts { title: &title, domain: Some(&domain), user: Some("someone") })
+            })
+            .count()
+    });
+    let depths: Vec<u32> = {
+        let mut d = Vec::with_capacity(3000);
+        let mut x: u32 = 0;
+        for i in 0..3000u32 {
+            x = if i == 0 { 0 } else { (i.wrapping_mul(2654435761) >> 28) % (x + 2) };
+            d.push(x.min(12));
+        }
+        d
+    };
+    let (thread_ms, _) = time(&mut || (0..depths.len()).map(|i| hn_core::thread::descendants(&depths, i).len()).sum());
+    let _ = writeln!(out, "\n## Core (native, best of 15)\n");
+    let _ = writeln!(out, "| operation | ms |\n|---|---|");
+    let _ = writeln!(out, "| compile 1,000 filter rules | {compile_ms:.3} |");
+    let _ = writeln!(out, "| match 30 stories against 1,000 rules | {stories_ms:.4} |");
+    let _ = writeln!(out, "| match 3,000 comment authors against 1,000 rules ({hid_users} hidden) | {users_ms:.3} |");
+    let _ = writeln!(out, "| match 3,000 comments (author and text) against 1,000 rules ({hid_texts} hidden) | {texts_ms:.3} |");
+    let _ = writeln!(out, "| subthread ranges of all 3,000 comments | {thread_ms:.3} |");
 }
 
 fn sizes_table(out: &mut String) -> Result {

@@ -133,7 +133,9 @@ fn without_the_rule_the_page_is_left_alone_and_the_next_load_works() {
 fn the_popup_renders_and_keeps_a_setting_in_sync_storage() {
     let h = harness();
     let popup = h.open_extension("popup/popup.html").unwrap();
-    popup.expect("document.querySelector('main[data-ready=true] #font-scale')", "the Yew app rendered");
+    popup.expect("document.querySelector('main[data-ready=true] #tab-appearance')", "the Yew app rendered");
+    popup.value("document.querySelector('#tab-appearance').click(), true");
+    popup.expect("document.querySelector('#font-scale')", "the appearance tab opened");
     popup.value(
         r#"(() => {
             const input = document.querySelector('#font-scale');
@@ -147,11 +149,18 @@ fn the_popup_renders_and_keeps_a_setting_in_sync_storage() {
     popup.expect("document.querySelector('.status').textContent === 'Saved'", "the save was confirmed");
 
     let worker = h.worker().unwrap();
-    let stored = worker.eval("chrome.storage.sync.get('settings').then(r => r.settings)").unwrap();
-    assert_eq!(stored["font_scale"], 130, "stored: {stored}");
+    let synced = worker
+        .eval(&format!(
+            "chrome.storage.sync.get(null).then(items => Object.keys(items).filter(k => k.startsWith('{}')).length)",
+            hn_sync::KEY_PREFIX
+        ))
+        .unwrap();
+    assert!(synced.as_u64().unwrap_or(0) > 0, "the state was written to chrome.storage.sync");
 
     popup.reload().unwrap();
-    popup.expect("document.querySelector('main[data-ready=true] #font-scale')", "the app rendered again");
+    popup.expect("document.querySelector('main[data-ready=true] #tab-appearance')", "the app rendered again");
+    popup.value("document.querySelector('#tab-appearance').click(), true");
+    popup.expect("document.querySelector('#font-scale')", "the appearance tab opened again");
     assert_eq!(popup.value("document.querySelector('#font-scale').value"), "130");
 }
 

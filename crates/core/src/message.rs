@@ -7,10 +7,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::filters::FilterRule;
 use crate::settings::Settings;
+use crate::state::{valid_username, UserState};
 
 /// Version of the message protocol; bumped on any incompatible change.
 pub const PROTOCOL: u32 = 1;
+
+/// What HN answers, with status 200, when it rate-limits.
+pub const RATE_LIMITED: &str = "Sorry, we're not able to serve your requests this quickly.";
 
 /// Largest accepted serialized message, in bytes: every message we send is
 /// far smaller, and the background refuses anything bigger before decoding.
@@ -44,6 +49,28 @@ pub enum Request {
     SaveSettings { settings: Settings },
     /// The state of the policy rule, for the popup's health view and tests.
     CspStatus,
+    /// The user's state (follows, filters, settings).
+    GetState,
+    /// Follow or unfollow a user of a site.
+    SetFollow { site: String, user: String, follow: bool },
+    /// Add or replace a filter rule (validated on arrival).
+    SaveFilter { rule: FilterRule },
+    /// Remove a filter rule by its key.
+    RemoveFilter { key: String },
+    /// A user's profile, from the cache or HN.
+    GetProfile { site: String, user: String },
+    /// A page of the site (path and query, e.g. `/news?p=2`), for endless
+    /// scroll; fetched by the background with the user's HN session.
+    FetchPage { path: String },
+    /// Post a reply through HN's own form flow.
+    PostReply { parent: u64, text: String },
+    /// Sync health for the popup.
+    SyncStatus,
+    /// The whole user state as a JSON document, for a file.
+    ExportState,
+    /// Merges a previously exported document: follows and filters are added
+    /// to what is here (never removed); settings are left as they are.
+    ImportState { json: String },
 }
 
 /// What the background answers.
@@ -53,6 +80,17 @@ pub enum Response {
     Pong { nonce: u32, version: String },
     Settings { settings: Settings },
     Csp { status: CspRuleStatus },
+    State { state: UserState },
+    Profile { profile: crate::profile::Profile, fetched_at: f64 },
+    Page { html: String },
+    Sync { status: SyncInfo },
+    /// The reply was accepted; `id` when HN's redirect named it.
+    Posted { id: Option<u64> },
+    ReplyFailed { error: crate::reply::ReplyError, message: String },
+    Exported { json: String },
+    Imported { follows: u32, filters: u32 },
+    /// HN did not serve the page; `kind` says how, so the caller backs off.
+    Unserved { reason: crate::page::Unserved, message: String },
     Done,
     Error { message: String },
 }
@@ -68,6 +106,20 @@ pub struct CspRuleStatus {
     pub checked_at: Option<f64>,
     /// The last failure, in words.
     pub last_error: Option<String>,
+}
+
+/// Sync health, as the popup shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SyncInfo {
+    pub last_push: Option<f64>,
+    pub last_merge: Option<f64>,
+    /// Bytes this device uses in `chrome.storage.sync`.
+    pub bytes: usize,
+    /// Chrome's total quota in bytes.
+    pub quota: usize,
+    pub devices: usize,
+    /// A refused write or unreadable item, in words.
+    pub problem: Option<String>,
 }
 
 /// Why a message was refused.
@@ -100,6 +152,22 @@ impl Request {
             Request::SaveSettings { settings } => Ok(Request::SaveSettings {
                 settings: settings.clamped(),
             }),
+            Request::SetFollow { ref user, .. } | Request::GetProfile { ref user, .. } if !valid_username(user) => {
+                Err(MessageError::Malformed(format!("{user:?} is not a username")))
+            }
+            Request::SaveFilter { rule } => rule
+                .validated()
+                .map(|rule| Request::SaveFilter { rule })
+                .map_err(|e| MessageError::Malformed(e.to_string())),
+            Request::PostReply { text, .. } if text.trim().is_empty() || text.len() > 20_000 => {
+                Err(MessageError::Malformed("a reply is 1 to 20,000 characters".into()))
+            }
+            Request::ImportState { json } if json.len() > MAX_MESSAGE_BYTES / 2 => {
+                Err(MessageError::Malformed("the file is too large".into()))
+            }
+            Request::FetchPage { path } if !crate::page::is_site_path(&path) => {
+                Err(MessageError::Malformed(format!("{path:?} is not a page of the site")))
+            }
             other => Ok(other),
         }
     }

@@ -9,6 +9,7 @@
 
 mod assets;
 mod http;
+mod forms;
 mod routes;
 pub mod synth;
 
@@ -20,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+pub use forms::Posted;
 pub use routes::{Fixtures, FIXTURES_ENV};
 
 /// The host names the replica answers for.
@@ -82,6 +84,7 @@ pub(crate) struct State {
     faults: Mutex<Vec<FaultRule>>,
     seen: Mutex<Vec<Seen>>,
     pub mounted: Mutex<HashMap<(String, String), Mounted>>,
+    pub forms: Mutex<forms::Forms>,
 }
 
 /// A running replica. Stops when dropped.
@@ -113,6 +116,7 @@ impl Replica {
             faults: Mutex::new(Vec::new()),
             seen: Mutex::new(Vec::new()),
             mounted: Mutex::new(HashMap::new()),
+            forms: Mutex::new(forms::Forms::default()),
         });
         let stop = Arc::new(AtomicBool::new(false));
         {
@@ -203,6 +207,26 @@ impl Replica {
         lock(&self.state.seen).iter().filter(|s| s.target.starts_with(prefix)).count()
     }
 
+    /// Comments accepted by `/comment`.
+    pub fn posted(&self) -> Vec<Posted> {
+        lock(&self.state.forms).posted.clone()
+    }
+
+    /// Makes `/comment` refuse replies to `parent` (a locked thread or dead comment).
+    pub fn lock_thread(&self, parent: u64) {
+        lock(&self.state.forms).locked.insert(parent.to_string());
+    }
+
+    /// Makes `/comment` answer "You're posting too fast" while on.
+    pub fn too_fast(&self, on: bool) {
+        lock(&self.state.forms).too_fast = on;
+    }
+
+    /// Forgets issued reply forms, so the next post's hmac is stale.
+    pub fn expire_forms(&self) {
+        lock(&self.state.forms).issued.clear();
+    }
+
     pub fn clear_seen(&self) {
         lock(&self.state.seen).clear();
     }
@@ -239,6 +263,10 @@ impl State {
         }
         rules.retain(|r| r.remaining != Some(0));
         (latency, chosen)
+    }
+
+    pub(crate) fn forms(&self) -> std::sync::MutexGuard<'_, forms::Forms> {
+        lock(&self.forms)
     }
 
     pub(crate) fn record(&self, seen: Seen) {

@@ -19,7 +19,6 @@ const ROUTES: &[(&str, &str)] = &[
     ("/", "news/easyhn-news-2026-06.html"),
     ("/news", "news/easyhn-news-2026-06.html"),
     ("/news?p=2", "news/ews-news-2026-03.html"),
-    ("/news?p=3", "lists/ews-front-past-2026-04-04.html"),
     ("/item?id=48350598", "item/easyhn-item-48350598.html"),
     ("/item?id=48351450", "item/easyhn-comment-permalink-48351450.html"),
     ("/item?id=47536778", "item/ews-comment-permalink-2026-03.html"),
@@ -36,6 +35,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("/classic", "lists/ews-classic-2026-04.html"),
     ("/favorites?id=cl3misch", "lists/ews-favorites-cl3misch-2026.html"),
     ("/front?day=2026-04-04", "lists/ews-front-past-2026-04-04.html"),
+    // Pages 2 and 3 of the front page: other days' front pages, their "More"
+    // links rewritten as HN's would be (see `paginate`).
+    ("/news?p=3", "lists/ews-front-past-2026-04-04.html"),
     ("/highlights", "lists/ews-highlights-2026-04.html"),
     ("/invited", "lists/ews-invited-2026-04.html"),
     ("/jobs", "lists/ews-jobs-2026-03.html"),
@@ -50,7 +52,6 @@ const ROUTES: &[(&str, &str)] = &[
     ("/user?id=pg", "user/easyhn-user-pg-2026.html"),
     ("/user?id=ewsbr", "user/ews-user-own-profile-ewsbr-loggedin-2026.html"),
     ("/user?id=sbinnee", "user/ews-user-sbinnee-about-html-2026.html"),
-    ("/reply?id=47538487", "reply/ews-reply-47538487-2026-03.html"),
     ("/delete-confirm?id=47634661", "reply/ews-delete-confirm-2026-04.html"),
 ];
 
@@ -181,6 +182,25 @@ fn path_of(target: &str) -> &str {
     target.split(['?', '#']).next().unwrap_or("/")
 }
 
+/// The last page of the replica's front page list.
+pub const LAST_NEWS_PAGE: u32 = 3;
+
+/// The saved front pages were each someone's page 1: point their "More"
+/// link at the next page, as HN would, and drop it on the last page.
+fn paginate(body: &[u8], target: &str) -> Vec<u8> {
+    let n: u32 = query_param(target, "p").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let text = String::from_utf8_lossy(body);
+    let Some(class_at) = text.find("morelink") else { return body.to_vec() };
+    let Some(a_start) = text[..class_at].rfind("<a ") else { return body.to_vec() };
+    let Some(a_end) = text[class_at..].find("</a>").map(|e| class_at + e + 4) else { return body.to_vec() };
+    let replacement = if n >= LAST_NEWS_PAGE {
+        String::new()
+    } else {
+        format!("<a href='?p={}' class='morelink' rel='next'>More</a>", n + 1)
+    };
+    format!("{}{}{}", &text[..a_start], replacement, &text[a_end..]).into_bytes()
+}
+
 pub(crate) fn route(state: &State, request: &Request) -> Response {
     if let Some(m) = crate::lock(&state.mounted).get(&(request.host.clone(), request.target.clone())) {
         let response = Response::shared(m.status, &m.content_type, m.body.clone());
@@ -199,7 +219,18 @@ fn hn(state: &State, request: &Request) -> Response {
         return Response::new(200, asset.content_type, asset.body)
             .with("Cache-Control", "max-age=86400");
     }
+    // The reply flow is emulated (see forms.rs); the saved reply page is
+    // still reachable with `fixture=`.
+    if path == "/reply" && query_param(&request.target, "fixture").is_none() {
+        return crate::forms::reply_page(state, request);
+    }
+    if path == "/comment" && request.method == "POST" {
+        return crate::forms::post_comment(state, request);
+    }
     if let Some(page) = state.fixtures.page_for(&request.target) {
+        if matches!(path, "/" | "/news") && query_param(&request.target, "fixture").is_none() {
+            return html(state, 200, Arc::new(paginate(&page.body, &request.target)));
+        }
         return html(state, 200, page.body.clone());
     }
     if path == "/item" {
@@ -221,7 +252,7 @@ fn api(state: &State, request: &Request) -> Response {
     .with("Access-Control-Allow-Origin", "*")
 }
 
-fn html(state: &State, status: u16, body: Arc<Vec<u8>>) -> Response {
+pub(crate) fn html(state: &State, status: u16, body: Arc<Vec<u8>>) -> Response {
     html_headers(state, Response::shared(status, "text/html; charset=utf-8", body))
 }
 

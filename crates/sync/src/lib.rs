@@ -1,0 +1,666 @@
+//! The user's replicated state, and its home in `chrome.storage.sync`.
+//!
+//! # Model
+//! A [`Doc`] is a set of named collections (`follows`, `filters`,
+//! `settings`, …) of last-writer-wins entries whose values are JSON. Every
+//! entry carries a hybrid-logical-clock stamp ([`Hlc`]: wall time, a counter,
+//! the device). Merging keeps, per key, the entry with the greater stamp, so
+//! merge is commutative, associative and idempotent (`tests/laws.rs`).
+//!
+//! **Conflict rule: the last thing you did wins, on any device.** A follow
+//! and an unfollow of the same user on two devices resolve to whichever
+//! happened later by the clock; that is what a person expects when they
+//! changed their mind. The clock is hybrid: a device never issues a stamp
+//! below one it has seen, and a remote wall time more than
+//! [`MAX_DRIFT_MS`] ahead of the local clock is not adopted past that bound,
+//! so a device whose clock runs fast cannot make its edits win forever.
+//!
+//! # Layout in `chrome.storage.sync`
+//! `chrome.storage.sync` keeps the last write per key, so two devices must
+//! never write the same key. Each device writes only its own keys:
+//! - `s1.<device>.m` — meta: format version, bucket count, the greatest stamp
+//!   it has received from each device, when it was last active;
+//! - `s1.<device>.<n>` — bucket `n` of the entries this device authored and
+//!   that are still current (an entry superseded by another device's newer
+//!   one lives in that device's area instead), deflated and base64-coded.
+//!   Entries are spread over buckets by a hash of their key, so one edit
+//!   rewrites one bucket (plus the meta), not the whole state.
+//!
+//! Every device merges every device's area. A device silent for
+//! [`DEAD_AFTER_MS`] (60 days) is adopted: the first device to notice copies
+//! its current entries into its own area and removes its keys. Two devices
+//! adopting at once write identical entries and remove the same keys, which
+//! is safe.
+//!
+//! # Removals and compaction
+//! A removal is a tombstone entry. A tombstone is dropped once every live
+//! device that writes to sync storage says, in its meta, that it has
+//! received it: each has then dropped the entries it superseded from its own
+//! area, so nothing in storage can bring the removed item back.
+//!
+//! # Quota
+//! Writes that would pass Chrome's limits (102,400 bytes, 8,192 per item,
+//! 512 items) are refused by [`Replica::plan_write`] with a [`QuotaError`];
+//! the caller keeps the whole replica in `chrome.storage.local` (see
+//! [`Replica::to_local`]) and tries again later. Nothing is lost.
+
+mod codec;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Format of the items this crate writes.
+pub const FORMAT_VERSION: u32 = 1;
+/// Every key this crate writes starts with this.
+pub const KEY_PREFIX: &str = "s1.";
+/// Chrome's limits for `chrome.storage.sync`.
+pub const QUOTA_BYTES: usize = 102_400;
+pub const QUOTA_BYTES_PER_ITEM: usize = 8_192;
+pub const MAX_ITEMS: usize = 512;
+/// How far ahead of the local clock a remote wall time may pull it.
+pub const MAX_DRIFT_MS: u64 = 24 * 60 * 60 * 1000;
+/// A device silent this long is adopted by the others.
+pub const DEAD_AFTER_MS: u64 = 60 * 24 * 60 * 60 * 1000;
+
+/// A hybrid logical clock stamp. Ordered by wall time, counter, device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+pub struct Hlc {
+    pub wall: u64,
+    pub count: u32,
+    pub device: u32,
+}
+
+/// A device's clock.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Clock {
+    device: u32,
+    last: Hlc,
+}
+
+impl Clock {
+    pub fn new(device: u32) -> Clock {
+        Clock { device, last: Hlc { wall: 0, count: 0, device } }
+    }
+
+    /// A new stamp for a local edit, greater than every stamp issued or
+    /// observed.
+    pub fn tick(&mut self, now_ms: u64) -> Hlc {
+        let next = if now_ms > self.last.wall {
+            Hlc { wall: now_ms, count: 0, device: self.device }
+        } else {
+            Hlc { wall: self.last.wall, count: self.last.count.saturating_add(1), device: self.device }
+        };
+        self.last = next;
+        next
+    }
+
+    /// Takes a remote stamp into account: later local stamps exceed it,
+    /// except that a wall time more than [`MAX_DRIFT_MS`] ahead of `now_ms`
+    /// only pulls the clock to `now_ms + MAX_DRIFT_MS`.
+    pub fn observe(&mut self, remote: Hlc, now_ms: u64) {
+        let bound = now_ms.saturating_add(MAX_DRIFT_MS);
+        let seen = if remote.wall > bound {
+            Hlc { wall: bound, count: 0, device: self.device }
+        } else {
+            Hlc { device: self.device, ..remote }
+        };
+        if seen > self.last {
+            self.last = seen;
+        }
+    }
+
+    pub fn last(&self) -> Hlc {
+        self.last
+    }
+}
+
+/// One entry: a value, or a tombstone (`None`), and its stamp.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub value: Option<Value>,
+    pub stamp: Hlc,
+}
+
+impl Entry {
+    /// Whether `self` replaces `other` in a merge.
+    fn beats(&self, other: &Entry) -> bool {
+        match self.stamp.cmp(&other.stamp) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Less => false,
+            // Equal stamps come from one device's one edit, so they are the
+            // same entry; prefer a value over a tombstone, then the greater
+            // JSON text, so the choice is the same everywhere.
+            std::cmp::Ordering::Equal => match (&self.value, &other.value) {
+                (Some(_), None) => true,
+                (None, _) => false,
+                (Some(a), Some(b)) => a.to_string() > b.to_string(),
+            },
+        }
+    }
+}
+
+/// The replicated document.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct Doc {
+    collections: BTreeMap<String, BTreeMap<String, Entry>>,
+}
+
+impl Doc {
+    pub fn get(&self, collection: &str, key: &str) -> Option<&Value> {
+        self.collections.get(collection)?.get(key)?.value.as_ref()
+    }
+
+    /// Live entries of a collection, in key order.
+    pub fn entries<'a>(&'a self, collection: &str) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
+        self.collections
+            .get(collection)
+            .into_iter()
+            .flat_map(|c| c.iter().filter_map(|(k, e)| e.value.as_ref().map(|v| (k.as_str(), v))))
+    }
+
+    pub fn len(&self, collection: &str) -> usize {
+        self.entries(collection).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.collections.values().all(|c| c.values().all(|e| e.value.is_none()))
+    }
+
+    /// Every entry, tombstones included.
+    pub fn all(&self) -> impl Iterator<Item = (&str, &str, &Entry)> {
+        self.collections
+            .iter()
+            .flat_map(|(c, m)| m.iter().map(move |(k, e)| (c.as_str(), k.as_str(), e)))
+    }
+
+    /// Keeps the greater of `entry` and what is there; returns whether it
+    /// changed anything.
+    pub fn put(&mut self, collection: &str, key: &str, entry: Entry) -> bool {
+        let held = self.collections.get(collection).and_then(|c| c.get(key));
+        match held {
+            Some(current) if !entry.beats(current) => false,
+            _ => {
+                self.collections.entry(collection.to_string()).or_default().insert(key.to_string(), entry);
+                true
+            }
+        }
+    }
+
+    /// Joins `other` into `self`; returns whether `self` changed.
+    pub fn merge(&mut self, other: &Doc) -> bool {
+        let mut changed = false;
+        for (c, k, e) in other.all() {
+            changed |= self.put(c, k, e.clone());
+        }
+        changed
+    }
+
+    /// Drops the tombstones `stable` says every live device has; returns
+    /// how many.
+    pub fn compact(&mut self, stable: impl Fn(&Entry) -> bool) -> usize {
+        let mut dropped = 0;
+        for c in self.collections.values_mut() {
+            let before = c.len();
+            c.retain(|_, e| e.value.is_some() || !stable(e));
+            dropped += before - c.len();
+        }
+        self.collections.retain(|_, c| !c.is_empty());
+        dropped
+    }
+}
+
+/// What merging other devices' items did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MergeReport {
+    pub changed: bool,
+    /// Items set aside, in words (unknown format, damaged data).
+    pub problems: Vec<String>,
+    /// Devices seen, this one included.
+    pub devices: usize,
+}
+
+/// The writes that bring this device's area up to date.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WritePlan {
+    pub set: Vec<(String, Value)>,
+    pub remove: Vec<String>,
+    /// Bytes this device's area uses after the plan.
+    pub bytes: usize,
+}
+
+impl WritePlan {
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty() && self.remove.is_empty()
+    }
+}
+
+/// Why a write plan cannot fit Chrome's limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuotaError {
+    TooLarge { needed: usize, limit: usize },
+    TooManyItems { needed: usize, limit: usize },
+}
+
+impl std::fmt::Display for QuotaError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QuotaError::TooLarge { needed, limit } => write!(
+                f,
+                "Chrome's sync storage is full ({needed} bytes needed of {limit}); everything is kept on this device — remove some follows or filters to sync again"
+            ),
+            QuotaError::TooManyItems { needed, limit } => {
+                write!(f, "Chrome's sync storage allows {limit} items and {needed} are needed; everything is kept on this device")
+            }
+        }
+    }
+}
+
+impl std::error::Error for QuotaError {}
+
+/// What a device's meta item says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Meta {
+    v: u32,
+    n: usize,
+    /// The greatest stamp it has received from each device (hex id).
+    seen: BTreeMap<String, Hlc>,
+    active: u64,
+}
+
+/// One device's replica: the merged document, its clock, and which silent
+/// devices it adopted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Replica {
+    device: u32,
+    clock: Clock,
+    doc: Doc,
+    adopted: BTreeSet<u32>,
+    /// The greatest stamp received from each device, this one included.
+    received: BTreeMap<u32, Hlc>,
+    /// Other devices' last `seen` and activity, for compaction and adoption.
+    peers: BTreeMap<u32, (BTreeMap<u32, Hlc>, u64)>,
+}
+
+impl Replica {
+    pub fn new(device: u32) -> Replica {
+        Replica {
+            device,
+            clock: Clock::new(device),
+            doc: Doc::default(),
+            adopted: BTreeSet::new(),
+            received: BTreeMap::new(),
+            peers: BTreeMap::new(),
+        }
+    }
+
+    pub fn device(&self) -> u32 {
+        self.device
+    }
+
+    pub fn doc(&self) -> &Doc {
+        &self.doc
+    }
+
+    pub fn set(&mut self, now_ms: u64, collection: &str, key: &str, value: Value) -> bool {
+        if self.doc.get(collection, key) == Some(&value) {
+            return false;
+        }
+        let stamp = self.clock.tick(now_ms);
+        self.received.insert(self.device, stamp);
+        self.doc.put(collection, key, Entry { value: Some(value), stamp })
+    }
+
+    pub fn remove(&mut self, now_ms: u64, collection: &str, key: &str) -> bool {
+        if self.doc.get(collection, key).is_none() {
+            return false;
+        }
+        let stamp = self.clock.tick(now_ms);
+        self.received.insert(self.device, stamp);
+        self.doc.put(collection, key, Entry { value: None, stamp })
+    }
+
+    /// Merges every device's items read from `chrome.storage.sync`.
+    pub fn merge_items(&mut self, items: &BTreeMap<String, Value>, now_ms: u64) -> MergeReport {
+        let mut report = MergeReport { devices: 1, ..MergeReport::default() };
+        for (device, area) in areas(items) {
+            if device == self.device {
+                continue;
+            }
+            report.devices += 1;
+            match decode_area(device, &area) {
+                Ok((meta, doc)) => {
+                    for (_, _, e) in doc.all() {
+                        self.clock.observe(e.stamp, now_ms);
+                        let r = self.received.entry(e.stamp.device).or_default();
+                        if e.stamp > *r {
+                            *r = e.stamp;
+                        }
+                    }
+                    report.changed |= self.doc.merge(&doc);
+                    let seen = meta
+                        .seen
+                        .iter()
+                        .filter_map(|(d, h)| u32::from_str_radix(d, 16).ok().map(|d| (d, *h)))
+                        .collect();
+                    self.peers.insert(device, (seen, meta.active));
+                }
+                Err(problem) => report.problems.push(problem),
+            }
+        }
+        // Adopt devices silent for good.
+        for (&device, &(_, active)) in &self.peers {
+            if now_ms.saturating_sub(active) > DEAD_AFTER_MS {
+                self.adopted.insert(device);
+            }
+        }
+        report.changed |= self.compact() > 0;
+        report
+    }
+
+    /// Drops a tombstone once every live device that has written to sync
+    /// storage says (in its meta) that it received it. Each such device has
+    /// then dropped the entries the tombstone superseded from its own area,
+    /// so no removed item can come back from storage after the tombstone is
+    /// gone.
+    fn compact(&mut self) -> usize {
+        let live: Vec<&BTreeMap<u32, Hlc>> = self
+            .peers
+            .iter()
+            .filter(|(d, _)| !self.adopted.contains(d))
+            .map(|(_, (seen, _))| seen)
+            .chain(std::iter::once(&self.received))
+            .collect();
+        if live.len() < 2 {
+            // Alone, a device cannot know who else has yet to hear of a removal.
+            return 0;
+        }
+        self.doc.compact(|e| live.iter().all(|v| v.get(&e.stamp.device).is_some_and(|s| *s >= e.stamp)))
+    }
+
+    /// Whether this device writes `stamp`'s entry in its area.
+    fn owns(&self, stamp: Hlc) -> bool {
+        stamp.device == self.device || self.adopted.contains(&stamp.device)
+    }
+
+    /// The writes that make this device's area hold what it should, given
+    /// the items there now. Only keys it owns (or of devices it adopted) are
+    /// touched.
+    pub fn plan_write(&self, current: &BTreeMap<String, Value>, now_ms: u64) -> Result<WritePlan, QuotaError> {
+        let mine = prefix(self.device);
+        let own: Vec<(&str, &str, &Entry)> = self.doc.all().filter(|(_, _, e)| self.owns(e.stamp)).collect();
+        let buckets = codec::encode_buckets(&own, self.device);
+        let previous_active = current
+            .get(&format!("{mine}m"))
+            .and_then(|m| serde_json::from_value::<Meta>(m.clone()).ok())
+            .map(|m| m.active)
+            .unwrap_or(0);
+        // Refresh "last active" at most daily, so an unchanged area is not rewritten.
+        let active = if now_ms.saturating_sub(previous_active) > DEAD_AFTER_MS / 60 { now_ms } else { previous_active };
+        let seen = self.received.iter().map(|(d, h)| (format!("{d:x}"), *h)).collect();
+        let meta = Meta { v: FORMAT_VERSION, n: buckets.len(), seen, active };
+        let mut desired: BTreeMap<String, Value> = buckets
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| (format!("{mine}{i}"), Value::String(b)))
+            .collect();
+        desired.insert(format!("{mine}m"), serde_json::to_value(&meta).unwrap_or(Value::Null));
+        let mut plan = WritePlan::default();
+        for (k, v) in &desired {
+            let size = item_size(k, v);
+            if size > QUOTA_BYTES_PER_ITEM {
+                return Err(QuotaError::TooLarge { needed: size, limit: QUOTA_BYTES_PER_ITEM });
+            }
+            plan.bytes += size;
+            if current.get(k) != Some(v) {
+                plan.set.push((k.clone(), v.clone()));
+            }
+        }
+        let adopted: Vec<String> = self.adopted.iter().map(|d| prefix(*d)).collect();
+        for k in current.keys() {
+            let ours = k.starts_with(&mine) && !desired.contains_key(k);
+            let orphan = adopted.iter().any(|p| k.starts_with(p.as_str()));
+            if ours || orphan {
+                plan.remove.push(k.clone());
+            }
+        }
+        let others: usize = current
+            .iter()
+            .filter(|(k, _)| !k.starts_with(&mine) && !plan.remove.contains(k))
+            .map(|(k, v)| item_size(k, v))
+            .sum();
+        let other_items = current.keys().filter(|k| !k.starts_with(&mine) && !plan.remove.contains(k)).count();
+        if others + plan.bytes > QUOTA_BYTES {
+            return Err(QuotaError::TooLarge { needed: others + plan.bytes, limit: QUOTA_BYTES });
+        }
+        if other_items + desired.len() > MAX_ITEMS {
+            return Err(QuotaError::TooManyItems { needed: other_items + desired.len(), limit: MAX_ITEMS });
+        }
+        Ok(plan)
+    }
+
+    /// The whole replica, for `chrome.storage.local`.
+    pub fn to_local(&self) -> Value {
+        serde_json::json!({ "v": FORMAT_VERSION, "replica": self })
+    }
+
+    pub fn from_local(v: &Value) -> Result<Replica, String> {
+        let version = v.get("v").and_then(Value::as_u64).unwrap_or(0);
+        let v = migrate(version, v.clone())?;
+        serde_json::from_value(v["replica"].clone()).map_err(|e| format!("the saved state is unreadable: {e}"))
+    }
+}
+
+/// Migrations of the locally saved replica, oldest first: each step takes
+/// version `n` to `n + 1`.
+const MIGRATIONS: &[fn(Value) -> Result<Value, String>] = &[
+    // 0 → 1: version 0 stored the replica without the envelope.
+    |v| Ok(serde_json::json!({ "v": 1, "replica": v })),
+];
+
+fn migrate(mut version: u64, mut v: Value) -> Result<Value, String> {
+    if version > u64::from(FORMAT_VERSION) {
+        return Err(format!("the saved state is from a newer version ({version}) of Hacker New"));
+    }
+    while version < u64::from(FORMAT_VERSION) {
+        let step = MIGRATIONS.get(version as usize).ok_or("no migration")?;
+        v = step(v)?;
+        version += 1;
+    }
+    Ok(v)
+}
+
+fn prefix(device: u32) -> String {
+    format!("{KEY_PREFIX}{device:x}.")
+}
+
+/// The size Chrome counts for an item: key length plus its JSON.
+pub fn item_size(key: &str, value: &Value) -> usize {
+    key.len() + value.to_string().len()
+}
+
+/// Items grouped by device.
+fn areas(items: &BTreeMap<String, Value>) -> BTreeMap<u32, BTreeMap<String, Value>> {
+    let mut out: BTreeMap<u32, BTreeMap<String, Value>> = BTreeMap::new();
+    for (k, v) in items {
+        let Some(rest) = k.strip_prefix(KEY_PREFIX) else { continue };
+        let Some((device, part)) = rest.split_once('.') else { continue };
+        let Ok(device) = u32::from_str_radix(device, 16) else { continue };
+        out.entry(device).or_default().insert(part.to_string(), v.clone());
+    }
+    out
+}
+
+fn decode_area(device: u32, area: &BTreeMap<String, Value>) -> Result<(Meta, Doc), String> {
+    let meta = area.get("m").ok_or_else(|| format!("device {device:x}: no meta yet (a write in flight)"))?;
+    let version = meta.get("v").and_then(Value::as_u64).unwrap_or(0);
+    if version != u64::from(FORMAT_VERSION) {
+        return Err(format!("device {device:x} writes format {version}, which this version cannot read; its items are set aside"));
+    }
+    let meta: Meta = serde_json::from_value(meta.clone()).map_err(|e| format!("device {device:x}: damaged meta ({e})"))?;
+    let mut doc = Doc::default();
+    for i in 0..meta.n {
+        let bucket = area
+            .get(&i.to_string())
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("device {device:x}: bucket {i} missing (a write in flight)"))?;
+        for (c, k, e) in codec::decode_bucket(bucket, device).map_err(|e| format!("device {device:x}: bucket {i} damaged ({e})"))? {
+            doc.put(&c, &k, e);
+        }
+    }
+    Ok((meta, doc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn items(plans: &[&WritePlan]) -> BTreeMap<String, Value> {
+        let mut store = BTreeMap::new();
+        for p in plans {
+            for (k, v) in &p.set {
+                store.insert(k.clone(), v.clone());
+            }
+            for k in &p.remove {
+                store.remove(k);
+            }
+        }
+        store
+    }
+
+    #[test]
+    fn the_later_action_wins() {
+        let mut a = Replica::new(1);
+        let mut b = Replica::new(2);
+        a.set(1000, "follows", "hn:bob", json!({}));
+        b.set(1000, "follows", "hn:bob", json!({}));
+        b.remove(2000, "follows", "hn:bob");
+        let store = items(&[&a.plan_write(&BTreeMap::new(), 3000).unwrap(), &b.plan_write(&BTreeMap::new(), 3000).unwrap()]);
+        a.merge_items(&store, 3000);
+        b.merge_items(&store, 3000);
+        assert_eq!(a.doc().get("follows", "hn:bob"), None);
+        assert_eq!(a.doc().entries("follows").count(), b.doc().entries("follows").count());
+    }
+
+    #[test]
+    fn a_fast_clock_cannot_win_forever() {
+        let mut c = Clock::new(1);
+        c.observe(Hlc { wall: u64::MAX / 2, count: 0, device: 9 }, 1_000);
+        let next = c.tick(2_000);
+        assert_eq!(next.wall, 1_000 + MAX_DRIFT_MS);
+        let mut honest = Clock::new(2);
+        let later = honest.tick(1_000 + MAX_DRIFT_MS + 10);
+        assert!(later > next, "a correct clock soon overtakes");
+    }
+
+    fn exchange(replicas: &mut [Replica], store: &mut BTreeMap<String, Value>, now: u64) {
+        for _ in 0..3 {
+            for r in replicas.iter_mut() {
+                if let Ok(p) = r.plan_write(store, now) {
+                    for (k, v) in p.set {
+                        store.insert(k, v);
+                    }
+                    for k in p.remove {
+                        store.remove(&k);
+                    }
+                }
+                let snapshot = store.clone();
+                r.merge_items(&snapshot, now);
+            }
+        }
+    }
+
+    #[test]
+    fn removed_stays_removed_after_compaction() {
+        let mut rs = vec![Replica::new(1), Replica::new(2), Replica::new(3)];
+        let mut store = BTreeMap::new();
+        rs[0].set(1_000, "follows", "hn:x", json!({}));
+        exchange(&mut rs, &mut store, 2_000);
+        rs[1].remove(3_000, "follows", "hn:x");
+        exchange(&mut rs, &mut store, 4_000);
+        // Every device has heard of the removal: the tombstone is gone.
+        for r in &rs {
+            assert_eq!(r.doc().all().count(), 0, "compacted on {}", r.device());
+        }
+        // A fourth device that joins later sees nothing to bring back.
+        let mut late = Replica::new(4);
+        late.merge_items(&store, 5_000);
+        assert_eq!(late.doc().get("follows", "hn:x"), None);
+        exchange(&mut rs, &mut store, 6_000);
+        assert!(rs.iter().all(|r| r.doc().get("follows", "hn:x").is_none()));
+    }
+
+    #[test]
+    fn each_device_writes_only_its_keys_and_unchanged_areas_are_not_rewritten() {
+        let mut a = Replica::new(0xa);
+        a.set(1, "follows", "hn:x", json!({}));
+        let plan = a.plan_write(&BTreeMap::new(), 10).unwrap();
+        assert!(plan.set.iter().all(|(k, _)| k.starts_with("s1.a.")));
+        let store = items(&[&plan]);
+        assert!(a.plan_write(&store, 20).unwrap().is_empty());
+    }
+
+    #[test]
+    fn unknown_formats_and_damage_are_reported_not_fatal() {
+        let mut a = Replica::new(1);
+        a.set(1, "follows", "hn:x", json!({}));
+        let mut store = BTreeMap::new();
+        store.insert("s1.2.m".to_string(), json!({"v": 99, "n": 1}));
+        store.insert("s1.3.m".to_string(), json!({"v": 1, "n": 1, "seen": {}, "active": 1}));
+        store.insert("s1.3.0".to_string(), json!("not base64 at all!"));
+        store.insert("unrelated".to_string(), json!(1));
+        let report = a.merge_items(&store, 10);
+        assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
+        assert_eq!(a.doc().get("follows", "hn:x"), Some(&json!({})), "local data is untouched");
+    }
+
+    #[test]
+    fn over_quota_is_refused_and_the_state_stays() {
+        let mut a = Replica::new(1);
+        // Incompressible values past 100 KB.
+        let mut x: u64 = 1;
+        for i in 0..2000 {
+            let noise: String = (0..60)
+                .map(|_| {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    char::from(b'a' + ((x >> 33) % 26) as u8)
+                })
+                .collect();
+            a.set(i, "notes", &format!("hn:{i}"), json!(noise));
+        }
+        assert!(matches!(a.plan_write(&BTreeMap::new(), 5000), Err(QuotaError::TooLarge { .. })));
+        assert_eq!(a.doc().len("notes"), 2000);
+        let back = Replica::from_local(&a.to_local()).unwrap();
+        assert_eq!(&back, &a);
+    }
+
+    #[test]
+    fn local_state_migrates_from_version_zero() {
+        let a = Replica::new(5);
+        let v0 = serde_json::to_value(&a).unwrap();
+        assert_eq!(Replica::from_local(&v0).unwrap(), a);
+        assert!(Replica::from_local(&json!({"v": 99})).is_err());
+    }
+
+    #[test]
+    fn silent_devices_are_adopted_and_their_keys_removed() {
+        let mut dead = Replica::new(0xd);
+        dead.set(1_000, "follows", "hn:old", json!({}));
+        let store = items(&[&dead.plan_write(&BTreeMap::new(), 1_000).unwrap()]);
+        let now = 1_000 + DEAD_AFTER_MS + 1;
+        let mut a = Replica::new(0xa);
+        let mut b = Replica::new(0xb);
+        a.merge_items(&store, now);
+        b.merge_items(&store, now);
+        let pa = a.plan_write(&store, now).unwrap();
+        let pb = b.plan_write(&store, now).unwrap();
+        assert!(pa.remove.iter().any(|k| k.starts_with("s1.d.")));
+        let after = items(&[&dead.plan_write(&BTreeMap::new(), 1_000).unwrap(), &pa, &pb]);
+        assert!(after.keys().all(|k| !k.starts_with("s1.d.")));
+        let mut c = Replica::new(0xc);
+        c.merge_items(&after, now);
+        assert_eq!(c.doc().get("follows", "hn:old"), Some(&json!({})), "nothing was lost");
+    }
+}

@@ -25,6 +25,10 @@ extern "C" {
     fn local_get(keys: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set)]
     fn local_set(items: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove)]
+    fn local_remove(keys: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = remove)]
+    fn sync_remove(keys: &JsValue) -> Promise;
 }
 
 /// This extension's id (`chrome.runtime.id`).
@@ -92,6 +96,16 @@ pub async fn set(area: Area, key: &str, value: &JsValue) -> Result<(), String> {
     let promise = match area {
         Area::Sync => sync_set(&items),
         Area::Local => local_set(&items),
+    };
+    JsFuture::from(promise).await.map_err(|e| describe(&e))?;
+    Ok(())
+}
+
+/// Removes one key.
+pub async fn remove(area: Area, key: &str) -> Result<(), String> {
+    let promise = match area {
+        Area::Sync => sync_remove(&JsValue::from_str(key)),
+        Area::Local => local_remove(&JsValue::from_str(key)),
     };
     JsFuture::from(promise).await.map_err(|e| describe(&e))?;
     Ok(())

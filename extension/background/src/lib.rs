@@ -5,15 +5,15 @@
 //! be stopped between any two events.
 
 mod csp_rule;
+mod pages;
+mod reply;
+mod profiles;
+mod state;
 
 use hn_core::message::{self, Envelope, Request, Response, MAX_MESSAGE_BYTES};
-use hn_core::settings::Settings;
-use hn_ext::Area;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
-
-const SETTINGS_KEY: &str = "settings";
 
 /// Handles one message from a content script or the popup.
 #[wasm_bindgen]
@@ -33,6 +33,16 @@ pub fn on_installed(reason: String) -> Promise {
         log(&format!("installed ({reason})"));
         csp_rule::schedule();
         csp_rule::refresh().await;
+        state::merge_from_sync().await;
+        Ok(JsValue::UNDEFINED)
+    })
+}
+
+/// `chrome.storage.sync` changed (another device, or this one).
+#[wasm_bindgen]
+pub fn on_sync_changed() -> Promise {
+    future_to_promise(async move {
+        state::merge_from_sync().await;
         Ok(JsValue::UNDEFINED)
     })
 }
@@ -51,6 +61,8 @@ pub fn on_alarm(name: String) -> Promise {
     future_to_promise(async move {
         if name == csp_rule::ALARM {
             csp_rule::refresh().await;
+        } else if name == state::RETRY_ALARM {
+            state::push().await;
         }
         Ok(JsValue::UNDEFINED)
     })
@@ -83,19 +95,86 @@ async fn dispatch(request: Request) -> Response {
             Response::Done
         }
         Request::CspStatus => Response::Csp { status: csp_rule::status().await },
-        Request::GetSettings => {
-            let (stored, problem) = hn_ext::get_typed::<Settings>(Area::Sync, SETTINGS_KEY).await;
-            if let Some(p) = problem {
-                log(&p);
-            }
-            Response::Settings { settings: stored.unwrap_or_default().clamped() }
+        Request::GetSettings => Response::Settings { settings: state::user_state().await.settings },
+        Request::SaveSettings { settings } => match state::edit(state::Edit::Settings(settings.clone())).await {
+            Ok(()) => Response::Settings { settings },
+            Err(e) => Response::Error { message: format!("settings not saved: {e}") },
+        },
+        Request::GetState => Response::State { state: state::user_state().await },
+        Request::SetFollow { site, user, follow } => {
+            let key = hn_core::state::user_key(&site, &user);
+            done(state::edit(state::Edit::Follow { key, follow }).await)
         }
-        Request::SaveSettings { settings } => {
-            match hn_ext::set_typed(Area::Sync, SETTINGS_KEY, &settings).await {
-                Ok(()) => Response::Settings { settings },
-                Err(e) => Response::Error { message: format!("settings not saved: {e}") },
+        Request::SaveFilter { rule } => done(state::edit(state::Edit::SaveFilter(rule)).await),
+        Request::RemoveFilter { key } => done(state::edit(state::Edit::RemoveFilter(key)).await),
+        Request::SyncStatus => {
+            let s = state::status().await;
+            Response::Sync {
+                status: message::SyncInfo {
+                    last_push: s.last_push,
+                    last_merge: s.last_merge,
+                    bytes: s.bytes,
+                    quota: 102_400,
+                    devices: s.devices,
+                    problem: s.problem,
+                },
             }
         }
+        Request::ExportState => {
+            let doc = serde_json::json!({ "format": "hacker-new", "version": 1, "state": state::user_state().await });
+            match serde_json::to_string_pretty(&doc) {
+                Ok(json) => Response::Exported { json },
+                Err(e) => Response::Error { message: e.to_string() },
+            }
+        }
+        Request::ImportState { json } => import(&json).await,
+        Request::PostReply { parent, text } => reply::post(parent, &text).await,
+        Request::FetchPage { path } => pages::fetch_page(&path).await,
+        Request::GetProfile { user, .. } => match profiles::get(&user).await {
+            Ok((profile, fetched_at)) => Response::Profile { profile, fetched_at },
+            Err(message) => Response::Error { message },
+        },
+    }
+}
+
+/// Merges an exported file: adds its follows and valid filters.
+async fn import(json: &str) -> Response {
+    let doc: serde_json::Value = match serde_json::from_str(json) {
+        Ok(v) => v,
+        Err(e) => return Response::Error { message: format!("not a Hacker New export: {e}") },
+    };
+    if doc["format"] != "hacker-new" {
+        return Response::Error { message: "not a Hacker New export (no \"format\": \"hacker-new\")".into() };
+    }
+    let imported: hn_core::state::UserState = match serde_json::from_value(doc["state"].clone()) {
+        Ok(s) => s,
+        Err(e) => return Response::Error { message: format!("the export is damaged: {e}") },
+    };
+    let mut edits = Vec::new();
+    let follows = imported.follows.len() as u32;
+    for key in imported.follows.keys() {
+        let valid = key.split_once(':').is_some_and(|(_, u)| hn_core::state::valid_username(u));
+        if valid {
+            edits.push(state::Edit::Follow { key: key.clone(), follow: true });
+        }
+    }
+    let mut filters = 0;
+    for rule in imported.filters.into_values() {
+        if let Ok(rule) = rule.validated() {
+            filters += 1;
+            edits.push(state::Edit::SaveFilter(rule));
+        }
+    }
+    match state::edit_many(edits).await {
+        Ok(_) => Response::Imported { follows, filters },
+        Err(message) => Response::Error { message },
+    }
+}
+
+fn done(result: Result<(), String>) -> Response {
+    match result {
+        Ok(()) => Response::Done,
+        Err(message) => Response::Error { message },
     }
 }
 

@@ -1,22 +1,41 @@
 //! The content script. `run` is called by the loader once the wasm is
-//! instantiated: it reads which site and page kind this is, then hands the
-//! page to the feature manager, which runs every feature that applies, each
-//! isolated from the others.
+//! instantiated: it reads which site and page kind this is, indexes the
+//! page's stories and comments once, runs every feature that applies (each
+//! isolated from the others), then asks the background for the user's state
+//! and hands it to the features — again whenever the state changes.
 
 mod dom;
 mod features;
+mod index;
 mod manager;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use hn_core::message::{Request, Response};
 use hn_core::site::{self, PageKind, SiteSpec};
+use hn_core::state::UserState;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// What every feature gets: where it runs, and the page.
+pub use index::Index;
+
+/// What every feature gets: where it runs, the page, its index, the state.
 pub struct Ctx {
     pub site: &'static SiteSpec,
     pub kind: PageKind,
     pub document: web_sys::Document,
     pub root: web_sys::Element,
+    pub index: RefCell<Index>,
+    pub state: RefCell<UserState>,
+}
+
+pub type Shared = Rc<Ctx>;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = addListener)]
+    fn on_message(listener: &Closure<dyn FnMut(JsValue)>);
 }
 
 #[wasm_bindgen]
@@ -30,8 +49,40 @@ pub fn run() {
     let path = location.pathname().unwrap_or_default();
     let query = location.search().unwrap_or_default();
     let kind = (site.page_kind)(&path, query.trim_start_matches('?'));
-    let ctx = Ctx { site, kind, document, root };
-    manager::run_all(&ctx);
+    let index = Index::read(&root, site, kind);
+    let ctx: Shared = Rc::new(Ctx {
+        site,
+        kind,
+        document,
+        root,
+        index: RefCell::new(index),
+        state: RefCell::new(UserState::default()),
+    });
+    manager::init_all(&ctx);
+    refresh_state(ctx.clone());
+    let listener_ctx = ctx.clone();
+    let listener = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
+        let kind = js_sys::Reflect::get(&message, &"kind".into()).ok().and_then(|k| k.as_string());
+        if kind.as_deref() == Some("state_changed") {
+            refresh_state(listener_ctx.clone());
+        }
+    });
+    on_message(&listener);
+    listener.forget();
+}
+
+/// Asks the background for the state and applies it.
+fn refresh_state(ctx: Shared) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match hn_ext::ask(Request::GetState).await {
+            Ok(Response::State { state }) => {
+                *ctx.state.borrow_mut() = state;
+                manager::apply_state_all(&ctx);
+            }
+            Ok(other) => dom::log(&format!("unexpected answer to GetState: {other:?}")),
+            Err(e) => dom::log(&format!("the user's state is unavailable: {e}")),
+        }
+    });
 }
 
 /// Bytes of linear memory the module holds, for the benchmarks.

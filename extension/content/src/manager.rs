@@ -2,33 +2,73 @@
 //! page, catches its failure, logs it by id, and switches it off for this
 //! page without touching the others.
 
-use crate::features::{Feature, REGISTRY};
-use crate::{dom, Ctx};
+use std::cell::RefCell;
 
-pub fn run_all(ctx: &Ctx) {
-    let mut ran = Vec::new();
-    let mut failed = Vec::new();
+use crate::features::{Feature, REGISTRY};
+use crate::{dom, Shared};
+
+thread_local! {
+    /// Ids of the features running on this page.
+    static RUNNING: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+    static FAILED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
+
+pub fn init_all(ctx: &Shared) {
     for feature in REGISTRY {
         if !(feature.applies)(ctx) {
             continue;
         }
-        match run_one(feature, ctx) {
-            Ok(()) => ran.push(feature.id),
-            Err(e) => {
-                dom::log(&format!("feature {} switched off on this page: {e}", feature.id));
-                failed.push(feature.id);
+        match (feature.init)(ctx) {
+            Ok(()) => RUNNING.with(|r| r.borrow_mut().push(feature.id)),
+            Err(e) => fail(ctx, feature, &e),
+        }
+    }
+    publish(ctx);
+}
+
+/// Hands the (new) user state to every running feature.
+pub fn apply_state_all(ctx: &Shared) {
+    let running: Vec<&'static str> = RUNNING.with(|r| r.borrow().clone());
+    for feature in REGISTRY.iter().filter(|f| running.contains(&f.id)) {
+        if let Some(apply) = feature.apply {
+            if let Err(e) = apply(ctx) {
+                RUNNING.with(|r| r.borrow_mut().retain(|id| *id != feature.id));
+                fail(ctx, feature, &e);
             }
         }
     }
-    dom::set_data(&ctx.root, "hnew-features", &ran.join(" "));
-    if !failed.is_empty() {
-        dom::set_data(&ctx.root, "hnew-failed", &failed.join(" "));
-    }
+    publish(ctx);
+    dom::set_data(&ctx.root, "hnew-state", "applied");
 }
 
-fn run_one(feature: &Feature, ctx: &Ctx) -> Result<(), String> {
-    // A panic aborts the whole module (panic = "abort" keeps it small), so
-    // features return errors instead of panicking; this is the only place
-    // that turns an error into "off".
-    (feature.init)(ctx)
+/// Tells running features that rows were appended, then re-applies the
+/// state so filters, follows and settings cover the new rows.
+pub fn rows_added(ctx: &Shared, stories: std::ops::Range<usize>, comments: std::ops::Range<usize>) {
+    let running: Vec<&'static str> = RUNNING.with(|r| r.borrow().clone());
+    for feature in REGISTRY.iter().filter(|f| running.contains(&f.id)) {
+        if let Some(added) = feature.added {
+            if let Err(e) = added(ctx, stories.clone(), comments.clone()) {
+                RUNNING.with(|r| r.borrow_mut().retain(|id| *id != feature.id));
+                fail(ctx, feature, &e);
+            }
+        }
+    }
+    apply_state_all(ctx);
+}
+
+fn fail(_ctx: &Shared, feature: &Feature, e: &str) {
+    // A panic would abort the whole module (panic = "abort" keeps it small),
+    // so features return errors instead; this is where an error becomes
+    // "off on this page".
+    dom::log(&format!("feature {} switched off on this page: {e}", feature.id));
+    FAILED.with(|f| f.borrow_mut().push(feature.id));
+}
+
+fn publish(ctx: &Shared) {
+    let running = RUNNING.with(|r| r.borrow().join(" "));
+    dom::set_data(&ctx.root, "hnew-features", &running);
+    let failed = FAILED.with(|f| f.borrow().join(" "));
+    if !failed.is_empty() {
+        dom::set_data(&ctx.root, "hnew-failed", &failed);
+    }
 }

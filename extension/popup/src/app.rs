@@ -1,8 +1,79 @@
+//! The root: holds the reducer, runs every effect (messages to the
+//! background, downloads), and hands views typed callbacks.
+
+use hn_core::filters::FilterRule;
+use hn_core::settings::Settings;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::service;
-use crate::state::{Action, State, Status};
-use crate::views::settings::SettingsView;
+use crate::state::{Action, State, Status, Tab};
+use crate::views::{filters::FiltersView, following::FollowingView, settings::SettingsView, sync::SyncView};
+
+/// What a view asks the root to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    Follow(String, bool),
+    FollowMany(Vec<String>),
+    SaveFilter(FilterRule),
+    RemoveFilter(String),
+    SaveSettings(Settings),
+    Export,
+    Import(String),
+}
+
+async fn run(cmd: Cmd) -> Result<String, String> {
+    match cmd {
+        Cmd::Follow(user, follow) => {
+            let verb = if follow { "Following" } else { "Unfollowed" };
+            service::follow(user.clone(), follow).await.map(|_| format!("{verb} {user}"))
+        }
+        Cmd::FollowMany(users) => {
+            let n = users.len();
+            for u in users {
+                service::follow(u, true).await?;
+            }
+            Ok(format!("Following {n} more"))
+        }
+        Cmd::SaveFilter(rule) => service::save_filter(rule).await.map(|_| "Filter saved".into()),
+        Cmd::RemoveFilter(key) => service::remove_filter(key).await.map(|_| "Filter removed".into()),
+        Cmd::SaveSettings(s) => service::save_settings(s).await.map(|_| "Saved".into()),
+        Cmd::Export => {
+            let json = service::export().await?;
+            download("hacker-new.json", &json)?;
+            Ok("Exported".into())
+        }
+        Cmd::Import(json) => {
+            let (follows, filters) = service::import(json).await?;
+            Ok(format!("Imported {follows} follows and {filters} filters"))
+        }
+    }
+}
+
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make the file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make the file")?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlElement = doc.create_element("a").map_err(|_| "no link")?.dyn_into().map_err(|_| "no link")?;
+    let _ = a.set_attribute("href", &url);
+    let _ = a.set_attribute("download", name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+async fn reload(state: &UseReducerHandle<State>) {
+    match service::load().await {
+        Ok(user) => state.dispatch(Action::Loaded { user, version: hn_ext::version() }),
+        Err(e) => state.dispatch(Action::Failed(e)),
+    }
+    if let Ok(s) = service::sync_status().await {
+        state.dispatch(Action::Synced(s));
+    }
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -11,52 +82,84 @@ pub fn app() -> Html {
     {
         let state = state.clone();
         use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                match service::load().await {
-                    Ok((settings, version)) => state.dispatch(Action::Loaded { settings, version }),
-                    Err(e) => state.dispatch(Action::Failed(e)),
-                }
-            });
+            wasm_bindgen_futures::spawn_local(async move { reload(&state).await });
         });
     }
 
-    let on_edit = {
+    let on_cmd = {
         let state = state.clone();
-        Callback::from(move |s| state.dispatch(Action::Edit(s)))
-    };
-    let on_save = {
-        let state = state.clone();
-        Callback::from(move |_| {
-            let Some(draft) = state.draft.clone() else { return };
-            state.dispatch(Action::Saving);
+        Callback::from(move |cmd: Cmd| {
+            state.dispatch(Action::Busy);
             let state = state.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match service::save(draft).await {
-                    Ok(saved) => state.dispatch(Action::Saved(saved)),
+                match run(cmd).await {
+                    Ok(message) => {
+                        state.dispatch(Action::Done(message));
+                        reload(&state).await;
+                    }
                     Err(e) => state.dispatch(Action::Failed(e)),
                 }
             });
         })
+    };
+    let on_edit = {
+        let state = state.clone();
+        Callback::from(move |s| state.dispatch(Action::Edit(s)))
+    };
+    let on_search = {
+        let state = state.clone();
+        Callback::from(move |s| state.dispatch(Action::Search(s)))
     };
 
     let status = match &state.status {
         Status::Loading => "Loading…".to_string(),
         Status::Ready if state.dirty() => "Unsaved changes".into(),
         Status::Ready => String::new(),
-        Status::Saving => "Saving…".into(),
-        Status::Saved => "Saved".into(),
-        Status::Failed(e) => format!("Not saved: {e}"),
+        Status::Busy => "Working…".into(),
+        Status::Done(m) => m.clone(),
+        Status::Failed(e) => format!("Not done: {e}"),
+    };
+    let tabs = Tab::ALL.iter().map(|&t| {
+        let state = state.clone();
+        let selected = state.tab == t;
+        let onclick = Callback::from(move |_| state.dispatch(Action::Tab(t)));
+        html! {
+            <button role="tab" id={format!("tab-{}", t.id())} aria-selected={selected.to_string()}
+                aria-controls={format!("panel-{}", t.id())} class={classes!("tab", selected.then_some("selected"))} {onclick}>
+                { t.label() }
+            </button>
+        }
+    });
+    let panel = match (&state.user, state.tab) {
+        (None, _) => html! {},
+        (Some(_), Tab::Following) => html! {
+            <FollowingView names={state.following()} search={state.search.clone()} on_search={on_search} on_cmd={on_cmd.clone()} />
+        },
+        (Some(user), Tab::Filters) => html! { <FiltersView rules={user.rules()} on_cmd={on_cmd.clone()} /> },
+        (Some(_), Tab::Appearance) => match state.draft.clone() {
+            Some(draft) => {
+                let on_save = {
+                    let on_cmd = on_cmd.clone();
+                    let draft = draft.clone();
+                    Callback::from(move |_| on_cmd.emit(Cmd::SaveSettings(draft.clone())))
+                };
+                html! { <SettingsView settings={draft} on_edit={on_edit} on_save={on_save} dirty={state.dirty()} /> }
+            }
+            None => html! {},
+        },
+        (Some(_), Tab::Sync) => html! { <SyncView info={state.sync.clone()} on_cmd={on_cmd.clone()} /> },
     };
 
     html! {
-        <main class="app" data-ready={ (state.settings.is_some()).to_string() }>
+        <main class="app" data-ready={ state.user.is_some().to_string() }>
             <header>
                 <h1>{ "Hacker New" }</h1>
-                <span class="version">{ state.version.clone().unwrap_or_default() }</span>
+                <span class="version">{ state.version.clone() }</span>
             </header>
-            if let Some(draft) = state.draft.clone() {
-                <SettingsView settings={draft} on_edit={on_edit} on_save={on_save} dirty={state.dirty()} />
-            }
+            <nav role="tablist" aria-label="Sections">{ for tabs }</nav>
+            <section role="tabpanel" id={format!("panel-{}", state.tab.id())} aria-labelledby={format!("tab-{}", state.tab.id())}>
+                { panel }
+            </section>
             <p class="status" role="status" aria-live="polite">{ status }</p>
         </main>
     }

@@ -1,21 +1,61 @@
 //! The popup's one door to the background.
 
-use hn_core::message::{Request, Response};
+use hn_core::filters::FilterRule;
+use hn_core::message::{Request, Response, SyncInfo};
 use hn_core::settings::Settings;
+use hn_core::state::UserState;
 
-pub async fn load() -> Result<(Settings, String), String> {
-    let version = hn_ext::version();
-    match hn_ext::ask(Request::GetSettings).await? {
-        Response::Settings { settings } => Ok((settings, version)),
+async fn ask(request: Request) -> Result<Response, String> {
+    match hn_ext::ask(request).await? {
         Response::Error { message } => Err(message),
-        other => Err(format!("unexpected answer {other:?}")),
+        other => Ok(other),
     }
 }
 
-pub async fn save(settings: Settings) -> Result<Settings, String> {
-    match hn_ext::ask(Request::SaveSettings { settings }).await? {
-        Response::Settings { settings } => Ok(settings),
-        Response::Error { message } => Err(message),
-        other => Err(format!("unexpected answer {other:?}")),
+fn unexpected(r: Response) -> String {
+    format!("unexpected answer {r:?}")
+}
+
+pub async fn load() -> Result<UserState, String> {
+    match ask(Request::GetState).await? {
+        Response::State { state } => Ok(state),
+        other => Err(unexpected(other)),
+    }
+}
+
+pub async fn sync_status() -> Result<SyncInfo, String> {
+    match ask(Request::SyncStatus).await? {
+        Response::Sync { status } => Ok(status),
+        other => Err(unexpected(other)),
+    }
+}
+
+pub async fn save_settings(settings: Settings) -> Result<(), String> {
+    ask(Request::SaveSettings { settings }).await.map(|_| ())
+}
+
+pub async fn follow(user: String, follow: bool) -> Result<(), String> {
+    ask(Request::SetFollow { site: "hn".into(), user, follow }).await.map(|_| ())
+}
+
+pub async fn save_filter(rule: FilterRule) -> Result<(), String> {
+    ask(Request::SaveFilter { rule }).await.map(|_| ())
+}
+
+pub async fn remove_filter(key: String) -> Result<(), String> {
+    ask(Request::RemoveFilter { key }).await.map(|_| ())
+}
+
+pub async fn export() -> Result<String, String> {
+    match ask(Request::ExportState).await? {
+        Response::Exported { json } => Ok(json),
+        other => Err(unexpected(other)),
+    }
+}
+
+pub async fn import(json: String) -> Result<(u32, u32), String> {
+    match ask(Request::ImportState { json }).await? {
+        Response::Imported { follows, filters } => Ok((follows, filters)),
+        other => Err(unexpected(other)),
     }
 }

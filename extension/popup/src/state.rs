@@ -1,18 +1,54 @@
-//! The popup's state as a pure reducer: no browser, no storage.
+//! The popup's state as a pure reducer: no browser, no storage. Effects
+//! (messages to the background) start in `app.rs` only.
 
 use std::rc::Rc;
 
+use hn_core::message::SyncInfo;
 use hn_core::settings::Settings;
+use hn_core::state::UserState;
 use yew::Reducible;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Following,
+    Filters,
+    Appearance,
+    Sync,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Following, Tab::Filters, Tab::Appearance, Tab::Sync];
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Following => "Following",
+            Tab::Filters => "Filters",
+            Tab::Appearance => "Appearance",
+            Tab::Sync => "Sync & data",
+        }
+    }
+    pub fn id(self) -> &'static str {
+        match self {
+            Tab::Following => "following",
+            Tab::Filters => "filters",
+            Tab::Appearance => "appearance",
+            Tab::Sync => "sync",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct State {
-    /// Settings as last loaded or saved; `None` while loading.
-    pub settings: Option<Settings>,
-    /// The form's edits, not yet saved.
+    pub tab: Tab,
+    /// The user's state as last loaded; `None` while loading.
+    pub user: Option<UserState>,
+    /// The appearance form's edits, not yet saved.
     pub draft: Option<Settings>,
-    pub version: Option<String>,
+    pub sync: Option<SyncInfo>,
+    pub version: String,
     pub status: Status,
+    /// Filter for the following list.
+    pub search: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -20,16 +56,19 @@ pub enum Status {
     #[default]
     Loading,
     Ready,
-    Saving,
-    Saved,
+    Busy,
+    Done(String),
     Failed(String),
 }
 
 pub enum Action {
-    Loaded { settings: Settings, version: String },
+    Loaded { user: UserState, version: String },
+    Synced(SyncInfo),
+    Tab(Tab),
+    Search(String),
     Edit(Settings),
-    Saving,
-    Saved(Settings),
+    Busy,
+    Done(String),
     Failed(String),
 }
 
@@ -39,23 +78,27 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Loaded { settings, version } => {
-                next.draft = Some(settings.clone());
-                next.settings = Some(settings);
-                next.version = Some(version);
-                next.status = Status::Ready;
+            Action::Loaded { user, version } => {
+                // Keep an unsaved appearance draft across reloads of the state.
+                if next.draft.is_none() || !self.dirty() {
+                    next.draft = Some(user.settings.clone());
+                }
+                next.user = Some(user);
+                next.version = version;
+                if matches!(next.status, Status::Loading) {
+                    next.status = Status::Ready;
+                }
             }
+            Action::Synced(s) => next.sync = Some(s),
+            Action::Tab(t) => next.tab = t,
+            Action::Search(s) => next.search = s,
             Action::Edit(s) => {
                 next.draft = Some(s);
                 next.status = Status::Ready;
             }
-            Action::Saving => next.status = Status::Saving,
-            Action::Saved(s) => {
-                next.draft = Some(s.clone());
-                next.settings = Some(s);
-                next.status = Status::Saved;
-            }
-            // A failed save keeps the draft: nothing typed is lost.
+            Action::Busy => next.status = Status::Busy,
+            Action::Done(m) => next.status = Status::Done(m),
+            // A failure keeps every draft: nothing typed is lost.
             Action::Failed(e) => next.status = Status::Failed(e),
         }
         Rc::new(next)
@@ -63,42 +106,83 @@ impl Reducible for State {
 }
 
 impl State {
+    /// Whether the appearance form differs from the saved settings.
     pub fn dirty(&self) -> bool {
-        self.draft.is_some() && self.draft != self.settings
+        match (&self.draft, &self.user) {
+            (Some(d), Some(u)) => *d != u.settings,
+            _ => false,
+        }
     }
+
+    /// Followed users on HN matching the search, sorted by name.
+    pub fn following(&self) -> Vec<String> {
+        let Some(user) = &self.user else { return Vec::new() };
+        let needle = self.search.to_lowercase();
+        let mut names: Vec<String> = user
+            .followed_on("hn")
+            .filter(|n| needle.is_empty() || n.to_lowercase().contains(&needle))
+            .map(str::to_string)
+            .collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        names
+    }
+}
+
+/// Usernames from pasted text: separated by spaces, commas or new lines.
+pub fn parse_usernames(text: &str) -> (Vec<String>, Vec<String>) {
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|w| !w.is_empty()) {
+        let word = word.trim_start_matches('@');
+        if hn_core::state::valid_username(word) {
+            if !good.iter().any(|g| g == word) {
+                good.push(word.to_string());
+            }
+        } else {
+            bad.push(word.to_string());
+        }
+    }
+    (good, bad)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hn_core::state::{user_key, UserRecord};
 
-    fn apply(actions: Vec<Action>) -> Rc<State> {
-        actions.into_iter().fold(Rc::new(State::default()), |s, a| s.reduce(a))
+    fn loaded(names: &[&str]) -> Rc<State> {
+        let mut user = UserState::default();
+        for n in names {
+            user.follows.insert(user_key("hn", n), UserRecord::default());
+        }
+        Rc::new(State::default()).reduce(Action::Loaded { user, version: "1".into() })
     }
 
     #[test]
-    fn edits_make_the_form_dirty_until_saved() {
-        let edited = Settings { font_scale: 130, ..Settings::default() };
-        let s = apply(vec![
-            Action::Loaded { settings: Settings::default(), version: "1".into() },
-            Action::Edit(edited.clone()),
-        ]);
-        assert!(s.dirty());
-        let s = s.reduce(Action::Saved(edited));
+    fn following_is_searchable_and_sorted_case_insensitively() {
+        let s = loaded(&["tptacek", "Animats", "pg", "patio11"]);
+        assert_eq!(s.following(), vec!["Animats", "patio11", "pg", "tptacek"]);
+        let s = s.reduce(Action::Search("P".into()));
+        assert_eq!(s.following(), vec!["patio11", "pg", "tptacek"]);
+    }
+
+    #[test]
+    fn edits_make_the_form_dirty_and_failures_keep_them() {
+        let s = loaded(&[]);
         assert!(!s.dirty());
-        assert_eq!(s.status, Status::Saved);
+        let edited = Settings { font_scale: 130, ..Settings::default() };
+        let s = s.reduce(Action::Edit(edited.clone())).reduce(Action::Busy).reduce(Action::Failed("quota".into()));
+        assert!(s.dirty());
+        assert_eq!(s.draft, Some(edited));
+        // A state refresh does not throw the draft away.
+        let s = s.reduce(Action::Loaded { user: UserState::default(), version: "1".into() });
+        assert!(s.dirty());
     }
 
     #[test]
-    fn a_failed_save_keeps_the_draft() {
-        let edited = Settings { width: 60, ..Settings::default() };
-        let s = apply(vec![
-            Action::Loaded { settings: Settings::default(), version: "1".into() },
-            Action::Edit(edited.clone()),
-            Action::Saving,
-            Action::Failed("quota".into()),
-        ]);
-        assert_eq!(s.draft, Some(edited));
-        assert!(s.dirty());
+    fn pasted_usernames_are_split_checked_and_deduplicated() {
+        let (good, bad) = parse_usernames("pg, @dang\ntptacek pg <b>x</b> a");
+        assert_eq!(good, vec!["pg", "dang", "tptacek"]);
+        assert_eq!(bad, vec!["<b>x</b>", "a"]);
     }
 }

@@ -14,3 +14,9 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 chrome.runtime.onInstalled.addListener((details) => { ready.then(() => bg.on_installed(details.reason)); });
 chrome.runtime.onStartup.addListener(() => { ready.then(() => bg.on_startup()); });
 chrome.alarms.onAlarm.addListener((alarm) => { ready.then(() => bg.on_alarm(alarm.name)); });
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'sync') ready.then(() => bg.on_sync_changed());
+});
+// The handler, for code running in this worker only (tests drive it through
+// DevTools); pages and other extensions cannot reach a worker's globals.
+self.hnewHandle = (message) => ready.then(() => bg.handle_message(message, { id: chrome.runtime.id }));

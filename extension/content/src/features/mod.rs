@@ -1,16 +1,57 @@
 //! Every content feature, registered here. A feature is a module with one
-//! `FEATURE` constant: its id (also the prefix of its CSS classes and the key
-//! of its on/off option), where it applies, and `init`, which wires it up.
+//! `FEATURE` constant: its id (also the prefix of its CSS classes), where it
+//! applies, `init` (wires it up once, from the page alone) and `apply`
+//! (applies the user's state; called again whenever it changes).
 
+mod collapse;
+mod endless;
+mod filters;
+mod follow;
+mod inline_reply;
 mod page_mark;
+mod readability;
+mod user_card;
 
-use crate::Ctx;
+use crate::Shared;
 
 pub struct Feature {
     pub id: &'static str,
-    pub applies: fn(&Ctx) -> bool,
-    pub init: fn(&Ctx) -> Result<(), String>,
+    pub applies: fn(&Shared) -> bool,
+    pub init: fn(&Shared) -> Result<(), String>,
+    pub apply: Option<fn(&Shared) -> Result<(), String>>,
+    /// Rows were appended to the page (endless scroll): the index ranges of
+    /// the new stories and comments.
+    pub added: Option<fn(&Shared, std::ops::Range<usize>, std::ops::Range<usize>) -> Result<(), String>>,
 }
 
 /// The registry, in the order features run.
-pub const REGISTRY: &[Feature] = &[page_mark::FEATURE];
+pub const REGISTRY: &[Feature] = &[
+    page_mark::FEATURE,
+    readability::FEATURE,
+    follow::FEATURE,
+    user_card::FEATURE,
+    filters::FEATURE,
+    collapse::FEATURE,
+    endless::FEATURE,
+    inline_reply::FEATURE,
+];
+
+/// Every feature module file must be registered: checked natively.
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_feature_file_is_registered_and_documented() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/features");
+        let registry = include_str!("mod.rs");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let Some(module) = name.strip_suffix(".rs") else { continue };
+            if module == "mod" {
+                continue;
+            }
+            assert!(registry.contains(&format!("    {module}::FEATURE,")), "{module} is not in REGISTRY");
+            let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+            assert!(text.starts_with("//!"), "{module} has no module documentation");
+        }
+    }
+}

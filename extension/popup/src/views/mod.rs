@@ -1,1 +1,4 @@
+pub mod filters;
+pub mod following;
 pub mod settings;
+pub mod sync;

@@ -1,0 +1,402 @@
+//! Filters: hide stories and comments by keyword, user or domain.
+//!
+//! A [`FilterSet`] is compiled once per change of the rules, into hash sets
+//! and a phrase index, so matching an item costs a few hash lookups per word
+//! whatever the number of rules.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// Words in a story's title or a comment's text.
+    Keyword,
+    /// The submitter or commenter (exact, case-sensitive as on HN).
+    User,
+    /// A story's domain, subdomains included.
+    Domain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    #[default]
+    Stories,
+    Comments,
+    Both,
+}
+
+impl Target {
+    fn stories(self) -> bool {
+        matches!(self, Target::Stories | Target::Both)
+    }
+    fn comments(self) -> bool {
+        matches!(self, Target::Comments | Target::Both)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterRule {
+    pub kind: RuleKind,
+    pub pattern: String,
+    #[serde(default)]
+    pub target: Target,
+    /// For keywords: match inside words too (default: whole words only).
+    #[serde(default)]
+    pub substring: bool,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Why a rule cannot be saved, in words for the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleError {
+    Empty,
+    TooLong,
+    BadDomain,
+    BadUser,
+    /// The rule would hide almost everything (a one-letter substring, say).
+    TooBroad,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RuleError::Empty => "the rule is empty",
+            RuleError::TooLong => "the rule is longer than 200 characters",
+            RuleError::BadDomain => "that is not a domain (like example.com)",
+            RuleError::BadUser => "usernames are letters, digits, - and _",
+            RuleError::TooBroad => "that would hide nearly everything",
+        })
+    }
+}
+
+impl FilterRule {
+    pub fn new(kind: RuleKind, pattern: &str, target: Target) -> FilterRule {
+        FilterRule { kind, pattern: pattern.to_string(), target, substring: false, enabled: true }
+    }
+
+    /// The rule in its stored form, or why it is refused.
+    pub fn validated(mut self) -> Result<FilterRule, RuleError> {
+        let p = self.pattern.trim();
+        if p.is_empty() {
+            return Err(RuleError::Empty);
+        }
+        if p.chars().count() > 200 {
+            return Err(RuleError::TooLong);
+        }
+        self.pattern = match self.kind {
+            RuleKind::Keyword => {
+                if self.substring && p.chars().count() < 3 {
+                    return Err(RuleError::TooBroad);
+                }
+                p.to_string()
+            }
+            RuleKind::User => {
+                if !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    return Err(RuleError::BadUser);
+                }
+                p.to_string()
+            }
+            RuleKind::Domain => normalize_domain(p).ok_or(RuleError::BadDomain)?,
+        };
+        if self.kind == RuleKind::Domain {
+            self.target = Target::Stories;
+        }
+        Ok(self)
+    }
+
+    /// A stable key for the rule (kind, target and pattern), used as its id.
+    pub fn key(&self) -> String {
+        let kind = match self.kind {
+            RuleKind::Keyword if self.substring => "ks",
+            RuleKind::Keyword => "k",
+            RuleKind::User => "u",
+            RuleKind::Domain => "d",
+        };
+        let target = match self.target {
+            Target::Stories => "s",
+            Target::Comments => "c",
+            Target::Both => "b",
+        };
+        format!("{kind}{target}:{}", self.pattern.to_lowercase())
+    }
+}
+
+/// `https://Blog.Example.com/x` or `example.com.` → `blog.example.com`.
+pub fn normalize_domain(raw: &str) -> Option<String> {
+    let s = raw.trim().to_lowercase();
+    let s = s.split("://").last().unwrap_or("");
+    let s = s.split(['/', '?', '#']).next().unwrap_or("");
+    let s = s.trim_start_matches("www.").trim_end_matches('.');
+    let ok = !s.is_empty()
+        && s.contains('.')
+        && s.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'));
+    ok.then(|| s.to_string())
+}
+
+/// What a story is matched on.
+pub struct StoryFacts<'a> {
+    pub title: &'a str,
+    pub domain: Option<&'a str>,
+    pub user: Option<&'a str>,
+}
+
+/// What a comment is matched on. `text` is only read when keyword rules for
+/// comments exist (see [`FilterSet::needs_comment_text`]).
+pub struct CommentFacts<'a> {
+    pub user: Option<&'a str>,
+    pub text: Option<&'a str>,
+}
+
+#[derive(Default)]
+struct Words {
+    /// Whole-word keywords of one word.
+    single: HashSet<String>,
+    /// Phrases, indexed by their first word.
+    phrases: HashMap<String, Vec<Vec<String>>>,
+    /// Substring keywords.
+    substrings: Vec<String>,
+}
+
+impl Words {
+    fn add(&mut self, rule: &FilterRule) {
+        let lower = rule.pattern.to_lowercase();
+        if rule.substring {
+            self.substrings.push(lower);
+            return;
+        }
+        let words: Vec<String> = tokens(&lower).map(str::to_string).collect();
+        match words.len() {
+            0 => {}
+            1 => {
+                self.single.insert(words.into_iter().next().unwrap_or_default());
+            }
+            _ => self.phrases.entry(words[0].clone()).or_default().push(words),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.single.is_empty() && self.phrases.is_empty() && self.substrings.is_empty()
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        let lower = text.to_lowercase();
+        if self.substrings.iter().any(|s| lower.contains(s.as_str())) {
+            return true;
+        }
+        let words: Vec<&str> = tokens(&lower).collect();
+        words.iter().enumerate().any(|(i, w)| {
+            self.single.contains(*w)
+                || self.phrases.get(*w).is_some_and(|ps| {
+                    ps.iter().any(|p| words.len() >= i + p.len() && p.iter().zip(&words[i..]).all(|(a, b)| a == b))
+                })
+        })
+    }
+}
+
+/// Unicode words: runs of alphanumeric characters (and `+`/`#`, so "C++"
+/// and "C#" are words).
+fn tokens(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '+' || c == '#')).filter(|w| !w.is_empty())
+}
+
+/// The compiled rules.
+#[derive(Default)]
+pub struct FilterSet {
+    story_words: Words,
+    comment_words: Words,
+    story_users: HashSet<String>,
+    comment_users: HashSet<String>,
+    domains: HashSet<String>,
+}
+
+impl FilterSet {
+    pub fn compile(rules: &[FilterRule]) -> FilterSet {
+        let mut set = FilterSet::default();
+        for rule in rules.iter().filter(|r| r.enabled) {
+            match rule.kind {
+                RuleKind::Keyword => {
+                    if rule.target.stories() {
+                        set.story_words.add(rule);
+                    }
+                    if rule.target.comments() {
+                        set.comment_words.add(rule);
+                    }
+                }
+                RuleKind::User => {
+                    if rule.target.stories() {
+                        set.story_users.insert(rule.pattern.clone());
+                    }
+                    if rule.target.comments() {
+                        set.comment_users.insert(rule.pattern.clone());
+                    }
+                }
+                RuleKind::Domain => {
+                    if let Some(d) = normalize_domain(&rule.pattern) {
+                        set.domains.insert(d);
+                    }
+                }
+            }
+        }
+        set
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.story_words.is_empty()
+            && self.comment_words.is_empty()
+            && self.story_users.is_empty()
+            && self.comment_users.is_empty()
+            && self.domains.is_empty()
+    }
+
+    pub fn has_story_rules(&self) -> bool {
+        !(self.story_words.is_empty() && self.story_users.is_empty() && self.domains.is_empty())
+    }
+
+    pub fn has_comment_rules(&self) -> bool {
+        !(self.comment_words.is_empty() && self.comment_users.is_empty())
+    }
+
+    /// Whether comment texts must be read at all.
+    pub fn needs_comment_text(&self) -> bool {
+        !self.comment_words.is_empty()
+    }
+
+    pub fn hides_story(&self, s: &StoryFacts) -> bool {
+        s.user.is_some_and(|u| self.story_users.contains(u))
+            || s.domain.is_some_and(|d| self.domain_matches(d))
+            || self.story_words.matches(s.title)
+    }
+
+    pub fn hides_comment(&self, c: &CommentFacts) -> bool {
+        c.user.is_some_and(|u| self.comment_users.contains(u))
+            || c.text.is_some_and(|t| self.comment_words.matches(t))
+    }
+
+    /// `blog.example.com` matches a rule for `example.com`, not the reverse.
+    fn domain_matches(&self, domain: &str) -> bool {
+        if self.domains.is_empty() {
+            return false;
+        }
+        let d = domain.trim().to_lowercase();
+        let d = d.trim_start_matches("www.");
+        let mut rest = d;
+        loop {
+            if self.domains.contains(rest) {
+                return true;
+            }
+            match rest.split_once('.') {
+                Some((_, tail)) if tail.contains('.') || !tail.is_empty() => rest = tail,
+                _ => return false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(kind: RuleKind, p: &str, t: Target) -> FilterRule {
+        FilterRule::new(kind, p, t).validated().unwrap()
+    }
+
+    fn story<'a>(title: &'a str, domain: Option<&'a str>, user: Option<&'a str>) -> StoryFacts<'a> {
+        StoryFacts { title, domain, user }
+    }
+
+    #[test]
+    fn keywords_match_whole_words_case_insensitively() {
+        let set = FilterSet::compile(&[rule(RuleKind::Keyword, "Rust", Target::Stories)]);
+        assert!(set.hides_story(&story("Why I love RUST", None, None)));
+        assert!(set.hides_story(&story("rust: a retrospective", None, None)));
+        assert!(!set.hides_story(&story("Trusting trust", None, None)));
+        assert!(!set.hides_story(&story("Rusty old cars", None, None)));
+    }
+
+    #[test]
+    fn keywords_are_unicode_aware() {
+        let set = FilterSet::compile(&[
+            rule(RuleKind::Keyword, "Über", Target::Stories),
+            rule(RuleKind::Keyword, "東京", Target::Stories),
+        ]);
+        assert!(set.hides_story(&story("ÜBER alles", None, None)));
+        assert!(set.hides_story(&story("über-cool", None, None)));
+        assert!(set.hides_story(&story("Life in 東京 today", None, None)));
+        assert!(!set.hides_story(&story("Uber drivers", None, None)));
+    }
+
+    #[test]
+    fn phrases_and_substrings() {
+        let mut sub = FilterRule::new(RuleKind::Keyword, "crypt", Target::Stories);
+        sub.substring = true;
+        let set = FilterSet::compile(&[rule(RuleKind::Keyword, "large language model", Target::Stories), sub.validated().unwrap()]);
+        assert!(set.hides_story(&story("A Large  Language Model for cats", None, None)));
+        assert!(!set.hides_story(&story("Large models of language", None, None)));
+        assert!(set.hides_story(&story("Cryptography basics", None, None)));
+        let words = FilterSet::compile(&[rule(RuleKind::Keyword, "C++", Target::Stories)]);
+        assert!(words.hides_story(&story("Modern C++ in 2026", None, None)));
+        assert!(!words.hides_story(&story("Modern C in 2026", None, None)));
+    }
+
+    #[test]
+    fn domains_match_subdomains_not_lookalikes() {
+        let set = FilterSet::compile(&[rule(RuleKind::Domain, "https://www.Example.com/path", Target::Stories)]);
+        assert!(set.hides_story(&story("x", Some("example.com"), None)));
+        assert!(set.hides_story(&story("x", Some("blog.example.com"), None)));
+        assert!(set.hides_story(&story("x", Some("www.example.com"), None)));
+        assert!(!set.hides_story(&story("x", Some("notexample.com"), None)));
+        assert!(!set.hides_story(&story("x", Some("example.com.evil.org"), None)));
+        assert!(!set.hides_story(&story("x", Some("com"), None)));
+    }
+
+    #[test]
+    fn users_are_case_sensitive_like_hn() {
+        let set = FilterSet::compile(&[rule(RuleKind::User, "pg", Target::Both)]);
+        assert!(set.hides_story(&story("x", None, Some("pg"))));
+        assert!(!set.hides_story(&story("x", None, Some("PG"))));
+        assert!(set.hides_comment(&CommentFacts { user: Some("pg"), text: None }));
+    }
+
+    #[test]
+    fn disabled_rules_and_targets_are_respected() {
+        let mut off = rule(RuleKind::Keyword, "rust", Target::Both);
+        off.enabled = false;
+        let set = FilterSet::compile(&[off, rule(RuleKind::Keyword, "go", Target::Comments)]);
+        assert!(!set.hides_story(&story("rust go", None, None)));
+        assert!(set.hides_comment(&CommentFacts { user: None, text: Some("I like Go") }));
+        assert!(set.needs_comment_text());
+        assert!(!set.has_story_rules());
+    }
+
+    #[test]
+    fn validation_says_what_is_wrong() {
+        assert_eq!(FilterRule::new(RuleKind::Domain, "not a domain", Target::Stories).validated(), Err(RuleError::BadDomain));
+        assert_eq!(FilterRule::new(RuleKind::User, "a b", Target::Both).validated(), Err(RuleError::BadUser));
+        assert_eq!(FilterRule::new(RuleKind::Keyword, "  ", Target::Both).validated(), Err(RuleError::Empty));
+        let mut short = FilterRule::new(RuleKind::Keyword, "a", Target::Both);
+        short.substring = true;
+        assert_eq!(short.validated(), Err(RuleError::TooBroad));
+        assert_eq!(normalize_domain("Blog.Example.COM."), Some("blog.example.com".into()));
+    }
+
+    #[test]
+    fn a_thousand_rules_compile_and_match() {
+        let rules: Vec<FilterRule> = (0..1000)
+            .map(|i| rule(RuleKind::Keyword, &format!("word{i}"), Target::Both))
+            .collect();
+        let set = FilterSet::compile(&rules);
+        assert!(set.hides_story(&story("this has word999 in it", None, None)));
+        assert!(!set.hides_story(&story("this has word1000 in it", None, None)));
+    }
+}

@@ -1,0 +1,212 @@
+//! Inline replies: HN's own flow, as data. The reply form (`/reply?id=`)
+//! carries a `parent`, a `goto` and an `hmac`; posting them with the text to
+//! `/comment` answers with a redirect to `goto` on success, or a page that
+//! says what went wrong.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyForm {
+    pub parent: String,
+    pub goto: String,
+    pub hmac: String,
+}
+
+/// Why a reply was not posted. Every one keeps the typed text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum ReplyError {
+    LoggedOut,
+    TooFast,
+    /// The form's hmac was stale or missing.
+    StaleForm,
+    /// The thread is locked or the parent is dead or deleted.
+    Closed,
+    RateLimited,
+    Unavailable,
+    Network(String),
+    Rejected(String),
+}
+
+impl std::fmt::Display for ReplyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplyError::LoggedOut => f.write_str("You are logged out of Hacker News: log in, then send again. Your reply is kept."),
+            ReplyError::TooFast => f.write_str("Hacker News says you're posting too fast. Wait a little, then send again. Your reply is kept."),
+            ReplyError::StaleForm => f.write_str("The reply form expired. Send again to use a fresh one. Your reply is kept."),
+            ReplyError::Closed => f.write_str("This thread no longer takes replies (locked, or the comment is dead). Your reply is kept."),
+            ReplyError::RateLimited => f.write_str("Hacker News is rate-limiting requests. Try again in a minute. Your reply is kept."),
+            ReplyError::Unavailable => f.write_str("Hacker News is unavailable right now. Your reply is kept; try again shortly."),
+            ReplyError::Network(e) => write!(f, "The network failed ({e}). Your reply is kept."),
+            ReplyError::Rejected(e) => write!(f, "Hacker News did not accept the reply: {e}. Your reply is kept."),
+        }
+    }
+}
+
+const TOO_FAST: &str = "posting too fast";
+const EXPIRED: &str = "Unknown or expired link";
+const CLOSED: [&str; 3] = ["can't reply", "thread is locked", "can't comment"];
+
+/// Reads the reply form out of a `/reply?id=` page (or an item page's
+/// add-comment form).
+pub fn parse_form(status: u16, html: &str) -> Result<ReplyForm, ReplyError> {
+    common_errors(status, html)?;
+    let Some(start) = html.find("action=\"comment\"").or_else(|| html.find("action='comment'")) else {
+        if html.contains("action=\"login\"") || html.contains("action='login'") {
+            return Err(ReplyError::LoggedOut);
+        }
+        if CLOSED.iter().any(|c| html.contains(c)) {
+            return Err(ReplyError::Closed);
+        }
+        return Err(ReplyError::Rejected("no reply form on the page".into()));
+    };
+    let form = &html[start..html[start..].find("</form>").map_or(html.len(), |e| start + e)];
+    let field = |name: &str| hidden_value(form, name);
+    match (field("parent"), field("goto"), field("hmac")) {
+        (Some(parent), Some(goto), Some(hmac)) if !hmac.is_empty() => Ok(ReplyForm { parent, goto, hmac }),
+        (_, _, None) | (_, _, Some(_)) => Err(ReplyError::StaleForm),
+    }
+}
+
+/// What HN's answer to the post means. `redirected` is whether the answer
+/// came through a redirect (HN redirects to `goto` on success).
+pub fn outcome(status: u16, redirected: bool, html: &str) -> Result<(), ReplyError> {
+    common_errors(status, html)?;
+    if html.contains(TOO_FAST) {
+        return Err(ReplyError::TooFast);
+    }
+    if html.contains(EXPIRED) {
+        return Err(ReplyError::StaleForm);
+    }
+    if CLOSED.iter().any(|c| html.contains(c)) {
+        return Err(ReplyError::Closed);
+    }
+    if html.contains("action=\"login\"") || html.contains("action='login'") {
+        return Err(ReplyError::LoggedOut);
+    }
+    if redirected {
+        Ok(())
+    } else {
+        let text: String = html.chars().filter(|c| !c.is_control()).take(120).collect();
+        Err(ReplyError::Rejected(text))
+    }
+}
+
+fn common_errors(status: u16, html: &str) -> Result<(), ReplyError> {
+    if html.contains(crate::message::RATE_LIMITED) || status == 429 {
+        return Err(ReplyError::RateLimited);
+    }
+    if status >= 500 {
+        return Err(ReplyError::Unavailable);
+    }
+    Ok(())
+}
+
+fn hidden_value(form: &str, name: &str) -> Option<String> {
+    for quote in ['"', '\''] {
+        let needle = format!("name={quote}{name}{quote}");
+        if let Some(at) = form.find(&needle) {
+            let tag_start = form[..at].rfind('<')?;
+            let tag_end = at + form[at..].find('>')?;
+            let tag = &form[tag_start..tag_end];
+            for q in ['"', '\''] {
+                let v = format!("value={q}");
+                if let Some(vs) = tag.find(&v) {
+                    let rest = &tag[vs + v.len()..];
+                    return rest.find(q).map(|e| decode_entities(&rest[..e]));
+                }
+            }
+            return Some(String::new());
+        }
+    }
+    None
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&amp;", "&").replace("&#x2F;", "/").replace("&quot;", "\"").replace("&#x27;", "'")
+}
+
+/// The body of the post to `/comment`.
+pub fn encode(form: &ReplyForm, text: &str) -> String {
+    format!(
+        "parent={}&goto={}&hmac={}&text={}",
+        url_encode(&form.parent),
+        url_encode(&form.goto),
+        url_encode(&form.hmac),
+        url_encode(text)
+    )
+}
+
+/// `application/x-www-form-urlencoded` encoding.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Decodes `application/x-www-form-urlencoded` text (for the replica).
+pub fn url_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPLY: &str = r#"<form action="comment" method="post"><input type="hidden" name="parent" value="47538487"><input type="hidden" name="goto" value="item?id=47536761#47538487"><input type="hidden" name="hmac" value="fixturehmac"><textarea name="text"></textarea><input type="submit" value="reply"></form>"#;
+
+    #[test]
+    fn the_form_is_read() {
+        assert_eq!(
+            parse_form(200, REPLY),
+            Ok(ReplyForm { parent: "47538487".into(), goto: "item?id=47536761#47538487".into(), hmac: "fixturehmac".into() })
+        );
+    }
+
+    #[test]
+    fn failures_are_named() {
+        assert_eq!(parse_form(200, r#"<form action="login" method="post">"#), Err(ReplyError::LoggedOut));
+        assert_eq!(parse_form(503, "Sorry."), Err(ReplyError::Unavailable));
+        assert_eq!(parse_form(200, crate::message::RATE_LIMITED), Err(ReplyError::RateLimited));
+        assert_eq!(parse_form(200, r#"<form action="comment"><input name="parent" value="1"></form>"#), Err(ReplyError::StaleForm));
+        assert_eq!(outcome(200, false, "You're posting too fast. Please slow down. Thanks."), Err(ReplyError::TooFast));
+        assert_eq!(outcome(200, false, "Unknown or expired link."), Err(ReplyError::StaleForm));
+        assert_eq!(outcome(200, true, "<html>thread</html>"), Ok(()));
+        assert!(matches!(outcome(200, false, "odd"), Err(ReplyError::Rejected(_))));
+    }
+
+    #[test]
+    fn form_encoding_roundtrips() {
+        let text = "a & b = c?\n\"quotes\" ünïcode 🎉 +plus 100%";
+        assert_eq!(url_decode(&url_encode(text)), text);
+        let body = encode(&ReplyForm { parent: "1".into(), goto: "item?id=1#2".into(), hmac: "h".into() }, "hi there");
+        assert_eq!(body, "parent=1&goto=item%3Fid%3D1%232&hmac=h&text=hi+there");
+        assert_eq!(url_decode("%zz%4"), "%zz%4");
+    }
+}

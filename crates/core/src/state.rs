@@ -1,0 +1,87 @@
+//! The user's state as the features see it: who they follow, what they
+//! filter, how they read. The background builds it from the synced document
+//! and sends it to pages and the popup.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::filters::FilterRule;
+use crate::settings::Settings;
+
+/// Collections of the synced document.
+pub const FOLLOWS: &str = "follows";
+pub const FILTERS: &str = "filters";
+pub const SETTINGS: &str = "settings";
+/// The one key of the settings collection.
+pub const READING: &str = "reading";
+
+/// What the extension knows about one user: followed, a note, a tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct UserRecord {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct UserState {
+    /// Followed users by [`user_key`].
+    pub follows: BTreeMap<String, UserRecord>,
+    /// Filter rules by [`FilterRule::key`].
+    pub filters: BTreeMap<String, FilterRule>,
+    pub settings: Settings,
+}
+
+/// The key of a user on a site. Users are per site (an HN user and a
+/// Lobsters user of the same name are different people), and names are
+/// compared exactly, as HN does (`pg` and `PG` are different accounts).
+pub fn user_key(site: &str, user: &str) -> String {
+    format!("{site}:{user}")
+}
+
+impl UserState {
+    pub fn follows(&self, site: &str, user: &str) -> bool {
+        self.follows.contains_key(&user_key(site, user))
+    }
+
+    /// Followed usernames on one site.
+    pub fn followed_on<'a>(&'a self, site: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let prefix = format!("{site}:");
+        self.follows.keys().filter_map(move |k| k.strip_prefix(prefix.as_str()))
+    }
+
+    pub fn rules(&self) -> Vec<FilterRule> {
+        self.filters.values().cloned().collect()
+    }
+}
+
+/// A valid HN username: 2–15 letters, digits, `-` or `_`.
+pub fn valid_username(name: &str) -> bool {
+    (2..=15).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follows_are_per_site_and_case_sensitive() {
+        let mut s = UserState::default();
+        s.follows.insert(user_key("hn", "pg"), UserRecord::default());
+        assert!(s.follows("hn", "pg"));
+        assert!(!s.follows("hn", "PG"));
+        assert!(!s.follows("lobsters", "pg"));
+        assert_eq!(s.followed_on("hn").collect::<Vec<_>>(), vec!["pg"]);
+    }
+
+    #[test]
+    fn usernames() {
+        assert!(valid_username("pg"));
+        assert!(valid_username("dang_2-x"));
+        assert!(!valid_username(""));
+        assert!(!valid_username("a b"));
+        assert!(!valid_username("<script>"));
+    }
+}

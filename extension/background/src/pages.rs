@@ -1,0 +1,81 @@
+//! Pages of the site fetched for endless scroll, with the user's HN session
+//! (so vote links carry their tokens). At most one request every
+//! `MIN_INTERVAL_MS` from the whole extension: many tabs scrolling at once
+//! still never send HN a burst.
+
+use std::cell::Cell;
+
+use hn_core::message::Response;
+use hn_core::page::{classify, Unserved};
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+const ORIGIN: &str = "https://news.ycombinator.com";
+const MIN_INTERVAL_MS: f64 = 1_000.0;
+
+thread_local! {
+    /// When the next request may leave.
+    static NEXT_SLOT: Cell<f64> = const { Cell::new(0.0) };
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(f: &js_sys::Function, ms: f64);
+}
+
+async fn sleep(ms: f64) {
+    let promise = Promise::new(&mut |resolve, _| set_timeout(&resolve, ms));
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Waits for this request's turn.
+async fn take_slot() {
+    let now = js_sys::Date::now();
+    let slot = NEXT_SLOT.with(|s| {
+        let at = s.get().max(now);
+        s.set(at + MIN_INTERVAL_MS);
+        at
+    });
+    if slot > now {
+        sleep(slot - now).await;
+    }
+}
+
+pub async fn fetch_page(path: &str) -> Response {
+    take_slot().await;
+    let init = Object::new();
+    let _ = Reflect::set(&init, &"credentials".into(), &"include".into());
+    let url = format!("{ORIGIN}{path}");
+    let response = match JsFuture::from(global_fetch(&url, &init)).await {
+        Ok(r) => r,
+        Err(e) => return unserved(Unserved::Network, hn_ext::describe(&e)),
+    };
+    let Ok(response) = response.dyn_into::<web_sys::Response>() else {
+        return unserved(Unserved::Network, "not a response".into());
+    };
+    let status = response.status();
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+        Err(e) => return unserved(Unserved::Network, hn_ext::describe(&e)),
+    };
+    match classify(status, &text, true) {
+        Ok(()) => Response::Page { html: text },
+        Err(kind) => {
+            let message = match kind {
+                Unserved::RateLimited => "Hacker News asked us to slow down".to_string(),
+                Unserved::Unavailable => format!("Hacker News is unavailable (HTTP {status})"),
+                Unserved::Empty => "Hacker News sent a page without stories".to_string(),
+                _ => format!("HTTP {status}"),
+            };
+            unserved(kind, message)
+        }
+    }
+}
+
+fn unserved(kind: Unserved, message: String) -> Response {
+    Response::Unserved { reason: kind, message }
+}

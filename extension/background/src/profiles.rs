@@ -1,0 +1,125 @@
+//! Quick profiles: fetched from HN's API (falling back to the profile page),
+//! cached in `chrome.storage.local` for an hour, and asked of HN once however
+//! many tabs hover the same name at the same moment.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use hn_core::profile::{self, Profile};
+use js_sys::{Object, Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+const TTL_MS: f64 = 60.0 * 60.0 * 1000.0;
+const API: &str = "https://hacker-news.firebaseio.com/v0/user/";
+const PAGE: &str = "https://news.ycombinator.com/user?id=";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Promise;
+}
+
+thread_local! {
+    static IN_FLIGHT: RefCell<HashMap<String, Promise>> = RefCell::new(HashMap::new());
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cached {
+    profile: Profile,
+    fetched_at: f64,
+}
+
+#[derive(Deserialize)]
+struct ApiUser {
+    id: String,
+    karma: Option<i64>,
+    created: Option<i64>,
+    about: Option<String>,
+    #[serde(default)]
+    submitted: Vec<u64>,
+}
+
+fn cache_key(user: &str) -> String {
+    format!("profile:{user}")
+}
+
+/// The profile, from the cache when fresh, else from HN.
+pub async fn get(user: &str) -> Result<(Profile, f64), String> {
+    let (cached, _) = hn_ext::get_typed::<Cached>(hn_ext::Area::Local, &cache_key(user)).await;
+    if let Some(c) = cached.as_ref().filter(|c| js_sys::Date::now() - c.fetched_at < TTL_MS) {
+        return Ok((c.profile.clone(), c.fetched_at));
+    }
+    match fetch_coalesced(user).await {
+        Ok(p) => Ok((p, js_sys::Date::now())),
+        // An old copy beats an error card.
+        Err(e) => cached.map(|c| (c.profile, c.fetched_at)).ok_or(e),
+    }
+}
+
+async fn fetch_coalesced(user: &str) -> Result<Profile, String> {
+    let promise = IN_FLIGHT.with(|m| {
+        m.borrow_mut()
+            .entry(user.to_string())
+            .or_insert_with(|| {
+                let user = user.to_string();
+                future_to_promise(async move {
+                    let result = fetch(&user).await;
+                    IN_FLIGHT.with(|m| m.borrow_mut().remove(&user));
+                    match result {
+                        Ok(p) => {
+                            let cached = Cached { profile: p, fetched_at: js_sys::Date::now() };
+                            let _ = hn_ext::set_typed(hn_ext::Area::Local, &cache_key(&user), &cached).await;
+                            cached
+                                .profile
+                                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                                .map_err(|e| JsValue::from_str(&e.to_string()))
+                        }
+                        Err(e) => Err(JsValue::from_str(&e)),
+                    }
+                })
+            })
+            .clone()
+    });
+    let value = JsFuture::from(promise).await.map_err(|e| hn_ext::describe(&e))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+}
+
+async fn fetch(user: &str) -> Result<Profile, String> {
+    let api_error = match fetch_text(&format!("{API}{user}.json")).await {
+        Ok(text) => match serde_json::from_str::<Option<ApiUser>>(&text) {
+            Ok(Some(u)) => {
+                return Ok(profile::from_api_json_fields(
+                    &u.id,
+                    u.karma,
+                    u.created,
+                    u.about.as_deref(),
+                    u.submitted.len(),
+                ))
+            }
+            Ok(None) => return Err(format!("no user named {user}")),
+            Err(e) => format!("unreadable answer from the API: {e}"),
+        },
+        Err(e) => e,
+    };
+    let html = fetch_text(&format!("{PAGE}{user}")).await.map_err(|e| format!("{api_error}; {e}"))?;
+    if html.contains(hn_core::message::RATE_LIMITED) {
+        return Err("Hacker News is rate-limiting requests; try again in a minute".into());
+    }
+    profile::from_user_page(&html).ok_or_else(|| format!("no profile for {user}"))
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let init = Object::new();
+    let _ = Reflect::set(&init, &"credentials".into(), &"omit".into());
+    let response = JsFuture::from(global_fetch(url, &init)).await.map_err(|e| hn_ext::describe(&e))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {} from {url}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(|e| hn_ext::describe(&e))?)
+        .await
+        .map_err(|e| hn_ext::describe(&e))?;
+    text.as_string().ok_or_else(|| "not text".into())
+}

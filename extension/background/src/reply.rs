@@ -1,0 +1,61 @@
+//! Posting a reply the way HN's own page does: load the reply form for its
+//! `hmac`, post it with the text, and read HN's answer.
+
+use hn_core::message::Response;
+use hn_core::reply::{self, ReplyError};
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+const ORIGIN: &str = "https://news.ycombinator.com";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Promise;
+}
+
+struct Answer {
+    status: u16,
+    redirected: bool,
+    url: String,
+    body: String,
+}
+
+async fn request(url: &str, body: Option<&str>) -> Result<Answer, ReplyError> {
+    let init = Object::new();
+    let _ = Reflect::set(&init, &"credentials".into(), &"include".into());
+    if let Some(body) = body {
+        let _ = Reflect::set(&init, &"method".into(), &"POST".into());
+        let headers = Object::new();
+        let _ = Reflect::set(&headers, &"Content-Type".into(), &"application/x-www-form-urlencoded".into());
+        let _ = Reflect::set(&init, &"headers".into(), &headers);
+        let _ = Reflect::set(&init, &"body".into(), &body.into());
+    }
+    let r = JsFuture::from(global_fetch(url, &init))
+        .await
+        .map_err(|e| ReplyError::Network(hn_ext::describe(&e)))?;
+    let r: web_sys::Response = r.dyn_into().map_err(|_| ReplyError::Network("not a response".into()))?;
+    let text = JsFuture::from(r.text().map_err(|e| ReplyError::Network(hn_ext::describe(&e)))?)
+        .await
+        .map_err(|e| ReplyError::Network(hn_ext::describe(&e)))?
+        .as_string()
+        .unwrap_or_default();
+    Ok(Answer { status: r.status(), redirected: r.redirected(), url: r.url(), body: text })
+}
+
+pub async fn post(parent: u64, text: &str) -> Response {
+    match post_inner(parent, text).await {
+        Ok(id) => Response::Posted { id },
+        Err(error) => Response::ReplyFailed { message: error.to_string(), error },
+    }
+}
+
+async fn post_inner(parent: u64, text: &str) -> Result<Option<u64>, ReplyError> {
+    let page = request(&format!("{ORIGIN}/reply?id={parent}"), None).await?;
+    let form = reply::parse_form(page.status, &page.body)?;
+    let answer = request(&format!("{ORIGIN}/comment"), Some(&reply::encode(&form, text))).await?;
+    reply::outcome(answer.status, answer.redirected, &answer.body)?;
+    // HN's redirect ends in `#<new comment id>`.
+    Ok(answer.url.rsplit_once('#').and_then(|(_, id)| id.parse().ok()))
+}

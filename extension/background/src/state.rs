@@ -1,0 +1,289 @@
+//! The user's state: the sync crate's replica, kept whole in
+//! `chrome.storage.local` (where nothing is ever lost to a quota), pushed to
+//! `chrome.storage.sync` in this device's own keys, merged from every other
+//! device's keys when they change.
+//!
+//! While the worker lives, the replica is held in memory and edited
+//! synchronously (no await between reading and changing it), so concurrent
+//! messages cannot lose each other's edits; every change is saved at once.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use hn_core::filters::FilterRule;
+use hn_core::settings::Settings;
+use hn_core::state::{self as keys, UserRecord, UserState};
+use hn_sync::Replica;
+use js_sys::{Object, Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+const LOCAL_KEY: &str = "replica";
+const STATUS_KEY: &str = "sync_status";
+pub const RETRY_ALARM: &str = "sync-retry";
+
+thread_local! {
+    static REPLICA: RefCell<Option<Replica>> = const { RefCell::new(None) };
+    static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = get)]
+    fn sync_get_all(keys: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = set)]
+    fn sync_set(items: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = remove)]
+    fn sync_remove(keys: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = query)]
+    fn tabs_query(query: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = sendMessage)]
+    fn tabs_send_message(tab: i32, message: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
+    fn alarms_create(name: &str, info: &JsValue);
+}
+
+/// What the popup shows about syncing.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SyncStatus {
+    pub last_push: Option<f64>,
+    pub last_merge: Option<f64>,
+    pub bytes: usize,
+    pub devices: usize,
+    /// A refused write or unreadable item, in words; cleared on success.
+    pub problem: Option<String>,
+}
+
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Makes sure the replica is in memory, loading it once.
+async fn ensure_loaded() {
+    if REPLICA.with(|r| r.borrow().is_some()) {
+        return;
+    }
+    let promise = LOADING.with(|l| {
+        l.borrow_mut()
+            .get_or_insert_with(|| {
+                future_to_promise(async {
+                    let loaded = load().await;
+                    REPLICA.with(|r| {
+                        let mut r = r.borrow_mut();
+                        if r.is_none() {
+                            *r = Some(loaded);
+                        }
+                    });
+                    Ok(JsValue::UNDEFINED)
+                })
+            })
+            .clone()
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+async fn load() -> Replica {
+    match hn_ext::get(hn_ext::Area::Local, LOCAL_KEY).await {
+        Ok(Some(v)) => match serde_wasm_bindgen::from_value::<serde_json::Value>(v) {
+            Ok(json) => match Replica::from_local(&json) {
+                Ok(r) => return r,
+                Err(e) => crate::log(&format!("the saved state is unreadable ({e}); it is kept aside")),
+            },
+            Err(e) => crate::log(&format!("the saved state is unreadable ({e})")),
+        },
+        Ok(None) => {}
+        Err(e) => crate::log(&format!("reading the saved state failed: {e}")),
+    }
+    let device = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    Replica::new(device.max(1))
+}
+
+/// Runs `f` on the in-memory replica.
+fn with<T>(f: impl FnOnce(&mut Replica) -> T) -> Option<T> {
+    REPLICA.with(|r| r.borrow_mut().as_mut().map(f))
+}
+
+/// The features' view of the state.
+pub async fn user_state() -> UserState {
+    ensure_loaded().await;
+    with(|r| view(r)).unwrap_or_default()
+}
+
+fn view(r: &Replica) -> UserState {
+    let doc = r.doc();
+    let mut state = UserState::default();
+    for (k, v) in doc.entries(keys::FOLLOWS) {
+        if let Ok(rec) = serde_json::from_value::<UserRecord>(v.clone()) {
+            state.follows.insert(k.to_string(), rec);
+        }
+    }
+    for (k, v) in doc.entries(keys::FILTERS) {
+        if let Ok(rule) = serde_json::from_value::<FilterRule>(v.clone()) {
+            state.filters.insert(k.to_string(), rule);
+        }
+    }
+    if let Some(s) = doc.get(keys::SETTINGS, keys::READING) {
+        state.settings = serde_json::from_value::<Settings>(s.clone()).unwrap_or_default().clamped();
+    }
+    state
+}
+
+/// One edit of the user's state.
+#[derive(Clone)]
+pub enum Edit {
+    Follow { key: String, follow: bool },
+    SaveFilter(FilterRule),
+    RemoveFilter(String),
+    Settings(Settings),
+}
+
+/// Applies an edit, saves it, pushes it to sync and tells open pages.
+pub async fn edit(edit: Edit) -> Result<(), String> {
+    edit_many(vec![edit]).await.map(|_| ())
+}
+
+/// Applies several edits as one change (one save, one push, one re-render
+/// per open page). Returns how many changed anything.
+pub async fn edit_many(edits: Vec<Edit>) -> Result<usize, String> {
+    ensure_loaded().await;
+    let t = now();
+    let changed = with(|r| edits.into_iter().filter(|e| apply_edit(r, t, e.clone())).count())
+        .ok_or("the state is not loaded")?;
+    if changed > 0 {
+        save_local().await?;
+        push().await;
+        notify_tabs().await;
+    }
+    Ok(changed)
+}
+
+fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
+    match edit {
+        Edit::Follow { key, follow: true } => {
+            let rec = r.doc().get(keys::FOLLOWS, &key).cloned();
+            rec.is_none() && r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord::default()))
+        }
+        Edit::Follow { key, follow: false } => r.remove(t, keys::FOLLOWS, &key),
+        Edit::SaveFilter(rule) => r.set(t, keys::FILTERS, &rule.key(), to_json(&rule)),
+        Edit::RemoveFilter(key) => r.remove(t, keys::FILTERS, &key),
+        Edit::Settings(s) => r.set(t, keys::SETTINGS, keys::READING, to_json(&s)),
+    }
+}
+
+fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+async fn save_local() -> Result<(), String> {
+    let Some(json) = with(|r| r.to_local()) else { return Ok(()) };
+    let value = json
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| e.to_string())?;
+    hn_ext::set(hn_ext::Area::Local, LOCAL_KEY, &value).await
+}
+
+async fn sync_items() -> Result<BTreeMap<String, serde_json::Value>, String> {
+    let all = JsFuture::from(sync_get_all(&JsValue::NULL)).await.map_err(|e| hn_ext::describe(&e))?;
+    let items: BTreeMap<String, serde_json::Value> =
+        serde_wasm_bindgen::from_value(all).map_err(|e| e.to_string())?;
+    Ok(items.into_iter().filter(|(k, _)| k.starts_with(hn_sync::KEY_PREFIX)).collect())
+}
+
+/// Writes this device's changed items to `chrome.storage.sync`. A refusal
+/// (quota, rate) is recorded for the popup and retried by alarm; the full
+/// state stays in `chrome.storage.local` meanwhile.
+pub async fn push() {
+    let result = push_inner().await;
+    let mut status = status().await;
+    match result {
+        Ok(bytes) => {
+            status.last_push = Some(js_sys::Date::now());
+            status.bytes = bytes;
+            status.problem = None;
+        }
+        Err(e) => {
+            crate::log(&format!("sync write refused: {e}"));
+            status.problem = Some(e);
+            let info = Object::new();
+            let _ = Reflect::set(&info, &"delayInMinutes".into(), &JsValue::from_f64(1.0));
+            alarms_create(RETRY_ALARM, &info);
+        }
+    }
+    let _ = hn_ext::set_typed(hn_ext::Area::Local, STATUS_KEY, &status).await;
+}
+
+async fn push_inner() -> Result<usize, String> {
+    let current = sync_items().await?;
+    let plan = with(|r| r.plan_write(&current, now()))
+        .ok_or("the state is not loaded")?
+        .map_err(|e| e.to_string())?;
+    if !plan.set.is_empty() {
+        let items = Object::new();
+        for (k, v) in &plan.set {
+            let v = v
+                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                .map_err(|e| e.to_string())?;
+            Reflect::set(&items, &JsValue::from_str(k), &v).map_err(|e| hn_ext::describe(&e))?;
+        }
+        JsFuture::from(sync_set(&items)).await.map_err(|e| hn_ext::describe(&e))?;
+    }
+    if !plan.remove.is_empty() {
+        let keys = js_sys::Array::new();
+        for k in &plan.remove {
+            keys.push(&JsValue::from_str(k));
+        }
+        JsFuture::from(sync_remove(&keys)).await.map_err(|e| hn_ext::describe(&e))?;
+    }
+    Ok(plan.bytes)
+}
+
+/// Another device (or this one) changed `chrome.storage.sync`: merge.
+pub async fn merge_from_sync() {
+    ensure_loaded().await;
+    let items = match sync_items().await {
+        Ok(items) => items,
+        Err(e) => {
+            crate::log(&format!("reading synced state failed: {e}"));
+            return;
+        }
+    };
+    let Some(report) = with(|r| r.merge_items(&items, now())) else { return };
+    let mut status = status().await;
+    status.last_merge = Some(js_sys::Date::now());
+    status.devices = report.devices;
+    if !report.problems.is_empty() {
+        status.problem = Some(report.problems.join("; "));
+    }
+    let _ = hn_ext::set_typed(hn_ext::Area::Local, STATUS_KEY, &status).await;
+    if report.changed {
+        if let Err(e) = save_local().await {
+            crate::log(&format!("saving merged state failed: {e}"));
+        }
+        notify_tabs().await;
+    }
+    // Tell the others what this device has received (for compaction), and
+    // take over the areas of devices gone for good.
+    push().await;
+}
+
+pub async fn status() -> SyncStatus {
+    hn_ext::get_typed(hn_ext::Area::Local, STATUS_KEY).await.0.unwrap_or_default()
+}
+
+/// Tells every open Hacker News tab that the state changed; each asks for
+/// it once and re-applies.
+async fn notify_tabs() {
+    let query = Object::new();
+    let _ = Reflect::set(&query, &"url".into(), &"https://news.ycombinator.com/*".into());
+    let Ok(tabs) = JsFuture::from(tabs_query(&query)).await else { return };
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"kind".into(), &"state_changed".into());
+    for tab in js_sys::Array::from(&tabs).iter() {
+        if let Some(id) = Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()) {
+            // A tab without the content script (still loading) answers with
+            // an error; it reads the state when it starts anyway.
+            let _ = JsFuture::from(tabs_send_message(id as i32, &message)).await;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Collapsible threads: every comment gets a "fold thread" control that folds
+//! the whole top-level subthread it is in, from any depth; HN's own `[–]`
+//! still folds a comment's own replies. Folding uses HN's own classes
+//! (`coll`, `noshow`) and its `[N more]` label, so HN's toggle and ours never
+//! disagree. Folds are remembered per thread on this device.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
+use hn_core::page::parse_item_id;
+use hn_core::thread::{descendants, root_of};
+use serde::{Deserialize, Serialize};
+
+use super::Feature;
+use crate::{dom, Shared};
+
+pub const FEATURE: Feature = Feature {
+    id: "collapse",
+    applies: |ctx| ctx.kind.has_comments() && !ctx.index.borrow().comments.is_empty(),
+    init,
+    apply: None,
+    added: Some(added),
+};
+
+thread_local! {
+    static DEPTHS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Saved {
+    folded: BTreeSet<u64>,
+    at: f64,
+}
+
+/// Gives comments `range` their fold control.
+fn add_controls(ctx: &Shared, range: std::ops::Range<usize>) {
+    let index = ctx.index.borrow();
+    DEPTHS.with(|d| *d.borrow_mut() = index.depths());
+    let head = ctx.site.selectors.comment_head;
+    for (i, c) in index.comments.iter().enumerate().skip(range.start).take(range.len()) {
+        let Ok(Some(h)) = c.row.query_selector(head) else { continue };
+        let Some(button) = dom::make(&ctx.document, "button", "hnew-fold", "fold thread") else { continue };
+        let _ = button.set_attribute("type", "button");
+        let _ = button.set_attribute("aria-label", "Fold the whole thread this comment is in");
+        dom::set_data(&button, "i", &i.to_string());
+        let _ = h.append_child(&button);
+    }
+}
+
+fn added(ctx: &Shared, _stories: std::ops::Range<usize>, comments: std::ops::Range<usize>) -> Result<(), String> {
+    add_controls(ctx, comments);
+    Ok(())
+}
+
+fn init(ctx: &Shared) -> Result<(), String> {
+    let n = ctx.index.borrow().comments.len();
+    add_controls(ctx, 0..n);
+    {
+        let ctx = ctx.clone();
+        dom::listen(&ctx.document.clone().into(), "click", move |e| {
+            if let Some(button) = dom::closest(e.target(), "button.hnew-fold") {
+                e.prevent_default();
+                let Some(i) = button.get_attribute("data-i").and_then(|v| v.parse::<usize>().ok()) else { return };
+                let root = DEPTHS.with(|d| root_of(&d.borrow(), i));
+                let folded = is_folded(&ctx, root);
+                set_folded(&ctx, root, !folded);
+                save(&ctx);
+                if !folded {
+                    // Keep the reader where the thread was.
+                    if let Some(c) = ctx.index.borrow().comments.get(root) {
+                        c.row.scroll_into_view();
+                    }
+                }
+            } else if dom::closest(e.target(), ctx.site.selectors.toggle).is_some() {
+                // HN's own toggle: record its result once its script ran.
+                let ctx = ctx.clone();
+                dom::after(0, move || save(&ctx));
+            }
+        });
+    }
+    restore(ctx.clone());
+    Ok(())
+}
+
+fn is_folded(ctx: &Shared, i: usize) -> bool {
+    ctx.index.borrow().comments.get(i).is_some_and(|c| c.row.class_list().contains("coll"))
+}
+
+/// Folds or unfolds comment `i`'s subthread the way HN's toggle does.
+fn set_folded(ctx: &Shared, i: usize, fold: bool) {
+    let index = ctx.index.borrow();
+    let Some(c) = index.comments.get(i) else { return };
+    let range = DEPTHS.with(|d| descendants(&d.borrow(), i));
+    dom::toggle_class(&c.row, "coll", fold);
+    if fold {
+        for r in &index.comments[range.clone()] {
+            dom::toggle_class(&r.row, "noshow", true);
+        }
+    } else {
+        // Show the descendants, except those inside a still-folded reply.
+        let mut j = range.start;
+        while j < range.end {
+            let r = &index.comments[j];
+            dom::toggle_class(&r.row, "noshow", false);
+            if r.row.class_list().contains("coll") {
+                j = DEPTHS.with(|d| descendants(&d.borrow(), j)).end;
+            } else {
+                j += 1;
+            }
+        }
+    }
+    if let Ok(Some(t)) = c.row.query_selector(ctx.site.selectors.toggle) {
+        t.set_text_content(Some(&if fold { format!("[{} more]", range.len() + 1) } else { "[–]".to_string() }));
+    }
+    dom::set_data(&c.row, "hnew-hidden-replies", &if fold { range.len().to_string() } else { String::new() });
+}
+
+fn storage_key() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    parse_item_id(&search).map(|id| format!("folds:{id}"))
+}
+
+fn save(ctx: &Shared) {
+    let Some(key) = storage_key() else { return };
+    let folded: BTreeSet<u64> = ctx
+        .index
+        .borrow()
+        .comments
+        .iter()
+        .filter(|c| c.row.class_list().contains("coll"))
+        .map(|c| c.id)
+        .collect();
+    wasm_bindgen_futures::spawn_local(async move {
+        let saved = Saved { folded, at: js_sys::Date::now() };
+        if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, &key, &saved).await {
+            dom::log(&format!("folds not saved: {e}"));
+        }
+    });
+}
+
+fn restore(ctx: Shared) {
+    let Some(key) = storage_key() else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        let (saved, problem) = hn_ext::get_typed::<Saved>(hn_ext::Area::Local, &key).await;
+        if let Some(p) = problem {
+            dom::log(&p);
+        }
+        let Some(saved) = saved else { return };
+        let ids: Vec<usize> = ctx
+            .index
+            .borrow()
+            .comments
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| saved.folded.contains(&c.id))
+            .map(|(i, _)| i)
+            .collect();
+        for i in ids {
+            set_folded(&ctx, i, true);
+        }
+        dom::set_data(&ctx.root, "hnew-folds-restored", &saved.folded.len().to_string());
+    });
+}

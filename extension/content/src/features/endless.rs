@@ -1,0 +1,354 @@
+//! Endless scroll: on lists and on threads split by HN's "More" link, the
+//! next page is asked of the background when about a screen and a half
+//! remains, and its rows are appended in place — ranks continuing, items
+//! already shown skipped — then every feature covers them. When HN does not
+//! serve the page the line under the list says so, retries with a growing
+//! delay (2 s doubling to 64 s, one request at a time) and offers "Retry
+//! now". The address follows the reader (`?p=N`), and the footer with the
+//! search box slides up when the pointer nears the bottom of the window.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use hn_core::message::{Request, Response};
+use hn_core::page::{backoff_ms, parse_item_id, parse_rank, resolve_link};
+use hn_core::site::PageKind;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element};
+
+use super::Feature;
+use crate::{dom, manager, Shared};
+
+pub const FEATURE: Feature = Feature {
+    id: "endless",
+    applies: |ctx| {
+        matches!(ctx.kind, PageKind::StoryList | PageKind::CommentList | PageKind::Item)
+            && ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten().is_some()
+    },
+    init,
+    apply: None,
+    added: None,
+};
+
+/// Start loading when this much of the window height remains below.
+const AHEAD: f64 = 1.5;
+
+#[derive(Default)]
+struct Scroll {
+    /// The site path of the next page, `None` at the end.
+    next: Option<String>,
+    loading: bool,
+    attempt: u32,
+    pages: u32,
+    timer: Option<i32>,
+    seen: HashSet<u64>,
+    /// Pages asked for already: a "More" link pointing back is the end.
+    visited: HashSet<String>,
+    last_rank: u32,
+    /// HN's own "More" row: new rows go before it.
+    anchor: Option<Element>,
+    status: Option<Element>,
+}
+
+thread_local! {
+    static SCROLL: RefCell<Scroll> = RefCell::new(Scroll::default());
+}
+
+fn init(ctx: &Shared) -> Result<(), String> {
+    let more = ctx
+        .root
+        .query_selector(ctx.site.selectors.more_link)
+        .ok()
+        .flatten()
+        .ok_or("no More link")?;
+    let anchor = more.closest("tr").ok().flatten().ok_or("the More link is not in a row")?;
+    let current = current_path();
+    let next = more.get_attribute("href").and_then(|h| resolve_link(&current, &h));
+    let status = make_status(ctx, &anchor)?;
+    // HN's own "More" row is hidden; the status line above it is what the
+    // reader scrolls towards.
+    let watched = status.clone();
+    {
+        let index = ctx.index.borrow();
+        SCROLL.with(|s| {
+            let mut s = s.borrow_mut();
+            s.seen = index.stories.iter().map(|x| x.id).chain(index.comments.iter().map(|x| x.id)).collect();
+            s.last_rank = index.stories.iter().filter_map(|x| x.rank).max().unwrap_or(0);
+            s.next = next;
+            s.anchor = Some(anchor.clone());
+            s.status = Some(status);
+        });
+    }
+    dom::toggle_class(&anchor, "hnew-more-row", true);
+    dom::toggle_class(&ctx.root, "hnew-endless", true);
+    observe(ctx, &watched)?;
+    footer_peek(ctx);
+    set_state(ctx, "idle");
+    Ok(())
+}
+
+fn current_path() -> String {
+    let Some(w) = web_sys::window() else { return "/".into() };
+    let l = w.location();
+    format!("{}{}", l.pathname().unwrap_or_default(), l.search().unwrap_or_default())
+}
+
+fn make_status(ctx: &Shared, anchor: &Element) -> Result<Element, String> {
+    let doc = &ctx.document;
+    let row = dom::make(doc, "tr", "hnew-more-status", "").ok_or("cannot build the status row")?;
+    let cell = dom::make(doc, "td", "", "").ok_or("cannot build the status row")?;
+    let _ = cell.set_attribute("colspan", "3");
+    let text = dom::make(doc, "span", "hnew-more-text", "").ok_or("cannot build the status row")?;
+    let _ = text.set_attribute("role", "status");
+    let _ = text.set_attribute("aria-live", "polite");
+    let retry = dom::make(doc, "button", "hnew-more-retry", "Retry now").ok_or("cannot build the status row")?;
+    let _ = retry.set_attribute("type", "button");
+    let _ = retry.set_attribute("hidden", "");
+    let _ = cell.append_child(&text);
+    let _ = cell.append_child(&retry);
+    let _ = row.append_child(&cell);
+    let _ = anchor.before_with_node_1(&row);
+    let ctx2 = ctx.clone();
+    dom::listen(&retry.into(), "click", move |_| {
+        SCROLL.with(|s| {
+            let mut s = s.borrow_mut();
+            dom::cancel(s.timer.take());
+            s.loading = false;
+        });
+        load(ctx2.clone());
+    });
+    Ok(row)
+}
+
+fn say(text: &str, retry: bool) {
+    SCROLL.with(|s| {
+        let s = s.borrow();
+        let Some(row) = &s.status else { return };
+        if let Ok(Some(t)) = row.query_selector(".hnew-more-text") {
+            t.set_text_content(Some(text));
+        }
+        if let Ok(Some(b)) = row.query_selector(".hnew-more-retry") {
+            if retry {
+                let _ = b.remove_attribute("hidden");
+            } else {
+                let _ = b.set_attribute("hidden", "");
+            }
+        }
+    });
+}
+
+fn set_state(ctx: &Shared, state: &str) {
+    dom::set_data(&ctx.root, "hnew-scroll", state);
+    let pages = SCROLL.with(|s| s.borrow().pages);
+    dom::set_data(&ctx.root, "hnew-pages", &pages.to_string());
+}
+
+fn observe(ctx: &Shared, anchor: &Element) -> Result<(), String> {
+    let ctx2 = ctx.clone();
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        let hit = entries.iter().any(|e| {
+            e.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting())
+        });
+        if hit {
+            load(ctx2.clone());
+        }
+    });
+    let options = web_sys::IntersectionObserverInit::new();
+    options.set_root_margin(&format!("0px 0px {}% 0px", (AHEAD * 100.0) as u32));
+    let observer = web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
+        .map_err(|_| "no IntersectionObserver")?;
+    observer.observe(anchor);
+    callback.forget();
+    Ok(())
+}
+
+/// Whether the end of the list is within reach of the reader now.
+fn near_end() -> bool {
+    let Some(w) = web_sys::window() else { return false };
+    let height = w.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
+    SCROLL.with(|s| {
+        s.borrow()
+            .status
+            .as_ref()
+            .is_some_and(|a| a.get_bounding_client_rect().top() < height * (1.0 + AHEAD))
+    })
+}
+
+fn load(ctx: Shared) {
+    let path = SCROLL.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.loading || s.timer.is_some() {
+            return None;
+        }
+        let next = s.next.clone()?;
+        if !s.visited.insert(next.clone()) {
+            s.next = None;
+            return None;
+        }
+        s.loading = true;
+        Some(next)
+    });
+    let Some(path) = path else { return };
+    say("Loading more…", false);
+    set_state(&ctx, "loading");
+    wasm_bindgen_futures::spawn_local(async move {
+        let answer = hn_ext::ask(Request::FetchPage { path: path.clone() }).await;
+        match answer {
+            Ok(Response::Page { html }) => {
+                if let Err(e) = append(&ctx, &path, &html) {
+                    dom::log(&format!("endless scroll stopped: {e}"));
+                    finish(&ctx, "Could not read the next page: open it with HN's More link.", "end");
+                }
+            }
+            Ok(Response::Unserved { message, .. }) => retry_later(ctx, &message),
+            Ok(Response::Error { message }) | Err(message) => retry_later(ctx, &message),
+            Ok(_) => retry_later(ctx, "unexpected answer"),
+        }
+    });
+}
+
+fn retry_later(ctx: Shared, why: &str) {
+    let delay = SCROLL.with(|s| {
+        let mut s = s.borrow_mut();
+        s.loading = false;
+        if let Some(next) = s.next.clone() {
+            s.visited.remove(&next);
+        }
+        let d = backoff_ms(s.attempt);
+        s.attempt += 1;
+        d
+    });
+    say(&format!("{why}. Retrying in {} s.", delay / 1000), true);
+    set_state(&ctx, "retrying");
+    let ctx2 = ctx.clone();
+    let timer = dom::after(delay as i32, move || {
+        SCROLL.with(|s| s.borrow_mut().timer = None);
+        load(ctx2);
+    });
+    SCROLL.with(|s| s.borrow_mut().timer = timer);
+}
+
+fn finish(ctx: &Shared, text: &str, state: &str) {
+    SCROLL.with(|s| {
+        let mut s = s.borrow_mut();
+        s.loading = false;
+        s.next = None;
+    });
+    say(text, false);
+    set_state(ctx, state);
+}
+
+fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
+    let parser = web_sys::DomParser::new().map_err(|_| "no DOMParser")?;
+    // An inert document: its scripts never run, its images never load.
+    let parsed: Document = parser
+        .parse_from_string(html, web_sys::SupportedType::TextHtml)
+        .map_err(|_| "the page did not parse")?;
+    let page = parsed.document_element().ok_or("empty page")?;
+    let s = &ctx.site.selectors;
+    let anchor = SCROLL.with(|x| x.borrow().anchor.clone()).ok_or("no anchor")?;
+    let (stories_before, comments_before) = {
+        let i = ctx.index.borrow();
+        (i.stories.len(), i.comments.len())
+    };
+    let mut added = 0;
+    for row in dom::all(&page, s.story) {
+        let id = parse_item_id(&row.id()).unwrap_or(0);
+        let sub = row.next_element_sibling();
+        let spacer = sub.as_ref().and_then(|x| x.next_element_sibling()).filter(|x| x.class_list().contains("spacer"));
+        if !SCROLL.with(|x| x.borrow_mut().seen.insert(id)) {
+            continue;
+        }
+        renumber(&row, s.rank);
+        for part in [Some(row.clone()), sub, spacer].into_iter().flatten() {
+            let _ = anchor.before_with_node_1(&part);
+        }
+        ctx.index.borrow_mut().add_story(row, ctx.site);
+        added += 1;
+    }
+    for row in dom::all(&page, s.comment) {
+        let id = parse_item_id(&row.id()).unwrap_or(0);
+        if !SCROLL.with(|x| x.borrow_mut().seen.insert(id)) {
+            continue;
+        }
+        let _ = anchor.before_with_node_1(&row);
+        ctx.index.borrow_mut().add_comment(row, ctx.site);
+        added += 1;
+    }
+    let next = page
+        .query_selector(s.more_link)
+        .ok()
+        .flatten()
+        .and_then(|a| a.get_attribute("href"))
+        .and_then(|h| resolve_link(path, &h));
+    let (stories_after, comments_after) = {
+        let i = ctx.index.borrow();
+        (i.stories.len(), i.comments.len())
+    };
+    SCROLL.with(|x| {
+        let mut x = x.borrow_mut();
+        x.loading = false;
+        x.attempt = 0;
+        x.pages += 1;
+        x.next = next.clone();
+    });
+    // The address follows the reader, so Back comes back near here.
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(path));
+    }
+    dom::set_data(&ctx.root, "hnew-stories", &stories_after.to_string());
+    dom::set_data(&ctx.root, "hnew-comments", &comments_after.to_string());
+    manager::rows_added(ctx, stories_before..stories_after, comments_before..comments_after);
+    if next.is_none() {
+        finish(ctx, "That's all.", "end");
+        if let Some(a) = SCROLL.with(|x| x.borrow().anchor.clone()) {
+            dom::toggle_class(&a, "hnew-hidden", true);
+        }
+        return Ok(());
+    }
+    say(&format!("{added} more loaded."), false);
+    set_state(ctx, "idle");
+    if near_end() {
+        load(ctx.clone());
+    }
+    Ok(())
+}
+
+/// Ranks continue from the page above, whatever the fetched page says.
+fn renumber(row: &Element, rank_selector: &str) {
+    let Ok(Some(rank)) = row.query_selector(rank_selector) else { return };
+    if rank.text_content().and_then(|t| parse_rank(&t)).is_none() {
+        return;
+    }
+    let n = SCROLL.with(|s| {
+        let mut s = s.borrow_mut();
+        s.last_rank += 1;
+        s.last_rank
+    });
+    rank.set_text_content(Some(&format!("{n}.")));
+}
+
+/// The footer (links and search) slides up when the pointer nears the
+/// bottom of the window, or when it has keyboard focus.
+fn footer_peek(ctx: &Shared) {
+    let Ok(Some(form)) = ctx.root.query_selector("form[action*='hn.algolia.com']") else { return };
+    let footer = form.closest("center").ok().flatten().unwrap_or(form);
+    dom::toggle_class(&footer, "hnew-footer", true);
+    let root = ctx.root.clone();
+    dom::listen(&ctx.document.clone().into(), "mousemove", move |e| {
+        let Some(m) = e.dyn_ref::<web_sys::MouseEvent>() else { return };
+        let height = web_sys::window()
+            .and_then(|w| w.inner_height().ok())
+            .and_then(|h| h.as_f64())
+            .unwrap_or(800.0);
+        let near = f64::from(m.client_y()) > height - 48.0;
+        if near != root.class_list().contains("hnew-footer-peek") {
+            dom::toggle_class(&root, "hnew-footer-peek", near);
+        }
+    });
+    let root = ctx.root.clone();
+    let f = footer.clone();
+    dom::listen(&footer.into(), "focusin", move |_| dom::toggle_class(&root, "hnew-footer-peek", true));
+    let _ = f;
+}

@@ -1,0 +1,267 @@
+//! Inline replies: "reply" opens an editor under the comment instead of a new
+//! page. The draft is saved to `chrome.storage.local` as it is typed (within
+//! half a second), keyed by the parent, and comes back whenever that reply is
+//! opened again — after a closed tab, a browser restart or a failed post. It
+//! is removed only once HN accepted the comment, which then appears in place
+//! in HN's markup. Ctrl/Cmd+Enter sends, Escape closes (keeping the draft).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use hn_core::message::{Request, Response};
+use hn_core::page::parse_item_id;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlTextAreaElement};
+
+use super::Feature;
+use crate::{dom, Shared};
+
+pub const FEATURE: Feature = Feature {
+    id: "inline-reply",
+    applies: |ctx| ctx.kind.has_comments(),
+    init,
+    apply: None,
+    added: None,
+};
+
+const SAVE_DELAY_MS: i32 = 400;
+
+#[derive(Serialize, Deserialize)]
+struct Draft {
+    text: String,
+    at: f64,
+}
+
+thread_local! {
+    static SAVE_TIMERS: RefCell<HashMap<u64, i32>> = RefCell::new(HashMap::new());
+}
+
+fn draft_key(parent: u64) -> String {
+    format!("draft:{parent}")
+}
+
+fn init(ctx: &Shared) -> Result<(), String> {
+    let doc: web_sys::EventTarget = ctx.document.clone().into();
+    {
+        let ctx = ctx.clone();
+        dom::listen(&doc, "click", move |e| {
+            if let Some(link) = dom::closest(e.target(), "a[href^='reply?id=']") {
+                let Some(parent) = link.get_attribute("href").and_then(|h| parse_item_id(&h)) else { return };
+                e.prevent_default();
+                open(&ctx, &link, parent);
+            } else if let Some(b) = dom::closest(e.target(), ".hnew-reply-send") {
+                e.prevent_default();
+                if let Some(editor) = b.closest(".hnew-reply").ok().flatten() {
+                    send(&ctx, &editor);
+                }
+            } else if let Some(b) = dom::closest(e.target(), ".hnew-reply-cancel") {
+                e.prevent_default();
+                if let Some(editor) = b.closest(".hnew-reply").ok().flatten() {
+                    close(&editor);
+                }
+            }
+        });
+    }
+    dom::listen(&doc, "input", move |e| {
+        let Some(area) = dom::closest(e.target(), ".hnew-reply textarea") else { return };
+        let Some(parent) = area.get_attribute("data-parent").and_then(|p| p.parse::<u64>().ok()) else { return };
+        schedule_save(parent, area);
+    });
+    {
+        let ctx = ctx.clone();
+        dom::listen(&doc, "keydown", move |e| {
+            let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+            let Some(editor) = dom::closest(e.target(), ".hnew-reply") else { return };
+            if k.key() == "Enter" && (k.ctrl_key() || k.meta_key()) {
+                e.prevent_default();
+                send(&ctx, &editor);
+            } else if k.key() == "Escape" {
+                e.prevent_default();
+                close(&editor);
+            }
+        });
+    }
+    Ok(())
+}
+
+fn open(ctx: &Shared, link: &Element, parent: u64) {
+    let Some(row) = link.closest("tr.athing").ok().flatten() else { return };
+    if let Ok(Some(existing)) = row.query_selector(".hnew-reply") {
+        if let Ok(Some(area)) = existing.query_selector("textarea") {
+            let _ = area.dyn_into::<web_sys::HtmlElement>().map(|a| a.focus());
+        }
+        return;
+    }
+    let doc = &ctx.document;
+    let Some(editor) = dom::make(doc, "div", "hnew-reply", "") else { return };
+    let Some(area) = dom::make(doc, "textarea", "", "") else { return };
+    let user = row.query_selector(ctx.site.selectors.user_link).ok().flatten().and_then(|a| a.text_content());
+    let _ = area.set_attribute("rows", "6");
+    let _ = area.set_attribute("aria-label", &format!("Reply to {}", user.unwrap_or_else(|| "this comment".into())));
+    dom::set_data(&area, "parent", &parent.to_string());
+    let buttons = dom::make(doc, "div", "hnew-reply-buttons", "");
+    let send = dom::make(doc, "button", "hnew-reply-send", "reply");
+    let cancel = dom::make(doc, "button", "hnew-reply-cancel", "cancel");
+    let status = dom::make(doc, "p", "hnew-reply-status", "");
+    let (Some(buttons), Some(send), Some(cancel), Some(status)) = (buttons, send, cancel, status) else { return };
+    let _ = send.set_attribute("type", "button");
+    let _ = send.set_attribute("title", "Send (Ctrl+Enter)");
+    let _ = cancel.set_attribute("type", "button");
+    let _ = cancel.set_attribute("title", "Close; the draft is kept (Escape)");
+    let _ = status.set_attribute("role", "status");
+    let _ = status.set_attribute("aria-live", "polite");
+    let _ = buttons.append_child(&send);
+    let _ = buttons.append_child(&cancel);
+    let _ = editor.append_child(&area);
+    let _ = editor.append_child(&buttons);
+    let _ = editor.append_child(&status);
+    dom::set_data(&editor, "parent", &parent.to_string());
+    let place = link.closest(".reply").ok().flatten().unwrap_or_else(|| link.clone());
+    let _ = place.after_with_node_1(&editor);
+    if let Ok(a) = area.clone().dyn_into::<web_sys::HtmlElement>() {
+        let _ = a.focus();
+    }
+    // Bring back a saved draft.
+    wasm_bindgen_futures::spawn_local(async move {
+        let (draft, _) = hn_ext::get_typed::<Draft>(hn_ext::Area::Local, &draft_key(parent)).await;
+        if let (Some(d), Ok(area)) = (draft, area.dyn_into::<HtmlTextAreaElement>()) {
+            if area.value().is_empty() {
+                area.set_value(&d.text);
+                status.set_text_content(Some("Your saved draft is back."));
+            }
+        }
+    });
+}
+
+fn schedule_save(parent: u64, area: Element) {
+    if let Some(t) = SAVE_TIMERS.with(|t| t.borrow_mut().remove(&parent)) {
+        dom::cancel(Some(t));
+    }
+    let timer = dom::after(SAVE_DELAY_MS, move || {
+        SAVE_TIMERS.with(|t| t.borrow_mut().remove(&parent));
+        save_now(parent, &area);
+    });
+    if let Some(t) = timer {
+        SAVE_TIMERS.with(|m| m.borrow_mut().insert(parent, t));
+    }
+}
+
+fn save_now(parent: u64, area: &Element) {
+    let Some(text) = area.dyn_ref::<HtmlTextAreaElement>().map(|a| a.value()) else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        let key = draft_key(parent);
+        let result = if text.is_empty() {
+            // An emptied editor is not a draft: but never delete here, a
+            // draft is removed only once HN accepted the comment.
+            Ok(())
+        } else {
+            hn_ext::set_typed(hn_ext::Area::Local, &key, &Draft { text, at: js_sys::Date::now() }).await
+        };
+        if let Err(e) = result {
+            dom::log(&format!("draft not saved: {e}"));
+        }
+    });
+}
+
+fn close(editor: &Element) {
+    if let (Ok(Some(area)), Some(parent)) = (
+        editor.query_selector("textarea"),
+        editor.get_attribute("data-parent").and_then(|p| p.parse::<u64>().ok()),
+    ) {
+        save_now(parent, &area);
+    }
+    editor.remove();
+}
+
+fn say(editor: &Element, text: &str) {
+    if let Ok(Some(s)) = editor.query_selector(".hnew-reply-status") {
+        s.set_text_content(Some(text));
+    }
+}
+
+fn send(ctx: &Shared, editor: &Element) {
+    let Some(parent) = editor.get_attribute("data-parent").and_then(|p| p.parse::<u64>().ok()) else { return };
+    let Some(area) = editor.query_selector("textarea").ok().flatten() else { return };
+    let Some(text) = area.dyn_ref::<HtmlTextAreaElement>().map(|a| a.value()) else { return };
+    if text.trim().is_empty() {
+        say(editor, "Write something first.");
+        return;
+    }
+    if editor.has_attribute("data-sending") {
+        return;
+    }
+    // Save first: whatever happens next, the text is on disk.
+    save_now(parent, &area);
+    let _ = editor.set_attribute("data-sending", "");
+    say(editor, "Sending…");
+    let ctx = ctx.clone();
+    let editor = editor.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let answer = hn_ext::ask(Request::PostReply { parent, text: text.clone() }).await;
+        let _ = editor.remove_attribute("data-sending");
+        match answer {
+            Ok(Response::Posted { id }) => {
+                let _ = hn_ext::remove(hn_ext::Area::Local, &draft_key(parent)).await;
+                show_posted(&ctx, &editor, parent, id, &text);
+                editor.remove();
+            }
+            Ok(Response::ReplyFailed { message, .. }) => {
+                say(&editor, &message);
+                dom::set_data(&editor, "failed", &message);
+            }
+            Ok(Response::Error { message }) | Err(message) => {
+                say(&editor, &format!("Not sent: {message}. Your reply is kept."));
+                dom::set_data(&editor, "failed", &message);
+            }
+            Ok(_) => say(&editor, "Not sent: unexpected answer. Your reply is kept."),
+        }
+    });
+}
+
+/// Shows the accepted comment under its parent, in HN's markup: a copy of
+/// the parent's row, one level deeper, with the reader's name and text.
+fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, text: &str) {
+    let Some(parent_row) = editor.closest("tr.athing").ok().flatten() else { return };
+    let Ok(copy) = parent_row.clone_node_with_deep(true) else { return };
+    let Ok(row) = copy.dyn_into::<Element>() else { return };
+    let new_id = id.filter(|&i| i != parent).map_or_else(|| format!("hnew-posted-{parent}"), |i| i.to_string());
+    row.set_id(&new_id);
+    let _ = row.class_list().remove_2("coll", "hnew-followed-item");
+    dom::toggle_class(&row, "hnew-posted", true);
+    for stale in dom::all(&row, ".hnew-reply, .hnew-card, button.hnew-fold, .votelinks a") {
+        stale.remove();
+    }
+    let s = &ctx.site.selectors;
+    if let Ok(Some(ind)) = row.query_selector(s.indent) {
+        let depth = ind.get_attribute("indent").and_then(|d| d.parse::<u32>().ok()).map_or(0, |d| d + 1);
+        let _ = ind.set_attribute("indent", &depth.to_string());
+        if let Ok(Some(img)) = ind.query_selector("img") {
+            let _ = img.set_attribute("width", &(depth * 40).to_string());
+        }
+    }
+    let me = ctx.root.query_selector("#me").ok().flatten().and_then(|m| m.text_content()).unwrap_or_else(|| "you".into());
+    if let Ok(Some(user)) = row.query_selector(s.user_link) {
+        user.set_text_content(Some(&me));
+        let _ = user.set_attribute("href", &format!("user?id={me}"));
+    }
+    if let Ok(Some(age)) = row.query_selector(s.age) {
+        age.set_text_content(Some("just now"));
+    }
+    if let Ok(Some(body)) = row.query_selector(s.comment_text) {
+        body.set_text_content(None);
+        // HN shows paragraphs separated by blank lines; text stays text.
+        for (i, para) in text.split("\n\n").enumerate() {
+            if i > 0 {
+                if let Ok(p) = ctx.document.create_element("p") {
+                    p.set_text_content(Some(para));
+                    let _ = body.append_child(&p);
+                }
+            } else {
+                let _ = body.append_child(&ctx.document.create_text_node(para));
+            }
+        }
+    }
+    let _ = parent_row.after_with_node_1(&row);
+    dom::set_data(&ctx.root, "hnew-posted", &new_id);
+}

@@ -1,0 +1,33 @@
+//! Readability: text size, line height, width, link contrast, visited
+//! stories, dark mode (following the system by default) and sharp vector
+//! drawings instead of HN's bitmaps. All of it is CSS in `content.css`,
+//! switched by classes and custom properties on the root element.
+
+use hn_core::settings::Theme;
+
+use super::Feature;
+use crate::{dom, Shared};
+
+pub const FEATURE: Feature = Feature { id: "readability", applies: |_| true, init: |_| Ok(()), apply: Some(apply), added: None };
+
+fn apply(ctx: &Shared) -> Result<(), String> {
+    let s = ctx.state.borrow().settings.clone();
+    let root = &ctx.root;
+    let style = root
+        .clone()
+        .dyn_into::<web_sys::HtmlElement>()
+        .map_err(|_| "the root is not an HTML element")?
+        .style();
+    let set = |name: &str, value: String| style.set_property(name, &value).map_err(|_| format!("cannot set {name}"));
+    set("--hnew-font-scale", format!("{}", f32::from(s.font_scale) / 100.0))?;
+    set("--hnew-line-height", format!("{}", f32::from(s.line_height) / 100.0))?;
+    set("--hnew-width", format!("{}%", s.width))?;
+    dom::toggle_class(root, "hnew-read", true);
+    dom::toggle_class(root, "hnew-theme-dark", s.theme == Theme::Dark);
+    dom::toggle_class(root, "hnew-theme-system", s.theme == Theme::System);
+    dom::toggle_class(root, "hnew-contrast", s.high_contrast);
+    dom::toggle_class(root, "hnew-crisp", s.crisp_assets);
+    Ok(())
+}
+
+use wasm_bindgen::JsCast;

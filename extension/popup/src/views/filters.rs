@@ -1,0 +1,118 @@
+//! Filter rules: add (validated), disable, remove.
+
+use hn_core::filters::{FilterRule, RuleKind, Target};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::app::Cmd;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub rules: Vec<FilterRule>,
+    pub on_cmd: Callback<Cmd>,
+}
+
+fn describe(r: &FilterRule) -> String {
+    let what = match r.kind {
+        RuleKind::Keyword if r.substring => "text containing",
+        RuleKind::Keyword => "word",
+        RuleKind::User => "user",
+        RuleKind::Domain => "domain",
+    };
+    let target = match r.target {
+        Target::Stories => "stories",
+        Target::Comments => "comments",
+        Target::Both => "stories and comments",
+    };
+    format!("{target} — {what} \u{201c}{}\u{201d}", r.pattern)
+}
+
+#[function_component(FiltersView)]
+pub fn filters_view(props: &Props) -> Html {
+    let error = use_state(String::new);
+    let kind_ref = use_node_ref();
+    let pattern_ref = use_node_ref();
+    let target_ref = use_node_ref();
+    let substring_ref = use_node_ref();
+    let onsubmit = {
+        let on_cmd = props.on_cmd.clone();
+        let error = error.clone();
+        let (kind_ref, pattern_ref, target_ref, substring_ref) =
+            (kind_ref.clone(), pattern_ref.clone(), target_ref.clone(), substring_ref.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (Some(kind), Some(pattern), Some(target), Some(substring)) = (
+                kind_ref.cast::<HtmlSelectElement>(),
+                pattern_ref.cast::<HtmlInputElement>(),
+                target_ref.cast::<HtmlSelectElement>(),
+                substring_ref.cast::<HtmlInputElement>(),
+            ) else {
+                return;
+            };
+            let kind = match kind.value().as_str() {
+                "user" => RuleKind::User,
+                "domain" => RuleKind::Domain,
+                _ => RuleKind::Keyword,
+            };
+            let target = match target.value().as_str() {
+                "comments" => Target::Comments,
+                "both" => Target::Both,
+                _ => Target::Stories,
+            };
+            let mut rule = FilterRule::new(kind, &pattern.value(), target);
+            rule.substring = substring.checked();
+            match rule.validated() {
+                Ok(rule) => {
+                    error.set(String::new());
+                    pattern.set_value("");
+                    on_cmd.emit(Cmd::SaveFilter(rule));
+                }
+                Err(e) => error.set(format!("Not saved: {e}.")),
+            }
+        })
+    };
+    let rows = props.rules.iter().map(|r| {
+        let toggle = {
+            let on_cmd = props.on_cmd.clone();
+            let r = r.clone();
+            Callback::from(move |_| on_cmd.emit(Cmd::SaveFilter(FilterRule { enabled: !r.enabled, ..r.clone() })))
+        };
+        let remove = {
+            let on_cmd = props.on_cmd.clone();
+            let key = r.key();
+            Callback::from(move |_| on_cmd.emit(Cmd::RemoveFilter(key.clone())))
+        };
+        let label = describe(r);
+        html! {
+            <li class={classes!("rule", (!r.enabled).then_some("off"))}>
+                <label><input type="checkbox" checked={r.enabled} onchange={toggle} aria-label={format!("Enable: {label}")} />{ label.clone() }</label>
+                <button type="button" class="quiet" onclick={remove} aria-label={format!("Remove: {label}")}>{ "Remove" }</button>
+            </li>
+        }
+    });
+    html! {
+        <div class="filters">
+            <form class="rule-form" {onsubmit} aria-label="Add a filter">
+                <select ref={kind_ref} id="rule-kind" aria-label="Match on">
+                    <option value="keyword">{ "Word" }</option>
+                    <option value="user">{ "User" }</option>
+                    <option value="domain">{ "Domain" }</option>
+                </select>
+                <input ref={pattern_ref} id="rule-pattern" type="text" placeholder="e.g. example.com" aria-label="Word, user or domain" />
+                <select ref={target_ref} id="rule-target" aria-label="Hide">
+                    <option value="stories">{ "stories" }</option>
+                    <option value="comments">{ "comments" }</option>
+                    <option value="both">{ "both" }</option>
+                </select>
+                <label><input ref={substring_ref} id="rule-substring" type="checkbox" />{ "inside words" }</label>
+                <button type="submit" id="rule-add">{ "Add" }</button>
+            </form>
+            if !error.is_empty() { <p class="error" role="alert">{ (*error).clone() }</p> }
+            if props.rules.is_empty() {
+                <p class="empty">{ "No filters. Hide stories by word, user or domain; comments by word or user." }</p>
+            } else {
+                <ul class="rules" aria-label="Filters">{ for rows }</ul>
+            }
+        </div>
+    }
+}

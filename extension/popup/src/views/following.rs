@@ -1,0 +1,99 @@
+//! Followed users: search, add, remove, and follow a pasted list at once.
+
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::app::Cmd;
+use crate::state::parse_usernames;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub names: Vec<String>,
+    pub search: String,
+    pub on_search: Callback<String>,
+    pub on_cmd: Callback<Cmd>,
+}
+
+#[function_component(FollowingView)]
+pub fn following_view(props: &Props) -> Html {
+    let error = use_state(String::new);
+    let add_ref = use_node_ref();
+    let import_ref = use_node_ref();
+
+    let oninput = {
+        let on_search = props.on_search.clone();
+        Callback::from(move |e: InputEvent| on_search.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let onsubmit = {
+        let on_cmd = props.on_cmd.clone();
+        let error = error.clone();
+        let add_ref = add_ref.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(input) = add_ref.cast::<HtmlInputElement>() else { return };
+            let name = input.value().trim().trim_start_matches('@').to_string();
+            if name.is_empty() {
+                error.set("Type a username.".into());
+            } else if !hn_core::state::valid_username(&name) {
+                error.set(format!("\u{201c}{name}\u{201d} is not an HN username (2–15 letters, digits, - or _)."));
+            } else {
+                error.set(String::new());
+                input.set_value("");
+                on_cmd.emit(Cmd::Follow(name, true));
+            }
+        })
+    };
+    let on_import = {
+        let on_cmd = props.on_cmd.clone();
+        let error = error.clone();
+        let import_ref = import_ref.clone();
+        Callback::from(move |_| {
+            let Some(area) = import_ref.cast::<HtmlTextAreaElement>() else { return };
+            let (good, bad) = parse_usernames(&area.value());
+            if !bad.is_empty() {
+                // Nothing is saved half-way: fix the list first.
+                error.set(format!("Not usernames: {}", bad.join(", ")));
+                return;
+            }
+            if good.is_empty() {
+                error.set("Paste some usernames first.".into());
+                return;
+            }
+            error.set(String::new());
+            area.set_value("");
+            on_cmd.emit(Cmd::FollowMany(good));
+        })
+    };
+    let rows = props.names.iter().map(|name| {
+        let on_cmd = props.on_cmd.clone();
+        let n = name.clone();
+        let onclick = Callback::from(move |_| on_cmd.emit(Cmd::Follow(n.clone(), false)));
+        html! {
+            <li class="user">
+                <a href={format!("https://news.ycombinator.com/user?id={name}")} target="_blank" rel="noopener">{ name }</a>
+                <button type="button" class="quiet" aria-label={format!("Unfollow {name}")} {onclick}>{ "Unfollow" }</button>
+            </li>
+        }
+    });
+    html! {
+        <div class="following">
+            <form class="row" {onsubmit} aria-label="Follow a user">
+                <input ref={add_ref} id="follow-name" type="text" placeholder="username" aria-label="Username to follow" autocomplete="off" />
+                <button type="submit" id="follow-add">{ "Follow" }</button>
+            </form>
+            if !error.is_empty() { <p class="error" role="alert">{ (*error).clone() }</p> }
+            <input id="follow-search" type="search" placeholder="Search followed users" aria-label="Search followed users"
+                value={props.search.clone()} {oninput} />
+            if props.names.is_empty() {
+                <p class="empty">{ "You follow nobody yet. Hover a username on Hacker News, or add one above." }</p>
+            } else {
+                <ul class="users" aria-label="Followed users">{ for rows }</ul>
+            }
+            <details>
+                <summary>{ "Follow a list" }</summary>
+                <textarea ref={import_ref} id="follow-import" rows="3" aria-label="Usernames, separated by spaces or commas" />
+                <button type="button" id="follow-import-go" onclick={on_import}>{ "Follow all" }</button>
+            </details>
+        </div>
+    }
+}

@@ -1,0 +1,73 @@
+//! Sync health (last sync, quota, refused writes) and export / import.
+
+use hn_core::message::SyncInfo;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::app::Cmd;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub info: Option<SyncInfo>,
+    pub on_cmd: Callback<Cmd>,
+}
+
+fn ago(ms: Option<f64>) -> String {
+    let Some(ms) = ms else { return "never".into() };
+    let s = ((js_sys::Date::now() - ms) / 1000.0).max(0.0) as u64;
+    match s {
+        0..=59 => format!("{s} s ago"),
+        60..=3599 => format!("{} min ago", s / 60),
+        _ => format!("{} h ago", s / 3600),
+    }
+}
+
+#[function_component(SyncView)]
+pub fn sync_view(props: &Props) -> Html {
+    let on_export = {
+        let on_cmd = props.on_cmd.clone();
+        Callback::from(move |_| on_cmd.emit(Cmd::Export))
+    };
+    let on_import = {
+        let on_cmd = props.on_cmd.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let on_cmd = on_cmd.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    if let Some(text) = text.as_string() {
+                        on_cmd.emit(Cmd::Import(text));
+                    }
+                }
+            });
+            input.set_value("");
+        })
+    };
+    let body = match &props.info {
+        None => html! { <p>{ "Sync status loading…" }</p> },
+        Some(i) => {
+            let percent = if i.quota > 0 { i.bytes * 100 / i.quota } else { 0 };
+            html! {
+                <>
+                    <p>{ format!("Last sent {} · last received {} · {} device(s)", ago(i.last_push), ago(i.last_merge), i.devices.max(1)) }</p>
+                    <label for="quota">{ format!("Sync storage used: {percent}% ({} of {} bytes)", i.bytes, i.quota) }</label>
+                    <progress id="quota" max={i.quota.to_string()} value={i.bytes.to_string()}></progress>
+                    if let Some(p) = &i.problem {
+                        <p class="error" role="alert">{ format!("Sync problem: {p}. Everything is kept on this device and sent again later.") }</p>
+                    }
+                </>
+            }
+        }
+    };
+    html! {
+        <div class="sync">
+            { body }
+            <div class="row">
+                <button type="button" id="export" onclick={on_export}>{ "Export to a file" }</button>
+                <label class="file">{ "Import a file" }<input id="import" type="file" accept="application/json,.json" onchange={on_import} /></label>
+            </div>
+            <p class="hint">{ "Import adds the file's follows and filters to yours; it never removes anything." }</p>
+        </div>
+    }
+}

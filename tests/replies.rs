@@ -1,0 +1,121 @@
+//! Inline replies through HN's own flow on the replica: posted in place,
+//! every failure named with the text kept, drafts surviving a failed post
+//! and a browser restart.
+
+use hacker_new::{Harness, Options, Page};
+use serde_json::json;
+
+fn log_in(h: &Harness) {
+    h.browser
+        .call(
+            None,
+            "Storage.setCookies",
+            // A persistent cookie, as HN's is: it survives a browser restart.
+            json!({"cookies": [{"name": "user", "value": "tester&token", "domain": "news.ycombinator.com", "path": "/", "secure": true, "expires": 4_102_444_800.0}]}),
+        )
+        .expect("set the session cookie");
+}
+
+const THREAD: &str = "/item?id=48350598";
+const PARENT: &str = "48351450";
+
+fn open_reply(page: &Page) {
+    page.expect("document.documentElement.dataset.hnewFeatures?.includes('inline-reply')", "inline replies are on");
+    page.value(&format!("document.getElementById('{PARENT}').querySelector(\"a[href^='reply?id=']\").click(), true"));
+    page.expect("document.querySelector('.hnew-reply textarea')", "the editor opened");
+}
+
+fn type_reply(page: &Page, text: &str) {
+    page.value(&format!(
+        "(() => {{ const a = document.querySelector('.hnew-reply textarea'); a.value = {text:?}; a.dispatchEvent(new InputEvent('input', {{ bubbles: true }})); return true; }})()"
+    ));
+}
+
+fn draft(page: &Page) -> serde_json::Value {
+    // Read through the extension: the popup page shares chrome.storage.
+    page.value("document.querySelector('.hnew-reply textarea')?.value ?? null")
+}
+
+#[test]
+fn a_reply_posts_and_appears_in_place() {
+    let h = Harness::start(Options::default()).unwrap();
+    log_in(&h);
+    let page = h.open(THREAD).unwrap();
+    open_reply(&page);
+    type_reply(&page, "Agreed.\n\nA second paragraph & <b>no markup</b>.");
+    page.value("document.querySelector('.hnew-reply-send').click(), true");
+    page.expect("document.querySelector('tr.hnew-posted')", "the new comment appears");
+    let posted = h.replica.posted();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(posted[0].parent, PARENT);
+    assert_eq!(posted[0].user, "tester");
+    assert_eq!(posted[0].text, "Agreed.\n\nA second paragraph & <b>no markup</b>.");
+    let shown = page.value("(() => { const r = document.querySelector('tr.hnew-posted'); return { text: r.querySelector('.commtext').textContent, bold: !!r.querySelector('.commtext b'), indent: r.querySelector('td.ind').getAttribute('indent'), after: r.previousElementSibling.id }; })()");
+    assert!(shown["text"].as_str().unwrap().contains("<b>no markup</b>"), "text stays text: {shown}");
+    assert_eq!(shown["bold"], false);
+    assert_eq!(shown["indent"], "1");
+    assert_eq!(shown["after"], PARENT);
+    assert_eq!(page.value("document.querySelector('.hnew-reply')"), serde_json::Value::Null, "the editor closed");
+    // The draft is gone once HN accepted it.
+    let worker = h.worker().unwrap();
+    let stored = worker.eval(&format!("chrome.storage.local.get('draft:{PARENT}').then(r => r['draft:{PARENT}'] ?? null)")).unwrap();
+    assert_eq!(stored, serde_json::Value::Null);
+}
+
+#[test]
+fn every_failure_is_named_and_keeps_the_text() {
+    let h = Harness::start(Options::default()).unwrap();
+    let page = h.open(THREAD).unwrap();
+    open_reply(&page);
+    type_reply(&page, "kept text");
+    let cases: Vec<(Box<dyn Fn()>, &str)> = vec![
+        (Box::new(|| {}), "logged out"),
+        (Box::new(|| { log_in(&h); h.replica.too_fast(true); }), "too fast"),
+        (Box::new(|| { h.replica.too_fast(false); h.replica.lock_thread(PARENT.parse().unwrap()); }), "no longer takes replies"),
+        (Box::new(|| { h.replica.fault("/reply", hacker_new::Fault::Unavailable, Some(1)); }), "unavailable"),
+        (Box::new(|| { h.replica.fault("/reply", hacker_new::Fault::RateLimited, Some(1)); }), "rate-limiting"),
+        (Box::new(|| { h.replica.fault("/comment", hacker_new::Fault::Drop, None); }), "network"),
+    ];
+    for (setup, expected) in cases {
+        setup();
+        page.value("document.querySelector('.hnew-reply').removeAttribute('data-failed'), true");
+        page.value("document.querySelector('.hnew-reply-send').click(), true");
+        page.expect(
+            &format!("document.querySelector('.hnew-reply[data-failed]') && document.querySelector('.hnew-reply-status').textContent.includes({expected:?})"),
+            &format!("the {expected} failure is named"),
+        );
+        assert_eq!(draft(&page), "kept text", "the text is kept after: {expected}");
+    }
+    h.replica.clear_faults();
+    assert!(h.replica.posted().is_empty());
+}
+
+#[test]
+fn a_draft_survives_a_failed_post_and_a_browser_restart_then_posts() {
+    let profile = hn_browser::temp_dir("reply-profile").unwrap();
+    {
+        let h = Harness::start(Options { profile: Some(profile.clone()), ..Options::default() }).unwrap();
+        log_in(&h);
+        h.replica.too_fast(true);
+        let page = h.open(THREAD).unwrap();
+        open_reply(&page);
+        type_reply(&page, "written before the restart");
+        page.value("document.querySelector('.hnew-reply-send').click(), true");
+        page.expect("document.querySelector('.hnew-reply[data-failed]')", "the post failed");
+        drop(page);
+        drop(h);
+    }
+    let h = Harness::start(Options { profile: Some(profile.clone()), ..Options::default() }).unwrap();
+    let page = h.open(THREAD).unwrap();
+    open_reply(&page);
+    page.expect("document.querySelector('.hnew-reply textarea').value === 'written before the restart'", "the draft is back");
+    // Still logged in: the cookie was kept with the profile.
+    assert_eq!(page.value("document.querySelector('.hnew-reply-status').textContent"), "Your saved draft is back.");
+    // Keyboard: Ctrl+Enter sends.
+    page.value("document.querySelector('.hnew-reply textarea').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true })), true");
+    page.expect("document.querySelector('tr.hnew-posted')", "posted after the restart");
+    assert_eq!(h.replica.posted()[0].text, "written before the restart");
+    drop(page);
+    drop(h);
+    let _ = std::fs::remove_dir_all(profile);
+}
