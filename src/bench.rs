@@ -87,9 +87,16 @@ pub fn bench(args: &[String]) -> Result {
         eprintln!("round {}/{rounds} done", round + 1);
     }
 
+    let scroll = endless_scroll(&replica, rounds)?;
     let mut report = String::new();
     header(&mut report, &version, rounds);
     enhancement_table(&mut report, &variants, &pages, &samples);
+    let _ = writeln!(
+        report,
+        "\n## Endless scroll\n\nTrigger to page 2 appended and enhanced, HN answering after {} ms (median of {rounds}): {} ms\n",
+        SCROLL_LATENCY_MS,
+        fmt(median(scroll))
+    );
     core_table(&mut report);
     sizes_table(&mut report)?;
     println!("{report}");
@@ -225,6 +232,30 @@ fn measure(browser: &Browser, variant: &Variant, page: &PageCase) -> Result<Samp
     let _ = page.rows;
     s.close()?;
     Ok(sample)
+}
+
+const SCROLL_LATENCY_MS: u64 = 200;
+
+/// Opens the front page with HN answering page 2 after a fixed delay, and
+/// reads how long the append took, as the page measured it.
+fn endless_scroll(replica: &Replica, rounds: usize) -> Result<Vec<f64>> {
+    let ours = Variant { name: "ours", extension: Some(hacker_new::dist()), done: "true", mv2: false };
+    let mut out = Vec::new();
+    for _ in 0..rounds {
+        replica.clear_faults();
+        replica.fault("/news?p=2", hn_replica::Fault::Latency(Duration::from_millis(SCROLL_LATENCY_MS)), None);
+        let browser = launch(replica, &ours)?;
+        wait_for_rule(&browser)?;
+        let s = browser.open(&format!("{}/news", hacker_new::HN))?;
+        s.eval("window.scrollTo(0, document.documentElement.scrollHeight), true")?;
+        let v = s.wait_until("document.documentElement.dataset.hnewAppendMs", Duration::from_secs(30))?;
+        if let Some(ms) = v.as_str().and_then(|x| x.parse::<f64>().ok()) {
+            out.push(ms);
+        }
+        browser.close();
+    }
+    replica.clear_faults();
+    Ok(out)
 }
 
 fn median(mut xs: Vec<f64>) -> Option<f64> {

@@ -220,3 +220,87 @@ fn reading_settings_apply_live_to_open_tabs() {
     // The vote arrow is drawn by CSS, not a bitmap.
     assert_eq!(front.value("getComputedStyle(document.querySelector('.votearrow')).backgroundImage"), "none");
 }
+
+/// OWASP-style payloads in a user's about text, each rendered by the user
+/// card on a page that allows inline scripts (HN's policy does): none may
+/// execute, and only the allowlisted elements reach the DOM.
+const XSS: &[&str] = &[
+    "<img src=x onerror=\"document.documentElement.dataset.pwned=1\">",
+    "<script>document.documentElement.dataset.pwned=1</script>",
+    "<svg onload=\"document.documentElement.dataset.pwned=1\"></svg>",
+    "<svg><script>document.documentElement.dataset.pwned=1</script></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=\"document.documentElement.dataset.pwned=1\">",
+    "<noscript><p title=\"</noscript><img src=x onerror=document.documentElement.dataset.pwned=1>\">",
+    "<a href=\"javascript:document.documentElement.dataset.pwned=1\">click</a>",
+    "<a href=\"JaVaScRiPt:document.documentElement.dataset.pwned=1\">click</a>",
+    "<a href=\"&#106;avascript:document.documentElement.dataset.pwned=1\">click</a>",
+    "<a href=\"&#x6A;avascript:document.documentElement.dataset.pwned=1\">click</a>",
+    "<a href=\"java\tscript:document.documentElement.dataset.pwned=1\">click</a>",
+    "<a href=\"jav&#x09;ascript:document.documentElement.dataset.pwned=1\">click</a>",
+    "<a href=\"javascript&colon;document.documentElement.dataset.pwned=1\">click</a>",
+    "<a href=\"data:text/html,<script>parent.document.documentElement.dataset.pwned=1</script>\">click</a>",
+    "<a href=\"vbscript:msgbox(1)\">click</a>",
+    "<a href=\"//evil.example/\">click</a>",
+    "<a href=\"https://ok.example\" onmouseover=\"document.documentElement.dataset.pwned=1\" style=\"position:fixed;inset:0\">ok</a>",
+    "<a href='https://ok.example/\"onmouseover=\"document.documentElement.dataset.pwned=1'>x</a>",
+    "<p onclick=\"document.documentElement.dataset.pwned=1\">hi</p>",
+    "<iframe srcdoc=\"<script>parent.document.documentElement.dataset.pwned=1</script>\"></iframe>",
+    "<object data=\"javascript:document.documentElement.dataset.pwned=1\"></object>",
+    "<embed src=\"javascript:document.documentElement.dataset.pwned=1\">",
+    "<form action=\"javascript:document.documentElement.dataset.pwned=1\"><button>go</button></form>",
+    "<base href=\"javascript:document.documentElement.dataset.pwned=1//\"><a href=\"item?id=1\">x</a>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:document.documentElement.dataset.pwned=1\">",
+    "<style>@import 'https://evil.example/x.css';</style>",
+    "<details open ontoggle=\"document.documentElement.dataset.pwned=1\">",
+    "<video><source onerror=\"document.documentElement.dataset.pwned=1\"></video>",
+    "<<img src=x onerror=document.documentElement.dataset.pwned=1>>",
+    "<img src=x onerror=document.documentElement.dataset.pwned=1//",
+    "&lt;img src=x onerror=document.documentElement.dataset.pwned=1&gt;",
+    "<a href=\"https://ok.example\"><i><pre><code onmouseover=\"document.documentElement.dataset.pwned=1\">x</code></pre></i></a>",
+    "<textarea><img src=x onerror=document.documentElement.dataset.pwned=1></textarea>",
+    "<template><img src=x onerror=document.documentElement.dataset.pwned=1></template>",
+    "<a\u{0}href=javascript:document.documentElement.dataset.pwned=1>x</a>",
+];
+
+#[test]
+fn xss_payloads_in_about_text_never_execute() {
+    let h = harness();
+    for (i, payload) in XSS.iter().enumerate() {
+        h.replica.mount(
+            hn_replica::API_HOST,
+            &format!("/v0/user/xss{i}.json"),
+            "application/json",
+            json!({ "id": format!("xss{i}"), "karma": 1, "created": 1_600_000_000, "about": payload }).to_string().into_bytes(),
+        );
+    }
+    let page = h.open("/news").unwrap();
+    ready(&page);
+    for i in 0..XSS.len() {
+        page.value(&format!(
+            "(() => {{ const a = document.createElement('a'); a.className = 'hnuser'; a.href = 'user?id=xss{i}'; a.textContent = 'xss{i}'; a.id = 'xss-link-{i}'; document.querySelector('.subline, .subtext').appendChild(a); return true; }})()"
+        ));
+        hover(&page, &format!("document.getElementById('xss-link-{i}')"));
+        page.expect(
+            &format!("document.querySelector('.hnew-card:not([hidden])')?.getAttribute('aria-label') === 'Profile of xss{i}' && document.querySelector('.hnew-card-facts')"),
+            &format!("the card for payload {i} rendered"),
+        );
+        // Hover and click inside the card, as a reader would.
+        page.value("document.querySelectorAll('.hnew-card-about *').forEach(e => { e.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })); }), true");
+        let tags = page.value("[...document.querySelectorAll('.hnew-card-about *')].map(e => e.localName + ':' + [...e.attributes].map(a => a.name).join(','))");
+        for t in tags.as_array().unwrap() {
+            let t = t.as_str().unwrap();
+            let (tag, attrs) = t.split_once(':').unwrap();
+            assert!(["p", "a", "i", "pre", "code"].contains(&tag), "payload {i}: element {tag} reached the DOM");
+            assert!(attrs.split(',').all(|a| ["", "href", "rel", "target"].contains(&a)), "payload {i}: attributes {attrs}");
+        }
+        let hrefs = page.value("[...document.querySelectorAll('.hnew-card-about a')].map(a => a.getAttribute('href'))");
+        for href in hrefs.as_array().unwrap() {
+            let href = href.as_str().unwrap();
+            assert!(href.starts_with("https://") || href.starts_with("http://"), "payload {i}: href {href}");
+        }
+        page.value("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })), true");
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(page.value("document.documentElement.dataset.pwned || ''"), "", "a payload executed");
+    eprintln!("{} payloads rendered, none executed", XSS.len());
+}

@@ -119,3 +119,26 @@ fn a_draft_survives_a_failed_post_and_a_browser_restart_then_posts() {
     drop(h);
     let _ = std::fs::remove_dir_all(profile);
 }
+
+#[test]
+fn the_story_comment_box_keeps_its_draft_and_posts_in_place() {
+    let h = Harness::start(Options::default()).unwrap();
+    log_in(&h);
+    let page = h.open(THREAD).unwrap();
+    page.expect("document.documentElement.dataset.hnewFeatures?.includes('inline-reply')", "inline replies are on");
+    page.value("(() => { const a = document.querySelector(\"form[action='comment'] textarea\"); a.value = 'A top-level thought.'; a.dispatchEvent(new InputEvent('input', { bubbles: true })); return true; })()");
+    std::thread::sleep(std::time::Duration::from_millis(900));
+    page.reload().unwrap();
+    page.expect(
+        "document.querySelector(\"form[action='comment'] textarea\").value === 'A top-level thought.'",
+        "the draft came back after a reload",
+    );
+    page.value("document.querySelector(\"form[action='comment'] input[type=submit]\").click(), true");
+    page.expect("document.querySelector('tr.hnew-posted')", "the comment appears in place");
+    assert_eq!(page.value("location.pathname + location.search"), THREAD, "the page did not navigate");
+    let posted = h.replica.posted();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(posted[0].parent, "48350598");
+    assert_eq!(posted[0].text, "A top-level thought.");
+    assert_eq!(page.value("document.querySelector('tr.hnew-posted td.ind').getAttribute('indent')"), "0");
+}

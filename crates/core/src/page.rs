@@ -35,6 +35,8 @@ pub enum Unserved {
     Empty,
     Network,
     LoggedOut,
+    /// The page does not exist (HN's "Unknown." 404): the list ended.
+    Missing,
     Other,
 }
 
@@ -45,6 +47,9 @@ pub fn classify(status: u16, body: &str, rows_expected: bool) -> Result<(), Unse
     }
     if status == 503 || status == 502 || status == 504 {
         return Err(Unserved::Unavailable);
+    }
+    if status == 404 {
+        return Err(Unserved::Missing);
     }
     if !(200..300).contains(&status) {
         return Err(Unserved::Other);
@@ -120,6 +125,7 @@ mod tests {
         assert_eq!(classify(200, crate::message::RATE_LIMITED, true), Err(Unserved::RateLimited));
         assert_eq!(classify(503, "Sorry.", true), Err(Unserved::Unavailable));
         assert_eq!(classify(429, "", true), Err(Unserved::RateLimited));
+        assert_eq!(classify(404, "Unknown.", true), Err(Unserved::Missing));
         assert_eq!(classify(200, "<html><table></table></html>", true), Err(Unserved::Empty));
         assert_eq!(classify(200, "<tr class=\"athing\">", true), Ok(()));
         assert_eq!(classify(200, "<p>faq</p>", false), Ok(()));

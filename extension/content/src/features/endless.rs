@@ -46,6 +46,8 @@ struct Scroll {
     /// Pages asked for already: a "More" link pointing back is the end.
     visited: HashSet<String>,
     last_rank: u32,
+    /// When the current load started (ms, page clock).
+    started: f64,
     /// HN's own "More" row: new rows go before it.
     anchor: Option<Element>,
     status: Option<Element>,
@@ -187,6 +189,7 @@ fn load(ctx: Shared) {
             return None;
         }
         s.loading = true;
+        s.started = now_ms();
         Some(next)
     });
     let Some(path) = path else { return };
@@ -201,6 +204,7 @@ fn load(ctx: Shared) {
                     finish(&ctx, "Could not read the next page: open it with HN's More link.", "end");
                 }
             }
+            Ok(Response::Unserved { reason: hn_core::page::Unserved::Missing, .. }) => finish(&ctx, "That's all.", "end"),
             Ok(Response::Unserved { message, .. }) => retry_later(ctx, &message),
             Ok(Response::Error { message }) | Err(message) => retry_later(ctx, &message),
             Ok(_) => retry_later(ctx, "unexpected answer"),
@@ -297,9 +301,12 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(path));
     }
+    // For the benchmark: from the trigger to the page appended and enhanced.
+    let started = SCROLL.with(|x| x.borrow().started);
     dom::set_data(&ctx.root, "hnew-stories", &stories_after.to_string());
     dom::set_data(&ctx.root, "hnew-comments", &comments_after.to_string());
     manager::rows_added(ctx, stories_before..stories_after, comments_before..comments_after);
+    dom::set_data(&ctx.root, "hnew-append-ms", &format!("{}", (now_ms() - started) as u32));
     if next.is_none() {
         finish(ctx, "That's all.", "end");
         if let Some(a) = SCROLL.with(|x| x.borrow().anchor.clone()) {
@@ -313,6 +320,10 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
         load(ctx.clone());
     }
     Ok(())
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Ranks continue from the page above, whatever the fetched page says.

@@ -4,6 +4,8 @@
 //! opened again — after a closed tab, a browser restart or a failed post. It
 //! is removed only once HN accepted the comment, which then appears in place
 //! in HN's markup. Ctrl/Cmd+Enter sends, Escape closes (keeping the draft).
+//! The story's own "add comment" box gets the same care: drafts saved as
+//! typed and restored, posting in place without leaving the page.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -63,7 +65,22 @@ fn init(ctx: &Shared) -> Result<(), String> {
             }
         });
     }
+    {
+        let ctx = ctx.clone();
+        dom::listen(&doc, "submit", move |e| {
+            let Some(form) = dom::closest(e.target(), "form[action='comment']") else { return };
+            e.prevent_default();
+            send_top(&ctx, &form);
+        });
+    }
+    restore_top(ctx);
     dom::listen(&doc, "input", move |e| {
+        if let Some(area) = dom::closest(e.target(), "form[action='comment'] textarea") {
+            if let Some(parent) = top_parent(&area) {
+                schedule_save(parent, area);
+            }
+            return;
+        }
         let Some(area) = dom::closest(e.target(), ".hnew-reply textarea") else { return };
         let Some(parent) = area.get_attribute("data-parent").and_then(|p| p.parse::<u64>().ok()) else { return };
         schedule_save(parent, area);
@@ -83,6 +100,86 @@ fn init(ctx: &Shared) -> Result<(), String> {
         });
     }
     Ok(())
+}
+
+/// The parent item of the page's own add-comment form.
+fn top_parent(inside: &Element) -> Option<u64> {
+    let form = inside.closest("form[action='comment']").ok().flatten()?;
+    form.query_selector("input[name='parent']").ok().flatten()?.get_attribute("value")?.parse().ok()
+}
+
+fn restore_top(ctx: &Shared) {
+    let Ok(Some(area)) = ctx.root.query_selector("form[action='comment'] textarea") else { return };
+    let Some(parent) = top_parent(&area) else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        let (draft, _) = hn_ext::get_typed::<Draft>(hn_ext::Area::Local, &draft_key(parent)).await;
+        if let (Some(d), Ok(area)) = (draft, area.dyn_into::<HtmlTextAreaElement>()) {
+            if area.value().is_empty() {
+                area.set_value(&d.text);
+                let _ = area.set_attribute("data-hnew-restored", "");
+            }
+        }
+    });
+}
+
+/// Posts the add-comment form in place.
+fn send_top(ctx: &Shared, form: &Element) {
+    let Some(area) = form.query_selector("textarea").ok().flatten() else { return };
+    let Some(parent) = top_parent(&area) else { return };
+    let Some(text) = area.dyn_ref::<HtmlTextAreaElement>().map(|a| a.value()) else { return };
+    let status = match form.query_selector(".hnew-reply-status").ok().flatten() {
+        Some(s) => s,
+        None => {
+            let Some(s) = dom::make(&ctx.document, "p", "hnew-reply-status", "") else { return };
+            let _ = s.set_attribute("role", "status");
+            let _ = form.append_child(&s);
+            s
+        }
+    };
+    if text.trim().is_empty() {
+        status.set_text_content(Some("Write something first."));
+        return;
+    }
+    save_now(parent, &area);
+    status.set_text_content(Some("Sending…"));
+    let ctx = ctx.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match hn_ext::ask(Request::PostReply { parent, text: text.clone() }).await {
+            Ok(Response::Posted { .. }) => {
+                let _ = hn_ext::remove(hn_ext::Area::Local, &draft_key(parent)).await;
+                if let Some(a) = area.dyn_ref::<HtmlTextAreaElement>() {
+                    a.set_value("");
+                }
+                status.set_text_content(Some("Posted. Your comment is now at the top of the thread."));
+                show_top_level(&ctx, &text);
+            }
+            Ok(Response::ReplyFailed { message, .. }) => status.set_text_content(Some(&message)),
+            Ok(Response::Error { message }) | Err(message) => {
+                status.set_text_content(Some(&format!("Not sent: {message}. Your comment is kept.")))
+            }
+            Ok(_) => status.set_text_content(Some("Not sent: unexpected answer. Your comment is kept.")),
+        }
+    });
+}
+
+/// Shows a new top-level comment first in the thread, from the first
+/// comment's markup.
+fn show_top_level(ctx: &Shared, text: &str) {
+    let Some(first) = ctx.index.borrow().comments.first().map(|c| c.row.clone()) else { return };
+    let Some(editor) = dom::make(&ctx.document, "div", "hnew-reply", "") else { return };
+    // Build as a reply to the first comment, then lift it to depth 0.
+    let _ = first.append_child(&editor);
+    show_posted(ctx, &editor, 0, None, text);
+    editor.remove();
+    if let Ok(Some(row)) = ctx.root.query_selector("tr.hnew-posted") {
+        if let Ok(Some(ind)) = row.query_selector(ctx.site.selectors.indent) {
+            let _ = ind.set_attribute("indent", "0");
+            if let Ok(Some(img)) = ind.query_selector("img") {
+                let _ = img.set_attribute("width", "0");
+            }
+        }
+        let _ = first.before_with_node_1(&row);
+    }
 }
 
 fn open(ctx: &Shared, link: &Element, parent: u64) {
