@@ -181,7 +181,11 @@ fn folding_a_subthread_hides_exactly_its_descendants_and_survives_a_reload() {
     );
     let descendants: Vec<&str> = plan["descendants"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
     assert!(descendants.len() > 1);
-    thread.value(&format!("document.getElementById('{}').querySelector('button.hnew-fold').click(), true", plan["deep"].as_str().unwrap()));
+    // The control appears when the reader reaches the comment.
+    let deep = plan["deep"].as_str().unwrap();
+    thread.value(&format!("document.getElementById('{deep}').querySelector('td.default').dispatchEvent(new MouseEvent('mouseover', {{ bubbles: true }})), true"));
+    thread.expect(&format!("document.getElementById('{deep}').querySelector('button.hnew-fold')"), "the fold control appeared");
+    thread.value(&format!("document.getElementById('{deep}').querySelector('button.hnew-fold').click(), true"));
     thread.expect(&format!("document.getElementById('{}').classList.contains('coll')", plan["root"].as_str().unwrap()), "the root folded");
     let hidden = thread.value("[...document.querySelectorAll('tr.comtr')].filter(r => getComputedStyle(r).display === 'none').map(r => r.id)");
     assert_eq!(hidden, json!(descendants), "exactly the root's descendants are hidden");

@@ -1,6 +1,8 @@
 //! The page's stories and comments, read once into the product's types, each
 //! with the elements features act on.
 
+use std::cell::OnceCell;
+
 use hn_core::page::{parse_item_id, parse_rank, ItemId};
 use hn_core::site::{PageKind, SiteSpec};
 use web_sys::Element;
@@ -18,11 +20,40 @@ pub struct StoryRow {
     pub user: Option<String>,
 }
 
+/// A comment. Its author and depth are read from the page only when a
+/// feature first asks: a 3,000-comment thread with no follows or filters
+/// never reads them.
 pub struct CommentRow {
     pub row: Element,
     pub id: ItemId,
-    pub user: Option<String>,
-    pub depth: u32,
+    user: OnceCell<Option<String>>,
+    depth: OnceCell<u32>,
+}
+
+impl CommentRow {
+    pub fn user(&self, site: &SiteSpec) -> Option<&str> {
+        self.user
+            .get_or_init(|| {
+                self.row
+                    .query_selector(site.selectors.user_link)
+                    .ok()
+                    .flatten()
+                    .and_then(|a| a.text_content())
+            })
+            .as_deref()
+    }
+
+    pub fn depth(&self, site: &SiteSpec) -> u32 {
+        *self.depth.get_or_init(|| {
+            self.row
+                .query_selector(site.selectors.indent)
+                .ok()
+                .flatten()
+                .and_then(|td| td.get_attribute("indent"))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        })
+    }
 }
 
 #[derive(Default)]
@@ -85,23 +116,12 @@ impl Index {
         }
     }
 
-    pub fn add_comment(&mut self, row: Element, site: &SiteSpec) {
-        let s = &site.selectors;
-        {
-            let id = parse_item_id(&row.id()).unwrap_or(0);
-            let user = row.query_selector(s.user_link).ok().flatten().and_then(|a| a.text_content());
-            let depth = row
-                .query_selector(s.indent)
-                .ok()
-                .flatten()
-                .and_then(|td| td.get_attribute("indent"))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            self.comments.push(CommentRow { row, id, user, depth });
-        }
+    pub fn add_comment(&mut self, row: Element, _site: &SiteSpec) {
+        let id = parse_item_id(&row.id()).unwrap_or(0);
+        self.comments.push(CommentRow { row, id, user: OnceCell::new(), depth: OnceCell::new() });
     }
 
-    pub fn depths(&self) -> Vec<u32> {
-        self.comments.iter().map(|c| c.depth).collect()
+    pub fn depths(&self, site: &SiteSpec) -> Vec<u32> {
+        self.comments.iter().map(|c| c.depth(site)).collect()
     }
 }

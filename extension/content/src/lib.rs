@@ -49,7 +49,9 @@ pub fn run() {
     let path = location.pathname().unwrap_or_default();
     let query = location.search().unwrap_or_default();
     let kind = (site.page_kind)(&path, query.trim_start_matches('?'));
+    let start = manager::now();
     let index = Index::read(&root, site, kind);
+    manager::timed("index", start);
     let ctx: Shared = Rc::new(Ctx {
         site,
         kind,
@@ -79,7 +81,7 @@ fn refresh_state(ctx: Shared) {
                 *ctx.state.borrow_mut() = state;
                 manager::apply_state_all(&ctx);
             }
-            Ok(other) => dom::log(&format!("unexpected answer to GetState: {other:?}")),
+            Ok(_) => dom::log("unexpected answer to GetState"),
             Err(e) => dom::log(&format!("the user's state is unavailable: {e}")),
         }
     });

@@ -13,12 +13,31 @@ thread_local! {
     static FAILED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The page's clock, for the per-feature timings the benchmark reads.
+pub fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+thread_local! {
+    static TIMINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Records how long a step took, in tenths of a millisecond (no float
+/// formatting in the content script).
+pub fn timed(name: &str, since: f64) {
+    let tenths = ((now() - since) * 10.0) as u32;
+    TIMINGS.with(|t| t.borrow_mut().push(format!("{name}={}.{}", tenths / 10, tenths % 10)));
+}
+
 pub fn init_all(ctx: &Shared) {
     for feature in REGISTRY {
         if !(feature.applies)(ctx) {
             continue;
         }
-        match (feature.init)(ctx) {
+        let start = now();
+        let result = (feature.init)(ctx);
+        timed(feature.id, start);
+        match result {
             Ok(()) => RUNNING.with(|r| r.borrow_mut().push(feature.id)),
             Err(e) => fail(ctx, feature, &e),
         }
@@ -31,7 +50,10 @@ pub fn apply_state_all(ctx: &Shared) {
     let running: Vec<&'static str> = RUNNING.with(|r| r.borrow().clone());
     for feature in REGISTRY.iter().filter(|f| running.contains(&f.id)) {
         if let Some(apply) = feature.apply {
-            if let Err(e) = apply(ctx) {
+            let start = now();
+            let result = apply(ctx);
+            timed(&format!("{}.apply", feature.id), start);
+            if let Err(e) = result {
                 RUNNING.with(|r| r.borrow_mut().retain(|id| *id != feature.id));
                 fail(ctx, feature, &e);
             }
@@ -65,6 +87,8 @@ fn fail(_ctx: &Shared, feature: &Feature, e: &str) {
 }
 
 fn publish(ctx: &Shared) {
+    let timings = TIMINGS.with(|t| t.borrow().join(" "));
+    dom::set_data(&ctx.root, "hnew-timings", &timings);
     let running = RUNNING.with(|r| r.borrow().join(" "));
     dom::set_data(&ctx.root, "hnew-features", &running);
     let failed = FAILED.with(|f| f.borrow().join(" "));

@@ -3,6 +3,10 @@
 //! still folds a comment's own replies. Folding uses HN's own classes
 //! (`coll`, `noshow`) and its `[N more]` label, so HN's toggle and ours never
 //! disagree. Folds are remembered per thread on this device.
+//!
+//! The control is built for a comment only when the reader reaches it (the
+//! pointer enters the comment, or focus moves into it), so a 3,000-comment
+//! thread costs nothing up front.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -32,35 +36,56 @@ struct Saved {
     at: f64,
 }
 
-/// Gives comments `range` their fold control.
-fn add_controls(ctx: &Shared, range: std::ops::Range<usize>) {
-    let index = ctx.index.borrow();
-    DEPTHS.with(|d| *d.borrow_mut() = index.depths());
-    let head = ctx.site.selectors.comment_head;
-    for (i, c) in index.comments.iter().enumerate().skip(range.start).take(range.len()) {
-        let Ok(Some(h)) = c.row.query_selector(head) else { continue };
-        let Some(button) = dom::make(&ctx.document, "button", "hnew-fold", "fold thread") else { continue };
-        let _ = button.set_attribute("type", "button");
-        let _ = button.set_attribute("aria-label", "Fold the whole thread this comment is in");
-        dom::set_data(&button, "i", &i.to_string());
-        let _ = h.append_child(&button);
-    }
+thread_local! {
+    /// Row element → index in the page's comments, filled as rows are reached.
+    static POSITIONS: RefCell<std::collections::HashMap<String, usize>> = RefCell::new(std::collections::HashMap::new());
 }
 
-fn added(ctx: &Shared, _stories: std::ops::Range<usize>, comments: std::ops::Range<usize>) -> Result<(), String> {
-    add_controls(ctx, comments);
+/// Gives the comment in `row` its fold control, if it has none yet.
+fn ensure_control(ctx: &Shared, row: &web_sys::Element) {
+    if row.get_attribute("data-hnew-fold").is_some() {
+        return;
+    }
+    let index = ctx.index.borrow();
+    let i = POSITIONS.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() != index.comments.len() {
+            *p = index.comments.iter().enumerate().map(|(i, c)| (c.id.to_string(), i)).collect();
+        }
+        p.get(&row.id()).copied()
+    });
+    let Some(i) = i else { return };
+    let _ = row.set_attribute("data-hnew-fold", "");
+    let Ok(Some(h)) = row.query_selector(ctx.site.selectors.comment_head) else { return };
+    let Some(button) = dom::make(&ctx.document, "button", "hnew-fold", "fold thread") else { return };
+    let _ = button.set_attribute("type", "button");
+    let _ = button.set_attribute("aria-label", "Fold the whole thread this comment is in");
+    dom::set_data(&button, "i", &i.to_string());
+    let _ = h.append_child(&button);
+}
+
+fn added(_ctx: &Shared, _stories: std::ops::Range<usize>, _comments: std::ops::Range<usize>) -> Result<(), String> {
+    DEPTHS.with(|d| d.borrow_mut().clear());
     Ok(())
 }
 
 fn init(ctx: &Shared) -> Result<(), String> {
-    let n = ctx.index.borrow().comments.len();
-    add_controls(ctx, 0..n);
+    let comment = ctx.site.selectors.comment;
+    for event in ["mouseover", "focusin"] {
+        let ctx = ctx.clone();
+        dom::listen(&ctx.document.clone().into(), event, move |e| {
+            if let Some(row) = dom::closest(e.target(), comment) {
+                ensure_control(&ctx, &row);
+            }
+        });
+    }
     {
         let ctx = ctx.clone();
         dom::listen(&ctx.document.clone().into(), "click", move |e| {
             if let Some(button) = dom::closest(e.target(), "button.hnew-fold") {
                 e.prevent_default();
                 let Some(i) = button.get_attribute("data-i").and_then(|v| v.parse::<usize>().ok()) else { return };
+                ensure_depths(&ctx);
                 let root = DEPTHS.with(|d| root_of(&d.borrow(), i));
                 let folded = is_folded(&ctx, root);
                 set_folded(&ctx, root, !folded);
@@ -86,8 +111,18 @@ fn is_folded(ctx: &Shared, i: usize) -> bool {
     ctx.index.borrow().comments.get(i).is_some_and(|c| c.row.class_list().contains("coll"))
 }
 
+/// Reads every comment's depth, once, when folding is first used.
+fn ensure_depths(ctx: &Shared) {
+    let n = ctx.index.borrow().comments.len();
+    if DEPTHS.with(|d| d.borrow().len()) != n {
+        let depths = ctx.index.borrow().depths(ctx.site);
+        DEPTHS.with(|d| *d.borrow_mut() = depths);
+    }
+}
+
 /// Folds or unfolds comment `i`'s subthread the way HN's toggle does.
 fn set_folded(ctx: &Shared, i: usize, fold: bool) {
+    ensure_depths(ctx);
     let index = ctx.index.borrow();
     let Some(c) = index.comments.get(i) else { return };
     let range = DEPTHS.with(|d| descendants(&d.borrow(), i));

@@ -59,7 +59,7 @@ fn apply(ctx: &Shared) -> Result<(), String> {
             } else {
                 None
             };
-            if set.hides_comment(&CommentFacts { user: c.user.as_deref(), text: text.as_deref() }) {
+            if set.hides_comment(&CommentFacts { user: c.user(ctx.site), text: text.as_deref() }) {
                 comments += 1;
                 dom::toggle_class(&c.row, FILTERED, true);
                 hidden.push(c.row.clone());

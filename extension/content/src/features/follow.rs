@@ -24,19 +24,23 @@ fn apply(ctx: &Shared) -> Result<(), String> {
         return Ok(());
     }
     SHOWN.with(|s| s.set(!followed.is_empty()));
-    // Names: every user link on the page (lists, threads, profiles).
+    // One pass over the user links: each marks its name and its item's row
+    // (a comment's own row, or the story row above a story's subtext).
     for a in dom::all(&ctx.root, ctx.site.selectors.user_link) {
         let on = a.text_content().is_some_and(|n| followed.contains(n.as_str()));
         dom::toggle_class(&a, NAME, on);
-    }
-    let index = ctx.index.borrow();
-    for s in &index.stories {
-        let on = s.user.as_deref().is_some_and(|u| followed.contains(u));
-        dom::toggle_class(&s.row, ITEM, on);
-    }
-    for c in &index.comments {
-        let on = c.user.as_deref().is_some_and(|u| followed.contains(u));
-        dom::toggle_class(&c.row, ITEM, on);
+        let item = match a.closest("tr.athing").ok().flatten() {
+            Some(row) => Some(row),
+            None => a
+                .closest("tr")
+                .ok()
+                .flatten()
+                .and_then(|r| r.previous_element_sibling())
+                .filter(|r| r.class_list().contains("athing")),
+        };
+        if let Some(item) = item {
+            dom::toggle_class(&item, ITEM, on);
+        }
     }
     Ok(())
 }
