@@ -24,8 +24,13 @@ pub fn set_data(el: &Element, name: &str, value: &str) {
     let _ = el.set_attribute(&format!("data-{name}"), value);
 }
 
+/// Sets or clears a class, touching the element only when it changes (a
+/// class write on the root restyles the whole page).
 pub fn toggle_class(el: &Element, class: &str, on: bool) {
-    let _ = el.class_list().toggle_with_force(class, on);
+    let list = el.class_list();
+    if list.contains(class) != on {
+        let _ = list.toggle_with_force(class, on);
+    }
 }
 
 /// A new element with a class and text (text only: never HTML).

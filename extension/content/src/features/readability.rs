@@ -8,7 +8,11 @@ use hn_core::settings::Theme;
 use super::Feature;
 use crate::{dom, Shared};
 
-pub const FEATURE: Feature = Feature { id: "readability", applies: |_| true, init: |_| Ok(()), apply: Some(apply), added: None };
+/// `init` applies the default settings at once, in the same frame as the
+/// page's first style pass; when the reader's own settings arrive, only what
+/// differs changes, so a page with default settings is restyled once, not
+/// twice (a full restyle of a 3,000-comment thread costs about a second).
+pub const FEATURE: Feature = Feature { id: "readability", applies: |_| true, init: apply, apply: Some(apply), added: None };
 
 fn apply(ctx: &Shared) -> Result<(), String> {
     let s = ctx.state.borrow().settings.clone();
@@ -18,7 +22,12 @@ fn apply(ctx: &Shared) -> Result<(), String> {
         .dyn_into::<web_sys::HtmlElement>()
         .map_err(|_| "the root is not an HTML element")?
         .style();
-    let set = |name: &str, value: String| style.set_property(name, &value).map_err(|_| format!("cannot set {name}"));
+    let set = |name: &str, value: String| {
+        if style.get_property_value(name).ok().as_deref() == Some(value.as_str()) {
+            return Ok(());
+        }
+        style.set_property(name, &value).map_err(|_| format!("cannot set {name}"))
+    };
     set("--hnew-font-scale", format!("{}", f32::from(s.font_scale) / 100.0))?;
     set("--hnew-line-height", format!("{}", f32::from(s.line_height) / 100.0))?;
     set("--hnew-width", format!("{}%", s.width))?;
