@@ -30,8 +30,6 @@ extern "C" {
     fn update_dynamic_rules(options: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
     fn alarms_create(name: &str, info: &JsValue);
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Promise;
 }
 
 pub fn schedule() {
@@ -89,7 +87,7 @@ async fn observed_policy() -> Result<Option<String>, String> {
     let init = Object::new();
     let _ = Reflect::set(&init, &"credentials".into(), &"omit".into());
     let _ = Reflect::set(&init, &"cache".into(), &"no-store".into());
-    let response = JsFuture::from(global_fetch(HN_URL, &init)).await.map_err(|e| hn_ext::describe(&e))?;
+    let response = JsFuture::from(crate::net::fetch(HN_URL, &init)).await.map_err(|e| hn_ext::describe(&e))?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
     if !response.ok() {
         return Err(format!("HTTP {}", response.status()));

@@ -5,6 +5,7 @@
 //! be stopped between any two events.
 
 mod csp_rule;
+mod net;
 mod pages;
 mod reply;
 mod profiles;

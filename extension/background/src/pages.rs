@@ -21,8 +21,6 @@ thread_local! {
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(f: &js_sys::Function, ms: f64);
 }
@@ -50,7 +48,7 @@ pub async fn fetch_page(path: &str) -> Response {
     let init = Object::new();
     let _ = Reflect::set(&init, &"credentials".into(), &"include".into());
     let url = format!("{ORIGIN}{path}");
-    let response = match JsFuture::from(global_fetch(&url, &init)).await {
+    let response = match JsFuture::from(crate::net::fetch(&url, &init)).await {
         Ok(r) => r,
         Err(e) => return unserved(Unserved::Network, hn_ext::describe(&e)),
     };

@@ -15,12 +15,6 @@ const TTL_MS: f64 = 60.0 * 60.0 * 1000.0;
 const API: &str = "https://hacker-news.firebaseio.com/v0/user/";
 const PAGE: &str = "https://news.ycombinator.com/user?id=";
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Promise;
-}
-
 thread_local! {
     static IN_FLIGHT: RefCell<HashMap<String, Promise>> = RefCell::new(HashMap::new());
 }
@@ -113,7 +107,7 @@ async fn fetch(user: &str) -> Result<Profile, String> {
 async fn fetch_text(url: &str) -> Result<String, String> {
     let init = Object::new();
     let _ = Reflect::set(&init, &"credentials".into(), &"omit".into());
-    let response = JsFuture::from(global_fetch(url, &init)).await.map_err(|e| hn_ext::describe(&e))?;
+    let response = JsFuture::from(crate::net::fetch(url, &init)).await.map_err(|e| hn_ext::describe(&e))?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
     if !response.ok() {
         return Err(format!("HTTP {} from {url}", response.status()));

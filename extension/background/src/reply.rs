@@ -3,17 +3,11 @@
 
 use hn_core::message::Response;
 use hn_core::reply::{self, ReplyError};
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 const ORIGIN: &str = "https://news.ycombinator.com";
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Promise;
-}
 
 struct Answer {
     status: u16,
@@ -32,7 +26,7 @@ async fn request(url: &str, body: Option<&str>) -> Result<Answer, ReplyError> {
         let _ = Reflect::set(&init, &"headers".into(), &headers);
         let _ = Reflect::set(&init, &"body".into(), &body.into());
     }
-    let r = JsFuture::from(global_fetch(url, &init))
+    let r = JsFuture::from(crate::net::fetch(url, &init))
         .await
         .map_err(|e| ReplyError::Network(hn_ext::describe(&e)))?;
     let r: web_sys::Response = r.dyn_into().map_err(|_| ReplyError::Network("not a response".into()))?;
