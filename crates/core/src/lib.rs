@@ -16,3 +16,5 @@ pub mod thread;
 pub mod reply;
 pub mod profile;
 pub mod sanitize;
+pub mod schedule;
+pub mod share;

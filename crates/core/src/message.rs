@@ -71,6 +71,20 @@ pub enum Request {
     /// Merges a previously exported document: follows and filters are added
     /// to what is here (never removed); settings are left as they are.
     ImportState { json: String },
+    /// Queue a story or comment in the share buffer, with the default
+    /// destination and the title as text unless given.
+    AddToBuffer { target: crate::share::ShareTarget, text: Option<String> },
+    /// Replace a queued item (text, destination, position).
+    SaveBufferItem { key: String, item: crate::share::BufferItem },
+    RemoveBufferItem { key: String },
+    /// Give the queued items a new random order.
+    ShuffleBuffer,
+    /// Open the item's composer now and mark it shared.
+    ShareNow { key: String },
+    /// Replace the share buffer's preferences (validated on arrival).
+    SaveSharePrefs { prefs: crate::share::SharePrefs },
+    /// Make this device the one that announces due items.
+    AnnounceHere,
 }
 
 /// What the background answers.
@@ -89,6 +103,8 @@ pub enum Response {
     ReplyFailed { error: crate::reply::ReplyError, message: String },
     Exported { json: String },
     Imported { follows: u32, filters: u32 },
+    /// Queued under this key.
+    Queued { key: String },
     /// HN did not serve the page; `kind` says how, so the caller backs off.
     Unserved { reason: crate::page::Unserved, message: String },
     Done,
@@ -118,6 +134,9 @@ pub struct SyncInfo {
     /// Chrome's total quota in bytes.
     pub quota: usize,
     pub devices: usize,
+    /// This device's id in the synced state.
+    #[serde(default)]
+    pub device: u32,
     /// A refused write or unreadable item, in words.
     pub problem: Option<String>,
 }
@@ -168,6 +187,24 @@ impl Request {
             Request::FetchPage { path } if !crate::page::is_site_path(&path) => {
                 Err(MessageError::Malformed(format!("{path:?} is not a page of the site")))
             }
+            Request::AddToBuffer { target, text } => {
+                let target = target.validated().map_err(MessageError::Malformed)?;
+                if text.as_ref().is_some_and(|t| t.chars().count() > crate::share::MAX_TEXT) {
+                    return Err(MessageError::Malformed("the share text is too long".into()));
+                }
+                Ok(Request::AddToBuffer { target, text })
+            }
+            Request::SaveBufferItem { key, item } => {
+                let item = item.validated().map_err(MessageError::Malformed)?;
+                if item.key() != key {
+                    return Err(MessageError::Malformed("the item does not match its key".into()));
+                }
+                Ok(Request::SaveBufferItem { key, item })
+            }
+            Request::SaveSharePrefs { prefs } => prefs
+                .validated()
+                .map(|prefs| Request::SaveSharePrefs { prefs })
+                .map_err(MessageError::Malformed),
             other => Ok(other),
         }
     }

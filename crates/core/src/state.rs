@@ -8,11 +8,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::filters::FilterRule;
 use crate::settings::Settings;
+use crate::share::{BufferItem, ItemStatus, SharePrefs};
 
 /// Collections of the synced document.
 pub const FOLLOWS: &str = "follows";
 pub const FILTERS: &str = "filters";
 pub const SETTINGS: &str = "settings";
+/// The share buffer's items, by [`BufferItem::key`], and their statuses.
+pub const SHARE: &str = "share";
+pub const SHARE_STATUS: &str = "share_status";
+/// The settings key of the share buffer's preferences.
+pub const SHARE_PREFS: &str = "share";
 /// The one key of the settings collection.
 pub const READING: &str = "reading";
 
@@ -32,6 +38,13 @@ pub struct UserState {
     /// Filter rules by [`FilterRule::key`].
     pub filters: BTreeMap<String, FilterRule>,
     pub settings: Settings,
+    /// The share buffer: items by key, what happened to them, preferences.
+    #[serde(default)]
+    pub share: BTreeMap<String, BufferItem>,
+    #[serde(default)]
+    pub share_status: BTreeMap<String, ItemStatus>,
+    #[serde(default)]
+    pub share_prefs: SharePrefs,
 }
 
 /// The key of a user on a site. Users are per site (an HN user and a
@@ -50,6 +63,50 @@ impl UserState {
     pub fn followed_on<'a>(&'a self, site: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let prefix = format!("{site}:");
         self.follows.keys().filter_map(move |k| k.strip_prefix(prefix.as_str()))
+    }
+
+    /// Items waiting for a slot (neither announced nor shared), for the
+    /// planner.
+    pub fn queued(&self) -> Vec<crate::schedule::Queued<'_>> {
+        self.share
+            .iter()
+            .filter(|(k, _)| self.share_status.get(*k).is_none_or(|s| s.announced.is_none() && s.shared.is_none()))
+            .map(|(k, item)| crate::schedule::Queued { key: k, position: item.position, added: item.added })
+            .collect()
+    }
+
+    /// Items announced and waiting for the user, oldest slot first.
+    pub fn due(&self) -> Vec<(&str, &BufferItem, i64)> {
+        let mut out: Vec<_> = self
+            .share
+            .iter()
+            .filter_map(|(k, item)| {
+                let s = self.share_status.get(k)?;
+                Some((k.as_str(), item, s.announced.filter(|_| s.shared.is_none())?))
+            })
+            .collect();
+        out.sort_by_key(|x| x.2);
+        out
+    }
+
+    /// Shared items, newest first.
+    pub fn history(&self) -> Vec<(&str, &BufferItem, i64)> {
+        let mut out: Vec<_> = self
+            .share
+            .iter()
+            .filter_map(|(k, item)| Some((k.as_str(), item, self.share_status.get(k)?.shared?)))
+            .collect();
+        out.sort_by_key(|x| std::cmp::Reverse(x.2));
+        out
+    }
+
+    /// The due items this device should announce at `now`: only the
+    /// announcer device does, so two devices never both announce a slot.
+    pub fn announce(&self, device: u32, zone: &dyn crate::schedule::Zone, now: i64) -> Option<crate::schedule::Tick<'_>> {
+        if self.share_prefs.announcer != Some(device) {
+            return None;
+        }
+        Some(crate::schedule::tick(&self.share_prefs, zone, &self.queued(), now))
     }
 
     pub fn rules(&self) -> Vec<FilterRule> {

@@ -164,6 +164,10 @@ impl Replica {
             .iter()
             .map(|h| format!("MAP {h} 127.0.0.1:{}", self.port()))
             .collect();
+        // Every other host fails to resolve: nothing leaves loopback, and a
+        // composer tab opened by a test shows its URL without loading it.
+        let mut rules = rules;
+        rules.push("MAP * ~NOTFOUND".into());
         vec![
             format!("--host-resolver-rules={}", rules.join(", ")),
             "--ignore-certificate-errors".into(),

@@ -130,3 +130,22 @@ pub async fn set_typed<T: serde::Serialize>(area: Area, key: &str, value: &T) ->
         .map_err(|e| e.to_string())?;
     set(area, key, &v).await
 }
+
+/// The browser's time zone, for the share buffer's schedule.
+pub struct BrowserZone;
+
+impl hn_core::schedule::Zone for BrowserZone {
+    fn offset_minutes(&self, utc_ms: i64) -> i32 {
+        -(js_sys::Date::new(&JsValue::from_f64(utc_ms as f64)).get_timezone_offset() as i32)
+    }
+}
+
+/// A local date and time in the browser's locale.
+pub fn local_time(utc_ms: i64) -> String {
+    let d = js_sys::Date::new(&JsValue::from_f64(utc_ms as f64));
+    let opts = js_sys::Object::new();
+    for (k, v) in [("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit")] {
+        let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+    }
+    d.to_locale_string("default", &opts).into()
+}

@@ -7,8 +7,9 @@
 mod csp_rule;
 mod net;
 mod pages;
-mod reply;
 mod profiles;
+mod reply;
+mod share;
 mod state;
 
 use hn_core::message::{self, Envelope, Request, Response, MAX_MESSAGE_BYTES};
@@ -35,6 +36,7 @@ pub fn on_installed(reason: String) -> Promise {
         csp_rule::schedule();
         csp_rule::refresh().await;
         state::merge_from_sync().await;
+        share::reschedule().await;
         Ok(JsValue::UNDEFINED)
     })
 }
@@ -44,6 +46,7 @@ pub fn on_installed(reason: String) -> Promise {
 pub fn on_sync_changed() -> Promise {
     future_to_promise(async move {
         state::merge_from_sync().await;
+        share::reschedule().await;
         Ok(JsValue::UNDEFINED)
     })
 }
@@ -53,8 +56,24 @@ pub fn on_startup() -> Promise {
     future_to_promise(async move {
         csp_rule::schedule();
         csp_rule::refresh().await;
+        // Slots missed while the browser was closed: announced once, together.
+        state::merge_from_sync().await;
+        share::tick(js_sys::Date::now() as i64).await;
         Ok(JsValue::UNDEFINED)
     })
+}
+
+/// A notification (or one of its buttons) was clicked.
+#[wasm_bindgen]
+pub fn on_notification_clicked(id: String) -> Promise {
+    future_to_promise(async move { Ok(JsValue::from_bool(share::clicked(&id).await)) })
+}
+
+/// Runs the share buffer's schedule as if the clock read `at` (ms since the
+/// epoch): the alarm's handler, and the tests' way to move time.
+#[wasm_bindgen]
+pub fn share_tick(at: f64) -> Promise {
+    future_to_promise(async move { Ok(JsValue::from_f64(share::tick(at as i64).await as f64)) })
 }
 
 #[wasm_bindgen]
@@ -62,6 +81,8 @@ pub fn on_alarm(name: String) -> Promise {
     future_to_promise(async move {
         if name == csp_rule::ALARM {
             csp_rule::refresh().await;
+        } else if name == share::ALARM {
+            share::tick(js_sys::Date::now() as i64).await;
         } else if name == state::RETRY_ALARM {
             state::push().await;
         }
@@ -117,6 +138,7 @@ async fn dispatch(request: Request) -> Response {
                     bytes: s.bytes,
                     quota: 102_400,
                     devices: s.devices,
+                    device: state::device().await,
                     problem: s.problem,
                 },
             }
@@ -129,6 +151,13 @@ async fn dispatch(request: Request) -> Response {
             }
         }
         Request::ImportState { json } => import(&json).await,
+        Request::AddToBuffer { target, text } => share::add(target, text).await,
+        Request::SaveBufferItem { key, item } => share::save_item(key, item).await,
+        Request::RemoveBufferItem { key } => share::remove(key).await,
+        Request::ShuffleBuffer => share::shuffle().await,
+        Request::ShareNow { key } => share::share_now(&key).await,
+        Request::SaveSharePrefs { prefs } => share::save_prefs(prefs).await,
+        Request::AnnounceHere => share::announce_here().await,
         Request::PostReply { parent, text } => reply::post(parent, &text).await,
         Request::FetchPage { path } => pages::fetch_page(&path).await,
         Request::GetProfile { user, .. } => match profiles::get(&user).await {

@@ -99,6 +99,12 @@ async fn load() -> Replica {
     Replica::new(device.max(1))
 }
 
+/// This device's id in the synced state.
+pub async fn device() -> u32 {
+    ensure_loaded().await;
+    with(|r| r.device()).unwrap_or(0)
+}
+
 /// Runs `f` on the in-memory replica.
 fn with<T>(f: impl FnOnce(&mut Replica) -> T) -> Option<T> {
     REPLICA.with(|r| r.borrow_mut().as_mut().map(f))
@@ -123,6 +129,19 @@ fn view(r: &Replica) -> UserState {
             state.filters.insert(k.to_string(), rule);
         }
     }
+    for (k, v) in doc.entries(keys::SHARE) {
+        if let Ok(item) = serde_json::from_value(v.clone()) {
+            state.share.insert(k.to_string(), item);
+        }
+    }
+    for (k, v) in doc.entries(keys::SHARE_STATUS) {
+        if let Ok(status) = serde_json::from_value(v.clone()) {
+            state.share_status.insert(k.to_string(), status);
+        }
+    }
+    if let Some(p) = doc.get(keys::SETTINGS, keys::SHARE_PREFS) {
+        state.share_prefs = serde_json::from_value(p.clone()).unwrap_or_default();
+    }
     if let Some(s) = doc.get(keys::SETTINGS, keys::READING) {
         state.settings = serde_json::from_value::<Settings>(s.clone()).unwrap_or_default().clamped();
     }
@@ -136,6 +155,9 @@ pub enum Edit {
     SaveFilter(FilterRule),
     RemoveFilter(String),
     Settings(Settings),
+    /// Any value of a collection (the share buffer's items, statuses, prefs).
+    Put { collection: &'static str, key: String, value: serde_json::Value },
+    Remove { collection: &'static str, key: String },
 }
 
 /// Applies an edit, saves it, pushes it to sync and tells open pages.
@@ -168,10 +190,12 @@ fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
         Edit::SaveFilter(rule) => r.set(t, keys::FILTERS, &rule.key(), to_json(&rule)),
         Edit::RemoveFilter(key) => r.remove(t, keys::FILTERS, &key),
         Edit::Settings(s) => r.set(t, keys::SETTINGS, keys::READING, to_json(&s)),
+        Edit::Put { collection, key, value } => r.doc().get(collection, &key) != Some(&value) && r.set(t, collection, &key, value),
+        Edit::Remove { collection, key } => r.remove(t, collection, &key),
     }
 }
 
-fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
+pub fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 

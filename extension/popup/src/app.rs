@@ -2,13 +2,15 @@
 //! background, downloads), and hands views typed callbacks.
 
 use hn_core::filters::FilterRule;
+use hn_core::message::Request;
 use hn_core::settings::Settings;
+use hn_core::share::{BufferItem, SharePrefs};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::service;
 use crate::state::{Action, State, Status, Tab};
-use crate::views::{filters::FiltersView, following::FollowingView, settings::SettingsView, sync::SyncView};
+use crate::views::{filters::FiltersView, following::FollowingView, settings::SettingsView, share::ShareView, sync::SyncView};
 
 /// What a view asks the root to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +22,12 @@ pub enum Cmd {
     SaveSettings(Settings),
     Export,
     Import(String),
+    ShareNow(String),
+    RemoveBufferItem(String),
+    SaveBufferItem(String, BufferItem),
+    ShuffleBuffer,
+    SaveSharePrefs(SharePrefs),
+    AnnounceHere,
 }
 
 async fn run(cmd: Cmd) -> Result<String, String> {
@@ -47,6 +55,12 @@ async fn run(cmd: Cmd) -> Result<String, String> {
             let (follows, filters) = service::import(json).await?;
             Ok(format!("Imported {follows} follows and {filters} filters"))
         }
+        Cmd::ShareNow(key) => service::send(Request::ShareNow { key }).await.map(|_| "Shared".into()),
+        Cmd::RemoveBufferItem(key) => service::send(Request::RemoveBufferItem { key }).await.map(|_| "Removed".into()),
+        Cmd::SaveBufferItem(key, item) => service::send(Request::SaveBufferItem { key, item }).await.map(|_| "Saved".into()),
+        Cmd::ShuffleBuffer => service::send(Request::ShuffleBuffer).await.map(|_| "Shuffled".into()),
+        Cmd::SaveSharePrefs(prefs) => service::send(Request::SaveSharePrefs { prefs }).await.map(|_| "Schedule saved".into()),
+        Cmd::AnnounceHere => service::send(Request::AnnounceHere).await.map(|_| "This device announces due posts".into()),
     }
 }
 
@@ -82,6 +96,10 @@ pub fn app() -> Html {
     {
         let state = state.clone();
         use_effect_with((), move |_| {
+            let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+            if let Some(tab) = Tab::from_id(hash.trim_start_matches('#')) {
+                state.dispatch(Action::Tab(tab));
+            }
             wasm_bindgen_futures::spawn_local(async move { reload(&state).await });
         });
     }
@@ -146,6 +164,9 @@ pub fn app() -> Html {
                 html! { <SettingsView settings={draft} on_edit={on_edit} on_save={on_save} dirty={state.dirty()} /> }
             }
             None => html! {},
+        },
+        (Some(user), Tab::Share) => html! {
+            <ShareView user={user.clone()} device={state.sync.as_ref().map(|s| s.device)} on_cmd={on_cmd.clone()} />
         },
         (Some(_), Tab::Sync) => html! { <SyncView info={state.sync.clone()} on_cmd={on_cmd.clone()} /> },
     };

@@ -59,3 +59,8 @@ pub async fn import(json: String) -> Result<(u32, u32), String> {
         other => Err(unexpected(other)),
     }
 }
+
+/// Any request answered by `Done` (or `Queued`).
+pub async fn send(request: Request) -> Result<(), String> {
+    ask(request).await.map(|_| ())
+}

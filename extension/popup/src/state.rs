@@ -14,16 +14,24 @@ pub enum Tab {
     Following,
     Filters,
     Appearance,
+    Share,
     Sync,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Following, Tab::Filters, Tab::Appearance, Tab::Sync];
+    pub const ALL: [Tab; 5] = [Tab::Following, Tab::Filters, Tab::Appearance, Tab::Share, Tab::Sync];
+    /// The tab named by a page's `#fragment` (the options page opened from
+    /// a notification lands on its tab).
+    pub fn from_id(id: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.id() == id)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Tab::Following => "Following",
             Tab::Filters => "Filters",
             Tab::Appearance => "Appearance",
+            Tab::Share => "Share buffer",
             Tab::Sync => "Sync & data",
         }
     }
@@ -32,6 +40,7 @@ impl Tab {
             Tab::Following => "following",
             Tab::Filters => "filters",
             Tab::Appearance => "appearance",
+            Tab::Share => "share",
             Tab::Sync => "sync",
         }
     }

@@ -14,9 +14,14 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 chrome.runtime.onInstalled.addListener((details) => { ready.then(() => bg.on_installed(details.reason)); });
 chrome.runtime.onStartup.addListener(() => { ready.then(() => bg.on_startup()); });
 chrome.alarms.onAlarm.addListener((alarm) => { ready.then(() => bg.on_alarm(alarm.name)); });
+chrome.notifications.onClicked.addListener((id) => { ready.then(() => bg.on_notification_clicked(id)); });
+chrome.notifications.onButtonClicked.addListener((id) => { ready.then(() => bg.on_notification_clicked(id)); });
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'sync') ready.then(() => bg.on_sync_changed());
 });
 // The handler, for code running in this worker only (tests drive it through
 // DevTools); pages and other extensions cannot reach a worker's globals.
 self.hnewHandle = (message) => ready.then(() => bg.handle_message(message, { id: chrome.runtime.id }));
+// The share buffer's clock and a notification click, for the same tests.
+self.hnewShareTick = (at) => ready.then(() => bg.share_tick(at));
+self.hnewNotificationClicked = (id) => ready.then(() => bg.on_notification_clicked(id));

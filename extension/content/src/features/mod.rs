@@ -10,6 +10,7 @@ mod follow;
 mod inline_reply;
 mod page_mark;
 mod readability;
+mod share;
 mod user_card;
 
 use crate::Shared;
@@ -34,6 +35,7 @@ pub const REGISTRY: &[Feature] = &[
     collapse::FEATURE,
     endless::FEATURE,
     inline_reply::FEATURE,
+    share::FEATURE,
 ];
 
 /// Every feature module file must be registered: checked natively.

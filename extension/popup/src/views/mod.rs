@@ -2,3 +2,4 @@ pub mod filters;
 pub mod following;
 pub mod settings;
 pub mod sync;
+pub mod share;

@@ -1,0 +1,282 @@
+//! The share buffer: queue edits, the schedule's alarm, and the
+//! notifications that announce due items.
+//!
+//! One alarm (`share-due`) is set for the next planned slot; `chrome.alarms`
+//! survives the worker stopping and the browser restarting, and an alarm
+//! whose time passed while the browser was closed fires once at start. Each
+//! tick announces everything due in one notification. Only the announcer
+//! device (in the synced preferences) announces; announcing writes the slot
+//! into each item's synced status, so no device announces it again.
+
+use hn_core::message::Response;
+use hn_core::schedule::DAY;
+use hn_ext::BrowserZone;
+use hn_core::share::{self, BufferItem, ItemStatus, ShareTarget, SharePrefs};
+use hn_core::state::{self as keys, UserState};
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::state::{self, Edit};
+
+pub const ALARM: &str = "share-due";
+/// Notification id → buffer keys it announced (`chrome.storage.local`, so a
+/// click after the worker restarted still knows what it was about).
+const NOTES_KEY: &str = "share_notifications";
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = create)]
+    fn notifications_create(id: &str, options: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear)]
+    fn notifications_clear(id: &str) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create)]
+    fn tabs_create(props: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
+    fn alarms_create(name: &str, info: &JsValue);
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear)]
+    fn alarms_clear(name: &str) -> Promise;
+}
+
+fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+fn done(r: Result<(), String>) -> Response {
+    match r {
+        Ok(()) => Response::Done,
+        Err(message) => Response::Error { message },
+    }
+}
+
+fn put<T: serde::Serialize>(collection: &'static str, key: &str, value: &T) -> Edit {
+    Edit::Put { collection, key: key.to_string(), value: state::to_json(value) }
+}
+
+pub async fn add(target: ShareTarget, text: Option<String>) -> Response {
+    let s = state::user_state().await;
+    let key = target.id.to_string();
+    let shared_before = s.share_status.get(&key).is_some_and(|st| st.shared.is_some());
+    if s.share.contains_key(&key) && !shared_before {
+        return Response::Error { message: "already in your share buffer".into() };
+    }
+    if s.queued().len() >= share::MAX_QUEUED {
+        return Response::Error { message: format!("the share buffer holds {} posts; share or remove some first", share::MAX_QUEUED) };
+    }
+    let position = s.share.values().map(|i| i.position).fold(0.0, f64::max) + 1.0;
+    let text = text.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| target.default_text());
+    let item = BufferItem { target, text, destination: s.share_prefs.destination, position, added: now() };
+    let item = match item.validated() {
+        Ok(i) => i,
+        Err(message) => return Response::Error { message },
+    };
+    let mut edits = vec![put(keys::SHARE, &key, &item), Edit::Remove { collection: keys::SHARE_STATUS, key: key.clone() }];
+    if s.share_prefs.announcer.is_none() {
+        // The first device to queue something announces, until the user
+        // picks another in the popup.
+        let prefs = SharePrefs { announcer: Some(state::device().await), ..s.share_prefs.clone() };
+        edits.push(put(keys::SETTINGS, keys::SHARE_PREFS, &prefs));
+    }
+    match state::edit_many(edits).await {
+        Ok(_) => {
+            reschedule().await;
+            Response::Queued { key }
+        }
+        Err(message) => Response::Error { message },
+    }
+}
+
+pub async fn save_item(key: String, item: BufferItem) -> Response {
+    let s = state::user_state().await;
+    if !s.share.contains_key(&key) {
+        return Response::Error { message: "that post is no longer in the buffer".into() };
+    }
+    let r = state::edit(put(keys::SHARE, &key, &item)).await;
+    reschedule().await;
+    done(r)
+}
+
+pub async fn remove(key: String) -> Response {
+    let r = state::edit_many(vec![
+        Edit::Remove { collection: keys::SHARE, key: key.clone() },
+        Edit::Remove { collection: keys::SHARE_STATUS, key },
+    ])
+    .await
+    .map(|_| ());
+    reschedule().await;
+    done(r)
+}
+
+pub async fn shuffle() -> Response {
+    let s = state::user_state().await;
+    let edits = s
+        .queued()
+        .iter()
+        .filter_map(|q| {
+            let mut item = s.share.get(q.key)?.clone();
+            item.position = js_sys::Math::random() * 1000.0;
+            Some(put(keys::SHARE, q.key, &item))
+        })
+        .collect();
+    let r = state::edit_many(edits).await.map(|_| ());
+    reschedule().await;
+    done(r)
+}
+
+pub async fn save_prefs(mut prefs: SharePrefs) -> Response {
+    let s = state::user_state().await;
+    let current = &s.share_prefs;
+    // The cursor and the announcer are the background's; a popup's copy may
+    // be stale. Resuming starts the schedule afresh: slots passed while
+    // paused are not announced.
+    prefs.announcer = current.announcer;
+    prefs.cursor = if current.paused && !prefs.paused { now() } else { current.cursor };
+    let r = state::edit(put(keys::SETTINGS, keys::SHARE_PREFS, &prefs)).await;
+    reschedule().await;
+    done(r)
+}
+
+pub async fn announce_here() -> Response {
+    let s = state::user_state().await;
+    let prefs = SharePrefs { announcer: Some(state::device().await), ..s.share_prefs.clone() };
+    let r = state::edit(put(keys::SETTINGS, keys::SHARE_PREFS, &prefs)).await;
+    reschedule().await;
+    done(r)
+}
+
+/// Opens the item's composer in a new tab and marks it shared. History
+/// beyond [`share::HISTORY`] items is dropped, oldest first.
+pub async fn share_now(key: &str) -> Response {
+    let s = state::user_state().await;
+    let Some(item) = s.share.get(key) else {
+        return Response::Error { message: "that post is no longer in the buffer".into() };
+    };
+    let url = match share::composer_url(item.destination, &item.target, &item.text, s.share_prefs.mastodon.as_deref()) {
+        Ok(u) => u,
+        Err(message) => return Response::Error { message },
+    };
+    let props = Object::new();
+    let _ = Reflect::set(&props, &"url".into(), &url.into());
+    if let Err(e) = JsFuture::from(tabs_create(&props)).await {
+        return Response::Error { message: format!("the composer did not open: {}", hn_ext::describe(&e)) };
+    }
+    let status = ItemStatus { shared: Some(now()), ..s.share_status.get(key).copied().unwrap_or_default() };
+    let mut edits = vec![put(keys::SHARE_STATUS, key, &status)];
+    for (old, _, _) in s.history().iter().skip(share::HISTORY - 1) {
+        edits.push(Edit::Remove { collection: keys::SHARE, key: old.to_string() });
+        edits.push(Edit::Remove { collection: keys::SHARE_STATUS, key: old.to_string() });
+    }
+    let r = state::edit_many(edits).await.map(|_| ());
+    reschedule().await;
+    done(r)
+}
+
+/// Announces what is due at `now` (the alarm's time, or a test's), then
+/// sets the alarm for the next slot. Returns how many items it announced.
+pub async fn tick(at: i64) -> usize {
+    let s = state::user_state().await;
+    let device = state::device().await;
+    let Some(t) = s.announce(device, &BrowserZone, at) else {
+        return 0;
+    };
+    let due: Vec<(String, i64)> = t.due.iter().map(|&(k, slot)| (k.to_string(), slot)).collect();
+    let cursor = t.cursor;
+    if due.is_empty() {
+        set_alarm(t.next).await;
+        return 0;
+    }
+    let mut edits: Vec<Edit> = due
+        .iter()
+        .map(|(k, slot)| put(keys::SHARE_STATUS, k, &ItemStatus { announced: Some(*slot), shared: None }))
+        .collect();
+    edits.push(put(keys::SETTINGS, keys::SHARE_PREFS, &SharePrefs { cursor, ..s.share_prefs.clone() }));
+    if let Err(e) = state::edit_many(edits).await {
+        // Not recorded, so not announced: the next tick tries again.
+        crate::log(&format!("share buffer: could not record the announcement: {e}"));
+        return 0;
+    }
+    notify(&s, &due).await;
+    reschedule().await;
+    due.len()
+}
+
+async fn notify(s: &UserState, due: &[(String, i64)]) {
+    let (id, title, message) = match due {
+        [(key, _)] => {
+            let item = &s.share[key];
+            (
+                format!("share:{key}"),
+                format!("Time to share on {}", item.destination.label()),
+                format!("{}\nClick to open the composer.", item.text),
+            )
+        }
+        _ => (
+            format!("share:group:{}", now()),
+            format!("{} posts are due to share", due.len()),
+            "Click to see them in your share buffer.".to_string(),
+        ),
+    };
+    let mut notes: serde_json::Map<String, serde_json::Value> =
+        hn_ext::get_typed(hn_ext::Area::Local, NOTES_KEY).await.0.unwrap_or_default();
+    notes.insert(id.clone(), due.iter().map(|(k, _)| serde_json::Value::from(k.as_str())).collect());
+    while notes.len() > 50 {
+        let Some(first) = notes.keys().next().cloned() else { break };
+        notes.remove(&first);
+    }
+    let _ = hn_ext::set_typed(hn_ext::Area::Local, NOTES_KEY, &notes).await;
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"type".into(), &"basic".into());
+    let _ = Reflect::set(&options, &"iconUrl".into(), &hn_ext::runtime_get_url("icons/128.png").into());
+    let _ = Reflect::set(&options, &"title".into(), &title.into());
+    let _ = Reflect::set(&options, &"message".into(), &message.into());
+    let _ = Reflect::set(&options, &"requireInteraction".into(), &JsValue::TRUE);
+    if let Err(e) = JsFuture::from(notifications_create(&id, &options)).await {
+        crate::log(&format!("share buffer: notification refused: {}", hn_ext::describe(&e)));
+    }
+}
+
+/// A share notification was clicked: one item opens its composer (and is
+/// marked shared); several open the share buffer.
+pub async fn clicked(id: &str) -> bool {
+    let notes: serde_json::Map<String, serde_json::Value> =
+        hn_ext::get_typed(hn_ext::Area::Local, NOTES_KEY).await.0.unwrap_or_default();
+    let Some(keys) = notes.get(id).and_then(|v| v.as_array()).cloned() else { return false };
+    let _ = JsFuture::from(notifications_clear(id)).await;
+    match keys.as_slice() {
+        [key] => {
+            let key = key.as_str().unwrap_or_default();
+            if let Response::Error { message } = share_now(key).await {
+                crate::log(&format!("share buffer: {message}"));
+            }
+        }
+        _ => {
+            let props = Object::new();
+            let _ = Reflect::set(&props, &"url".into(), &hn_ext::runtime_get_url("popup/options.html#share").into());
+            let _ = JsFuture::from(tabs_create(&props)).await;
+        }
+    }
+    true
+}
+
+/// Sets the alarm for the next planned slot (this device announcing only).
+pub async fn reschedule() {
+    let s = state::user_state().await;
+    let device = state::device().await;
+    let next = s.announce(device, &BrowserZone, now()).and_then(|t| if t.due.is_empty() { t.next } else { Some(now() + 1000) });
+    set_alarm(next).await;
+}
+
+async fn set_alarm(when: Option<i64>) {
+    match when {
+        // A slot more than a week away is re-checked daily (the schedule
+        // may change meanwhile).
+        Some(t) => {
+            let info = Object::new();
+            let _ = Reflect::set(&info, &"when".into(), &JsValue::from_f64(t.min(now() + 7 * DAY) as f64));
+            alarms_create(ALARM, &info);
+        }
+        None => {
+            let _ = JsFuture::from(alarms_clear(ALARM)).await;
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Sharing: a "share" control on every story (and on a comment once the
+//! reader reaches it) opens a menu of destinations: the share buffer, the
+//! composers of Buffer, X, Mastodon, Bluesky, LinkedIn, Reddit, Facebook,
+//! email, and copying the links. The menu is built the first time it opens
+//! and holds only links and buttons: nothing is fetched, no third-party
+//! script or image is ever loaded, and a composer opens only on a click.
+//!
+//! Keyboard: the control is a button; the menu takes focus, arrows move
+//! through it, Escape closes it and gives focus back.
+
+use std::cell::RefCell;
+
+use hn_core::message::{Request, Response};
+use hn_core::page::parse_item_id;
+use hn_core::share::{self, Destination, ShareTarget};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+use super::Feature;
+use crate::{dom, Shared};
+
+pub const FEATURE: Feature = Feature {
+    id: "share",
+    applies: |ctx| {
+        let i = ctx.index.borrow();
+        !i.stories.is_empty() || !i.comments.is_empty()
+    },
+    init,
+    apply: None,
+    added: Some(added),
+};
+
+thread_local! {
+    static MENU: RefCell<Option<Element>> = const { RefCell::new(None) };
+    /// The control that opened the menu, for focus on close.
+    static OPENER: RefCell<Option<Element>> = const { RefCell::new(None) };
+}
+
+fn control(ctx: &Shared, id: u64, kind: &str) -> Option<Element> {
+    let b = dom::make(&ctx.document, "button", "hnew-share", "share")?;
+    let _ = b.set_attribute("type", "button");
+    let _ = b.set_attribute("aria-haspopup", "menu");
+    let _ = b.set_attribute("aria-expanded", "false");
+    let _ = b.set_attribute("aria-label", &format!("Share this {kind}"));
+    dom::set_data(&b, "id", &id.to_string());
+    dom::set_data(&b, "kind", kind);
+    Some(b)
+}
+
+fn add_story_controls(ctx: &Shared, range: std::ops::Range<usize>) {
+    let index = ctx.index.borrow();
+    for story in &index.stories[range] {
+        if story.id == 0 {
+            continue;
+        }
+        let Some(sub) = &story.sub else { continue };
+        let Ok(Some(cell)) = sub.query_selector(ctx.site.selectors.subtext) else { continue };
+        let target = cell.query_selector(".subline").ok().flatten().unwrap_or(cell);
+        if let Some(b) = control(ctx, story.id, "story") {
+            let _ = target.append_with_str_1(" | ");
+            let _ = target.append_child(&b);
+        }
+    }
+}
+
+fn added(ctx: &Shared, stories: std::ops::Range<usize>, _: std::ops::Range<usize>) -> Result<(), String> {
+    add_story_controls(ctx, stories);
+    Ok(())
+}
+
+fn init(ctx: &Shared) -> Result<(), String> {
+    let len = ctx.index.borrow().stories.len();
+    add_story_controls(ctx, 0..len);
+    // Comments get their control when reached, like the fold control.
+    let comment = ctx.site.selectors.comment;
+    for event in ["mouseover", "focusin"] {
+        let c = ctx.clone();
+        dom::listen(&ctx.document.clone().into(), event, move |e| {
+            if let Some(row) = dom::closest(e.target(), comment) {
+                comment_control(&c, &row);
+            }
+        });
+    }
+    let c = ctx.clone();
+    dom::listen(&ctx.document.clone().into(), "click", move |e| {
+        if let Some(button) = dom::closest(e.target(), "button.hnew-share") {
+            e.prevent_default();
+            toggle(&c, &button);
+        } else if dom::closest(e.target(), ".hnew-share-menu").is_none() {
+            close(false);
+        }
+    });
+    dom::listen(&ctx.document.clone().into(), "keydown", move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+        if dom::closest(e.target(), ".hnew-share-menu").is_none() {
+            return;
+        }
+        match e.key().as_str() {
+            "Escape" => {
+                e.prevent_default();
+                close(true);
+            }
+            "ArrowDown" | "ArrowUp" => {
+                e.prevent_default();
+                move_focus(if e.key() == "ArrowDown" { 1 } else { -1 });
+            }
+            _ => {}
+        }
+    });
+    Ok(())
+}
+
+fn comment_control(ctx: &Shared, row: &Element) {
+    if row.get_attribute("data-hnew-share").is_some() {
+        return;
+    }
+    let _ = row.set_attribute("data-hnew-share", "");
+    let Some(id) = parse_item_id(&row.id()) else { return };
+    let Ok(Some(head)) = row.query_selector(ctx.site.selectors.comment_head) else { return };
+    if let Some(b) = control(ctx, id, "comment") {
+        let _ = head.append_child(&b);
+    }
+}
+
+/// What a control shares, read from the page when the menu opens.
+fn target_of(ctx: &Shared, button: &Element) -> Option<ShareTarget> {
+    let id: u64 = button.get_attribute("data-id")?.parse().ok()?;
+    let s = &ctx.site.selectors;
+    if button.get_attribute("data-kind").as_deref() == Some("comment") {
+        let row = button.closest(s.comment).ok().flatten()?;
+        let user = row.query_selector(s.user_link).ok().flatten().and_then(|a| a.text_content()).unwrap_or_default();
+        // The story: the page's title on a thread, the "on:" link elsewhere.
+        let story = row
+            .query_selector("span.onstory a")
+            .ok()
+            .flatten()
+            .or_else(|| ctx.root.query_selector(s.title_link).ok().flatten())
+            .and_then(|a| a.text_content())
+            .unwrap_or_default();
+        let title = if story.is_empty() { format!("Comment by {user}") } else { format!("Comment by {user} on: {story}") };
+        return Some(ShareTarget { id, comment: true, title, url: None });
+    }
+    let index = ctx.index.borrow();
+    let story = index.stories.iter().find(|st| st.id == id)?;
+    let url = story
+        .row
+        .query_selector(s.title_link)
+        .ok()
+        .flatten()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        .map(|a| a.href())
+        .filter(|h| (h.starts_with("https://") || h.starts_with("http://")) && !h.starts_with(&format!("https://{}/item?", ctx.site.host)));
+    Some(ShareTarget { id, comment: false, title: story.title.clone(), url })
+}
+
+fn toggle(ctx: &Shared, button: &Element) {
+    let open_for_this = OPENER.with(|o| o.borrow().as_ref() == Some(button));
+    close(false);
+    if open_for_this {
+        return;
+    }
+    let Some(target) = target_of(ctx, button) else {
+        dom::log("share: this item could not be read from the page");
+        return;
+    };
+    let menu = MENU.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.is_none() {
+            *m = build_shell(ctx);
+        }
+        m.clone()
+    });
+    let Some(menu) = menu else { return };
+    fill(ctx, &menu, &target);
+    let _ = button.set_attribute("aria-expanded", "true");
+    OPENER.with(|o| *o.borrow_mut() = Some(button.clone()));
+    // Place it under the control, in page coordinates.
+    let rect = button.get_bounding_client_rect();
+    let (sx, sy) = web_sys::window().map_or((0.0, 0.0), |w| (w.scroll_x().unwrap_or(0.0), w.scroll_y().unwrap_or(0.0)));
+    if let Some(h) = menu.dyn_ref::<HtmlElement>() {
+        let _ = h.style().set_property("left", &format!("{}px", (rect.left() + sx).round()));
+        let _ = h.style().set_property("top", &format!("{}px", (rect.bottom() + sy + 2.0).round()));
+        h.set_hidden(false);
+    }
+    move_focus(0);
+}
+
+fn build_shell(ctx: &Shared) -> Option<Element> {
+    let menu = dom::make(&ctx.document, "div", "hnew-share-menu", "")?;
+    let _ = menu.set_attribute("role", "menu");
+    let _ = menu.set_attribute("aria-label", "Share");
+    ctx.document.body()?.append_child(&menu).ok()?;
+    Some(menu)
+}
+
+fn item(ctx: &Shared, menu: &Element, tag: &str, label: &str) -> Option<Element> {
+    let el = dom::make(&ctx.document, tag, "hnew-share-item", label)?;
+    let _ = el.set_attribute("role", "menuitem");
+    let _ = el.set_attribute("tabindex", "-1");
+    if tag == "button" {
+        let _ = el.set_attribute("type", "button");
+    }
+    menu.append_child(&el).ok()?;
+    Some(el)
+}
+
+/// Fills the menu for one target: text and links only.
+fn fill(ctx: &Shared, menu: &Element, target: &ShareTarget) {
+    menu.set_text_content(None);
+    let prefs = ctx.state.borrow().share_prefs.clone();
+    let queued = ctx.state.borrow().share.contains_key(&target.id.to_string());
+    let status = dom::make(&ctx.document, "div", "hnew-share-status", "");
+    if let Some(b) = item(ctx, menu, "button", if queued { "In your share buffer" } else { "Add to share buffer" }) {
+        let (c, t, status) = (ctx.clone(), target.clone(), status.clone());
+        dom::set_data(&b, "action", "buffer");
+        dom::listen(&b.clone().into(), "click", move |_| add_to_buffer(&c, &t, status.clone()));
+    }
+    let text = target.default_text();
+    for dest in Destination::ALL {
+        let label = dest.label();
+        match share::composer_url(dest, target, &text, prefs.mastodon.as_deref()) {
+            Ok(url) => {
+                if let Some(a) = item(ctx, menu, "a", &label) {
+                    let _ = a.set_attribute("href", &url);
+                    let _ = a.set_attribute("target", "_blank");
+                    let _ = a.set_attribute("rel", "noopener noreferrer");
+                    dom::set_data(&a, "destination", &format!("{dest:?}").to_lowercase());
+                    dom::listen(&a.into(), "click", |_| close(false));
+                }
+            }
+            Err(_) => {
+                // Mastodon without an instance: ask once, remember it.
+                if let Some(b) = item(ctx, menu, "button", &format!("{label}…")) {
+                    dom::set_data(&b, "destination", "mastodon");
+                    let (c, t, text, status) = (ctx.clone(), target.clone(), text.clone(), status.clone());
+                    dom::listen(&b.into(), "click", move |_| ask_instance(&c, &t, &text, status.clone()));
+                }
+            }
+        }
+    }
+    let mut copies = vec![("Copy discussion link", target.discussion())];
+    if let Some(url) = &target.url {
+        copies.push(("Copy story link", url.clone()));
+    }
+    for (label, link) in copies {
+        if let Some(b) = item(ctx, menu, "button", label) {
+            dom::set_data(&b, "action", "copy");
+            let status = status.clone();
+            dom::listen(&b.into(), "click", move |_| copy(&link, status.clone()));
+        }
+    }
+    if let Some(s) = status {
+        let _ = s.set_attribute("role", "status");
+        let _ = menu.append_child(&s);
+    }
+}
+
+fn say(status: &Option<Element>, text: &str) {
+    if let Some(s) = status {
+        s.set_text_content(Some(text));
+    }
+}
+
+fn add_to_buffer(_ctx: &Shared, target: &ShareTarget, status: Option<Element>) {
+    let target = target.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = match hn_ext::ask(Request::AddToBuffer { target, text: None }).await {
+            Ok(Response::Queued { .. }) => "Added to your share buffer".to_string(),
+            Ok(Response::Error { message }) => format!("Not added: {message}"),
+            Ok(_) => "Not added: unexpected answer".into(),
+            Err(e) => format!("Not added: {e}"),
+        };
+        say(&status, &text);
+    });
+}
+
+fn copy(link: &str, status: Option<Element>) {
+    let Some(w) = web_sys::window() else { return };
+    let promise = w.navigator().clipboard().write_text(link);
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => say(&status, "Link copied"),
+            Err(e) => say(&status, &format!("Could not copy: {}", hn_ext::describe(&e))),
+        }
+    });
+}
+
+fn ask_instance(_ctx: &Shared, target: &ShareTarget, text: &str, status: Option<Element>) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(Some(input)) = w.prompt_with_message("Your Mastodon instance (for example mastodon.social):") else { return };
+    let Some(instance) = share::mastodon_instance(&input) else {
+        say(&status, &format!("{input:?} is not a Mastodon instance"));
+        return;
+    };
+    if let Ok(url) = share::composer_url(Destination::Mastodon, target, text, Some(&instance)) {
+        let _ = w.open_with_url_and_target_and_features(&url, "_blank", "noopener,noreferrer");
+    }
+    close(false);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(Response::State { state }) = hn_ext::ask(Request::GetState).await {
+            let prefs = share::SharePrefs { mastodon: Some(instance), ..state.share_prefs };
+            let _ = hn_ext::ask(Request::SaveSharePrefs { prefs }).await;
+        }
+    });
+}
+
+fn items() -> Vec<HtmlElement> {
+    MENU.with(|m| {
+        m.borrow()
+            .as_ref()
+            .map(|menu| dom::all(menu, ".hnew-share-item").into_iter().filter_map(|e| e.dyn_into().ok()).collect())
+            .unwrap_or_default()
+    })
+}
+
+fn move_focus(step: i32) {
+    let items = items();
+    if items.is_empty() {
+        return;
+    }
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let current = items.iter().position(|i| Some(i.unchecked_ref::<Element>()) == active.as_ref());
+    let next = match (current, step) {
+        (None, _) | (_, 0) => 0,
+        (Some(i), s) => (i as i32 + s).rem_euclid(items.len() as i32) as usize,
+    };
+    let _ = items[next].focus();
+}
+
+fn close(refocus: bool) {
+    let Some(menu) = MENU.with(|m| m.borrow().clone()) else { return };
+    if let Some(h) = menu.dyn_ref::<HtmlElement>() {
+        h.set_hidden(true);
+    }
+    if let Some(opener) = OPENER.with(|o| o.borrow_mut().take()) {
+        let _ = opener.set_attribute("aria-expanded", "false");
+        if refocus {
+            if let Some(h) = opener.dyn_ref::<HtmlElement>() {
+                let _ = h.focus();
+            }
+        }
+    }
+}

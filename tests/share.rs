@@ -1,0 +1,220 @@
+//! Sharing, end to end: the share menu on a real front page (built only when
+//! opened, loading nothing), the share buffer filled from the page, the
+//! schedule moved by the worker's clock hook, and the notification's action
+//! opening the right composer.
+
+use std::time::Duration;
+
+use hacker_new::{Harness, Options, Page};
+use hn_core::share::{composer_url, Destination, ShareTarget};
+
+const HOUR: i64 = 3_600_000;
+
+fn harness() -> Harness {
+    Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
+}
+
+fn ready(page: &Page) {
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
+}
+
+/// Every resource the page loaded: all of it must be the site's or ours.
+fn foreign_requests(page: &Page) -> Vec<String> {
+    let names = page.value("performance.getEntriesByType('resource').map(e => e.name)");
+    names
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .filter(|n| !n.starts_with("https://news.ycombinator.com/") && !n.starts_with("chrome-extension://"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn open_menu(page: &Page, nth: usize) {
+    page.value(&format!("document.querySelectorAll('button.hnew-share')[{nth}].click(), true"));
+    page.expect(
+        "(() => { const m = document.querySelector('.hnew-share-menu'); return m && !m.hidden; })()",
+        "the share menu opened",
+    );
+}
+
+#[test]
+fn the_share_menu_is_built_when_opened_and_loads_nothing() {
+    let h = harness();
+    let page = h.open("/news").unwrap();
+    ready(&page);
+    // One control per story, those endless scroll appended included.
+    let counts = page.value("[document.querySelectorAll('tr.athing.submission').length, document.querySelectorAll('tr.athing.submission + tr button.hnew-share').length]");
+    assert!(counts[0].as_u64().unwrap() >= 30);
+    assert_eq!(counts[0], counts[1], "a share control under every story");
+    assert_eq!(page.value("!!document.querySelector('.hnew-share-menu')"), serde_json::json!(false), "no menu before it is opened");
+    assert!(foreign_requests(&page).is_empty(), "nothing but HN and the extension was loaded");
+
+    // Keyboard: the control is a labelled button; the menu takes focus.
+    assert_eq!(page.value("document.querySelector('button.hnew-share').getAttribute('aria-label')"), "Share this story");
+    open_menu(&page, 0);
+    assert_eq!(page.value("document.querySelector('.hnew-share-menu').getAttribute('role')"), "menu");
+    page.expect("document.activeElement?.classList.contains('hnew-share-item')", "focus moved into the menu");
+    assert_eq!(page.value("document.querySelector('button.hnew-share').getAttribute('aria-expanded')"), "true");
+
+    // The composer links are exactly what the core builds for this story.
+    let title = page.value("document.querySelector('tr.athing.submission .titleline > a').textContent");
+    let href = page.value("document.querySelector('tr.athing.submission .titleline > a').href");
+    let id: u64 = page.value("document.querySelector('tr.athing.submission').id").as_str().unwrap().parse().unwrap();
+    let target = ShareTarget { id, comment: false, title: title.as_str().unwrap().into(), url: Some(href.as_str().unwrap().into()) };
+    for (dest, name) in [(Destination::X, "x"), (Destination::Bluesky, "bluesky"), (Destination::Email, "email"), (Destination::Reddit, "reddit")] {
+        let got = page.value(&format!("document.querySelector('.hnew-share-menu a[data-destination={name}]').getAttribute('href')"));
+        assert_eq!(got.as_str().unwrap(), composer_url(dest, &target, &target.title, None).unwrap(), "{name}");
+    }
+    assert_eq!(
+        page.value("document.querySelector('.hnew-share-menu a[data-destination=x]').rel"),
+        "noopener noreferrer"
+    );
+    // Mastodon asks for the instance first (no instance set yet).
+    assert_eq!(page.value("document.querySelector('.hnew-share-menu [data-destination=mastodon]').tagName"), "BUTTON");
+
+    // Arrow keys move, Escape closes and gives focus back.
+    page.value("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true })), true");
+    assert_eq!(page.value("document.activeElement.textContent"), "Buffer");
+    page.value("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })), true");
+    page.expect("document.querySelector('.hnew-share-menu').hidden", "Escape closed the menu");
+    page.expect("document.activeElement?.classList.contains('hnew-share')", "focus is back on the control");
+    assert!(foreign_requests(&page).is_empty(), "opening the menu loaded nothing either");
+
+    // Comments get a control when reached; it shares the comment's permalink.
+    let thread = h.open("/item?id=30883015").unwrap();
+    ready(&thread);
+    thread.value("document.querySelector('tr.athing.comtr').dispatchEvent(new MouseEvent('mouseover', { bubbles: true })), true");
+    thread.expect("document.querySelector('tr.athing.comtr button.hnew-share')", "the first comment has a share control");
+    thread.value("document.querySelector('tr.athing.comtr button.hnew-share').click(), true");
+    let cid = thread.value("document.querySelector('tr.athing.comtr').id");
+    let x = thread.value("document.querySelector('.hnew-share-menu a[data-destination=x]').getAttribute('href')");
+    assert!(
+        x.as_str().unwrap().ends_with(&format!("&url=https%3A%2F%2Fnews.ycombinator.com%2Fitem%3Fid%3D{}", cid.as_str().unwrap())),
+        "{x}"
+    );
+    assert!(thread.exceptions().is_empty() && page.exceptions().is_empty());
+}
+
+fn add_to_buffer(page: &Page, nth: usize) {
+    open_menu(page, nth);
+    page.value("document.querySelector('.hnew-share-menu [data-action=buffer]').click(), true");
+    page.expect(
+        "document.querySelector('.hnew-share-status')?.textContent === 'Added to your share buffer'",
+        "the story was queued",
+    );
+    page.value("document.body.click(), true");
+}
+
+fn tabs(h: &Harness) -> Vec<String> {
+    h.browser
+        .targets()
+        .unwrap()
+        .into_iter()
+        .filter(|t| t["type"] == "page")
+        .filter_map(|t| t["url"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn queued_stories_are_announced_once_and_the_notification_opens_the_composer() {
+    let h = harness();
+    let page = h.open("/news").unwrap();
+    ready(&page);
+    let worker = h.worker().unwrap();
+    let now = worker.eval("Date.now()").unwrap().as_f64().unwrap() as i64;
+
+    add_to_buffer(&page, 0);
+    // Twice is refused with a reason, not queued twice.
+    open_menu(&page, 0);
+    assert_eq!(page.value("document.querySelector('.hnew-share-menu [data-action=buffer]').textContent"), "In your share buffer");
+    page.value("document.body.click(), true");
+
+    // Nothing is due yet; a day and a half later the first slot has passed.
+    assert_eq!(worker.eval(&format!("self.hnewShareTick({now})")).unwrap().as_f64(), Some(0.0));
+    let due = worker.eval(&format!("self.hnewShareTick({})", now + 36 * HOUR)).unwrap();
+    assert_eq!(due.as_f64(), Some(1.0), "one post announced");
+    let id = page.value("document.querySelector('tr.athing.submission').id").as_str().unwrap().to_string();
+    let notes = worker.eval("chrome.notifications.getAll().then(n => Object.keys(n))").unwrap();
+    assert_eq!(notes, serde_json::json!([format!("share:{id}")]), "one notification, for that post");
+    // The same time again, or later with nothing new: no second announcement.
+    assert_eq!(worker.eval(&format!("self.hnewShareTick({})", now + 36 * HOUR)).unwrap().as_f64(), Some(0.0));
+    assert_eq!(worker.eval(&format!("self.hnewShareTick({})", now + 96 * HOUR)).unwrap().as_f64(), Some(0.0));
+
+    // Acting on it opens X's composer for that story and marks it shared.
+    let title = page.value("document.querySelector('tr.athing.submission .titleline > a').textContent");
+    let href = page.value("document.querySelector('tr.athing.submission .titleline > a').href");
+    let target = ShareTarget { id: id.parse().unwrap(), comment: false, title: title.as_str().unwrap().into(), url: Some(href.as_str().unwrap().into()) };
+    let expected = composer_url(Destination::X, &target, &target.title, None).unwrap();
+    assert_eq!(worker.eval(&format!("self.hnewNotificationClicked('share:{id}')")).unwrap(), true);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !tabs(&h).contains(&expected) {
+        assert!(std::time::Instant::now() < deadline, "no tab opened at {expected}; tabs: {:?}", tabs(&h));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let state = worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => r.state)").unwrap();
+    assert!(state["share_status"][&id]["shared"].is_number(), "marked shared: {}", state["share_status"]);
+
+    // Two more, while the browser was "closed" for days: one notification
+    // for both, whose action opens the share buffer.
+    add_to_buffer(&page, 1);
+    add_to_buffer(&page, 2);
+    let due = worker.eval(&format!("self.hnewShareTick({})", now + 200 * HOUR)).unwrap();
+    assert_eq!(due.as_f64(), Some(2.0));
+    let notes = worker.eval("chrome.notifications.getAll().then(n => Object.keys(n).filter(k => k.startsWith('share:group:')))").unwrap();
+    let group = notes[0].as_str().expect("a grouped notification").to_string();
+    assert_eq!(notes.as_array().unwrap().len(), 1);
+    assert_eq!(worker.eval(&format!("self.hnewNotificationClicked('{group}')")).unwrap(), true);
+    let options = format!("chrome-extension://{}/popup/options.html#share", hacker_new::EXTENSION_ID);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !tabs(&h).contains(&options) {
+        assert!(std::time::Instant::now() < deadline, "the share buffer did not open; tabs: {:?}", tabs(&h));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let popup = h.open_extension("popup/options.html#share").unwrap();
+    popup.expect("document.querySelectorAll('ul.buffer.due li').length === 2", "both posts wait in 'Due now'");
+    popup.expect("document.querySelectorAll('ul.buffer.history li').length === 1", "the first is in the history");
+    // Share one from the popup: it leaves "due" for the history.
+    popup.value("document.querySelector('ul.buffer.due li button.share-now').click(), true");
+    popup.expect("document.querySelectorAll('ul.buffer.history li').length === 2", "shared from the popup");
+}
+
+#[test]
+fn the_popup_edits_reorders_and_schedules_the_buffer() {
+    let h = harness();
+    let page = h.open("/news").unwrap();
+    ready(&page);
+    add_to_buffer(&page, 0);
+    add_to_buffer(&page, 1);
+    let popup = h.open_extension("popup/options.html#share").unwrap();
+    popup.expect("document.querySelectorAll('#queue li').length === 2", "two queued posts");
+    assert_eq!(popup.value("document.querySelector('#queue-count').textContent"), "2 queued");
+    popup.expect("document.querySelector('#announcer')?.textContent.includes('this device')", "this device announces");
+    let first = popup.value("document.querySelector('#queue li').dataset.key");
+    // Move the first down: the order swaps.
+    popup.value("document.querySelector('#queue li button.down').click(), true");
+    popup.expect(&format!("document.querySelectorAll('#queue li')[1].dataset.key === {first}"), "moved down");
+    // Edit the text; it is saved and kept.
+    popup.value(
+        "(() => { const i = document.querySelector('#queue li input.text'); i.value = 'My words & a #tag'; i.dispatchEvent(new Event('change', { bubbles: true })); return true; })()",
+    );
+    popup.expect("document.querySelector('.status').textContent === 'Saved'", "the text was saved");
+    popup.expect("document.querySelector('#queue li input.text').value === 'My words & a #tag'", "the edit stays");
+    // A bad schedule is refused with the reason; a good one is saved.
+    popup.value("(() => { const i = document.querySelector('#slots-0'); i.value = '25:00'; return true; })()");
+    popup.value("document.querySelector('#save-schedule').click(), true");
+    popup.expect("document.querySelector('form.schedule .error')?.textContent.startsWith('Monday')", "the error names the day");
+    popup.value("(() => { const i = document.querySelector('#slots-0'); i.value = '08:15, 20:00'; return true; })()");
+    popup.value("(() => { const i = document.querySelector('#mastodon'); i.value = 'https://Hachyderm.io/'; return true; })()");
+    popup.value("document.querySelector('#save-schedule').click(), true");
+    popup.expect("document.querySelector('.status').textContent === 'Schedule saved'", "saved");
+    popup.expect("document.querySelector('#slots-0').value === '08:15, 20:00'", "the slots are shown as saved");
+    // The page's menu now offers Mastodon directly, on the saved instance.
+    page.expect("(() => { document.querySelectorAll('button.hnew-share')[3].click(); const a = document.querySelector('.hnew-share-menu a[data-destination=mastodon]'); return a && a.href.startsWith('https://hachyderm.io/share?text='); })()", "Mastodon goes to the saved instance");
+    // Pause: nothing has a slot; remove one.
+    popup.value("document.querySelector('#pause').click(), true");
+    popup.expect("[...document.querySelectorAll('#queue li .slot')].every(s => s.textContent === 'paused')", "paused");
+    popup.value("document.querySelector('#queue li button.remove').click(), true");
+    popup.expect("document.querySelectorAll('#queue li').length === 1", "removed");
+}
