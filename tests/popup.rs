@@ -58,6 +58,7 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
     click(&popup, "#rule-add");
     popup.expect("document.querySelectorAll('ul.rules li').length === 1", "the rule is listed");
     front.expect("document.documentElement.dataset.hnewHidden === '1'", "the tab hid the google.com story");
+    popup.expect("document.querySelector('ul.rules li .hits')?.textContent === 'hid 1 on this page'", "the rule's count on the HN tab");
 
     // Export: the background produces the document the file holds.
     tab(&popup, "sync");
@@ -84,4 +85,57 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
         .unwrap();
     popup.expect("document.querySelector('.status').textContent.startsWith('Imported')", "the import was confirmed");
     front.expect("document.documentElement.dataset.hnewHidden === '1'", "the imported rule applies again");
+}
+
+fn mount_json(h: &Harness, path: &str, body: serde_json::Value) {
+    h.replica.mount(hn_replica::API_HOST, path, "application/json; charset=utf-8", body.to_string().into_bytes());
+}
+
+#[test]
+fn activity_of_followed_users_comes_from_the_api_politely() {
+    let h = harness();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    mount_json(&h, "/v0/user/tosh.json", serde_json::json!({ "id": "tosh", "created": 1_300_000_000, "karma": 1, "submitted": [9002, 9001] }));
+    mount_json(&h, "/v0/item/9001.json", serde_json::json!({ "id": 9001, "by": "tosh", "type": "story", "time": now - 2 * 86_400, "title": "An older story by tosh" }));
+    let popup = h.open_extension("popup/options.html").unwrap();
+    popup.expect("document.querySelector('main[data-ready=true]')", "rendered");
+    type_into(&popup, "#follow-name", "tosh");
+    click(&popup, "#follow-add");
+    popup.expect("[...document.querySelectorAll('ul.users a')].some(a => a.textContent === 'tosh')", "tosh is followed");
+    // A new comment arrives after the reader last looked.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let later = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    mount_json(&h, "/v0/item/9002.json", serde_json::json!({ "id": 9002, "by": "tosh", "type": "comment", "parent": 9001, "time": later, "text": "A <i>new</i> comment &amp; more" }));
+    // The alarm's refresh: two requests per item, one for the user; the badge counts the new one.
+    let worker = h.worker().unwrap();
+    let before = h.replica.count("/v0/");
+    worker.eval("self.hnewHandle({ v: 1, kind: 'get_activity', refresh: true }).then(r => r.feed.items.length)").unwrap();
+    assert_eq!(h.replica.count("/v0/") - before, 3, "the user and two items");
+    assert_eq!(worker.eval("chrome.action.getBadgeText({})").unwrap(), "1");
+    // A second refresh within ten minutes asks nothing.
+    worker.eval("self.hnewHandle({ v: 1, kind: 'get_activity', refresh: true }).then(r => r.feed.items.length)").unwrap();
+    assert_eq!(h.replica.count("/v0/") - before, 3, "nothing fetched twice");
+
+    let popup = h.open_extension("popup/options.html#activity").unwrap();
+    popup.expect("document.querySelectorAll('#feed li').length === 2", "both posts are listed");
+    assert_eq!(popup.value("document.querySelector('#feed li').dataset.id"), "9002", "newest first");
+    assert_eq!(popup.value("document.querySelectorAll('#feed li.unread').length"), 1, "only the new one is marked");
+    assert_eq!(popup.value("document.querySelector('#feed li a').textContent.trim()"), "A new comment & more");
+    assert_eq!(popup.value("document.querySelector('#feed li a').href"), "https://news.ycombinator.com/item?id=9002");
+    worker.wait_until("chrome.action.getBadgeText({}).then(t => t === '')", std::time::Duration::from_secs(10)).unwrap();
+
+    // Offline for one user: said plainly, the rest still shown.
+    h.replica.fault_on(Some(hn_replica::API_HOST), "/v0/user/pg.json", hacker_new::Fault::Unavailable, None);
+    tab(&popup, "following");
+    type_into(&popup, "#follow-name", "pg");
+    click(&popup, "#follow-add");
+    popup.expect("[...document.querySelectorAll('ul.users a')].some(a => a.textContent === 'pg')", "pg is followed");
+    let popup = h.open_extension("popup/options.html#activity").unwrap();
+    popup.expect("document.querySelector('#activity-problem')?.textContent.includes('503')", "the failure is shown");
+    popup.expect("document.querySelectorAll('#feed li').length === 2", "tosh's posts are still there");
+    // The badge can be turned off.
+    tab(&popup, "appearance");
+    click(&popup, "#badge");
+    click(&popup, "#save");
+    popup.expect("document.querySelector('.status').textContent === 'Saved'", "saved");
 }

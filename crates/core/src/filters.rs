@@ -210,6 +210,32 @@ fn tokens(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '+' || c == '#')).filter(|w| !w.is_empty())
 }
 
+/// One compiled set per enabled rule, to say which rules hid an item (run
+/// only on the items the whole set hid, so its cost follows what is hidden).
+pub struct Attribution {
+    rules: Vec<(String, FilterSet)>,
+}
+
+impl Attribution {
+    pub fn new(rules: &[FilterRule]) -> Attribution {
+        Attribution {
+            rules: rules
+                .iter()
+                .filter(|r| r.enabled)
+                .map(|r| (r.key(), FilterSet::compile(std::slice::from_ref(r))))
+                .collect(),
+        }
+    }
+
+    pub fn story<'a>(&'a self, s: &'a StoryFacts<'a>) -> impl Iterator<Item = &'a str> + 'a {
+        self.rules.iter().filter(move |(_, set)| set.hides_story(s)).map(|(k, _)| k.as_str())
+    }
+
+    pub fn comment<'a>(&'a self, c: &'a CommentFacts<'a>) -> impl Iterator<Item = &'a str> + 'a {
+        self.rules.iter().filter(move |(_, set)| set.hides_comment(c)).map(|(k, _)| k.as_str())
+    }
+}
+
 /// The compiled rules.
 #[derive(Default)]
 pub struct FilterSet {

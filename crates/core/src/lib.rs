@@ -5,6 +5,7 @@
 //! Nothing here touches the DOM, `chrome.*` or the network, so all of it is
 //! tested natively with `cargo test`.
 
+pub mod activity;
 pub mod csp;
 pub mod message;
 pub mod page;

@@ -85,6 +85,14 @@ pub enum Request {
     SaveSharePrefs { prefs: crate::share::SharePrefs },
     /// Make this device the one that announces due items.
     AnnounceHere,
+    /// The followed users' activity; `refresh` fetches what is stale first.
+    GetActivity { refresh: bool },
+    /// The reader saw the feed: clears the unread marks and the badge.
+    MarkActivitySeen,
+    /// A page reports how many items each filter rule hid on it.
+    FilterHits { hits: std::collections::BTreeMap<String, u32> },
+    /// What each rule hid on the current HN tab.
+    GetFilterHits,
 }
 
 /// What the background answers.
@@ -105,6 +113,9 @@ pub enum Response {
     Imported { follows: u32, filters: u32 },
     /// Queued under this key.
     Queued { key: String },
+    Activity { feed: crate::activity::Feed },
+    /// Per-rule counts on one page (`url`), when an HN tab reported any.
+    FilterHits { url: Option<String>, hits: std::collections::BTreeMap<String, u32> },
     /// HN did not serve the page; `kind` says how, so the caller backs off.
     Unserved { reason: crate::page::Unserved, message: String },
     Done,
@@ -200,6 +211,9 @@ impl Request {
                     return Err(MessageError::Malformed("the item does not match its key".into()));
                 }
                 Ok(Request::SaveBufferItem { key, item })
+            }
+            Request::FilterHits { hits } if hits.len() > 5000 || hits.keys().any(|k| k.len() > 400) => {
+                Err(MessageError::Malformed("too many filter counts".into()))
             }
             Request::SaveSharePrefs { prefs } => prefs
                 .validated()

@@ -31,6 +31,8 @@ pub struct Settings {
     pub high_contrast: bool,
     /// Replace HN's bitmaps with SVG.
     pub crisp_assets: bool,
+    /// Count new posts by followed users on the toolbar icon.
+    pub badge: bool,
 }
 
 impl Default for Settings {
@@ -42,6 +44,7 @@ impl Default for Settings {
             theme: Theme::System,
             high_contrast: false,
             crisp_assets: true,
+            badge: true,
         }
     }
 }

@@ -4,7 +4,9 @@
 //! here once the wasm is ready. Nothing is kept only in memory: the worker may
 //! be stopped between any two events.
 
+mod activity;
 mod csp_rule;
+mod hits;
 mod net;
 mod pages;
 mod profiles;
@@ -22,7 +24,7 @@ use wasm_bindgen_futures::future_to_promise;
 pub fn handle_message(raw: JsValue, sender: JsValue) -> Promise {
     future_to_promise(async move {
         let response = match accept(&raw, &sender) {
-            Ok(request) => dispatch(request).await,
+            Ok(request) => dispatch(request, &sender).await,
             Err(e) => Response::Error { message: e },
         };
         to_js(&response)
@@ -34,6 +36,7 @@ pub fn on_installed(reason: String) -> Promise {
     future_to_promise(async move {
         log(&format!("installed ({reason})"));
         csp_rule::schedule();
+        activity::schedule();
         csp_rule::refresh().await;
         state::merge_from_sync().await;
         share::reschedule().await;
@@ -55,6 +58,7 @@ pub fn on_sync_changed() -> Promise {
 pub fn on_startup() -> Promise {
     future_to_promise(async move {
         csp_rule::schedule();
+        activity::schedule();
         csp_rule::refresh().await;
         // Slots missed while the browser was closed: announced once, together.
         state::merge_from_sync().await;
@@ -81,6 +85,8 @@ pub fn on_alarm(name: String) -> Promise {
     future_to_promise(async move {
         if name == csp_rule::ALARM {
             csp_rule::refresh().await;
+        } else if name == activity::ALARM {
+            activity::refresh().await;
         } else if name == share::ALARM {
             share::tick(js_sys::Date::now() as i64).await;
         } else if name == state::RETRY_ALARM {
@@ -108,8 +114,20 @@ fn accept(raw: &JsValue, sender: &JsValue) -> Result<Request, String> {
     message::accept(envelope).map_err(|e| e.to_string())
 }
 
-async fn dispatch(request: Request) -> Response {
+async fn dispatch(request: Request, sender: &JsValue) -> Response {
     match request {
+        Request::GetActivity { refresh } => Response::Activity { feed: activity::get(refresh).await },
+        Request::MarkActivitySeen => {
+            activity::mark_seen().await;
+            Response::Done
+        }
+        Request::FilterHits { hits } => {
+            let tab = js_sys::Reflect::get(sender, &"tab".into()).unwrap_or(JsValue::UNDEFINED);
+            let id = js_sys::Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()).map(|v| v as i32);
+            let url = js_sys::Reflect::get(&tab, &"url".into()).ok().and_then(|v| v.as_string());
+            hits::report(id, url, hits).await
+        }
+        Request::GetFilterHits => hits::current().await,
         Request::Ping { nonce } => Response::Pong { nonce, version: hn_ext::version() },
         Request::CspBlocked { url } => {
             log(&format!("wasm was refused by the page policy on {url}; refreshing the rule"));
@@ -119,7 +137,10 @@ async fn dispatch(request: Request) -> Response {
         Request::CspStatus => Response::Csp { status: csp_rule::status().await },
         Request::GetSettings => Response::Settings { settings: state::user_state().await.settings },
         Request::SaveSettings { settings } => match state::edit(state::Edit::Settings(settings.clone())).await {
-            Ok(()) => Response::Settings { settings },
+            Ok(()) => {
+                activity::update_badge().await;
+                Response::Settings { settings }
+            }
             Err(e) => Response::Error { message: format!("settings not saved: {e}") },
         },
         Request::GetState => Response::State { state: state::user_state().await },

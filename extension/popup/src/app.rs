@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::service;
 use crate::state::{Action, State, Status, Tab};
-use crate::views::{filters::FiltersView, following::FollowingView, settings::SettingsView, share::ShareView, sync::SyncView};
+use crate::views::{activity::ActivityView, filters::FiltersView, following::FollowingView, settings::SettingsView, share::ShareView, sync::SyncView};
 
 /// What a view asks the root to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +87,22 @@ async fn reload(state: &UseReducerHandle<State>) {
     if let Ok(s) = service::sync_status().await {
         state.dispatch(Action::Synced(s));
     }
+    if let Ok(h) = service::filter_hits().await {
+        state.dispatch(Action::Hits(h));
+    }
+}
+
+/// The activity feed: what is cached at once, then a refresh, then the
+/// reader has seen it (the marks stay until the popup closes).
+async fn load_activity(state: &UseReducerHandle<State>) {
+    if let Ok(feed) = service::activity(false).await {
+        state.dispatch(Action::Activity { feed, loading: true });
+    }
+    match service::activity(true).await {
+        Ok(feed) => state.dispatch(Action::Activity { feed, loading: false }),
+        Err(e) => state.dispatch(Action::Failed(format!("activity: {e}"))),
+    }
+    let _ = service::send(Request::MarkActivitySeen).await;
 }
 
 #[function_component(App)]
@@ -100,7 +116,25 @@ pub fn app() -> Html {
             if let Some(tab) = Tab::from_id(hash.trim_start_matches('#')) {
                 state.dispatch(Action::Tab(tab));
             }
-            wasm_bindgen_futures::spawn_local(async move { reload(&state).await });
+            // Pages report what each filter hid; the background passes it on.
+            let listener_state = state.clone();
+            let listener = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |m: wasm_bindgen::JsValue| {
+                let kind = js_sys::Reflect::get(&m, &"kind".into()).ok().and_then(|k| k.as_string());
+                if kind.as_deref() == Some("hits_changed") {
+                    let state = listener_state.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(h) = service::filter_hits().await {
+                            state.dispatch(Action::Hits(h));
+                        }
+                    });
+                }
+            });
+            hn_ext::on_message(&listener);
+            listener.forget();
+            wasm_bindgen_futures::spawn_local(async move {
+                reload(&state).await;
+                load_activity(&state).await;
+            });
         });
     }
 
@@ -153,7 +187,11 @@ pub fn app() -> Html {
         (Some(_), Tab::Following) => html! {
             <FollowingView names={state.following()} search={state.search.clone()} on_search={on_search} on_cmd={on_cmd.clone()} />
         },
-        (Some(user), Tab::Filters) => html! { <FiltersView rules={user.rules()} on_cmd={on_cmd.clone()} /> },
+        (Some(user), Tab::Filters) => html! { <FiltersView rules={user.rules()} hits={state.hits.clone()} on_cmd={on_cmd.clone()} /> },
+        (Some(user), Tab::Activity) => html! {
+            <ActivityView feed={state.activity.clone()} seen_at={state.activity_seen.unwrap_or(0.0)}
+                loading={state.activity_loading} following={user.followed_on("hn").count()} />
+        },
         (Some(_), Tab::Appearance) => match state.draft.clone() {
             Some(draft) => {
                 let on_save = {

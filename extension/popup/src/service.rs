@@ -64,3 +64,17 @@ pub async fn import(json: String) -> Result<(u32, u32), String> {
 pub async fn send(request: Request) -> Result<(), String> {
     ask(request).await.map(|_| ())
 }
+
+pub async fn activity(refresh: bool) -> Result<hn_core::activity::Feed, String> {
+    match ask(Request::GetActivity { refresh }).await? {
+        Response::Activity { feed } => Ok(feed),
+        other => Err(unexpected(other)),
+    }
+}
+
+pub async fn filter_hits() -> Result<std::collections::BTreeMap<String, u32>, String> {
+    match ask(Request::GetFilterHits).await? {
+        Response::FilterHits { hits, .. } => Ok(hits),
+        other => Err(unexpected(other)),
+    }
+}

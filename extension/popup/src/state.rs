@@ -12,6 +12,7 @@ use yew::Reducible;
 pub enum Tab {
     #[default]
     Following,
+    Activity,
     Filters,
     Appearance,
     Share,
@@ -19,7 +20,7 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Following, Tab::Filters, Tab::Appearance, Tab::Share, Tab::Sync];
+    pub const ALL: [Tab; 6] = [Tab::Following, Tab::Activity, Tab::Filters, Tab::Appearance, Tab::Share, Tab::Sync];
     /// The tab named by a page's `#fragment` (the options page opened from
     /// a notification lands on its tab).
     pub fn from_id(id: &str) -> Option<Tab> {
@@ -29,6 +30,7 @@ impl Tab {
     pub fn label(self) -> &'static str {
         match self {
             Tab::Following => "Following",
+            Tab::Activity => "Activity",
             Tab::Filters => "Filters",
             Tab::Appearance => "Appearance",
             Tab::Share => "Share buffer",
@@ -38,6 +40,7 @@ impl Tab {
     pub fn id(self) -> &'static str {
         match self {
             Tab::Following => "following",
+            Tab::Activity => "activity",
             Tab::Filters => "filters",
             Tab::Appearance => "appearance",
             Tab::Share => "share",
@@ -58,6 +61,13 @@ pub struct State {
     pub status: Status,
     /// Filter for the following list.
     pub search: String,
+    /// The followed users' activity, and when the reader had last seen it
+    /// before this opening (the unread marks stay while the popup is open).
+    pub activity: Option<hn_core::activity::Feed>,
+    pub activity_seen: Option<f64>,
+    pub activity_loading: bool,
+    /// What each filter rule hid on the current HN tab.
+    pub hits: Option<std::collections::BTreeMap<String, u32>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -73,6 +83,8 @@ pub enum Status {
 pub enum Action {
     Loaded { user: UserState, version: String },
     Synced(SyncInfo),
+    Activity { feed: hn_core::activity::Feed, loading: bool },
+    Hits(std::collections::BTreeMap<String, u32>),
     Tab(Tab),
     Search(String),
     Edit(Settings),
@@ -99,6 +111,12 @@ impl Reducible for State {
                 }
             }
             Action::Synced(s) => next.sync = Some(s),
+            Action::Activity { feed, loading } => {
+                next.activity_seen.get_or_insert(feed.seen_at);
+                next.activity = Some(feed);
+                next.activity_loading = loading;
+            }
+            Action::Hits(h) => next.hits = Some(h),
             Action::Tab(t) => next.tab = t,
             Action::Search(s) => next.search = s,
             Action::Edit(s) => {

@@ -5,7 +5,8 @@
 
 use std::cell::RefCell;
 
-use hn_core::filters::{CommentFacts, FilterSet, StoryFacts};
+use hn_core::filters::{Attribution, CommentFacts, FilterSet, StoryFacts};
+use hn_core::message::Request;
 use web_sys::Element;
 
 use super::Feature;
@@ -42,11 +43,22 @@ fn apply(ctx: &Shared) -> Result<(), String> {
     let index = ctx.index.borrow();
     let mut hidden = Vec::new();
     let (mut stories, mut comments) = (0usize, 0usize);
+    // Which rule hid what, for the popup: worked out for hidden items only.
+    let attribution = Attribution::new(&rules);
+    let mut hits: std::collections::BTreeMap<String, u32> = rules.iter().filter(|r| r.enabled).map(|r| (r.key(), 0)).collect();
+    let mut count = |keys: &mut dyn Iterator<Item = &str>| {
+        for k in keys {
+            if let Some(n) = hits.get_mut(k) {
+                *n += 1;
+            }
+        }
+    };
     if set.has_story_rules() {
         for s in &index.stories {
             let facts = StoryFacts { title: &s.title, domain: s.domain.as_deref(), user: s.user.as_deref() };
             if set.hides_story(&facts) {
                 stories += 1;
+                count(&mut attribution.story(&facts));
                 hide_story(&s.row, s.sub.as_ref(), &mut hidden);
             }
         }
@@ -59,14 +71,23 @@ fn apply(ctx: &Shared) -> Result<(), String> {
             } else {
                 None
             };
-            if set.hides_comment(&CommentFacts { user: c.user(ctx.site), text: text.as_deref() }) {
+            let facts = CommentFacts { user: c.user(ctx.site), text: text.as_deref() };
+            if set.hides_comment(&facts) {
                 comments += 1;
+                count(&mut attribution.comment(&facts));
                 dom::toggle_class(&c.row, FILTERED, true);
                 hidden.push(c.row.clone());
             }
         }
     }
     HIDDEN_NOW.with(|h| *h.borrow_mut() = hidden);
+    {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = hn_ext::ask(Request::FilterHits { hits }).await {
+                dom::log(&format!("filter counts not reported: {e}"));
+            }
+        });
+    }
     dom::set_data(&ctx.root, "hnew-hidden", &(stories + comments).to_string());
     show_bar(ctx, stories, comments);
     Ok(())

@@ -9,6 +9,8 @@ use crate::app::Cmd;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub rules: Vec<FilterRule>,
+    /// What each rule hid on the current HN tab, by rule key.
+    pub hits: Option<std::collections::BTreeMap<String, u32>>,
     pub on_cmd: Callback<Cmd>,
 }
 
@@ -83,9 +85,11 @@ pub fn filters_view(props: &Props) -> Html {
             Callback::from(move |_| on_cmd.emit(Cmd::RemoveFilter(key.clone())))
         };
         let label = describe(r);
+        let hits = props.hits.as_ref().and_then(|h| h.get(&r.key())).map(|n| format!("hid {n} on this page"));
         html! {
-            <li class={classes!("rule", (!r.enabled).then_some("off"))}>
+            <li class={classes!("rule", (!r.enabled).then_some("off"))} data-key={r.key()}>
                 <label><input type="checkbox" checked={r.enabled} onchange={toggle} aria-label={format!("Enable: {label}")} />{ label.clone() }</label>
+                if let Some(h) = hits { <span class="hits">{ h }</span> }
                 <button type="button" class="quiet" onclick={remove} aria-label={format!("Remove: {label}")}>{ "Remove" }</button>
             </li>
         }

@@ -3,3 +3,4 @@ pub mod following;
 pub mod settings;
 pub mod sync;
 pub mod share;
+pub mod activity;

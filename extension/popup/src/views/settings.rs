@@ -89,6 +89,7 @@ pub fn settings_view(props: &Props) -> Html {
             </label>
             { checkbox("high-contrast", "Stronger link contrast", s.high_contrast, |s, v| s.high_contrast = v) }
             { checkbox("crisp-assets", "Sharp icons (SVG)", s.crisp_assets, |s, v| s.crisp_assets = v) }
+            { checkbox("badge", "Count new posts by people I follow on the toolbar icon", s.badge, |s, v| s.badge = v) }
             <button id="save" type="submit" disabled={!props.dirty}>{ "Save" }</button>
         </form>
     }

@@ -1,0 +1,226 @@
+//! The activity of followed users, from HN's API: each user's document,
+//! then their newest submissions. Polite by construction: at most
+//! [`PER_MINUTE`] requests a minute from the whole extension (a budget kept
+//! in storage, so a restarted worker keeps counting), a user is fetched
+//! again only after [`TTL_MS`], items already known are never fetched
+//! again, and refreshes run one at a time. The feed lives in
+//! `chrome.storage.local`; the badge counts what the reader has not seen.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use hn_core::activity::{merge_feed, ActivityItem, ApiItem, ApiUser, Budget, Feed};
+use js_sys::{Object, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+pub const ALARM: &str = "activity";
+const KEY: &str = "activity";
+const API: &str = "https://hacker-news.firebaseio.com/v0";
+/// Requests a minute, for the whole extension's activity polling.
+pub const PER_MINUTE: u32 = 30;
+/// A user is fetched again after this long.
+pub const TTL_MS: f64 = 10.0 * 60.0 * 1000.0;
+/// Newest submissions read per user.
+pub const PER_USER: usize = 5;
+/// Items kept in the feed.
+pub const FEED_MAX: usize = 100;
+/// Minutes between refreshes by alarm.
+pub const PERIOD_MIN: f64 = 15.0;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeText)]
+    fn set_badge_text(details: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeBackgroundColor)]
+    fn set_badge_color(details: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
+    fn alarms_create(name: &str, info: &JsValue);
+}
+
+thread_local! {
+    static REFRESHING: Cell<bool> = const { Cell::new(false) };
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct UserCache {
+    fetched_at: f64,
+    items: Vec<ActivityItem>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Cache {
+    users: BTreeMap<String, UserCache>,
+    seen_at: Option<f64>,
+    updated_at: Option<f64>,
+    problem: Option<String>,
+    budget: Budget,
+    /// Requests made, for the popup's health line and the tests.
+    requests: u64,
+}
+
+async fn load() -> Cache {
+    let (cache, problem) = hn_ext::get_typed::<Cache>(hn_ext::Area::Local, KEY).await;
+    if let Some(p) = problem {
+        crate::log(&format!("the activity cache was unreadable ({p}); starting afresh"));
+    }
+    cache.unwrap_or_default()
+}
+
+async fn save(cache: &Cache) {
+    if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, KEY, cache).await {
+        crate::log(&format!("saving the activity cache failed: {e}"));
+    }
+}
+
+pub fn schedule() {
+    let info = Object::new();
+    let _ = Reflect::set(&info, &"periodInMinutes".into(), &JsValue::from_f64(PERIOD_MIN));
+    alarms_create(ALARM, &info);
+}
+
+fn feed(cache: &Cache, followed: &[String]) -> Feed {
+    let items = merge_feed(
+        cache.users.iter().filter(|(u, _)| followed.contains(u)).map(|(_, c)| c.items.as_slice()),
+        FEED_MAX,
+    );
+    Feed {
+        items,
+        seen_at: cache.seen_at.unwrap_or(0.0),
+        updated_at: cache.updated_at,
+        problem: cache.problem.clone(),
+        pending: followed.iter().filter(|u| !cache.users.contains_key(*u)).count(),
+    }
+}
+
+async fn followed() -> Vec<String> {
+    crate::state::user_state().await.followed_on("hn").map(str::to_string).collect()
+}
+
+async fn get_json<T: for<'de> Deserialize<'de>>(url: &str, cache: &mut Cache) -> Result<Option<T>, String> {
+    if !cache.budget.take(js_sys::Date::now() as i64, PER_MINUTE) {
+        return Err(format!("paused at {PER_MINUTE} requests a minute; continuing at the next refresh"));
+    }
+    cache.requests += 1;
+    let init = Object::new();
+    let _ = Reflect::set(&init, &"credentials".into(), &"omit".into());
+    let response = JsFuture::from(crate::net::fetch(url, &init))
+        .await
+        .map_err(|e| format!("HN's API did not answer ({})", hn_ext::describe(&e)))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
+    if !response.ok() {
+        return Err(format!("HN's API answered {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(|e| hn_ext::describe(&e))?)
+        .await
+        .map_err(|e| hn_ext::describe(&e))?
+        .as_string()
+        .unwrap_or_default();
+    // Firebase answers `null` for what does not exist.
+    serde_json_lite(&text)
+}
+
+fn serde_json_lite<T: for<'de> Deserialize<'de>>(text: &str) -> Result<Option<T>, String> {
+    let value = js_sys::JSON::parse(text).map_err(|_| "HN's API sent something that is not JSON".to_string())?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    serde_wasm_bindgen::from_value(value).map(Some).map_err(|e| format!("unexpected API document: {e}"))
+}
+
+/// Fetches what is stale, within the budget; returns the feed.
+pub async fn refresh() -> Feed {
+    let users = followed().await;
+    if REFRESHING.with(|r| r.replace(true)) {
+        return feed(&load().await, &users);
+    }
+    let mut cache = load().await;
+    let now = js_sys::Date::now();
+    // The first refresh marks everything before it as seen: following
+    // someone does not flood the badge with their history.
+    cache.seen_at.get_or_insert(now);
+    cache.users.retain(|u, _| users.contains(u));
+    let mut stale: Vec<String> = users
+        .iter()
+        .filter(|u| cache.users.get(*u).is_none_or(|c| now - c.fetched_at > TTL_MS))
+        .cloned()
+        .collect();
+    stale.sort_by(|a, b| {
+        let at = |u: &String| cache.users.get(u).map_or(0.0, |c| c.fetched_at);
+        at(a).total_cmp(&at(b))
+    });
+    let mut problem = None;
+    'users: for user in stale {
+        let doc: Option<ApiUser> = match get_json(&format!("{API}/user/{user}.json"), &mut cache).await {
+            Ok(d) => d,
+            Err(e) => {
+                problem = Some(e);
+                break;
+            }
+        };
+        let known: BTreeMap<u64, ActivityItem> =
+            cache.users.get(&user).map(|c| c.items.iter().map(|i| (i.id, i.clone())).collect()).unwrap_or_default();
+        let mut items = Vec::new();
+        for id in doc.map(|d| d.submitted).unwrap_or_default().into_iter().take(PER_USER) {
+            if let Some(i) = known.get(&id) {
+                items.push(i.clone());
+                continue;
+            }
+            match get_json::<ApiItem>(&format!("{API}/item/{id}.json"), &mut cache).await {
+                Ok(Some(item)) => items.extend(ActivityItem::from_api(item, &user)),
+                Ok(None) => {}
+                Err(e) => {
+                    problem = Some(e);
+                    break 'users;
+                }
+            }
+        }
+        cache.users.insert(user, UserCache { fetched_at: js_sys::Date::now(), items });
+    }
+    cache.problem = problem;
+    cache.updated_at = Some(js_sys::Date::now());
+    save(&cache).await;
+    REFRESHING.with(|r| r.set(false));
+    let f = feed(&cache, &users);
+    badge(&f).await;
+    f
+}
+
+pub async fn get(refresh_first: bool) -> Feed {
+    if refresh_first {
+        return refresh().await;
+    }
+    let users = followed().await;
+    feed(&load().await, &users)
+}
+
+pub async fn mark_seen() {
+    let mut cache = load().await;
+    cache.seen_at = Some(js_sys::Date::now());
+    save(&cache).await;
+    let users = followed().await;
+    badge(&feed(&cache, &users)).await;
+}
+
+/// Sets the badge from the cached feed (after a settings change).
+pub async fn update_badge() {
+    let users = followed().await;
+    badge(&feed(&load().await, &users)).await;
+}
+
+async fn badge(feed: &Feed) {
+    let on = crate::state::user_state().await.settings.badge;
+    let n = if on { feed.unread() } else { 0 };
+    let details = Object::new();
+    let text = match n {
+        0 => String::new(),
+        1..=99 => n.to_string(),
+        _ => "99+".into(),
+    };
+    let _ = Reflect::set(&details, &"text".into(), &text.into());
+    let _ = JsFuture::from(set_badge_text(&details)).await;
+    let color = Object::new();
+    let _ = Reflect::set(&color, &"color".into(), &"#ff6600".into());
+    let _ = JsFuture::from(set_badge_color(&color)).await;
+}

@@ -1,0 +1,93 @@
+//! What each filter rule hid, per open HN tab: pages report their counts,
+//! the popup asks for the current tab's. Kept in `chrome.storage.session`
+//! (memory only, gone with the browser), since the worker may stop between
+//! the report and the question.
+
+use std::collections::BTreeMap;
+
+use hn_core::message::Response;
+use js_sys::{Object, Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+const KEY: &str = "filter_hits";
+/// Tabs remembered at once.
+const MAX_TABS: usize = 50;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get)]
+    fn session_get(key: &str) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set)]
+    fn session_set(items: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = query)]
+    fn tabs_query(query: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage)]
+    fn runtime_send(message: &JsValue) -> Promise;
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct TabHits {
+    url: String,
+    at: f64,
+    hits: BTreeMap<String, u32>,
+}
+
+async fn load() -> BTreeMap<String, TabHits> {
+    let Ok(v) = JsFuture::from(session_get(KEY)).await else { return BTreeMap::new() };
+    let v = Reflect::get(&v, &KEY.into()).unwrap_or(JsValue::UNDEFINED);
+    serde_wasm_bindgen::from_value(v).unwrap_or_default()
+}
+
+async fn save(all: &BTreeMap<String, TabHits>) {
+    let items = Object::new();
+    // Plain objects, not JS Maps: storage keeps only JSON-like values.
+    if let Ok(v) = all.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        let _ = Reflect::set(&items, &KEY.into(), &v);
+        let _ = JsFuture::from(session_set(&items)).await;
+    }
+}
+
+pub async fn report(tab: Option<i32>, url: Option<String>, hits: BTreeMap<String, u32>) -> Response {
+    let Some(tab) = tab else { return Response::Error { message: "only pages report filter counts".into() } };
+    let mut all = load().await;
+    all.insert(tab.to_string(), TabHits { url: url.unwrap_or_default(), at: js_sys::Date::now(), hits });
+    while all.len() > MAX_TABS {
+        let oldest = all.iter().min_by(|a, b| a.1.at.total_cmp(&b.1.at)).map(|(k, _)| k.clone());
+        match oldest {
+            Some(k) => all.remove(&k),
+            None => break,
+        };
+    }
+    save(&all).await;
+    // An open popup shows the counts live; with none open, nobody listens.
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"kind".into(), &"hits_changed".into());
+    let _ = JsFuture::from(runtime_send(&message)).await;
+    Response::Done
+}
+
+/// The active tab's counts if it is an HN page that reported; else the most
+/// recent report (the options page, open in its own tab, shows the HN tab
+/// last used).
+pub async fn current() -> Response {
+    let all = load().await;
+    let query = Object::new();
+    let _ = Reflect::set(&query, &"active".into(), &JsValue::TRUE);
+    let _ = Reflect::set(&query, &"lastFocusedWindow".into(), &JsValue::TRUE);
+    let active = JsFuture::from(tabs_query(&query))
+        .await
+        .ok()
+        .and_then(|tabs| js_sys::Array::from(&tabs).get(0).into())
+        .and_then(|t: JsValue| Reflect::get(&t, &"id".into()).ok())
+        .and_then(|id| id.as_f64())
+        .map(|id| (id as i32).to_string());
+    let chosen = active
+        .and_then(|id| all.get(&id))
+        .or_else(|| all.values().max_by(|a, b| a.at.total_cmp(&b.at)));
+    match chosen {
+        Some(t) => Response::FilterHits { url: Some(t.url.clone()), hits: t.hits.clone() },
+        None => Response::FilterHits { url: None, hits: BTreeMap::new() },
+    }
+}
