@@ -88,6 +88,7 @@ pub fn bench(args: &[String]) -> Result {
     }
 
     let scroll = endless_scroll(&replica, rounds)?;
+    let (paint, ready) = popup_open(&replica, rounds)?;
     let mut report = String::new();
     header(&mut report, &version, rounds);
     enhancement_table(&mut report, &variants, &pages, &samples);
@@ -96,6 +97,13 @@ pub fn bench(args: &[String]) -> Result {
         "\n## Endless scroll\n\nTrigger to page 2 appended and enhanced, HN answering after {} ms (median of {rounds}): {} ms\n",
         SCROLL_LATENCY_MS,
         fmt(median(scroll))
+    );
+    let _ = writeln!(
+        report,
+        "## Popup\n\nOpening `popup/popup.html` (a fresh page each time, median of {rounds}): first paint {} ms, \
+         the app rendered with the user's state {} ms after navigation start.\n",
+        fmt(median(paint)),
+        fmt(median(ready))
     );
     core_table(&mut report);
     sizes_table(&mut report)?;
@@ -256,6 +264,31 @@ fn endless_scroll(replica: &Replica, rounds: usize) -> Result<Vec<f64>> {
     }
     replica.clear_faults();
     Ok(out)
+}
+
+/// Time from navigation start to the popup's first paint, and to the app
+/// rendered with the user's state (`main[data-ready=true]`).
+fn popup_open(replica: &Replica, rounds: usize) -> Result<(Vec<f64>, Vec<f64>)> {
+    let ours = Variant { name: "ours", extension: Some(hacker_new::dist()), done: "true", mv2: false };
+    let browser = launch(replica, &ours)?;
+    // The worker is up (as it is when a user clicks the icon after browsing).
+    browser.extension_worker(hacker_new::EXTENSION_ID, Duration::from_secs(20))?;
+    let (mut paint, mut ready) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let s = browser.open(&format!("chrome-extension://{}/popup/popup.html", hacker_new::EXTENSION_ID))?;
+        let v = s.wait_until(
+            "document.querySelector('main[data-ready=true]') && \
+             [+document.querySelector('main').dataset.readyMs, (performance.getEntriesByType('paint')[0] || {}).startTime || 0]",
+            Duration::from_secs(20),
+        )?;
+        if let (Some(r), Some(p)) = (v[0].as_f64(), v[1].as_f64()) {
+            ready.push(r);
+            paint.push(p);
+        }
+        let _ = s.close();
+    }
+    browser.close();
+    Ok((paint, ready))
 }
 
 fn median(mut xs: Vec<f64>) -> Option<f64> {

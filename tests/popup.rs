@@ -102,12 +102,21 @@ fn activity_of_followed_users_comes_from_the_api_politely() {
     type_into(&popup, "#follow-name", "tosh");
     click(&popup, "#follow-add");
     popup.expect("[...document.querySelectorAll('ul.users a')].some(a => a.textContent === 'tosh')", "tosh is followed");
-    // A new comment arrives after the reader last looked.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let later = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    mount_json(&h, "/v0/item/9002.json", serde_json::json!({ "id": 9002, "by": "tosh", "type": "comment", "parent": 9001, "time": later, "text": "A <i>new</i> comment &amp; more" }));
-    // The alarm's refresh: two requests per item, one for the user; the badge counts the new one.
+    // A new comment arrives after the reader last looked (the popup's
+    // opening marked the feed seen; the comment's time, in whole seconds, is
+    // after that mark and not in the future).
     let worker = h.worker().unwrap();
+    let seen = worker
+        .wait_until("chrome.storage.local.get('activity').then(r => r.activity && r.activity.seen_at)", std::time::Duration::from_secs(10))
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let later = ((seen / 1000.0).floor() as i64) + 1;
+    while std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64 <= later * 1000 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    mount_json(&h, "/v0/item/9002.json", serde_json::json!({ "id": 9002, "by": "tosh", "type": "comment", "parent": 9001, "time": later, "text": "A <i>new</i> comment &amp; more" }));
+    // The alarm's refresh: one request for the user, one per item; the badge counts the new one.
     let before = h.replica.count("/v0/");
     worker.eval("self.hnewHandle({ v: 1, kind: 'get_activity', refresh: true }).then(r => r.feed.items.length)").unwrap();
     assert_eq!(h.replica.count("/v0/") - before, 3, "the user and two items");

@@ -81,7 +81,10 @@ fn download(name: &str, text: &str) -> Result<(), String> {
 
 async fn reload(state: &UseReducerHandle<State>) {
     match service::load().await {
-        Ok(user) => state.dispatch(Action::Loaded { user, version: hn_ext::version() }),
+        Ok(user) => {
+            let at = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+            state.dispatch(Action::Loaded { user, version: hn_ext::version(), at })
+        }
         Err(e) => state.dispatch(Action::Failed(e)),
     }
     if let Ok(s) = service::sync_status().await {
@@ -210,7 +213,8 @@ pub fn app() -> Html {
     };
 
     html! {
-        <main class="app" data-ready={ state.user.is_some().to_string() }>
+        <main class="app" data-ready={ state.user.is_some().to_string() }
+            data-ready-ms={ state.ready_ms.map(|t| format!("{t:.1}")) }>
             <header>
                 <h1>{ "Hacker New" }</h1>
                 <span class="version">{ state.version.clone() }</span>

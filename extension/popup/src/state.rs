@@ -68,6 +68,8 @@ pub struct State {
     pub activity_loading: bool,
     /// What each filter rule hid on the current HN tab.
     pub hits: Option<std::collections::BTreeMap<String, u32>>,
+    /// When the app first had the user's state, in ms since navigation start.
+    pub ready_ms: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -81,7 +83,8 @@ pub enum Status {
 }
 
 pub enum Action {
-    Loaded { user: UserState, version: String },
+    /// `at`: the page's clock when the state arrived (for the benchmark).
+    Loaded { user: UserState, version: String, at: f64 },
     Synced(SyncInfo),
     Activity { feed: hn_core::activity::Feed, loading: bool },
     Hits(std::collections::BTreeMap<String, u32>),
@@ -99,7 +102,8 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::Loaded { user, version } => {
+            Action::Loaded { user, version, at } => {
+                next.ready_ms.get_or_insert(at);
                 // Keep an unsaved appearance draft across reloads of the state.
                 if next.draft.is_none() || !self.dirty() {
                     next.draft = Some(user.settings.clone());
@@ -182,7 +186,7 @@ mod tests {
         for n in names {
             user.follows.insert(user_key("hn", n), UserRecord::default());
         }
-        Rc::new(State::default()).reduce(Action::Loaded { user, version: "1".into() })
+        Rc::new(State::default()).reduce(Action::Loaded { user, version: "1".into(), at: 0.0 })
     }
 
     #[test]
@@ -202,7 +206,7 @@ mod tests {
         assert!(s.dirty());
         assert_eq!(s.draft, Some(edited));
         // A state refresh does not throw the draft away.
-        let s = s.reduce(Action::Loaded { user: UserState::default(), version: "1".into() });
+        let s = s.reduce(Action::Loaded { user: UserState::default(), version: "1".into(), at: 0.0 });
         assert!(s.dirty());
     }
 
