@@ -37,6 +37,16 @@ fn following_and_unfollowing_in_the_popup_updates_an_open_hn_tab() {
     click(&popup, "#follow-add");
     popup.expect("[...document.querySelectorAll('ul.users a')].some(a => a.textContent === 'tosh')", "tosh is listed");
     front.expect("document.querySelector('a.hnuser.hnew-followed')?.textContent === 'tosh'", "the open tab highlights tosh");
+    // A note, kept with the follow and found by the search.
+    popup.value(
+        "(() => { const i = document.querySelector(\"input[aria-label='Note on tosh']\"); i.value = 'writes about Rust'; i.dispatchEvent(new Event('change', { bubbles: true })); return true; })()",
+    );
+    popup.expect("document.querySelector('.status').textContent === 'Note on tosh saved'", "the note was saved");
+    type_into(&popup, "#follow-search", "rust");
+    popup.expect("document.querySelectorAll('ul.users li').length === 1", "the search finds tosh by the note");
+    let exported = popup.value("chrome.runtime.sendMessage({ v: 1, kind: 'export_state' }).then(r => r.json)");
+    assert!(exported.as_str().unwrap().contains("writes about Rust"), "the note is exported");
+    type_into(&popup, "#follow-search", "");
     click(&popup, "button[aria-label='Unfollow tosh']");
     popup.expect("!document.querySelector('ul.users')", "the list is empty again");
     front.expect("document.querySelectorAll('.hnew-followed').length === 0", "the open tab updated");
@@ -59,6 +69,19 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
     popup.expect("document.querySelectorAll('ul.rules li').length === 1", "the rule is listed");
     front.expect("document.documentElement.dataset.hnewHidden === '1'", "the tab hid the google.com story");
     popup.expect("document.querySelector('ul.rules li .hits')?.textContent === 'hid 1 on this page'", "the rule's count on the HN tab");
+    // Editing a rule replaces it: github.com instead of google.com.
+    click(&popup, "button[aria-label^='Edit']");
+    popup.expect("document.querySelector('#rule-pattern').value === 'google.com'", "the form holds the rule");
+    type_into(&popup, "#rule-pattern", "github.com");
+    click(&popup, "#rule-add");
+    popup.expect("document.querySelector('ul.rules li')?.textContent.includes('github.com') && document.querySelectorAll('ul.rules li').length === 1", "one rule, edited");
+    let github = front.value("[...document.querySelectorAll('span.sitestr')].filter(s => s.textContent.split('/')[0] === 'github.com').length");
+    front.expect(&format!("document.documentElement.dataset.hnewHidden === '{github}'"), "the tab hides github.com stories now");
+    click(&popup, "button[aria-label^='Edit']");
+    type_into(&popup, "#rule-pattern", "google.com");
+    click(&popup, "#rule-add");
+    popup.expect("document.querySelector('ul.rules li')?.textContent.includes('google.com')", "back to google.com");
+    front.expect("document.documentElement.dataset.hnewHidden === '1'", "the tab hid the google.com story again");
 
     // Export: the background produces the document the file holds.
     tab(&popup, "sync");

@@ -53,6 +53,8 @@ pub enum Request {
     GetState,
     /// Follow or unfollow a user of a site.
     SetFollow { site: String, user: String, follow: bool },
+    /// Set the note on a followed user (empty clears it).
+    SetNote { site: String, user: String, note: String },
     /// Add or replace a filter rule (validated on arrival).
     SaveFilter { rule: FilterRule },
     /// Remove a filter rule by its key.
@@ -182,7 +184,12 @@ impl Request {
             Request::SaveSettings { settings } => Ok(Request::SaveSettings {
                 settings: settings.clamped(),
             }),
-            Request::SetFollow { ref user, .. } | Request::GetProfile { ref user, .. } if !valid_username(user) => {
+            Request::SetNote { ref note, .. } if note.chars().count() > crate::state::MAX_NOTE => {
+                Err(MessageError::Malformed(format!("a note is at most {} characters", crate::state::MAX_NOTE)))
+            }
+            Request::SetFollow { ref user, .. } | Request::GetProfile { ref user, .. } | Request::SetNote { ref user, .. }
+                if !valid_username(user) =>
+            {
                 Err(MessageError::Malformed(format!("{user:?} is not a username")))
             }
             Request::SaveFilter { rule } => rule

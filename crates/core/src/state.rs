@@ -29,7 +29,13 @@ pub struct UserRecord {
     pub note: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// When the user was followed (ms since the epoch), for sorting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<i64>,
 }
+
+/// Longest note on a user.
+pub const MAX_NOTE: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct UserState {

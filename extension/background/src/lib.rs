@@ -148,6 +148,14 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             let key = hn_core::state::user_key(&site, &user);
             done(state::edit(state::Edit::Follow { key, follow }).await)
         }
+        Request::SetNote { site, user, note } => {
+            let key = hn_core::state::user_key(&site, &user);
+            let followed = state::user_state().await.follows.contains_key(&key);
+            if !followed {
+                return Response::Error { message: format!("follow {user} to keep a note on them") };
+            }
+            done(state::edit(state::Edit::Note { key, note: note.trim().to_string() }).await)
+        }
         Request::SaveFilter { rule } => done(state::edit(state::Edit::SaveFilter(rule)).await),
         Request::RemoveFilter { key } => done(state::edit(state::Edit::RemoveFilter(key)).await),
         Request::SyncStatus => {
@@ -203,10 +211,17 @@ async fn import(json: &str) -> Response {
     };
     let mut edits = Vec::new();
     let follows = imported.follows.len() as u32;
-    for key in imported.follows.keys() {
+    let current = state::user_state().await;
+    for (key, rec) in &imported.follows {
         let valid = key.split_once(':').is_some_and(|(_, u)| hn_core::state::valid_username(u));
         if valid {
             edits.push(state::Edit::Follow { key: key.clone(), follow: true });
+            // A note comes with the follow, unless this device has its own.
+            let note: String = rec.note.trim().chars().take(hn_core::state::MAX_NOTE).collect();
+            let has_own = current.follows.get(key).is_some_and(|r| !r.note.is_empty());
+            if !note.is_empty() && !has_own {
+                edits.push(state::Edit::Note { key: key.clone(), note });
+            }
         }
     }
     let mut filters = 0;

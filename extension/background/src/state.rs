@@ -152,6 +152,8 @@ fn view(r: &Replica) -> UserState {
 #[derive(Clone)]
 pub enum Edit {
     Follow { key: String, follow: bool },
+    /// The note on a followed user (a user not followed has none).
+    Note { key: String, note: String },
     SaveFilter(FilterRule),
     RemoveFilter(String),
     Settings(Settings),
@@ -183,10 +185,21 @@ pub async fn edit_many(edits: Vec<Edit>) -> Result<usize, String> {
 fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
     match edit {
         Edit::Follow { key, follow: true } => {
-            let rec = r.doc().get(keys::FOLLOWS, &key).cloned();
-            rec.is_none() && r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord::default()))
+            let rec = UserRecord { since: Some(t as i64), ..UserRecord::default() };
+            r.doc().get(keys::FOLLOWS, &key).is_none() && r.set(t, keys::FOLLOWS, &key, to_json(&rec))
         }
         Edit::Follow { key, follow: false } => r.remove(t, keys::FOLLOWS, &key),
+        Edit::Note { key, note } => {
+            let Some(mut rec) = r.doc().get(keys::FOLLOWS, &key).and_then(|v| serde_json::from_value::<UserRecord>(v.clone()).ok())
+            else {
+                return false;
+            };
+            if rec.note == note {
+                return false;
+            }
+            rec.note = note;
+            r.set(t, keys::FOLLOWS, &key, to_json(&rec))
+        }
         Edit::SaveFilter(rule) => r.set(t, keys::FILTERS, &rule.key(), to_json(&rule)),
         Edit::RemoveFilter(key) => r.remove(t, keys::FILTERS, &key),
         Edit::Settings(s) => r.set(t, keys::SETTINGS, keys::READING, to_json(&s)),

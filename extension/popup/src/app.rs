@@ -16,8 +16,11 @@ use crate::views::{activity::ActivityView, filters::FiltersView, following::Foll
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     Follow(String, bool),
+    Note(String, String),
     FollowMany(Vec<String>),
     SaveFilter(FilterRule),
+    /// An edited rule whose key changed: the old one goes, the new one comes.
+    ReplaceFilter(String, FilterRule),
     RemoveFilter(String),
     SaveSettings(Settings),
     Export,
@@ -36,6 +39,9 @@ async fn run(cmd: Cmd) -> Result<String, String> {
             let verb = if follow { "Following" } else { "Unfollowed" };
             service::follow(user.clone(), follow).await.map(|_| format!("{verb} {user}"))
         }
+        Cmd::Note(user, note) => service::send(Request::SetNote { site: "hn".into(), user: user.clone(), note })
+            .await
+            .map(|_| format!("Note on {user} saved")),
         Cmd::FollowMany(users) => {
             let n = users.len();
             for u in users {
@@ -44,6 +50,11 @@ async fn run(cmd: Cmd) -> Result<String, String> {
             Ok(format!("Following {n} more"))
         }
         Cmd::SaveFilter(rule) => service::save_filter(rule).await.map(|_| "Filter saved".into()),
+        Cmd::ReplaceFilter(old, rule) => {
+            // Saved first: if that fails, the old rule is still there.
+            service::save_filter(rule).await?;
+            service::remove_filter(old).await.map(|_| "Filter saved".into())
+        }
         Cmd::RemoveFilter(key) => service::remove_filter(key).await.map(|_| "Filter removed".into()),
         Cmd::SaveSettings(s) => service::save_settings(s).await.map(|_| "Saved".into()),
         Cmd::Export => {
@@ -161,6 +172,10 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |s| state.dispatch(Action::Edit(s)))
     };
+    let on_sort = {
+        let state = state.clone();
+        Callback::from(move |r| state.dispatch(Action::SortRecent(r)))
+    };
     let on_search = {
         let state = state.clone();
         Callback::from(move |s| state.dispatch(Action::Search(s)))
@@ -188,7 +203,8 @@ pub fn app() -> Html {
     let panel = match (&state.user, state.tab) {
         (None, _) => html! {},
         (Some(_), Tab::Following) => html! {
-            <FollowingView names={state.following()} search={state.search.clone()} on_search={on_search} on_cmd={on_cmd.clone()} />
+            <FollowingView users={state.following()} search={state.search.clone()} on_search={on_search}
+                recent_first={state.recent_first} on_sort={on_sort} on_cmd={on_cmd.clone()} />
         },
         (Some(user), Tab::Filters) => html! { <FiltersView rules={user.rules()} hits={state.hits.clone()} on_cmd={on_cmd.clone()} /> },
         (Some(user), Tab::Activity) => html! {

@@ -61,6 +61,8 @@ pub struct State {
     pub status: Status,
     /// Filter for the following list.
     pub search: String,
+    /// Order of the following list: by name, or most recently followed first.
+    pub recent_first: bool,
     /// The followed users' activity, and when the reader had last seen it
     /// before this opening (the unread marks stay while the popup is open).
     pub activity: Option<hn_core::activity::Feed>,
@@ -90,6 +92,7 @@ pub enum Action {
     Hits(std::collections::BTreeMap<String, u32>),
     Tab(Tab),
     Search(String),
+    SortRecent(bool),
     Edit(Settings),
     Busy,
     Done(String),
@@ -123,6 +126,7 @@ impl Reducible for State {
             Action::Hits(h) => next.hits = Some(h),
             Action::Tab(t) => next.tab = t,
             Action::Search(s) => next.search = s,
+            Action::SortRecent(r) => next.recent_first = r,
             Action::Edit(s) => {
                 next.draft = Some(s);
                 next.status = Status::Ready;
@@ -145,17 +149,24 @@ impl State {
         }
     }
 
-    /// Followed users on HN matching the search, sorted by name.
-    pub fn following(&self) -> Vec<String> {
+    /// Followed users on HN matching the search (name or note), by name
+    /// (case-insensitively) or most recently followed first.
+    pub fn following(&self) -> Vec<(String, hn_core::state::UserRecord)> {
         let Some(user) = &self.user else { return Vec::new() };
         let needle = self.search.to_lowercase();
-        let mut names: Vec<String> = user
-            .followed_on("hn")
-            .filter(|n| needle.is_empty() || n.to_lowercase().contains(&needle))
-            .map(str::to_string)
+        let mut rows: Vec<(String, hn_core::state::UserRecord)> = user
+            .follows
+            .iter()
+            .filter_map(|(k, rec)| Some((k.strip_prefix("hn:")?.to_string(), rec.clone())))
+            .filter(|(n, rec)| {
+                needle.is_empty() || n.to_lowercase().contains(&needle) || rec.note.to_lowercase().contains(&needle)
+            })
             .collect();
-        names.sort_by_key(|n| n.to_lowercase());
-        names
+        rows.sort_by_key(|(n, _)| n.to_lowercase());
+        if self.recent_first {
+            rows.sort_by_key(|(_, rec)| std::cmp::Reverse(rec.since.unwrap_or(0)));
+        }
+        rows
     }
 }
 
@@ -192,9 +203,23 @@ mod tests {
     #[test]
     fn following_is_searchable_and_sorted_case_insensitively() {
         let s = loaded(&["tptacek", "Animats", "pg", "patio11"]);
-        assert_eq!(s.following(), vec!["Animats", "patio11", "pg", "tptacek"]);
+        let names = |s: &State| s.following().into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        assert_eq!(names(&s), vec!["Animats", "patio11", "pg", "tptacek"]);
         let s = s.reduce(Action::Search("P".into()));
-        assert_eq!(s.following(), vec!["patio11", "pg", "tptacek"]);
+        assert_eq!(names(&s), vec!["patio11", "pg", "tptacek"]);
+    }
+
+    #[test]
+    fn following_sorts_by_recency_and_searches_notes() {
+        let mut user = UserState::default();
+        for (n, since, note) in [("a", 3, ""), ("b", 1, "rust person"), ("c", 2, "")] {
+            user.follows.insert(user_key("hn", n), UserRecord { since: Some(since), note: note.into(), ..UserRecord::default() });
+        }
+        let s = Rc::new(State::default()).reduce(Action::Loaded { user, version: "1".into(), at: 0.0 });
+        let s = s.reduce(Action::SortRecent(true));
+        assert_eq!(s.following().into_iter().map(|(n, _)| n).collect::<Vec<_>>(), vec!["a", "c", "b"]);
+        let s = s.reduce(Action::Search("RUST".into()));
+        assert_eq!(s.following().into_iter().map(|(n, _)| n).collect::<Vec<_>>(), vec!["b"]);
     }
 
     #[test]

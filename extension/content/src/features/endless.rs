@@ -23,8 +23,16 @@ use crate::{dom, manager, Shared};
 pub const FEATURE: Feature = Feature {
     id: "endless",
     applies: |ctx| {
-        matches!(ctx.kind, PageKind::StoryList | PageKind::CommentList | PageKind::Item)
-            && ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten().is_some()
+        if !matches!(ctx.kind, PageKind::StoryList | PageKind::CommentList | PageKind::Item) {
+            return false;
+        }
+        let Some(more) = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten() else { return false };
+        // Markup it does not know (a More link outside a row): off, quietly.
+        let in_row = more.closest("tr").ok().flatten().is_some();
+        if !in_row {
+            dom::log("endless scroll is off on this page: its More link is not in a row");
+        }
+        in_row
     },
     init,
     apply: None,

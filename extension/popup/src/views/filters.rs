@@ -32,6 +32,8 @@ fn describe(r: &FilterRule) -> String {
 #[function_component(FiltersView)]
 pub fn filters_view(props: &Props) -> Html {
     let error = use_state(String::new);
+    // The key of the rule being edited, if the form holds one.
+    let editing = use_state(|| None::<String>);
     let kind_ref = use_node_ref();
     let pattern_ref = use_node_ref();
     let target_ref = use_node_ref();
@@ -39,6 +41,7 @@ pub fn filters_view(props: &Props) -> Html {
     let onsubmit = {
         let on_cmd = props.on_cmd.clone();
         let error = error.clone();
+        let editing = editing.clone();
         let (kind_ref, pattern_ref, target_ref, substring_ref) =
             (kind_ref.clone(), pattern_ref.clone(), target_ref.clone(), substring_ref.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -67,13 +70,17 @@ pub fn filters_view(props: &Props) -> Html {
                 Ok(rule) => {
                     error.set(String::new());
                     pattern.set_value("");
-                    on_cmd.emit(Cmd::SaveFilter(rule));
+                    match (*editing).clone() {
+                        Some(old) if old != rule.key() => on_cmd.emit(Cmd::ReplaceFilter(old, rule)),
+                        _ => on_cmd.emit(Cmd::SaveFilter(rule)),
+                    }
+                    editing.set(None);
                 }
                 Err(e) => error.set(format!("Not saved: {e}.")),
             }
         })
     };
-    let rows = props.rules.iter().map(|r| {
+    let rows: Vec<Html> = props.rules.iter().map(|r| {
         let toggle = {
             let on_cmd = props.on_cmd.clone();
             let r = r.clone();
@@ -84,16 +91,46 @@ pub fn filters_view(props: &Props) -> Html {
             let key = r.key();
             Callback::from(move |_| on_cmd.emit(Cmd::RemoveFilter(key.clone())))
         };
+        let edit = {
+            let (editing, r) = (editing.clone(), r.clone());
+            let (kind_ref, pattern_ref, target_ref, substring_ref) =
+                (kind_ref.clone(), pattern_ref.clone(), target_ref.clone(), substring_ref.clone());
+            Callback::from(move |_| {
+                if let Some(k) = kind_ref.cast::<HtmlSelectElement>() {
+                    k.set_value(match r.kind {
+                        RuleKind::Keyword => "keyword",
+                        RuleKind::User => "user",
+                        RuleKind::Domain => "domain",
+                    });
+                }
+                if let Some(t) = target_ref.cast::<HtmlSelectElement>() {
+                    t.set_value(match r.target {
+                        Target::Stories => "stories",
+                        Target::Comments => "comments",
+                        Target::Both => "both",
+                    });
+                }
+                if let Some(p) = pattern_ref.cast::<HtmlInputElement>() {
+                    p.set_value(&r.pattern);
+                    let _ = p.focus();
+                }
+                if let Some(sub) = substring_ref.cast::<HtmlInputElement>() {
+                    sub.set_checked(r.substring);
+                }
+                editing.set(Some(r.key()));
+            })
+        };
         let label = describe(r);
         let hits = props.hits.as_ref().and_then(|h| h.get(&r.key())).map(|n| format!("hid {n} on this page"));
         html! {
             <li class={classes!("rule", (!r.enabled).then_some("off"))} data-key={r.key()}>
                 <label><input type="checkbox" checked={r.enabled} onchange={toggle} aria-label={format!("Enable: {label}")} />{ label.clone() }</label>
                 if let Some(h) = hits { <span class="hits">{ h }</span> }
+                <button type="button" class="quiet" onclick={edit} aria-label={format!("Edit: {label}")}>{ "Edit" }</button>
                 <button type="button" class="quiet" onclick={remove} aria-label={format!("Remove: {label}")}>{ "Remove" }</button>
             </li>
         }
-    });
+    }).collect();
     html! {
         <div class="filters">
             <form class="rule-form" {onsubmit} aria-label="Add a filter">
@@ -109,7 +146,7 @@ pub fn filters_view(props: &Props) -> Html {
                     <option value="both">{ "both" }</option>
                 </select>
                 <label><input ref={substring_ref} id="rule-substring" type="checkbox" />{ "inside words" }</label>
-                <button type="submit" id="rule-add">{ "Add" }</button>
+                <button type="submit" id="rule-add">{ if editing.is_some() { "Save" } else { "Add" } }</button>
             </form>
             if !error.is_empty() { <p class="error" role="alert">{ (*error).clone() }</p> }
             if props.rules.is_empty() {

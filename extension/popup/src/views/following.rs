@@ -8,9 +8,11 @@ use crate::state::parse_usernames;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub names: Vec<String>,
+    pub users: Vec<(String, hn_core::state::UserRecord)>,
     pub search: String,
     pub on_search: Callback<String>,
+    pub recent_first: bool,
+    pub on_sort: Callback<bool>,
     pub on_cmd: Callback<Cmd>,
 }
 
@@ -64,13 +66,24 @@ pub fn following_view(props: &Props) -> Html {
             on_cmd.emit(Cmd::FollowMany(good));
         })
     };
-    let rows = props.names.iter().map(|name| {
+    let rows = props.users.iter().map(|(name, rec)| {
         let on_cmd = props.on_cmd.clone();
         let n = name.clone();
         let onclick = Callback::from(move |_| on_cmd.emit(Cmd::Follow(n.clone(), false)));
+        let on_note = {
+            let (on_cmd, n, old) = (props.on_cmd.clone(), name.clone(), rec.note.clone());
+            Callback::from(move |e: Event| {
+                let note = e.target_unchecked_into::<HtmlInputElement>().value();
+                if note.trim() != old {
+                    on_cmd.emit(Cmd::Note(n.clone(), note));
+                }
+            })
+        };
         html! {
             <li class="user">
                 <a href={format!("https://news.ycombinator.com/user?id={name}")} target="_blank" rel="noopener">{ name }</a>
+                <input class="note" type="text" maxlength="500" placeholder="note" value={rec.note.clone()}
+                    aria-label={format!("Note on {name}")} onchange={on_note} />
                 <button type="button" class="quiet" aria-label={format!("Unfollow {name}")} {onclick}>{ "Unfollow" }</button>
             </li>
         }
@@ -82,9 +95,18 @@ pub fn following_view(props: &Props) -> Html {
                 <button type="submit" id="follow-add">{ "Follow" }</button>
             </form>
             if !error.is_empty() { <p class="error" role="alert">{ (*error).clone() }</p> }
-            <input id="follow-search" type="search" placeholder="Search followed users" aria-label="Search followed users"
-                value={props.search.clone()} {oninput} />
-            if props.names.is_empty() {
+            <div class="row">
+                <input id="follow-search" type="search" placeholder="Search names and notes" aria-label="Search followed users"
+                    value={props.search.clone()} {oninput} />
+                <select id="follow-sort" aria-label="Order" onchange={
+                    let on_sort = props.on_sort.clone();
+                    Callback::from(move |e: Event| on_sort.emit(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value() == "recent"))
+                }>
+                    <option value="name" selected={!props.recent_first}>{ "A–Z" }</option>
+                    <option value="recent" selected={props.recent_first}>{ "Recently followed" }</option>
+                </select>
+            </div>
+            if props.users.is_empty() {
                 <p class="empty">{ "You follow nobody yet. Hover a username on Hacker News, or add one above." }</p>
             } else {
                 <ul class="users" aria-label="Followed users">{ for rows }</ul>

