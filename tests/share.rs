@@ -202,12 +202,13 @@ fn the_popup_edits_reorders_and_schedules_the_buffer() {
     popup.expect("document.querySelector('.status').textContent === 'Saved'", "the text was saved");
     popup.expect("document.querySelector('#queue li input.text').value === 'My words & a #tag'", "the edit stays");
     // A bad schedule is refused with the reason; a good one is saved.
-    popup.value("(() => { const i = document.querySelector('#slots-0'); i.value = '25:00'; return true; })()");
-    popup.value("document.querySelector('#save-schedule').click(), true");
+    // (Typed and sent in one go: a re-render in between would reset the field.)
+    popup.value("(() => { document.querySelector('#slots-0').value = '25:00'; document.querySelector('#save-schedule').click(); return true; })()");
     popup.expect("document.querySelector('form.schedule .error')?.textContent.startsWith('Monday')", "the error names the day");
-    popup.value("(() => { const i = document.querySelector('#slots-0'); i.value = '08:15, 20:00'; return true; })()");
-    popup.value("(() => { const i = document.querySelector('#mastodon'); i.value = 'https://Hachyderm.io/'; return true; })()");
-    popup.value("document.querySelector('#save-schedule').click(), true");
+    popup.value(
+        "(() => { document.querySelector('#slots-0').value = '08:15, 20:00'; document.querySelector('#mastodon').value = 'https://Hachyderm.io/'; \
+         document.querySelector('#save-schedule').click(); return true; })()",
+    );
     popup.expect("document.querySelector('.status').textContent === 'Schedule saved'", "saved");
     popup.expect("document.querySelector('#slots-0').value === '08:15, 20:00'", "the slots are shown as saved");
     // The page's menu now offers Mastodon directly, on the saved instance.

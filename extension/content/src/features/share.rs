@@ -36,15 +36,34 @@ thread_local! {
     static OPENER: RefCell<Option<Element>> = const { RefCell::new(None) };
 }
 
+thread_local! {
+    /// One control per kind, built once and cloned for every item (a clone
+    /// is one call into the DOM; building one is ten).
+    static TEMPLATES: RefCell<Vec<(String, Element)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A control for item `id`: a `span.hnew-share-wrap` holding the button,
+/// carrying the item's id and kind.
 fn control(ctx: &Shared, id: u64, kind: &str) -> Option<Element> {
-    let b = dom::make(&ctx.document, "button", "hnew-share", "share")?;
-    let _ = b.set_attribute("type", "button");
-    let _ = b.set_attribute("aria-haspopup", "menu");
-    let _ = b.set_attribute("aria-expanded", "false");
-    let _ = b.set_attribute("aria-label", &format!("Share this {kind}"));
-    dom::set_data(&b, "id", &id.to_string());
-    dom::set_data(&b, "kind", kind);
-    Some(b)
+    let template = TEMPLATES.with(|t| t.borrow().iter().find(|(k, _)| k == kind).map(|(_, e)| e.clone()));
+    let template = match template {
+        Some(t) => t,
+        None => {
+            let wrap = dom::make(&ctx.document, "span", "hnew-share-wrap", if kind == "story" { " | " } else { "" })?;
+            dom::set_data(&wrap, "kind", kind);
+            let b = dom::make(&ctx.document, "button", "hnew-share", "share")?;
+            let _ = b.set_attribute("type", "button");
+            let _ = b.set_attribute("aria-haspopup", "menu");
+            let _ = b.set_attribute("aria-expanded", "false");
+            let _ = b.set_attribute("aria-label", &format!("Share this {kind}"));
+            wrap.append_child(&b).ok()?;
+            TEMPLATES.with(|t| t.borrow_mut().push((kind.to_string(), wrap.clone())));
+            wrap
+        }
+    };
+    let wrap: Element = template.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    dom::set_data(&wrap, "id", &id.to_string());
+    Some(wrap)
 }
 
 fn add_story_controls(ctx: &Shared, range: std::ops::Range<usize>) {
@@ -55,10 +74,8 @@ fn add_story_controls(ctx: &Shared, range: std::ops::Range<usize>) {
         }
         let Some(sub) = &story.sub else { continue };
         let Ok(Some(cell)) = sub.query_selector(ctx.site.selectors.subtext) else { continue };
-        let target = cell.query_selector(".subline").ok().flatten().unwrap_or(cell);
-        if let Some(b) = control(ctx, story.id, "story") {
-            let _ = target.append_with_str_1(" | ");
-            let _ = target.append_child(&b);
+        if let Some(c) = control(ctx, story.id, "story") {
+            let _ = cell.append_child(&c);
         }
     }
 }
@@ -124,9 +141,10 @@ fn comment_control(ctx: &Shared, row: &Element) {
 
 /// What a control shares, read from the page when the menu opens.
 fn target_of(ctx: &Shared, button: &Element) -> Option<ShareTarget> {
-    let id: u64 = button.get_attribute("data-id")?.parse().ok()?;
+    let wrap = button.closest(".hnew-share-wrap").ok().flatten()?;
+    let id: u64 = wrap.get_attribute("data-id")?.parse().ok()?;
     let s = &ctx.site.selectors;
-    if button.get_attribute("data-kind").as_deref() == Some("comment") {
+    if wrap.get_attribute("data-kind").as_deref() == Some("comment") {
         let row = button.closest(s.comment).ok().flatten()?;
         let user = row.query_selector(s.user_link).ok().flatten().and_then(|a| a.text_content()).unwrap_or_default();
         // The story: the page's title on a thread, the "on:" link elsewhere.
