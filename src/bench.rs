@@ -52,6 +52,12 @@ struct Sample {
 }
 
 pub fn bench(args: &[String]) -> Result {
+    if args.iter().any(|a| a == "--sizes") {
+        let mut report = String::new();
+        sizes_table(&mut report)?;
+        println!("{report}");
+        return Ok(());
+    }
     crate::setup::ensure_chromium()?;
     let quick = args.iter().any(|a| a == "--quick");
     let rounds = if quick { 3 } else { 7 };
@@ -460,5 +466,138 @@ fn sizes_table(out: &mut String) -> Result {
         };
         let _ = writeln!(out, "| {rel} | {raw} | {} | {budget} |", gz.map_or("–".into(), |g| g.to_string()));
     }
+    let _ = writeln!(
+        out,
+        "\nWhat the code is made of, by crate (function bodies before wasm-bindgen and wasm-opt, from the name section):\n"
+    );
+    let built = hacker_new::root().join("target/wasm/wasm32-unknown-unknown/wasm");
+    for module in ["hn_content", "hn_popup", "hn_background"] {
+        let Ok(bytes) = std::fs::read(built.join(format!("{module}.wasm"))) else { continue };
+        let groups = code_by_crate(&bytes);
+        let total: usize = groups.iter().map(|g| g.1).sum();
+        let top: Vec<String> = groups
+            .iter()
+            .take(7)
+            .map(|(c, n)| format!("{c} {:.0}%", *n as f64 * 100.0 / total.max(1) as f64))
+            .collect();
+        let _ = writeln!(out, "- `{module}` ({} KB of code): {}", total / 1024, top.join(", "));
+    }
     Ok(())
+}
+
+fn leb(b: &[u8], i: &mut usize) -> Option<usize> {
+    let (mut r, mut shift) = (0usize, 0);
+    loop {
+        let x = *b.get(*i)?;
+        *i += 1;
+        r |= usize::from(x & 0x7f) << shift;
+        shift += 7;
+        if x < 0x80 || shift > 63 {
+            return Some(r);
+        }
+    }
+}
+
+/// Code bytes per crate: function body sizes from the code section, named
+/// by the name section (legacy-mangled `_ZN<len><crate>…`), largest first.
+fn code_by_crate(b: &[u8]) -> Vec<(String, usize)> {
+    let (mut imported, mut bodies, mut names) = (0usize, Vec::new(), std::collections::HashMap::new());
+    let mut i = 8;
+    while i < b.len() {
+        let id = b[i];
+        i += 1;
+        let Some(size) = leb(b, &mut i) else { break };
+        let end = (i + size).min(b.len());
+        let mut j = i;
+        match id {
+            2 => {
+                // Imports: count the functions, which come first in the index space.
+                let n = leb(b, &mut j).unwrap_or(0);
+                for _ in 0..n {
+                    for _ in 0..2 {
+                        let l = leb(b, &mut j).unwrap_or(0);
+                        j += l;
+                    }
+                    let kind = b.get(j).copied().unwrap_or(0);
+                    j += 1;
+                    match kind {
+                        0 => {
+                            imported += 1;
+                            leb(b, &mut j);
+                        }
+                        1 => {
+                            j += 1;
+                            let flags = leb(b, &mut j).unwrap_or(0);
+                            leb(b, &mut j);
+                            if flags & 1 == 1 {
+                                leb(b, &mut j);
+                            }
+                        }
+                        2 => {
+                            let flags = leb(b, &mut j).unwrap_or(0);
+                            leb(b, &mut j);
+                            if flags & 1 == 1 {
+                                leb(b, &mut j);
+                            }
+                        }
+                        _ => j += 2,
+                    }
+                }
+            }
+            10 => {
+                let n = leb(b, &mut j).unwrap_or(0);
+                for _ in 0..n {
+                    let l = leb(b, &mut j).unwrap_or(0);
+                    bodies.push(l);
+                    j += l;
+                }
+            }
+            0 => {
+                let l = leb(b, &mut j).unwrap_or(0);
+                if b.get(j..j + l) == Some(b"name") {
+                    j += l;
+                    while j < end {
+                        let sub = b[j];
+                        j += 1;
+                        let ss = leb(b, &mut j).unwrap_or(0);
+                        let next = j + ss;
+                        if sub == 1 {
+                            let n = leb(b, &mut j).unwrap_or(0);
+                            for _ in 0..n {
+                                let idx = leb(b, &mut j).unwrap_or(0);
+                                let l = leb(b, &mut j).unwrap_or(0);
+                                names.insert(idx, String::from_utf8_lossy(&b[j..(j + l).min(b.len())]).to_string());
+                                j += l;
+                            }
+                        }
+                        j = next;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i = end;
+    }
+    let mut groups: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (k, size) in bodies.iter().enumerate() {
+        let name = names.get(&(imported + k)).map_or("?", String::as_str);
+        *groups.entry(crate_of(name)).or_default() += size;
+    }
+    let mut v: Vec<(String, usize)> = groups.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v
+}
+
+fn crate_of(name: &str) -> String {
+    let Some(rest) = name.strip_prefix("_ZN") else {
+        return name.split("::").next().unwrap_or("?").trim_start_matches('<').to_string();
+    };
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let len: usize = digits.parse().unwrap_or(0);
+    let ident = rest.get(digits.len()..digits.len() + len).unwrap_or("?");
+    // `<Type as Trait>::f`: the type's crate.
+    match ident.strip_prefix("_$LT$") {
+        Some(t) => t.split("..").next().unwrap_or("?").trim_start_matches("$RF$").to_string(),
+        None => ident.to_string(),
+    }
 }
