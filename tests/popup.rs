@@ -122,18 +122,18 @@ fn activity_of_followed_users_comes_from_the_api_politely() {
     mount_json(&h, "/v0/item/9001.json", serde_json::json!({ "id": 9001, "by": "tosh", "type": "story", "time": now - 2 * 86_400, "title": "An older story by tosh" }));
     let popup = h.open_extension("popup/options.html").unwrap();
     popup.expect("document.querySelector('main[data-ready=true]')", "rendered");
+    // The opening refreshed the (empty) feed and marked it seen.
+    let worker = h.worker().unwrap();
+    worker
+        .wait_until("chrome.storage.local.get('activity').then(r => r.activity && r.activity.updated_at)", std::time::Duration::from_secs(10))
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let seen = worker.eval("chrome.storage.local.get('activity').then(r => r.activity.seen_at)").unwrap().as_f64().unwrap();
     type_into(&popup, "#follow-name", "tosh");
     click(&popup, "#follow-add");
     popup.expect("[...document.querySelectorAll('ul.users a')].some(a => a.textContent === 'tosh')", "tosh is followed");
-    // A new comment arrives after the reader last looked (the popup's
-    // opening marked the feed seen; the comment's time, in whole seconds, is
-    // after that mark and not in the future).
-    let worker = h.worker().unwrap();
-    let seen = worker
-        .wait_until("chrome.storage.local.get('activity').then(r => r.activity && r.activity.seen_at)", std::time::Duration::from_secs(10))
-        .unwrap()
-        .as_f64()
-        .unwrap();
+    // A new comment arrives after the reader last looked: its time, in
+    // whole seconds, is after that mark and not in the future.
     let later = ((seen / 1000.0).floor() as i64) + 1;
     while std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64 <= later * 1000 {
         std::thread::sleep(std::time::Duration::from_millis(50));
