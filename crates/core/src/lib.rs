@@ -12,6 +12,8 @@ pub mod page;
 pub mod settings;
 pub mod site;
 pub mod filters;
+pub mod keys;
+pub mod unread;
 pub mod state;
 pub mod thread;
 pub mod reply;

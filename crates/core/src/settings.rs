@@ -33,6 +33,8 @@ pub struct Settings {
     pub crisp_assets: bool,
     /// Count new posts by followed users on the toolbar icon.
     pub badge: bool,
+    /// Keyboard bindings (missing actions take their default key).
+    pub keys: crate::keys::Bindings,
 }
 
 impl Default for Settings {
@@ -45,6 +47,7 @@ impl Default for Settings {
             high_contrast: false,
             crisp_assets: true,
             badge: true,
+            keys: crate::keys::Bindings::default(),
         }
     }
 }
@@ -55,6 +58,8 @@ impl Settings {
         self.font_scale = self.font_scale.clamp(FONT_SCALE.0, FONT_SCALE.1);
         self.width = self.width.clamp(WIDTH.0, WIDTH.1);
         self.line_height = self.line_height.clamp(LINE_HEIGHT.0, LINE_HEIGHT.1);
+        // Bindings that clash or are not single keys fall back to the defaults.
+        self.keys = self.keys.validated().unwrap_or_default();
         self
     }
 }

@@ -8,9 +8,11 @@ mod endless;
 mod filters;
 mod follow;
 mod inline_reply;
+mod keys;
 mod page_mark;
 mod readability;
 mod share;
+mod unread;
 mod user_card;
 
 use crate::Shared;
@@ -36,6 +38,8 @@ pub const REGISTRY: &[Feature] = &[
     endless::FEATURE,
     inline_reply::FEATURE,
     share::FEATURE,
+    unread::FEATURE,
+    keys::FEATURE,
 ];
 
 /// Every feature module file must be registered: checked natively.

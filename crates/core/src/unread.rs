@@ -1,0 +1,107 @@
+//! New comments since the last visit. HN's item ids only grow, so a thread
+//! visit is remembered as the largest comment id seen then (and the comment
+//! count, for story lists): a comment with a larger id is new. Per device,
+//! in `chrome.storage.local`; bounded to [`MAX_THREADS`] threads, each
+//! forgotten after [`TTL_DAYS`] days without a visit.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::page::ItemId;
+
+pub const MAX_THREADS: usize = 1000;
+pub const TTL_DAYS: f64 = 60.0;
+const DAY_MS: f64 = 86_400_000.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    pub max_id: ItemId,
+    pub count: u32,
+    /// Milliseconds since the epoch.
+    pub at: f64,
+}
+
+/// Visits by story id (as a string key, for JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Visits(pub BTreeMap<String, Visit>);
+
+impl Visits {
+    pub fn get(&self, story: ItemId) -> Option<&Visit> {
+        self.0.get(&story.to_string())
+    }
+
+    /// Records a visit: the larger max id wins (a later visit of a page
+    /// split by "More" never forgets what an earlier one saw).
+    pub fn record(&mut self, story: ItemId, max_id: ItemId, count: u32, now: f64) {
+        let e = self.0.entry(story.to_string()).or_insert(Visit { max_id, count, at: now });
+        e.max_id = e.max_id.max(max_id);
+        e.count = e.count.max(count);
+        e.at = now;
+        self.prune(now);
+    }
+
+    /// Drops expired visits, then the oldest beyond the bound.
+    pub fn prune(&mut self, now: f64) {
+        self.0.retain(|_, v| now - v.at <= TTL_DAYS * DAY_MS);
+        if self.0.len() > MAX_THREADS {
+            let mut by_age: Vec<(String, f64)> = self.0.iter().map(|(k, v)| (k.clone(), v.at)).collect();
+            by_age.sort_by(|a, b| a.1.total_cmp(&b.1));
+            for (k, _) in by_age.into_iter().take(self.0.len() - MAX_THREADS) {
+                self.0.remove(&k);
+            }
+        }
+    }
+}
+
+/// Indexes of the comments new since `visit` (none on a first visit).
+pub fn new_since(visit: Option<&Visit>, ids: &[ItemId]) -> Vec<usize> {
+    let Some(v) = visit else { return Vec::new() };
+    ids.iter().enumerate().filter(|(_, &id)| id > v.max_id).map(|(i, _)| i).collect()
+}
+
+/// "12 comments" / "1 comment" / "discuss" → the count.
+pub fn parse_comment_count(text: &str) -> Option<u32> {
+    let t = text.trim().replace('\u{a0}', " ");
+    if t == "discuss" {
+        return Some(0);
+    }
+    let (n, word) = t.split_once(' ')?;
+    (word.starts_with("comment")).then(|| n.parse().ok()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_comments_are_those_after_the_last_visit() {
+        let mut v = Visits::default();
+        assert!(new_since(v.get(1), &[5, 6]).is_empty(), "a first visit marks nothing");
+        v.record(1, 10, 2, 0.0);
+        assert_eq!(new_since(v.get(1), &[3, 12, 10, 11]), vec![1, 3]);
+        v.record(1, 8, 1, 5.0);
+        assert_eq!(v.get(1).unwrap().max_id, 10, "never goes back");
+    }
+
+    #[test]
+    fn visits_are_bounded_and_expire() {
+        let mut v = Visits::default();
+        for i in 0..(MAX_THREADS as u64 + 10) {
+            v.record(i, i, 0, i as f64);
+        }
+        assert_eq!(v.0.len(), MAX_THREADS);
+        assert!(v.get(0).is_none() && v.get(MAX_THREADS as u64 + 9).is_some());
+        v.prune(TTL_DAYS * DAY_MS + 2_000.0);
+        assert!(v.0.len() < MAX_THREADS);
+    }
+
+    #[test]
+    fn comment_counts() {
+        assert_eq!(parse_comment_count("340\u{a0}comments"), Some(340));
+        assert_eq!(parse_comment_count("1 comment"), Some(1));
+        assert_eq!(parse_comment_count("discuss"), Some(0));
+        assert_eq!(parse_comment_count("hide"), None);
+        assert_eq!(parse_comment_count("3 points"), None);
+    }
+}

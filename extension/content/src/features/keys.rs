@@ -1,0 +1,230 @@
+//! Keyboard navigation: `j`/`k` move between stories or comments, `p` to
+//! the parent, `J`/`K` between top-level comments, `n` to the next new
+//! comment; `o`/Enter open the story, `c` the discussion, `x` folds, `r`
+//! replies, `u` votes, `f` favorites, `h` hides, `w` follows the author, `s`
+//! shares; `?` lists them. Bindings come from the settings. Nothing fires
+//! while the reader types in a field or holds Ctrl, Alt or Meta.
+
+use std::cell::{Cell, RefCell};
+
+use hn_core::keys::{self, Action};
+use hn_core::message::Request;
+use hn_core::site::PageKind;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, KeyboardEvent};
+
+use super::Feature;
+use crate::{dom, Shared};
+
+pub const FEATURE: Feature = Feature {
+    id: "keys",
+    applies: |ctx| {
+        let i = ctx.index.borrow();
+        !i.stories.is_empty() || !i.comments.is_empty()
+    },
+    init,
+    apply: None,
+    added: None,
+};
+
+const FOCUS: &str = "hnew-focus";
+
+thread_local! {
+    static FOCUSED: RefCell<Option<Element>> = const { RefCell::new(None) };
+    static HELP: RefCell<Option<Element>> = const { RefCell::new(None) };
+    static ON_COMMENTS: Cell<bool> = const { Cell::new(false) };
+}
+
+fn init(ctx: &Shared) -> Result<(), String> {
+    let on_comments = matches!(ctx.kind, PageKind::Item | PageKind::CommentList) && !ctx.index.borrow().comments.is_empty();
+    ON_COMMENTS.with(|c| c.set(on_comments));
+    let c = ctx.clone();
+    dom::listen(&ctx.document.clone().into(), "keydown", move |e| {
+        let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+        if e.default_prevented() || typing(e.target()) {
+            return;
+        }
+        let bindings = c.state.borrow().settings.keys.clone();
+        let Some(action) = bindings.action(&e.key(), e.ctrl_key(), e.alt_key(), e.meta_key()) else { return };
+        // Enter on a focused link or button is the browser's.
+        if e.key() == "Enter" && FOCUSED.with(|f| f.borrow().is_none()) {
+            return;
+        }
+        if run(&c, action) {
+            e.prevent_default();
+        }
+    });
+    Ok(())
+}
+
+/// Whether the event comes from somewhere the reader types.
+fn typing(target: Option<web_sys::EventTarget>) -> bool {
+    let Some(el) = target.and_then(|t| t.dyn_into::<Element>().ok()) else { return false };
+    let tag = el.tag_name().to_ascii_lowercase();
+    matches!(tag.as_str(), "input" | "textarea" | "select")
+        || el.dyn_ref::<HtmlElement>().is_some_and(|h| h.is_content_editable())
+}
+
+/// The rows keys move between, in page order, skipping hidden ones.
+fn rows(ctx: &Shared) -> Vec<Element> {
+    let index = ctx.index.borrow();
+    let visible = |row: &Element| {
+        let cl = row.class_list();
+        !(cl.contains("noshow") || cl.contains("hnew-hidden") || cl.contains("hnew-filtered"))
+    };
+    if ON_COMMENTS.with(|c| c.get()) {
+        index.comments.iter().map(|c| c.row.clone()).filter(visible).collect()
+    } else {
+        index.stories.iter().map(|s| s.row.clone()).filter(visible).collect()
+    }
+}
+
+fn current(rows: &[Element]) -> Option<usize> {
+    FOCUSED.with(|f| f.borrow().as_ref().and_then(|el| rows.iter().position(|r| r == el)))
+}
+
+fn focus(row: &Element) {
+    FOCUSED.with(|f| {
+        if let Some(old) = f.borrow_mut().replace(row.clone()) {
+            dom::toggle_class(&old, FOCUS, false);
+        }
+    });
+    dom::toggle_class(row, FOCUS, true);
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    row.scroll_into_view_with_scroll_into_view_options(&options);
+}
+
+fn depth(ctx: &Shared, row: &Element) -> u32 {
+    row.query_selector(ctx.site.selectors.indent)
+        .ok()
+        .flatten()
+        .and_then(|td| td.get_attribute("indent"))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Clicks the first element matching `selector` in the focused item (its
+/// row, or for a story the row under it).
+fn click_in(ctx: &Shared, row: &Element, selector: &str) -> bool {
+    let mut scopes = vec![row.clone()];
+    if !ON_COMMENTS.with(|c| c.get()) {
+        scopes.extend(row.next_element_sibling());
+    }
+    let _ = ctx;
+    for scope in scopes {
+        if let Ok(Some(el)) = scope.query_selector(selector) {
+            if let Some(h) = el.dyn_ref::<HtmlElement>() {
+                h.click();
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn run(ctx: &Shared, action: Action) -> bool {
+    let rows = rows(ctx);
+    let at = current(&rows);
+    let go = |i: Option<usize>| match i.and_then(|i| rows.get(i)) {
+        Some(r) => {
+            focus(r);
+            true
+        }
+        None => false,
+    };
+    let depths = || rows.iter().map(|r| depth(ctx, r)).collect::<Vec<_>>();
+    let focused = at.and_then(|i| rows.get(i)).cloned();
+    match action {
+        Action::Next => go(keys::step(at, rows.len(), true)),
+        Action::Previous => go(keys::step(at, rows.len(), false)),
+        Action::Parent => go(at.and_then(|i| keys::parent(&depths(), i))),
+        Action::NextTopLevel => go(keys::top_level(&depths(), at, true)),
+        Action::PreviousTopLevel => go(keys::top_level(&depths(), at, false)),
+        Action::NextUnread => {
+            let start = at.map_or(0, |i| i + 1);
+            go((start..rows.len()).find(|&i| rows[i].class_list().contains(super::unread::NEW)))
+        }
+        Action::Help => {
+            toggle_help(ctx);
+            true
+        }
+        _ => {
+            let Some(row) = focused else { return false };
+            let s = ctx.site.selectors;
+            match action {
+                Action::Open => click_in(ctx, &row, s.title_link),
+                Action::Discussion => click_in(ctx, &row, "a[href^='item?id=']:not([href*='&'])"),
+                Action::Fold => click_in(ctx, &row, s.toggle),
+                Action::Reply => click_in(ctx, &row, "a[href^='reply?id=']"),
+                Action::Vote => click_in(ctx, &row, "a[id^='up_']:not(.nosee)"),
+                Action::Favorite => click_in(ctx, &row, "a[href^='fave?id=']"),
+                Action::Hide => click_in(ctx, &row, "a[href^='hide?id=']"),
+                Action::Share => {
+                    // A comment's control is built when it is reached.
+                    let init = web_sys::MouseEventInit::new();
+                    init.set_bubbles(true);
+                    if let Ok(ev) = web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseover", &init) {
+                        let _ = row.dispatch_event(&ev);
+                    }
+                    click_in(ctx, &row, "button.hnew-share")
+                }
+                Action::Follow => follow(ctx, &row),
+                _ => false,
+            }
+        }
+    }
+}
+
+fn follow(ctx: &Shared, row: &Element) -> bool {
+    let mut scopes = vec![row.clone()];
+    scopes.extend(row.next_element_sibling());
+    let Some(user) = scopes
+        .iter()
+        .find_map(|s| s.query_selector(ctx.site.selectors.user_link).ok().flatten())
+        .and_then(|a| a.text_content())
+    else {
+        return false;
+    };
+    let follow = !ctx.state.borrow().follows(ctx.site.id, &user);
+    let site = ctx.site.id.to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = hn_ext::ask(Request::SetFollow { site, user, follow }).await {
+            dom::log(&format!("follow from the keyboard failed: {e}"));
+        }
+    });
+    true
+}
+
+/// The list of keys, built the first time it is asked for.
+fn toggle_help(ctx: &Shared) {
+    if let Some(h) = HELP.with(|h| h.borrow().clone()) {
+        if let Some(el) = h.dyn_ref::<HtmlElement>() {
+            el.set_hidden(!el.hidden());
+        }
+        return;
+    }
+    let Some(panel) = dom::make(&ctx.document, "div", "hnew-keys-help", "") else { return };
+    let _ = panel.set_attribute("role", "dialog");
+    let _ = panel.set_attribute("aria-label", "Keyboard shortcuts");
+    if let Some(h) = dom::make(&ctx.document, "h2", "", "Keyboard shortcuts") {
+        let _ = panel.append_child(&h);
+    }
+    let bindings = ctx.state.borrow().settings.keys.clone();
+    if let Some(list) = dom::make(&ctx.document, "dl", "", "") {
+        for a in Action::ALL {
+            if let (Some(dt), Some(dd)) = (dom::make(&ctx.document, "dt", "", bindings.key(a)), dom::make(&ctx.document, "dd", "", a.describe())) {
+                let _ = list.append_child(&dt);
+                let _ = list.append_child(&dd);
+            }
+        }
+        let _ = panel.append_child(&list);
+    }
+    if let Some(p) = dom::make(&ctx.document, "p", "", "Change them in the extension's options. Press ? again to close.") {
+        let _ = panel.append_child(&p);
+    }
+    if let Some(body) = ctx.document.body() {
+        let _ = body.append_child(&panel);
+    }
+    HELP.with(|h| *h.borrow_mut() = Some(panel));
+}

@@ -1,0 +1,131 @@
+//! Keyboard navigation and new-comment marks, on real pages.
+
+use hacker_new::{Harness, Options, Page};
+
+fn harness() -> Harness {
+    Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
+}
+
+fn ready(page: &Page) {
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
+}
+
+fn press(page: &Page, key: &str) {
+    page.value(&format!(
+        "document.body.dispatchEvent(new KeyboardEvent('keydown', {{ key: {key:?}, bubbles: true, cancelable: true }})), true"
+    ));
+}
+
+fn focused_id(page: &Page) -> String {
+    page.value("document.querySelector('tr.hnew-focus')?.id || ''").as_str().unwrap_or("").to_string()
+}
+
+#[test]
+fn keys_move_through_stories_and_comments() {
+    let h = harness();
+    let page = h.open("/news").unwrap();
+    ready(&page);
+    let ids = page.value("[...document.querySelectorAll('tr.athing.submission')].slice(0, 3).map(r => r.id)");
+    press(&page, "j");
+    assert_eq!(focused_id(&page), ids[0].as_str().unwrap());
+    press(&page, "j");
+    press(&page, "j");
+    assert_eq!(focused_id(&page), ids[2].as_str().unwrap());
+    press(&page, "k");
+    assert_eq!(focused_id(&page), ids[1].as_str().unwrap());
+    // Modifiers belong to the browser; typing in a field is typing.
+    page.value("document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', ctrlKey: true, bubbles: true })), true");
+    assert_eq!(focused_id(&page), ids[1].as_str().unwrap());
+    page.value("(() => { const i = document.querySelector('input[name=q]'); i.focus(); i.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true })); return true; })()");
+    assert_eq!(focused_id(&page), ids[1].as_str().unwrap(), "no move while typing in the search box");
+    // `?` lists every binding; again closes it.
+    press(&page, "?");
+    page.expect("document.querySelector('.hnew-keys-help:not([hidden])')", "the help opened");
+    assert_eq!(page.value("document.querySelectorAll('.hnew-keys-help dt').length"), 16);
+    press(&page, "?");
+    page.expect("document.querySelector('.hnew-keys-help').hidden", "the help closed");
+    // `s` opens the share menu of the focused story.
+    press(&page, "s");
+    page.expect("document.querySelector('.hnew-share-menu:not([hidden])')", "share from the keyboard");
+
+    let thread = h.open("/item?id=30883015").unwrap();
+    ready(&thread);
+    let depths = thread.value("[...document.querySelectorAll('tr.athing.comtr')].map(r => +r.querySelector('td.ind').getAttribute('indent'))");
+    let depths: Vec<u64> = depths.as_array().unwrap().iter().map(|d| d.as_u64().unwrap()).collect();
+    let ids = thread.value("[...document.querySelectorAll('tr.athing.comtr')].map(r => r.id)");
+    let child = depths.iter().position(|&d| d == 1).expect("a reply");
+    for _ in 0..=child {
+        press(&thread, "j");
+    }
+    assert_eq!(focused_id(&thread), ids[child].as_str().unwrap());
+    press(&thread, "p");
+    assert_eq!(focused_id(&thread), ids[child - 1].as_str().unwrap(), "p goes to the parent");
+    press(&thread, "J");
+    let next_top = depths.iter().enumerate().skip(child).find(|(_, &d)| d == 0).map(|(i, _)| i).unwrap();
+    assert_eq!(focused_id(&thread), ids[next_top].as_str().unwrap(), "J goes to the next top-level comment");
+    // `x` folds the focused comment with HN's own toggle.
+    press(&thread, "x");
+    thread.expect(&format!("document.getElementById({:?}).classList.contains('coll')", ids[next_top].as_str().unwrap()), "folded");
+    assert!(page.exceptions().is_empty() && thread.exceptions().is_empty());
+}
+
+#[test]
+fn comments_new_since_the_last_visit_are_marked_and_counted() {
+    let h = harness();
+    let thread = h.open("/item?id=30883015").unwrap();
+    ready(&thread);
+    // A first visit marks nothing and is recorded.
+    assert_eq!(thread.value("document.documentElement.dataset.hnewNew || ''"), "0");
+    let worker = h.worker().unwrap();
+    worker
+        .wait_until("chrome.storage.local.get('visits').then(r => r.visits && r.visits['30883015'])", std::time::Duration::from_secs(10))
+        .unwrap();
+    // Pretend the last visit saw fewer comments: those with larger ids are new.
+    let ids = thread.value("[...document.querySelectorAll('tr.athing.comtr')].map(r => +r.id)");
+    let mut ids: Vec<u64> = ids.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let total = ids.len();
+    ids.sort_unstable();
+    let cut = ids[ids.len() - 6];
+    worker
+        .eval(&format!(
+            "chrome.storage.local.set({{ visits: {{ '30883015': {{ max_id: {cut}, count: {}, at: Date.now() }} }} }}).then(() => true)",
+            total - 5
+        ))
+        .unwrap();
+    thread.reload().unwrap();
+    ready(&thread);
+    thread.expect("document.documentElement.dataset.hnewNew === '5'", "five comments are new");
+    assert_eq!(thread.value("document.querySelector('.hnew-new-count').textContent"), format!("5 new of {total}"));
+    assert_eq!(thread.value("document.querySelectorAll('tr.hnew-new').length"), 5);
+    // `n` walks them.
+    press(&thread, "n");
+    thread.expect("document.querySelector('tr.hnew-focus')?.classList.contains('hnew-new')", "n goes to a new comment");
+    // The visit is recorded again: a reload marks nothing new.
+    thread.reload().unwrap();
+    ready(&thread);
+    thread.expect("document.documentElement.dataset.hnewNew === '0'", "nothing new on the next visit");
+
+    // On a story list, a story whose discussion was read shows its new comments.
+    let front = h.open("/news").unwrap();
+    ready(&front);
+    let (id, count) = {
+        let v = front.value(
+            "(() => { for (const r of document.querySelectorAll('tr.athing.submission')) { \
+               const a = [...r.nextElementSibling.querySelectorAll(\"a[href^='item?id=']\")].pop(); \
+               const n = parseInt(a?.textContent); if (n > 3) return [r.id, n]; } })()",
+        );
+        (v[0].as_str().unwrap().to_string(), v[1].as_u64().unwrap())
+    };
+    worker
+        .eval(&format!(
+            "chrome.storage.local.get('visits').then(r => chrome.storage.local.set({{ visits: {{ ...r.visits, '{id}': {{ max_id: 1, count: {}, at: Date.now() }} }} }})).then(() => true)",
+            count - 3
+        ))
+        .unwrap();
+    front.navigate("/news").unwrap();
+    ready(&front);
+    front.expect(
+        &format!("document.getElementById('{id}').nextElementSibling.querySelector('.hnew-new-comments')?.textContent === ' (3 new)'"),
+        "three new comments beside the story",
+    );
+}
