@@ -129,3 +129,30 @@ fn comments_new_since_the_last_visit_are_marked_and_counted() {
         "three new comments beside the story",
     );
 }
+
+#[test]
+fn bindings_are_changed_in_the_options_page() {
+    let h = harness();
+    let popup = h.open_extension("popup/options.html#appearance").unwrap();
+    popup.expect("document.querySelector('#key-next')", "the keys are listed");
+    let set = |id: &str, v: &str| {
+        popup.value(&format!(
+            "(() => {{ const i = document.querySelector('#{id}'); i.value = {v:?}; i.dispatchEvent(new InputEvent('input', {{ bubbles: true }})); return true; }})()"
+        ));
+    };
+    // A clash is refused with the reason, and cannot be saved.
+    set("key-next", "k");
+    popup.expect("document.querySelector('#keys-error')?.textContent.includes('used for both')", "the clash is named");
+    assert_eq!(popup.value("document.querySelector('#save').disabled"), true);
+    set("key-next", "m");
+    popup.expect("!document.querySelector('#keys-error') && !document.querySelector('#save').disabled", "valid again");
+    popup.value("document.querySelector('#save').click(), true");
+    popup.expect("document.querySelector('.status').textContent === 'Saved'", "saved");
+    let page = h.open("/news").unwrap();
+    ready(&page);
+    let first = page.value("document.querySelector('tr.athing.submission').id");
+    press(&page, "j");
+    assert_eq!(focused_id(&page), "", "j no longer moves");
+    press(&page, "m");
+    assert_eq!(focused_id(&page), first.as_str().unwrap());
+}

@@ -75,6 +75,23 @@ pub fn settings_view(props: &Props) -> Html {
             on_save.emit(());
         })
     };
+    let key_error = s.keys.clone().validated().err();
+    let key_rows = hn_core::keys::Action::ALL.iter().map(|&a| {
+        let settings = s.clone();
+        let on_edit = props.on_edit.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let mut next = settings.clone();
+            next.keys.0.insert(a, input.value());
+            on_edit.emit(next);
+        });
+        let id = format!("key-{}", serde_key(a));
+        html! {
+            <label for={id.clone()} class="key">{ a.describe() }
+                <input id={id} type="text" maxlength="1" size="2" value={s.keys.key(a).to_string()} {oninput} />
+            </label>
+        }
+    });
     html! {
         <form class="settings" {onsubmit} aria-label="Reading settings">
             { number_input("font-scale", "Text size (%)", s.font_scale, FONT_SCALE, s, &props.on_edit, |s, v| s.font_scale = v) }
@@ -90,7 +107,25 @@ pub fn settings_view(props: &Props) -> Html {
             { checkbox("high-contrast", "Stronger link contrast", s.high_contrast, |s, v| s.high_contrast = v) }
             { checkbox("crisp-assets", "Sharp icons (SVG)", s.crisp_assets, |s, v| s.crisp_assets = v) }
             { checkbox("badge", "Count new posts by people I follow on the toolbar icon", s.badge, |s, v| s.badge = v) }
-            <button id="save" type="submit" disabled={!props.dirty}>{ "Save" }</button>
+            <details class="keys">
+                <summary>{ "Keyboard shortcuts on Hacker News" }</summary>
+                { for key_rows }
+            </details>
+            if let Some(e) = &key_error {
+                <p class="error" role="alert" id="keys-error">{ format!("Not saved: {e}.") }</p>
+            }
+            <button id="save" type="submit" disabled={!props.dirty || key_error.is_some()}>{ "Save" }</button>
         </form>
     }
+}
+
+/// The action's name as stored (`next_unread`), for element ids.
+fn serde_key(a: hn_core::keys::Action) -> String {
+    format!("{a:?}").chars().fold(String::new(), |mut out, c| {
+        if c.is_ascii_uppercase() && !out.is_empty() {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+        out
+    })
 }
