@@ -53,6 +53,8 @@ pub enum Request {
     GetState,
     /// Follow or unfollow a user of a site.
     SetFollow { site: String, user: String, follow: bool },
+    /// Set or clear (`None`) the tag on any user.
+    SetTag { site: String, user: String, tag: Option<String> },
     /// Set the note on a followed user (empty clears it).
     SetNote { site: String, user: String, note: String },
     /// Add or replace a filter rule (validated on arrival).
@@ -187,7 +189,14 @@ impl Request {
             Request::SetNote { ref note, .. } if note.chars().count() > crate::state::MAX_NOTE => {
                 Err(MessageError::Malformed(format!("a note is at most {} characters", crate::state::MAX_NOTE)))
             }
-            Request::SetFollow { ref user, .. } | Request::GetProfile { ref user, .. } | Request::SetNote { ref user, .. }
+            Request::SetTag { site, user, tag: Some(tag) } => match crate::state::valid_tag(&tag) {
+                Some(tag) if valid_username(&user) => Ok(Request::SetTag { site, user, tag: Some(tag) }),
+                _ => Err(MessageError::Malformed(format!("a tag is 1 to {} characters", crate::state::MAX_TAG))),
+            },
+            Request::SetFollow { ref user, .. }
+            | Request::GetProfile { ref user, .. }
+            | Request::SetNote { ref user, .. }
+            | Request::SetTag { ref user, .. }
                 if !valid_username(user) =>
             {
                 Err(MessageError::Malformed(format!("{user:?} is not a username")))

@@ -32,6 +32,24 @@ pub struct UserRecord {
     /// When the user was followed (ms since the epoch), for sorting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<i64>,
+    /// A record kept for its tag or note only: the user is not followed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unfollowed: bool,
+}
+
+/// Longest tag, in characters.
+pub const MAX_TAG: usize = 24;
+
+/// A tag as typed, trimmed; `None` if it is not one (empty, too long,
+/// control characters).
+pub fn valid_tag(tag: &str) -> Option<String> {
+    let t = tag.trim();
+    (!t.is_empty() && t.chars().count() <= MAX_TAG && !t.chars().any(char::is_control)).then(|| t.to_string())
+}
+
+/// One of eight colours for a tag, the same for the same text everywhere.
+pub fn tag_color(tag: &str) -> u8 {
+    (tag.bytes().fold(2166136261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16777619)) % 8) as u8
 }
 
 /// Longest note on a user.
@@ -62,13 +80,21 @@ pub fn user_key(site: &str, user: &str) -> String {
 
 impl UserState {
     pub fn follows(&self, site: &str, user: &str) -> bool {
-        self.follows.contains_key(&user_key(site, user))
+        self.follows.get(&user_key(site, user)).is_some_and(|r| !r.unfollowed)
     }
 
     /// Followed usernames on one site.
     pub fn followed_on<'a>(&'a self, site: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let prefix = format!("{site}:");
-        self.follows.keys().filter_map(move |k| k.strip_prefix(prefix.as_str()))
+        self.follows.iter().filter(|(_, r)| !r.unfollowed).filter_map(move |(k, _)| k.strip_prefix(prefix.as_str()))
+    }
+
+    /// Tagged users on one site, with their tags.
+    pub fn tags_on<'a>(&'a self, site: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        let prefix = format!("{site}:");
+        self.follows
+            .iter()
+            .filter_map(move |(k, r)| Some((k.strip_prefix(prefix.as_str())?, r.tag.as_deref()?)))
     }
 
     /// Items waiting for a slot (neither announced nor shared), for the
@@ -137,6 +163,20 @@ mod tests {
         assert!(!s.follows("hn", "PG"));
         assert!(!s.follows("lobsters", "pg"));
         assert_eq!(s.followed_on("hn").collect::<Vec<_>>(), vec!["pg"]);
+    }
+
+    #[test]
+    fn a_tagged_user_need_not_be_followed() {
+        let mut s = UserState::default();
+        s.follows.insert(user_key("hn", "pg"), UserRecord { tag: Some("founder".into()), unfollowed: true, ..UserRecord::default() });
+        assert!(!s.follows("hn", "pg"));
+        assert_eq!(s.followed_on("hn").count(), 0);
+        assert_eq!(s.tags_on("hn").collect::<Vec<_>>(), vec![("pg", "founder")]);
+        assert_eq!(valid_tag("  yc  "), Some("yc".into()));
+        assert_eq!(valid_tag(""), None);
+        assert_eq!(valid_tag(&"x".repeat(25)), None);
+        assert_eq!(tag_color("yc"), tag_color("yc"));
+        assert!(tag_color("anything") < 8);
     }
 
     #[test]

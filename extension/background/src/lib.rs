@@ -148,9 +148,13 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             let key = hn_core::state::user_key(&site, &user);
             done(state::edit(state::Edit::Follow { key, follow }).await)
         }
+        Request::SetTag { site, user, tag } => {
+            let key = hn_core::state::user_key(&site, &user);
+            done(state::edit(state::Edit::Tag { key, tag }).await)
+        }
         Request::SetNote { site, user, note } => {
             let key = hn_core::state::user_key(&site, &user);
-            let followed = state::user_state().await.follows.contains_key(&key);
+            let followed = state::user_state().await.follows(&site, &user);
             if !followed {
                 return Response::Error { message: format!("follow {user} to keep a note on them") };
             }
@@ -210,11 +214,19 @@ async fn import(json: &str) -> Response {
         Err(e) => return Response::Error { message: format!("the export is damaged: {e}") },
     };
     let mut edits = Vec::new();
-    let follows = imported.follows.len() as u32;
+    let follows = imported.follows.values().filter(|r| !r.unfollowed).count() as u32;
     let current = state::user_state().await;
     for (key, rec) in &imported.follows {
         let valid = key.split_once(':').is_some_and(|(_, u)| hn_core::state::valid_username(u));
         if valid {
+            if let Some(tag) = rec.tag.as_deref().and_then(hn_core::state::valid_tag) {
+                if current.follows.get(key).is_none_or(|r| r.tag.is_none()) {
+                    edits.push(state::Edit::Tag { key: key.clone(), tag: Some(tag) });
+                }
+            }
+            if rec.unfollowed {
+                continue;
+            }
             edits.push(state::Edit::Follow { key: key.clone(), follow: true });
             // A note comes with the follow, unless this device has its own.
             let note: String = rec.note.trim().chars().take(hn_core::state::MAX_NOTE).collect();

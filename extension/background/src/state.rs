@@ -154,6 +154,8 @@ pub enum Edit {
     Follow { key: String, follow: bool },
     /// The note on a followed user (a user not followed has none).
     Note { key: String, note: String },
+    /// The tag on any user.
+    Tag { key: String, tag: Option<String> },
     SaveFilter(FilterRule),
     RemoveFilter(String),
     Settings(Settings),
@@ -184,11 +186,33 @@ pub async fn edit_many(edits: Vec<Edit>) -> Result<usize, String> {
 
 fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
     match edit {
-        Edit::Follow { key, follow: true } => {
-            let rec = UserRecord { since: Some(t as i64), ..UserRecord::default() };
-            r.doc().get(keys::FOLLOWS, &key).is_none() && r.set(t, keys::FOLLOWS, &key, to_json(&rec))
+        Edit::Follow { key, follow: true } => match record(r, &key) {
+            Some(rec) if !rec.unfollowed => false,
+            Some(rec) => r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { unfollowed: false, since: Some(t as i64), ..rec })),
+            None => {
+                let rec = UserRecord { since: Some(t as i64), ..UserRecord::default() };
+                r.set(t, keys::FOLLOWS, &key, to_json(&rec))
+            }
+        },
+        // A tag or a note outlives the follow.
+        Edit::Follow { key, follow: false } => match record(r, &key) {
+            Some(rec) if rec.unfollowed => false,
+            Some(rec) if rec.tag.is_some() || !rec.note.is_empty() => {
+                r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { unfollowed: true, ..rec }))
+            }
+            Some(_) => r.remove(t, keys::FOLLOWS, &key),
+            None => false,
+        },
+        Edit::Tag { key, tag } => {
+            let rec = record(r, &key).unwrap_or(UserRecord { unfollowed: true, ..UserRecord::default() });
+            if rec.tag == tag {
+                return false;
+            }
+            if tag.is_none() && rec.unfollowed && rec.note.is_empty() {
+                return r.remove(t, keys::FOLLOWS, &key);
+            }
+            r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { tag, ..rec }))
         }
-        Edit::Follow { key, follow: false } => r.remove(t, keys::FOLLOWS, &key),
         Edit::Note { key, note } => {
             let Some(mut rec) = r.doc().get(keys::FOLLOWS, &key).and_then(|v| serde_json::from_value::<UserRecord>(v.clone()).ok())
             else {
@@ -206,6 +230,10 @@ fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
         Edit::Put { collection, key, value } => r.doc().get(collection, &key) != Some(&value) && r.set(t, collection, &key, value),
         Edit::Remove { collection, key } => r.remove(t, collection, &key),
     }
+}
+
+fn record(r: &Replica, key: &str) -> Option<UserRecord> {
+    r.doc().get(keys::FOLLOWS, key).and_then(|v| serde_json::from_value(v.clone()).ok())
 }
 
 pub fn to_json<T: Serialize>(v: &T) -> serde_json::Value {

@@ -157,6 +157,7 @@ impl State {
         let mut rows: Vec<(String, hn_core::state::UserRecord)> = user
             .follows
             .iter()
+            .filter(|(_, rec)| !rec.unfollowed)
             .filter_map(|(k, rec)| Some((k.strip_prefix("hn:")?.to_string(), rec.clone())))
             .filter(|(n, rec)| {
                 needle.is_empty() || n.to_lowercase().contains(&needle) || rec.note.to_lowercase().contains(&needle)

@@ -12,6 +12,7 @@ mod keys;
 mod page_mark;
 mod readability;
 mod share;
+mod tags;
 mod unread;
 mod user_card;
 
@@ -32,6 +33,7 @@ pub const REGISTRY: &[Feature] = &[
     page_mark::FEATURE,
     readability::FEATURE,
     follow::FEATURE,
+    tags::FEATURE,
     user_card::FEATURE,
     filters::FEATURE,
     collapse::FEATURE,

@@ -71,6 +71,9 @@ fn init(ctx: &Shared) -> Result<(), String> {
             if let Some(button) = dom::closest(e.target(), ".hnew-card-follow") {
                 e.prevent_default();
                 toggle_follow(&ctx, &button);
+            } else if let Some(button) = dom::closest(e.target(), ".hnew-card-tag") {
+                e.prevent_default();
+                edit_tag(&ctx, &button);
             }
         });
     }
@@ -135,6 +138,12 @@ fn show(ctx: &Shared, link: &Element) {
         if let Some(button) = dom::make(doc, "button", "hnew-card-follow", "") {
             let _ = button.set_attribute("type", "button");
             set_follow_button(&button, ctx.state.borrow().follows(ctx.site.id, &user), &user);
+            let _ = head.append_child(&button);
+        }
+        if let Some(button) = dom::make(doc, "button", "hnew-card-tag", "Tag…") {
+            let _ = button.set_attribute("type", "button");
+            let _ = button.set_attribute("aria-label", &format!("Tag {user}"));
+            dom::set_data(&button, "user", &user);
             let _ = head.append_child(&button);
         }
         let _ = card.append_child(&head);
@@ -236,4 +245,36 @@ fn build(doc: &Document, parent: &Element, nodes: &[Node]) {
             }
         }
     }
+}
+
+/// Asks for a tag (empty removes it) and saves it.
+fn edit_tag(ctx: &Shared, button: &Element) {
+    let Some(user) = button.get_attribute("data-user").filter(|u| valid_username(u)) else { return };
+    let key = hn_core::state::user_key(ctx.site.id, &user);
+    let current = ctx.state.borrow().follows.get(&key).and_then(|r| r.tag.clone()).unwrap_or_default();
+    let Some(w) = web_sys::window() else { return };
+    let Ok(Some(input)) = w.prompt_with_message_and_default(&format!("Tag for {user} (up to {} characters; empty removes it):", hn_core::state::MAX_TAG), &current) else {
+        return;
+    };
+    let tag = if input.trim().is_empty() {
+        None
+    } else {
+        match hn_core::state::valid_tag(&input) {
+            Some(t) => Some(t),
+            None => {
+                let _ = button.set_attribute("title", &format!("Not saved: a tag is 1 to {} characters", hn_core::state::MAX_TAG));
+                return;
+            }
+        }
+    };
+    let site = ctx.site.id.to_string();
+    let button = button.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match hn_ext::ask(Request::SetTag { site, user, tag }).await {
+            Ok(Response::Done) => {}
+            Ok(Response::Error { message }) => { let _ = button.set_attribute("title", &format!("Not saved: {message}")); }
+            Ok(_) => {}
+            Err(e) => { let _ = button.set_attribute("title", &format!("Not saved: {e}")); }
+        }
+    });
 }

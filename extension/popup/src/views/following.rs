@@ -82,6 +82,9 @@ pub fn following_view(props: &Props) -> Html {
         html! {
             <li class="user">
                 <a href={format!("https://news.ycombinator.com/user?id={name}")} target="_blank" rel="noopener">{ name }</a>
+                if let Some(tag) = &rec.tag {
+                    <span class={format!("tag tag-{}", hn_core::state::tag_color(tag))}>{ tag.clone() }</span>
+                }
                 <input class="note" type="text" maxlength="500" placeholder="note" value={rec.note.clone()}
                     aria-label={format!("Note on {name}")} onchange={on_note} />
                 <button type="button" class="quiet" aria-label={format!("Unfollow {name}")} {onclick}>{ "Unfollow" }</button>

@@ -1,0 +1,70 @@
+//! User tags (set from the user card, shown beside the name everywhere,
+//! kept after unfollowing) and the OP badge.
+
+use std::time::Duration;
+
+use hacker_new::{Harness, Options};
+
+#[test]
+fn tags_show_beside_names_everywhere_and_outlive_a_follow() {
+    let h = Harness::start(Options::default()).unwrap();
+    let thread = h.open("/item?id=126809").unwrap();
+    thread.expect("document.documentElement.dataset.hnewState === 'applied'", "ready");
+    // The submitter's comments carry the OP badge, and only theirs.
+    let (op, expected) = {
+        let v = thread.value(
+            "(() => { const op = document.querySelector('.subline a.hnuser, td.subtext a.hnuser').textContent; \
+               return [op, [...document.querySelectorAll('tr.athing.comtr a.hnuser')].filter(a => a.textContent === op).length]; })()",
+        );
+        (v[0].as_str().unwrap().to_string(), v[1].as_u64().unwrap())
+    };
+    assert!(expected > 0, "{op} comments on this thread");
+    assert_eq!(thread.value("document.querySelectorAll('a.hnuser.hnew-op').length").as_u64(), Some(expected));
+    assert_eq!(
+        thread.value(&format!("[...document.querySelectorAll('a.hnuser.hnew-op')].every(a => a.textContent === {op:?})")),
+        true
+    );
+
+    // Tag the first commenter from their card: a prompt asks for the tag.
+    let user = thread.value("document.querySelector('tr.athing.comtr a.hnuser').textContent").as_str().unwrap().to_string();
+    thread.value("document.querySelector('tr.athing.comtr a.hnuser').dispatchEvent(new MouseEvent('mouseover', { bubbles: true })), true");
+    thread.expect("document.querySelector('.hnew-card button.hnew-card-tag')", "the card offers a tag");
+    thread.session.call("Page.enable", serde_json::json!({})).unwrap();
+    thread.value("setTimeout(() => document.querySelector('.hnew-card button.hnew-card-tag').click(), 0), true");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match thread.session.call("Page.handleJavaScriptDialog", serde_json::json!({ "accept": true, "promptText": "poll fan" })) {
+            Ok(_) => break,
+            Err(e) => {
+                assert!(std::time::Instant::now() < deadline, "no prompt: {e}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+    let count = thread.value(&format!("document.querySelectorAll(\"a.hnuser[href='user?id={user}']\").length"));
+    thread.expect(
+        &format!("document.querySelectorAll(\"a.hnuser[href='user?id={user}'] + .hnew-tag\").length === {count}"),
+        "the tag is beside every one of their names",
+    );
+    assert_eq!(thread.value(&format!("document.querySelector(\"a.hnuser[href='user?id={user}'] + .hnew-tag\").textContent")), "poll fan");
+
+    // Follow then unfollow: the tag stays; the record syncs with the rest.
+    let worker = h.worker().unwrap();
+    let ask = |m: &str| worker.eval(&format!("self.hnewHandle({{ v: 1, {m} }})")).unwrap();
+    assert_eq!(ask(&format!("kind: 'set_follow', site: 'hn', user: '{user}', follow: true"))["kind"], "done");
+    assert_eq!(ask(&format!("kind: 'set_follow', site: 'hn', user: '{user}', follow: false"))["kind"], "done");
+    let state = worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => r.state.follows)").unwrap();
+    let rec = &state[format!("hn:{user}")];
+    assert_eq!(rec["tag"], "poll fan");
+    assert_eq!(rec["unfollowed"], true);
+    let front = h.open("/news").unwrap();
+    front.expect("document.documentElement.dataset.hnewState === 'applied'", "ready");
+    assert_eq!(front.value("document.querySelectorAll('.hnew-followed').length"), 0, "not highlighted as followed");
+    // An invalid tag is refused by the background, whoever sends it.
+    assert_eq!(ask(&format!("kind: 'set_tag', site: 'hn', user: '{user}', tag: '{}'", "x".repeat(30)))["kind"], "error");
+    // Removing the tag of a user not followed removes the record.
+    assert_eq!(ask(&format!("kind: 'set_tag', site: 'hn', user: '{user}', tag: null"))["kind"], "done");
+    thread.expect("document.querySelectorAll('.hnew-tag').length === 0", "the tag is gone from the open tab");
+    let state = worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows))").unwrap();
+    assert_eq!(state, serde_json::json!([]));
+}
