@@ -5,6 +5,7 @@
 //! Nothing here touches the DOM, `chrome.*` or the network, so all of it is
 //! tested natively with `cargo test`.
 
+pub mod act;
 pub mod activity;
 pub mod csp;
 pub mod message;

@@ -66,6 +66,9 @@ pub enum Request {
     /// A page of the site (path and query, e.g. `/news?p=2`), for endless
     /// scroll; fetched by the background with the user's HN session.
     FetchPage { path: String },
+    /// Follow one of HN's vote, favorite, hide or flag links (path and
+    /// query, with its auth token) with the reader's session.
+    Act { path: String },
     /// Post a reply through HN's own form flow.
     PostReply { parent: u64, text: String },
     /// Sync health for the popup.
@@ -210,6 +213,9 @@ impl Request {
             }
             Request::ImportState { json } if json.len() > MAX_MESSAGE_BYTES / 2 => {
                 Err(MessageError::Malformed("the file is too large".into()))
+            }
+            Request::Act { path } if !crate::act::is_action_path(&path) => {
+                Err(MessageError::Malformed(format!("{path:?} is not a vote, favorite, hide or flag link")))
             }
             Request::FetchPage { path } if !crate::page::is_site_path(&path) => {
                 Err(MessageError::Malformed(format!("{path:?} is not a page of the site")))

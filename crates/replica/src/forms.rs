@@ -18,6 +18,8 @@ pub struct Forms {
     pub posted: Vec<Posted>,
     pub locked: HashSet<String>,
     pub too_fast: bool,
+    /// Votes, hides and favorites accepted: `(user, path and query)`.
+    pub acted: Vec<(String, String)>,
     counter: u64,
 }
 
@@ -94,5 +96,20 @@ pub(crate) fn post_comment(state: &State, request: &Request) -> Response {
         return page(state, "You're posting too fast. Please slow down. Thanks.".into());
     }
     forms.posted.push(Posted { user, parent, text });
+    Response::new(302, "text/html", "").with("Location", &format!("/{}", goto.trim_start_matches('/')))
+}
+
+/// `GET /vote`, `/hide`, `/fave`, `/flag` with an `auth` token: recorded for
+/// a logged-in reader, then a redirect to `goto` (HN answers a vote on its
+/// own page the same way); logged out, HN's login page.
+pub(crate) fn act(state: &State, request: &Request) -> Response {
+    let Some(user) = user(request) else {
+        return page(state, LOGIN.replace("to reply", "to vote"));
+    };
+    if query_param(&request.target, "auth").is_none_or(|a| a.is_empty()) {
+        return page(state, "Bad request.".into());
+    }
+    state.forms().acted.push((user, request.target.clone()));
+    let goto = query_param(&request.target, "goto").unwrap_or("news");
     Response::new(302, "text/html", "").with("Location", &format!("/{}", goto.trim_start_matches('/')))
 }

@@ -212,6 +212,11 @@ impl Replica {
     }
 
     /// Comments accepted by `/comment`.
+    /// Votes, hides and favorites accepted: `(user, path and query)`.
+    pub fn acted(&self) -> Vec<(String, String)> {
+        lock(&self.state.forms).acted.clone()
+    }
+
     pub fn posted(&self) -> Vec<Posted> {
         lock(&self.state.forms).posted.clone()
     }

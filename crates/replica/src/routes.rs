@@ -224,6 +224,9 @@ fn hn(state: &State, request: &Request) -> Response {
     if path == "/reply" && query_param(&request.target, "fixture").is_none() {
         return crate::forms::reply_page(state, request);
     }
+    if matches!(path, "/vote" | "/hide" | "/fave" | "/flag") {
+        return crate::forms::act(state, request);
+    }
     if path == "/comment" && request.method == "POST" {
         return crate::forms::post_comment(state, request);
     }

@@ -192,6 +192,7 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         Request::SaveSharePrefs { prefs } => share::save_prefs(prefs).await,
         Request::AnnounceHere => share::announce_here().await,
         Request::PostReply { parent, text } => reply::post(parent, &text).await,
+        Request::Act { path } => reply::act(&path).await,
         Request::FetchPage { path } => pages::fetch_page(&path).await,
         Request::GetProfile { user, .. } => match profiles::get(&user).await {
             Ok((profile, fetched_at)) => Response::Profile { profile, fetched_at },

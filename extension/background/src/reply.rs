@@ -9,14 +9,14 @@ use wasm_bindgen_futures::JsFuture;
 
 const ORIGIN: &str = "https://news.ycombinator.com";
 
-struct Answer {
-    status: u16,
-    redirected: bool,
-    url: String,
-    body: String,
+pub(crate) struct Answer {
+    pub status: u16,
+    pub redirected: bool,
+    pub url: String,
+    pub body: String,
 }
 
-async fn request(url: &str, body: Option<&str>) -> Result<Answer, ReplyError> {
+pub(crate) async fn request(url: &str, body: Option<&str>) -> Result<Answer, ReplyError> {
     let init = Object::new();
     let _ = Reflect::set(&init, &"credentials".into(), &"include".into());
     if let Some(body) = body {
@@ -52,4 +52,21 @@ async fn post_inner(parent: u64, text: &str) -> Result<Option<u64>, ReplyError> 
     reply::outcome(answer.status, answer.redirected, &answer.body)?;
     // HN's redirect ends in `#<new comment id>`.
     Ok(answer.url.rsplit_once('#').and_then(|(_, id)| id.parse().ok()))
+}
+
+/// Follows one of HN's action links (vote, favorite, hide, flag) with the
+/// reader's session.
+pub async fn act(path: &str) -> Response {
+    let url = format!("{ORIGIN}/{}", path.trim_start_matches('/'));
+    let result = match request(&url, None).await {
+        Ok(a) => hn_core::act::outcome(a.status, a.redirected, &a.body),
+        Err(e) => Err(match e {
+            ReplyError::Network(e) => format!("The network failed ({e})."),
+            other => other.to_string(),
+        }),
+    };
+    match result {
+        Ok(()) => Response::Done,
+        Err(message) => Response::Error { message },
+    }
 }

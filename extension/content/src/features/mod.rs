@@ -3,6 +3,7 @@
 //! applies, `init` (wires it up once, from the page alone) and `apply`
 //! (applies the user's state; called again whenever it changes).
 
+mod actions;
 mod collapse;
 mod endless;
 mod filters;
@@ -39,6 +40,7 @@ pub const REGISTRY: &[Feature] = &[
     collapse::FEATURE,
     endless::FEATURE,
     inline_reply::FEATURE,
+    actions::FEATURE,
     share::FEATURE,
     unread::FEATURE,
     keys::FEATURE,

@@ -1,0 +1,60 @@
+//! Votes, favorites, hides and flags in place: HN's own links (each carries
+//! the reader's `auth` token) followed by the background, and HN's answer
+//! read into words a reader can act on.
+
+use crate::reply::{self, ReplyError};
+
+/// What HN calls each action, by the path that does it.
+const ACTIONS: [&str; 4] = ["vote", "hide", "fave", "flag"];
+
+/// Whether `path` (HN-relative, e.g. `vote?id=1&how=up&auth=…&goto=news`)
+/// is one of HN's action links, and nothing else.
+pub fn is_action_path(path: &str) -> bool {
+    let path = path.trim_start_matches('/');
+    let Some((name, query)) = path.split_once('?') else { return false };
+    ACTIONS.contains(&name)
+        && path.len() <= 400
+        && query.split('&').any(|p| p.starts_with("auth=") && p.len() > 5)
+        && query.split('&').any(|p| p.strip_prefix("id=").is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())))
+        && query.bytes().all(|b| b.is_ascii_alphanumeric() || b"=&_-.%/?".contains(&b))
+}
+
+/// HN's answer to an action: a redirect is success; anything else says why.
+pub fn outcome(status: u16, redirected: bool, html: &str) -> Result<(), String> {
+    if html.contains("have to be logged in") || html.contains("action=\"login\"") {
+        return Err("You are logged out of Hacker News: log in, then try again.".into());
+    }
+    match reply::outcome(status, redirected, html) {
+        Ok(()) => Ok(()),
+        Err(ReplyError::RateLimited) => Err("Hacker News is rate-limiting requests: try again in a minute.".into()),
+        Err(ReplyError::Unavailable) => Err("Hacker News is unavailable right now: try again shortly.".into()),
+        Err(ReplyError::Network(e)) => Err(format!("The network failed ({e}).")),
+        Err(_) if redirected => Ok(()),
+        Err(_) => Err("Hacker News did not accept it.".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hn_action_links_pass() {
+        assert!(is_action_path("vote?id=47536761&how=up&auth=fixtureauth&goto=news"));
+        assert!(is_action_path("/hide?id=1&auth=ab12&goto=news%3Fp%3D2"));
+        assert!(is_action_path("fave?id=28385024&auth=12f606b1f7fb120e1d52440ac27a1067e4924b20"));
+        assert!(!is_action_path("vote?id=1&how=up"), "no auth token");
+        assert!(!is_action_path("logout?auth=x&id=1"));
+        assert!(!is_action_path("vote?id=abc&auth=x"));
+        assert!(!is_action_path("vote?id=1&auth=x&goto=<script>"));
+        assert!(!is_action_path("https://evil.com/vote?id=1&auth=x"));
+    }
+
+    #[test]
+    fn answers_become_words() {
+        assert_eq!(outcome(200, true, "<html>news</html>"), Ok(()));
+        assert!(outcome(200, false, "You have to be logged in to vote.").unwrap_err().contains("logged out"));
+        assert!(outcome(503, false, "").unwrap_err().contains("unavailable"));
+        assert!(outcome(200, false, crate::message::RATE_LIMITED).unwrap_err().contains("rate-limiting"));
+    }
+}

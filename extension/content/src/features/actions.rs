@@ -1,0 +1,158 @@
+//! Votes, favorites and hides in place. HN's own links (with the auth token
+//! they carry) are followed by the background with the reader's session;
+//! the page shows the new state at once (the arrow goes, an "unvote" link
+//! comes; "favorite" becomes "un-favorite"; a hidden story leaves the list)
+//! and goes back, with the reason beside the link, if HN refuses (logged
+//! out, rate limit, 503, network).
+
+use hn_core::act::is_action_path;
+use hn_core::message::{Request, Response};
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use super::Feature;
+use crate::{dom, Shared};
+
+pub const FEATURE: Feature = Feature {
+    id: "actions",
+    applies: |ctx| ctx.site.capabilities.votes && (ctx.kind.has_stories() || ctx.kind.has_comments()),
+    init,
+    apply: None,
+    added: None,
+};
+
+const LINKS: &str = "a[href^='vote?'], a[href^='hide?'], a[href^='fave?']";
+
+fn init(ctx: &Shared) -> Result<(), String> {
+    let c = ctx.clone();
+    let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        let Some(link) = dom::closest(e.target(), LINKS) else { return };
+        let Some(path) = link.get_attribute("href").filter(|h| is_action_path(h)) else { return };
+        // Ours, not HN's page script's: it would do the same without
+        // telling the reader when it fails.
+        e.prevent_default();
+        e.stop_propagation();
+        act(&c, &link, path);
+    });
+    // Capture phase: before HN's own handlers on the link.
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_capture(true);
+    let _ = ctx
+        .document
+        .add_event_listener_with_callback_and_add_event_listener_options("click", listener.as_ref().unchecked_ref(), &options);
+    listener.forget();
+    Ok(())
+}
+
+fn param<'a>(path: &'a str, name: &str) -> Option<&'a str> {
+    path.split_once('?')?.1.split('&').find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// The change shown at once, and how to undo it.
+enum Shown {
+    Vote { arrow: Element, unvote: Option<Element> },
+    Unvote { arrow: Option<Element>, link: Element },
+    Fave { link: Element, old_text: String, old_href: String },
+    Hide { rows: Vec<Element> },
+}
+
+fn act(ctx: &Shared, link: &Element, path: String) {
+    let id = param(&path, "id").unwrap_or("").to_string();
+    let doc = &ctx.document;
+    let shown = if path.starts_with("vote?") {
+        if param(&path, "how") == Some("un") {
+            let arrow = doc.get_element_by_id(&format!("up_{id}"));
+            if let Some(a) = &arrow {
+                dom::toggle_class(a, "nosee", false);
+            }
+            dom::toggle_class(link, "hnew-gone", true);
+            Shown::Unvote { arrow, link: link.clone() }
+        } else {
+            dom::toggle_class(link, "nosee", true);
+            // HN shows "unvote" in the row's `unv_<id>` span.
+            let unvote = doc.get_element_by_id(&format!("unv_{id}")).and_then(|span| {
+                let a = dom::make(doc, "a", "hnew-unvote", "unvote")?;
+                let href = path.replace("how=up", "how=un").replace("how=down", "how=un");
+                let _ = a.set_attribute("href", &href);
+                let _ = a.set_attribute("id", &format!("un_{id}"));
+                let _ = span.append_with_str_1(" | ");
+                let _ = span.append_child(&a);
+                Some(span)
+            });
+            Shown::Vote { arrow: link.clone(), unvote }
+        }
+    } else if path.starts_with("fave?") {
+        let old_text = link.text_content().unwrap_or_default();
+        let old_href = path.clone();
+        let un = param(&path, "un") == Some("t");
+        link.set_text_content(Some(if un { "favorite" } else { "un-favorite" }));
+        let href = if un { path.replace("&un=t", "") } else { format!("{path}&un=t") };
+        let _ = link.set_attribute("href", &href);
+        Shown::Fave { link: link.clone(), old_text, old_href }
+    } else {
+        // Hide: the story's rows leave the list.
+        let row = doc.get_element_by_id(&id);
+        let mut rows: Vec<Element> = row.iter().cloned().collect();
+        if let Some(sub) = row.as_ref().and_then(|r| r.next_element_sibling()) {
+            if let Some(spacer) = sub.next_element_sibling().filter(|s| s.class_list().contains("spacer")) {
+                rows.push(spacer);
+            }
+            rows.push(sub);
+        }
+        for r in &rows {
+            dom::toggle_class(r, "hnew-hid", true);
+        }
+        Shown::Hide { rows }
+    };
+    let link = link.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let error = match hn_ext::ask(Request::Act { path }).await {
+            Ok(Response::Done) => None,
+            Ok(Response::Error { message }) => Some(message),
+            Ok(_) => Some("unexpected answer".into()),
+            Err(e) => Some(e),
+        };
+        if let Some(message) = error {
+            undo(shown);
+            say(&link, &message);
+        }
+    });
+}
+
+fn undo(shown: Shown) {
+    match shown {
+        Shown::Vote { arrow, unvote } => {
+            dom::toggle_class(&arrow, "nosee", false);
+            if let Some(span) = unvote {
+                span.set_text_content(None);
+            }
+        }
+        Shown::Unvote { arrow, link } => {
+            if let Some(a) = arrow {
+                dom::toggle_class(&a, "nosee", true);
+            }
+            dom::toggle_class(&link, "hnew-gone", false);
+        }
+        Shown::Fave { link, old_text, old_href } => {
+            link.set_text_content(Some(&old_text));
+            let _ = link.set_attribute("href", &old_href);
+        }
+        Shown::Hide { rows } => {
+            for r in rows {
+                dom::toggle_class(&r, "hnew-hid", false);
+            }
+        }
+    }
+}
+
+/// The reason, beside the link, for a few seconds.
+fn say(link: &Element, message: &str) {
+    let Some(doc) = link.owner_document() else { return };
+    let Some(note) = dom::make(&doc, "span", "hnew-act-error", message) else { return };
+    let _ = note.set_attribute("role", "alert");
+    // Next to the link, or for a vote arrow in its cell.
+    let anchor = link.closest("td, span.subline, span.comhead").ok().flatten().unwrap_or_else(|| link.clone());
+    let _ = anchor.append_child(&note);
+    let n = note.clone();
+    dom::after(8000, move || n.remove());
+}

@@ -1,0 +1,91 @@
+//! Votes, favorites and hides in place, through HN's own links and the
+//! reader's session; refusals undo the change and say why.
+
+use hacker_new::{Fault, Harness, Options, Page};
+use serde_json::json;
+
+fn harness() -> Harness {
+    Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
+}
+
+fn log_in(h: &Harness) {
+    h.browser
+        .call(
+            None,
+            "Storage.setCookies",
+            json!({"cookies": [{"name": "user", "value": "tester&token", "domain": "news.ycombinator.com", "path": "/", "secure": true}]}),
+        )
+        .expect("set the session cookie");
+}
+
+fn ready(page: &Page) {
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
+}
+
+fn acted(h: &Harness, prefix: &str) -> usize {
+    h.replica.acted().iter().filter(|(_, p)| p.starts_with(prefix)).count()
+}
+
+#[test]
+fn votes_hides_and_favorites_happen_in_place() {
+    let h = harness();
+    log_in(&h);
+    let page = h.open("/news?fixture=ews-news-2026-03").unwrap();
+    ready(&page);
+    let id = page.value("document.querySelector('tr.athing.submission').id").as_str().unwrap().to_string();
+    page.value("window.__stayed = true");
+    page.value(&format!("document.getElementById('up_{id}').click(), true"));
+    page.expect(&format!("document.getElementById('up_{id}').classList.contains('nosee')"), "the arrow went at once");
+    page.expect(&format!("document.querySelector('#unv_{id} a')?.textContent === 'unvote'"), "unvote offered");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while acted(&h, &format!("/vote?id={id}&how=up")) == 0 {
+        assert!(std::time::Instant::now() < deadline, "HN never got the vote: {:?}", h.replica.acted());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(h.replica.acted()[0].0, "tester", "with the reader's session");
+    assert_eq!(page.value("window.__stayed === true"), true, "no navigation: the page stayed");
+    // Unvote brings the arrow back.
+    page.value(&format!("document.querySelector('#unv_{id} a').click(), true"));
+    page.expect(&format!("!document.getElementById('up_{id}').classList.contains('nosee')"), "the arrow is back");
+    // Hide: the story leaves the list.
+    let second = page.value("document.querySelectorAll('tr.athing.submission')[1].id").as_str().unwrap().to_string();
+    page.value(&format!("document.querySelector(\"a[href^='hide?id={second}']\").click(), true"));
+    page.expect(&format!("document.getElementById('{second}').offsetParent === null"), "hidden in place");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while acted(&h, &format!("/hide?id={second}")) == 0 {
+        assert!(std::time::Instant::now() < deadline, "HN never got the hide");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Favorite on a story page.
+    let item = h.open("/item?id=28385024").unwrap();
+    ready(&item);
+    item.value("document.querySelector(\"a[href^='fave?']\").click(), true");
+    item.expect("document.querySelector(\"a[href^='fave?']\").textContent === 'un-favorite'", "favorited in place");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while acted(&h, "/fave?id=28385024") == 0 {
+        assert!(std::time::Instant::now() < deadline, "HN never got the favorite");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(page.exceptions().is_empty() && item.exceptions().is_empty());
+}
+
+#[test]
+fn refusals_undo_the_change_and_say_why() {
+    let h = harness();
+    // Logged out: HN answers with its login page.
+    let page = h.open("/news?fixture=ews-news-2026-03").unwrap();
+    ready(&page);
+    let id = page.value("document.querySelector('tr.athing.submission').id").as_str().unwrap().to_string();
+    page.value(&format!("document.getElementById('up_{id}').click(), true"));
+    page.expect("document.querySelector('.hnew-act-error')?.textContent.includes('logged out')", "the reason is shown");
+    page.expect(&format!("!document.getElementById('up_{id}').classList.contains('nosee')"), "the arrow came back");
+    assert_eq!(page.value(&format!("document.querySelector('#unv_{id}').textContent")), "");
+    // Logged in, but HN is down.
+    log_in(&h);
+    h.replica.fault("/hide", Fault::Unavailable, None);
+    let second = page.value("document.querySelectorAll('tr.athing.submission')[1].id").as_str().unwrap().to_string();
+    page.value(&format!("document.querySelector(\"a[href^='hide?id={second}']\").click(), true"));
+    page.expect("[...document.querySelectorAll('.hnew-act-error')].some(e => e.textContent.includes('unavailable'))", "503 is explained");
+    page.expect(&format!("document.getElementById('{second}').offsetParent !== null"), "the story is back");
+    assert!(h.replica.acted().is_empty());
+}
