@@ -52,22 +52,30 @@ fn a_full_sync_quota_keeps_every_edit_and_recovers() {
     let h = harness();
     let worker = h.worker().unwrap();
     worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'tosh', follow: true })").unwrap();
-    // Another program fills the sync area to its quota.
+    // Another program fills the sync area to the last byte.
     let filled = worker
         .eval(
             "(async () => { let n = 0; for (const size of [7000, 1000, 100, 10]) { for (let i = 0; i < 40; i++) { \
-               try { await chrome.storage.sync.set({ ['junk' + size + '_' + i]: 'x'.repeat(size) }); n++; } catch (e) { break; } } } return n; })()",
+               try { await chrome.storage.sync.set({ ['junk' + size + '_' + i]: 'x'.repeat(size) }); n++; } catch (e) { break; } } } \
+             const free = chrome.storage.sync.QUOTA_BYTES - await chrome.storage.sync.getBytesInUse(null); \
+             if (free > 8) { await chrome.storage.sync.set({ junkz: 'x'.repeat(free - 5 - 2) }); } \
+             return [n, chrome.storage.sync.QUOTA_BYTES - await chrome.storage.sync.getBytesInUse(null)]; })()",
         )
         .unwrap();
-    assert!(filled.as_u64().unwrap() > 5, "the quota filled up");
-    let r = worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'pg', follow: true })").unwrap();
-    assert_eq!(r["kind"], "done", "the edit is accepted: it is kept on this device");
+    assert!(filled[0].as_u64().unwrap() > 5, "the quota filled up: {filled}");
+    assert!(filled[1].as_u64().unwrap() <= 8, "at most a few bytes free: {filled}");
+    // Edits keep coming; the state written to sync grows and is refused.
+    let users = ["pg", "patio11", "tptacek", "dang_", "jacquesm", "animats"];
+    for u in users {
+        let r = worker.eval(&format!("self.hnewHandle({{ v: 1, kind: 'set_follow', site: 'hn', user: '{u}', follow: true }})")).unwrap();
+        assert_eq!(r["kind"], "done", "the edit is accepted: it is kept on this device");
+    }
     let status = worker.eval("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status)").unwrap();
     assert!(status["problem"].as_str().is_some_and(|p| !p.is_empty()), "the refusal is reported: {status}");
     let page = h.open("/news").unwrap();
-    page.expect("[...document.querySelectorAll('a.hnuser.hnew-followed')].length >= 0 && document.documentElement.dataset.hnewState === 'applied'", "the page works");
-    let follows = worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).sort())").unwrap();
-    assert_eq!(follows, serde_json::json!(["hn:pg", "hn:tosh"]), "nothing lost while sync refused");
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page works");
+    let follows = worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).length)").unwrap();
+    assert_eq!(follows, 1 + users.len(), "nothing lost while sync refused");
     // Room again: the next write (here another edit) goes through, and the problem clears.
     worker.eval("chrome.storage.sync.get(null).then(all => chrome.storage.sync.remove(Object.keys(all).filter(k => k.startsWith('junk')))).then(() => true)").unwrap();
     worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'dang', follow: true })").unwrap();
@@ -102,4 +110,25 @@ fn a_corrupt_saved_state_is_rebuilt_from_sync() {
         .expect("follows and filters came back from sync");
     page.navigate("/news").unwrap();
     page.expect("document.documentElement.dataset.hnewHidden === '1'", "the filter applies again");
+}
+
+#[test]
+fn pages_may_read_and_act_but_not_manage_the_data() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    let page = "{ url: 'https://news.ycombinator.com/news', tab: { id: 7 } }";
+    let options = format!("{{ url: 'chrome-extension://{EXTENSION_ID}/popup/options.html' }}");
+    let ask = |msg: &str, sender: &str| worker.eval(&format!("self.hnewHandleAs({{ v: 1, {msg} }}, {sender})")).unwrap();
+    assert_eq!(ask("kind: 'get_state'", page)["kind"], "state");
+    let refused = ask("kind: 'export_state'", page);
+    assert_eq!(refused["kind"], "error");
+    assert!(refused["message"].as_str().unwrap().contains("pages cannot ask"), "{refused}");
+    assert_eq!(ask("kind: 'import_state', json: '{}'", page)["kind"], "error");
+    assert_eq!(ask("kind: 'announce_here'", page)["kind"], "error");
+    assert_eq!(ask("kind: 'export_state'", &options)["kind"], "exported");
+    // Another extension's id is refused whatever it asks.
+    let other = worker
+        .eval("self.hnewHandleAs({ v: 1, kind: 'get_state' }, { id: 'abcdefghijklmnopabcdefghijklmnop' })")
+        .unwrap();
+    assert_eq!(other["kind"], "error");
 }

@@ -246,6 +246,32 @@ impl Request {
     }
 }
 
+impl Request {
+    /// Whether a content script (running inside a site's page) may ask this.
+    /// Pages read the state and act on what they show; managing the data
+    /// (export, import, settings, the share buffer's queue, filters) is for
+    /// the extension's own pages. A page that is compromised can then not
+    /// read or replace the whole state, nor open tabs through the buffer.
+    pub fn allowed_from_page(&self) -> bool {
+        matches!(
+            self,
+            Request::Ping { .. }
+                | Request::CspBlocked { .. }
+                | Request::GetSettings
+                | Request::GetState
+                | Request::SetFollow { .. }
+                | Request::SetTag { .. }
+                | Request::GetProfile { .. }
+                | Request::FetchPage { .. }
+                | Request::PostReply { .. }
+                | Request::Act { .. }
+                | Request::AddToBuffer { .. }
+                | Request::SaveSharePrefs { .. }
+                | Request::FilterHits { .. }
+        )
+    }
+}
+
 /// Checks the version envelope of a decoded request and validates it.
 pub fn accept(envelope: Envelope<Request>) -> Result<Request, MessageError> {
     if envelope.v != PROTOCOL {
@@ -280,6 +306,22 @@ mod tests {
     #[test]
     fn unknown_kind_fails_to_decode() {
         assert!(serde_json::from_str::<Envelope<Request>>(r#"{"v":1,"kind":"format_disk"}"#).is_err());
+    }
+
+    #[test]
+    fn pages_may_not_manage_the_data() {
+        assert!(Request::GetState.allowed_from_page());
+        assert!(Request::Act { path: "vote?id=1&auth=a".into() }.allowed_from_page());
+        for r in [
+            Request::ExportState,
+            Request::ImportState { json: "{}".into() },
+            Request::ShareNow { key: "1".into() },
+            Request::RemoveFilter { key: "x".into() },
+            Request::AnnounceHere,
+            Request::GetActivity { refresh: true },
+        ] {
+            assert!(!r.allowed_from_page(), "{r:?}");
+        }
     }
 
     #[test]

@@ -111,7 +111,15 @@ fn accept(raw: &JsValue, sender: &JsValue) -> Result<Request, String> {
     }
     let envelope: Envelope<Request> = serde_wasm_bindgen::from_value(raw.clone())
         .map_err(|e| message::MessageError::Malformed(e.to_string()).to_string())?;
-    message::accept(envelope).map_err(|e| e.to_string())
+    let request = message::accept(envelope).map_err(|e| e.to_string())?;
+    // A content script runs in a site's page (its sender has a tab and a
+    // web URL); the popup, options page and this worker do not.
+    let url = js_sys::Reflect::get(sender, &"url".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let from_page = url.starts_with("https://") || url.starts_with("http://");
+    if from_page && !request.allowed_from_page() {
+        return Err("pages cannot ask for that: use the extension's popup or options".into());
+    }
+    Ok(request)
 }
 
 async fn dispatch(request: Request, sender: &JsValue) -> Response {

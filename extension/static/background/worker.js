@@ -22,6 +22,8 @@ chrome.storage.onChanged.addListener((changes, area) => {
 // The handler, for code running in this worker only (tests drive it through
 // DevTools); pages and other extensions cannot reach a worker's globals.
 self.hnewHandle = (message) => ready.then(() => bg.handle_message(message, { id: chrome.runtime.id }));
+// The same with a given sender, to check what pages may ask.
+self.hnewHandleAs = (message, sender) => ready.then(() => bg.handle_message(message, { id: chrome.runtime.id, ...sender }));
 // The share buffer's clock and a notification click, for the same tests.
 self.hnewShareTick = (at) => ready.then(() => bg.share_tick(at));
 self.hnewNotificationClicked = (id) => ready.then(() => bg.on_notification_clicked(id));
