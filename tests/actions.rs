@@ -66,6 +66,21 @@ fn votes_hides_and_favorites_happen_in_place() {
         assert!(std::time::Instant::now() < deadline, "HN never got the favorite");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    // Flag: HN shows it to readers with enough karma; the saved page's
+    // reader had none, so the link is added the way HN renders it.
+    let body = String::from_utf8_lossy(&h.replica.fixtures().by_rel("item/cliview-hn-2021-09.html").unwrap().body).to_string();
+    let with_flag = body.replacen("<a href=\"fave?", "<a href=\"flag?id=28385024&amp;auth=abc123&amp;goto=item%3Fid%3D28385024\">flag</a> | <a href=\"fave?", 1);
+    assert_ne!(with_flag, body);
+    h.replica.mount(hn_replica::HN_HOST, "/item?id=28385024&karma=31", "text/html; charset=utf-8", with_flag.into_bytes());
+    item.navigate("/item?id=28385024&karma=31").unwrap();
+    ready(&item);
+    item.value("document.querySelector(\"a[href^='flag?']\").click(), true");
+    item.expect("document.querySelector(\"a[href^='flag?']\").textContent === 'unflag'", "flagged in place");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while acted(&h, "/flag?id=28385024") == 0 {
+        assert!(std::time::Instant::now() < deadline, "HN never got the flag");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     assert!(page.exceptions().is_empty() && item.exceptions().is_empty());
 }
 

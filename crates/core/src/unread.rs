@@ -105,3 +105,80 @@ mod tests {
         assert_eq!(parse_comment_count("3 points"), None);
     }
 }
+
+/// How a list sorts its stories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    #[default]
+    Rank,
+    Points,
+    Comments,
+    Newest,
+}
+
+impl SortBy {
+    pub const ALL: [SortBy; 4] = [SortBy::Rank, SortBy::Points, SortBy::Comments, SortBy::Newest];
+    pub fn label(self) -> &'static str {
+        match self {
+            SortBy::Rank => "rank",
+            SortBy::Points => "points",
+            SortBy::Comments => "comments",
+            SortBy::Newest => "newest",
+        }
+    }
+}
+
+/// What a story is sorted on, read from its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SortKeys {
+    /// Position on the page as HN served it.
+    pub position: usize,
+    pub points: Option<u32>,
+    pub comments: Option<u32>,
+    /// Seconds since the epoch.
+    pub time: Option<i64>,
+}
+
+/// The page order for `by`: indexes into `stories`. Stable: ties keep HN's
+/// order; stories without the value (jobs have no points) go last.
+pub fn sort_order(stories: &[SortKeys], by: SortBy) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..stories.len()).collect();
+    match by {
+        SortBy::Rank => order.sort_by_key(|&i| stories[i].position),
+        SortBy::Points => order.sort_by_key(|&i| (std::cmp::Reverse(stories[i].points.map(i64::from).unwrap_or(-1)), stories[i].position)),
+        SortBy::Comments => order.sort_by_key(|&i| (std::cmp::Reverse(stories[i].comments.map(i64::from).unwrap_or(-1)), stories[i].position)),
+        SortBy::Newest => order.sort_by_key(|&i| (std::cmp::Reverse(stories[i].time.unwrap_or(i64::MIN)), stories[i].position)),
+    }
+    order
+}
+
+/// "86 points" → 86.
+pub fn parse_points(text: &str) -> Option<u32> {
+    let (n, word) = text.trim().split_once(' ')?;
+    word.starts_with("point").then(|| n.parse().ok()).flatten()
+}
+
+/// HN's age title, `2026-03-26T22:41:25 1774564885` → the epoch seconds.
+pub fn parse_age_title(title: &str) -> Option<i64> {
+    title.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::*;
+
+    #[test]
+    fn lists_sort_stably_with_missing_values_last() {
+        let k = |position, points, comments, time| SortKeys { position, points, comments, time };
+        let s = [k(0, Some(10), Some(5), Some(100)), k(1, None, None, Some(300)), k(2, Some(50), Some(5), Some(200)), k(3, Some(10), Some(9), None)];
+        assert_eq!(sort_order(&s, SortBy::Rank), vec![0, 1, 2, 3]);
+        assert_eq!(sort_order(&s, SortBy::Points), vec![2, 0, 3, 1]);
+        assert_eq!(sort_order(&s, SortBy::Comments), vec![3, 0, 2, 1]);
+        assert_eq!(sort_order(&s, SortBy::Newest), vec![1, 2, 0, 3]);
+        assert_eq!(parse_points("86 points"), Some(86));
+        assert_eq!(parse_points("1 point"), Some(1));
+        assert_eq!(parse_age_title("2026-03-26T22:41:25 1774564885"), Some(1_774_564_885));
+        assert_eq!(parse_age_title("2026-03-26T22:41:25"), None);
+    }
+}

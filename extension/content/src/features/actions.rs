@@ -1,4 +1,4 @@
-//! Votes, favorites and hides in place. HN's own links (with the auth token
+//! Votes, favorites, flags and hides in place. HN's own links (with the auth token
 //! they carry) are followed by the background with the reader's session;
 //! the page shows the new state at once (the arrow goes, an "unvote" link
 //! comes; "favorite" becomes "un-favorite"; a hidden story leaves the list)
@@ -21,7 +21,7 @@ pub const FEATURE: Feature = Feature {
     added: None,
 };
 
-const LINKS: &str = "a[href^='vote?'], a[href^='hide?'], a[href^='fave?']";
+const LINKS: &str = "a[href^='vote?'], a[href^='hide?'], a[href^='fave?'], a[href^='flag?']";
 
 fn init(ctx: &Shared) -> Result<(), String> {
     let c = ctx.clone();
@@ -81,11 +81,12 @@ fn act(ctx: &Shared, link: &Element, path: String) {
             });
             Shown::Vote { arrow: link.clone(), unvote }
         }
-    } else if path.starts_with("fave?") {
+    } else if path.starts_with("fave?") || path.starts_with("flag?") {
         let old_text = link.text_content().unwrap_or_default();
         let old_href = path.clone();
         let un = param(&path, "un") == Some("t");
-        link.set_text_content(Some(if un { "favorite" } else { "un-favorite" }));
+        let name = if path.starts_with("fave?") { ("favorite", "un-favorite") } else { ("flag", "unflag") };
+        link.set_text_content(Some(if un { name.0 } else { name.1 }));
         let href = if un { path.replace("&un=t", "") } else { format!("{path}&un=t") };
         let _ = link.set_attribute("href", &href);
         Shown::Fave { link: link.clone(), old_text, old_href }

@@ -13,6 +13,7 @@ mod keys;
 mod page_mark;
 mod readability;
 mod share;
+mod sort;
 mod tags;
 mod unread;
 mod user_card;
@@ -43,6 +44,7 @@ pub const REGISTRY: &[Feature] = &[
     actions::FEATURE,
     share::FEATURE,
     unread::FEATURE,
+    sort::FEATURE,
     keys::FEATURE,
 ];
 

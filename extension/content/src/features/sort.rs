@@ -1,0 +1,133 @@
+//! Story lists sorted in place by rank, points, comments or age, chosen per
+//! list page (`/news`, `/show`, …) and remembered on this device. Pages
+//! appended by endless scroll join the sort.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use hn_core::site::PageKind;
+use hn_core::unread::{parse_age_title, parse_comment_count, parse_points, sort_order, SortBy, SortKeys};
+
+use super::Feature;
+use crate::{dom, Shared};
+
+pub const FEATURE: Feature = Feature {
+    id: "sort",
+    applies: |ctx| ctx.kind == PageKind::StoryList && ctx.index.borrow().stories.len() > 1,
+    init,
+    apply: None,
+    added: Some(added),
+};
+
+const KEY: &str = "list_sort";
+
+thread_local! {
+    static CURRENT: Cell<SortBy> = const { Cell::new(SortBy::Rank) };
+}
+
+fn list_path() -> String {
+    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
+}
+
+fn init(ctx: &Shared) -> Result<(), String> {
+    let first = ctx.index.borrow().stories.first().map(|s| s.row.clone()).ok_or("no stories")?;
+    let table = first.closest("table").ok().flatten().ok_or("the stories are not in a table")?;
+    let bar = dom::make(&ctx.document, "div", "hnew-sort", "sort: ").ok_or("no document")?;
+    let _ = bar.set_attribute("role", "group");
+    let _ = bar.set_attribute("aria-label", "Sort this list");
+    for by in SortBy::ALL {
+        let Some(b) = dom::make(&ctx.document, "button", "hnew-sort-by", by.label()) else { continue };
+        let _ = b.set_attribute("type", "button");
+        let _ = b.set_attribute("aria-pressed", if by == SortBy::Rank { "true" } else { "false" });
+        dom::set_data(&b, "by", by.label());
+        let c = ctx.clone();
+        dom::listen(&b.clone().into(), "click", move |_| {
+            choose(&c, by);
+            save(by);
+        });
+        let _ = bar.append_child(&b);
+    }
+    let _ = table.before_with_node_1(&bar);
+    let c = ctx.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let saved = hn_ext::get_typed::<BTreeMap<String, SortBy>>(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
+        if let Some(&by) = saved.get(&list_path()) {
+            if by != SortBy::Rank {
+                choose(&c, by);
+            }
+        }
+    });
+    Ok(())
+}
+
+fn save(by: SortBy) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut saved = hn_ext::get_typed::<BTreeMap<String, SortBy>>(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
+        saved.insert(list_path(), by);
+        if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, KEY, &saved).await {
+            dom::log(&format!("the list order was not saved: {e}"));
+        }
+    });
+}
+
+fn added(ctx: &Shared, _: std::ops::Range<usize>, _: std::ops::Range<usize>) -> Result<(), String> {
+    let by = CURRENT.with(|c| c.get());
+    if by != SortBy::Rank {
+        choose(ctx, by);
+    }
+    Ok(())
+}
+
+fn choose(ctx: &Shared, by: SortBy) {
+    CURRENT.with(|c| c.set(by));
+    dom::set_data(&ctx.root, "hnew-sort", by.label());
+    for b in dom::all(&ctx.root, ".hnew-sort button") {
+        let on = b.get_attribute("data-by").as_deref() == Some(by.label());
+        let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
+    }
+    let index = ctx.index.borrow();
+    let s = ctx.site.selectors;
+    let keys: Vec<SortKeys> = index
+        .stories
+        .iter()
+        .enumerate()
+        .map(|(position, story)| {
+            let sub = story.sub.as_ref();
+            let text = |sel: &str| sub.and_then(|r| r.query_selector(sel).ok().flatten()).and_then(|e| e.text_content());
+            SortKeys {
+                position,
+                points: text("span.score").and_then(|t| parse_points(&t)),
+                comments: sub.and_then(|r| {
+                    dom::all(r, "a[href^='item?id=']").iter().rev().find_map(|a| a.text_content().and_then(|t| parse_comment_count(&t)))
+                }),
+                time: sub
+                    .and_then(|r| r.query_selector(s.age).ok().flatten())
+                    .and_then(|a| a.get_attribute("title"))
+                    .and_then(|t| parse_age_title(&t)),
+            }
+        })
+        .collect();
+    let Some(first) = index.stories.first() else { return };
+    let Some(parent) = first.row.parent_element() else { return };
+    // HN's "More" rows stay last.
+    let tail = ctx
+        .root
+        .query_selector("tr.morespace")
+        .ok()
+        .flatten()
+        .or_else(|| ctx.root.query_selector(s.more_link).ok().flatten().and_then(|a| a.closest("tr").ok().flatten()))
+        .filter(|t| t.parent_element().as_ref() == Some(&parent));
+    for i in sort_order(&keys, by) {
+        let story = &index.stories[i];
+        let mut rows = vec![story.row.clone()];
+        if let Some(sub) = &story.sub {
+            rows.push(sub.clone());
+            if let Some(sp) = sub.next_element_sibling().filter(|e| e.class_list().contains("spacer")) {
+                rows.push(sp);
+            }
+        }
+        for r in rows {
+            let _ = parent.insert_before(&r, tail.as_ref().map(|t| t.as_ref()));
+        }
+    }
+}
