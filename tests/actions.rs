@@ -26,6 +26,15 @@ fn acted(h: &Harness, prefix: &str) -> usize {
     h.replica.acted().iter().filter(|(_, p)| p.starts_with(prefix)).count()
 }
 
+/// Waits until HN (the replica) received an action starting with `prefix`.
+fn wait_acted(h: &Harness, prefix: &str, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while acted(h, prefix) == 0 {
+        assert!(std::time::Instant::now() < deadline, "{what}: {:?}", h.replica.acted());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn votes_hides_and_favorites_happen_in_place() {
     let h = harness();
@@ -37,11 +46,7 @@ fn votes_hides_and_favorites_happen_in_place() {
     page.value(&format!("document.getElementById('up_{id}').click(), true"));
     page.expect(&format!("document.getElementById('up_{id}').classList.contains('nosee')"), "the arrow went at once");
     page.expect(&format!("document.querySelector('#unv_{id} a')?.textContent === 'unvote'"), "unvote offered");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while acted(&h, &format!("/vote?id={id}&how=up")) == 0 {
-        assert!(std::time::Instant::now() < deadline, "HN never got the vote: {:?}", h.replica.acted());
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    wait_acted(&h, &format!("/vote?id={id}&how=up"), "HN never got the vote");
     assert_eq!(h.replica.acted()[0].0, "tester", "with the reader's session");
     assert_eq!(page.value("window.__stayed === true"), true, "no navigation: the page stayed");
     // Unvote brings the arrow back.
@@ -51,21 +56,13 @@ fn votes_hides_and_favorites_happen_in_place() {
     let second = page.value("document.querySelectorAll('tr.athing.submission')[1].id").as_str().unwrap().to_string();
     page.value(&format!("document.querySelector(\"a[href^='hide?id={second}']\").click(), true"));
     page.expect(&format!("document.getElementById('{second}').offsetParent === null"), "hidden in place");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while acted(&h, &format!("/hide?id={second}")) == 0 {
-        assert!(std::time::Instant::now() < deadline, "HN never got the hide");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    wait_acted(&h, &format!("/hide?id={second}"), "HN never got the hide");
     // Favorite on a story page.
     let item = h.open("/item?id=28385024").unwrap();
     ready(&item);
     item.value("document.querySelector(\"a[href^='fave?']\").click(), true");
     item.expect("document.querySelector(\"a[href^='fave?']\").textContent === 'un-favorite'", "favorited in place");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while acted(&h, "/fave?id=28385024") == 0 {
-        assert!(std::time::Instant::now() < deadline, "HN never got the favorite");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    wait_acted(&h, "/fave?id=28385024", "HN never got the favorite");
     // Flag: HN shows it to readers with enough karma; the saved page's
     // reader had none, so the link is added the way HN renders it.
     let body = String::from_utf8_lossy(&h.replica.fixtures().by_rel("item/cliview-hn-2021-09.html").unwrap().body).to_string();
@@ -76,11 +73,7 @@ fn votes_hides_and_favorites_happen_in_place() {
     ready(&item);
     item.value("document.querySelector(\"a[href^='flag?']\").click(), true");
     item.expect("document.querySelector(\"a[href^='flag?']\").textContent === 'unflag'", "flagged in place");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while acted(&h, "/flag?id=28385024") == 0 {
-        assert!(std::time::Instant::now() < deadline, "HN never got the flag");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    wait_acted(&h, "/flag?id=28385024", "HN never got the flag");
     assert!(page.exceptions().is_empty() && item.exceptions().is_empty());
 }
 

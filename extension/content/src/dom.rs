@@ -57,6 +57,21 @@ pub fn listen(target: &web_sys::EventTarget, event: &str, f: impl FnMut(web_sys:
     closure.forget();
 }
 
+/// Calls `f` with each element matching `selector` when the reader reaches
+/// it (the pointer enters it, or focus moves into it): how per-row
+/// controls are built only where they are wanted.
+pub fn on_reach(doc: &Document, selector: &'static str, f: impl Fn(&Element) + 'static) {
+    let f = std::rc::Rc::new(f);
+    for event in ["mouseover", "focusin"] {
+        let f = f.clone();
+        listen(&doc.clone().into(), event, move |e| {
+            if let Some(el) = closest(e.target(), selector) {
+                f(&el);
+            }
+        });
+    }
+}
+
 /// Runs `f` after `ms` milliseconds; returns the timer id.
 pub fn after(ms: i32, f: impl FnOnce() + 'static) -> Option<i32> {
     let closure = Closure::once_into_js(f);

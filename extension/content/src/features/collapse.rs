@@ -70,15 +70,8 @@ fn added(_ctx: &Shared, _stories: std::ops::Range<usize>, _comments: std::ops::R
 }
 
 fn init(ctx: &Shared) -> Result<(), String> {
-    let comment = ctx.site.selectors.comment;
-    for event in ["mouseover", "focusin"] {
-        let ctx = ctx.clone();
-        dom::listen(&ctx.document.clone().into(), event, move |e| {
-            if let Some(row) = dom::closest(e.target(), comment) {
-                ensure_control(&ctx, &row);
-            }
-        });
-    }
+    let c = ctx.clone();
+    dom::on_reach(&ctx.document, ctx.site.selectors.comment, move |row| ensure_control(&c, row));
     {
         let ctx = ctx.clone();
         dom::listen(&ctx.document.clone().into(), "click", move |e| {

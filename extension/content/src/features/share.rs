@@ -89,15 +89,8 @@ fn init(ctx: &Shared) -> Result<(), String> {
     let len = ctx.index.borrow().stories.len();
     add_story_controls(ctx, 0..len);
     // Comments get their control when reached, like the fold control.
-    let comment = ctx.site.selectors.comment;
-    for event in ["mouseover", "focusin"] {
-        let c = ctx.clone();
-        dom::listen(&ctx.document.clone().into(), event, move |e| {
-            if let Some(row) = dom::closest(e.target(), comment) {
-                comment_control(&c, &row);
-            }
-        });
-    }
+    let c = ctx.clone();
+    dom::on_reach(&ctx.document, ctx.site.selectors.comment, move |row| comment_control(&c, row));
     let c = ctx.clone();
     dom::listen(&ctx.document.clone().into(), "click", move |e| {
         if let Some(button) = dom::closest(e.target(), "button.hnew-share") {

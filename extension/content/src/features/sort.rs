@@ -13,7 +13,13 @@ use crate::{dom, Shared};
 
 pub const FEATURE: Feature = Feature {
     id: "sort",
-    applies: |ctx| ctx.kind == PageKind::StoryList && ctx.index.borrow().stories.len() > 1,
+    applies: |ctx| {
+        let index = ctx.index.borrow();
+        // Markup it does not know (stories outside a table): off, quietly.
+        ctx.kind == PageKind::StoryList
+            && index.stories.len() > 1
+            && index.stories[0].row.closest("table").ok().flatten().is_some()
+    },
     init,
     apply: None,
     added: Some(added),
