@@ -26,6 +26,9 @@ pub const RETRY_ALARM: &str = "sync-retry";
 thread_local! {
     static REPLICA: RefCell<Option<Replica>> = const { RefCell::new(None) };
     static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
+    /// Pushes started, and the newest one whose result was recorded.
+    static PUSHES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static RECORDED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 #[wasm_bindgen]
@@ -259,7 +262,17 @@ async fn sync_items() -> Result<BTreeMap<String, serde_json::Value>, String> {
 /// (quota, rate) is recorded for the popup and retried by alarm; the full
 /// state stays in `chrome.storage.local` meanwhile.
 pub async fn push() {
+    let seq = PUSHES.with(|p| {
+        p.set(p.get() + 1);
+        p.get()
+    });
     let result = push_inner().await;
+    // Pushes overlap (an edit, a sync change, the retry alarm): a slower,
+    // older one must not report over a newer one's result.
+    if RECORDED.with(|r| r.get()) > seq {
+        return;
+    }
+    RECORDED.with(|r| r.set(seq));
     let mut status = status().await;
     match result {
         Ok(bytes) => {
