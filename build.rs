@@ -78,10 +78,8 @@ fn build(root: &Path) -> Result<(), String> {
 /// Installs the wasm target through rustup when it is missing.
 fn ensure_target() -> Result<(), String> {
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let sysroot = Command::new(&rustc)
-        .args(["--print", "sysroot"])
-        .output()
-        .map_err(|e| format!("running {rustc}: {e}"))?;
+    let sysroot =
+        Command::new(&rustc).args(["--print", "sysroot"]).output().map_err(|e| format!("running {rustc}: {e}"))?;
     let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
     if sysroot.join("lib/rustlib").join(TARGET).join("lib").exists() {
         return Ok(());
@@ -119,9 +117,22 @@ fn cargo_build(root: &Path, target_dir: &Path) -> Result<(), String> {
         let outer = (key.starts_with("CARGO_") && !keep)
             || matches!(
                 key.as_ref(),
-                "RUSTFLAGS" | "RUSTC" | "RUSTC_WRAPPER" | "RUSTC_WORKSPACE_WRAPPER" | "RUSTDOC" | "RUSTDOCFLAGS"
-                    | "TARGET" | "HOST" | "PROFILE" | "OUT_DIR" | "OPT_LEVEL" | "DEBUG" | "NUM_JOBS"
-                    | "MAKEFLAGS" | "MFLAGS" | "RUSTC_LINKER"
+                "RUSTFLAGS"
+                    | "RUSTC"
+                    | "RUSTC_WRAPPER"
+                    | "RUSTC_WORKSPACE_WRAPPER"
+                    | "RUSTDOC"
+                    | "RUSTDOCFLAGS"
+                    | "TARGET"
+                    | "HOST"
+                    | "PROFILE"
+                    | "OUT_DIR"
+                    | "OPT_LEVEL"
+                    | "DEBUG"
+                    | "NUM_JOBS"
+                    | "MAKEFLAGS"
+                    | "MFLAGS"
+                    | "RUSTC_LINKER"
             );
         if outer {
             cmd.env_remove(key.as_ref());

@@ -9,9 +9,16 @@ fn main() {
     h.replica.mount(hn_replica::HN_HOST, "/item?id=83000", "text/html; charset=utf-8", html.into_bytes());
     for _ in 0..3 {
         let page = h.open("/item?id=83000").unwrap();
-        let t = page.expect("document.documentElement.dataset.hnewState === 'applied' && document.documentElement.dataset.hnewTimings", "timings");
+        let t = page.expect(
+            "document.documentElement.dataset.hnewState === 'applied' && document.documentElement.dataset.hnewTimings",
+            "timings",
+        );
         let _ = t;
-        println!("{} | run {}", page.value("document.documentElement.dataset.hnewTimings"), page.value("document.documentElement.dataset.hnewRunMs"));
+        println!(
+            "{} | run {}",
+            page.value("document.documentElement.dataset.hnewTimings"),
+            page.value("document.documentElement.dataset.hnewRunMs")
+        );
         page.session.close().ok();
     }
 }

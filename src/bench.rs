@@ -69,11 +69,8 @@ pub fn bench(args: &[String]) -> Result {
     let mut version = String::new();
     for round in 0..rounds {
         // Alternate the order of variants each round.
-        let order: Vec<usize> = if round % 2 == 0 {
-            (0..variants.len()).collect()
-        } else {
-            (0..variants.len()).rev().collect()
-        };
+        let order: Vec<usize> =
+            if round % 2 == 0 { (0..variants.len()).collect() } else { (0..variants.len()).rev().collect() };
         for &v in &order {
             let variant = &variants[v];
             let browser = launch(&replica, variant)?;
@@ -84,8 +81,8 @@ pub fn bench(args: &[String]) -> Result {
                 wait_for_rule(&browser)?;
             }
             for (p, page) in pages.iter().enumerate() {
-                let s = measure(&browser, variant, page)
-                    .map_err(|e| format!("{} on {}: {e}", variant.name, page.name))?;
+                let s =
+                    measure(&browser, variant, page).map_err(|e| format!("{} on {}: {e}", variant.name, page.name))?;
                 samples[v][p].push(s);
             }
             browser.close();
@@ -123,9 +120,7 @@ pub fn bench(args: &[String]) -> Result {
 
 fn mount_pages(replica: &Replica) -> Result<Vec<PageCase>> {
     let f = replica.fixtures();
-    let template = f
-        .by_rel("item/easyhn-item-48350598.html")
-        .ok_or("the 2026 thread fixture is missing")?;
+    let template = f.by_rel("item/easyhn-item-48350598.html").ok_or("the 2026 thread fixture is missing")?;
     let template = String::from_utf8_lossy(&template.body).to_string();
     let mut pages = vec![
         PageCase { name: "front page (30 stories)".into(), target: "/news".into(), rows: 30 },
@@ -157,7 +152,12 @@ fn variants() -> Result<Vec<Variant>> {
         .unwrap_or_else(|| hacker_new::root().join("../shared/anchors"));
     let rhn = anchors.join("refined-hacker-news/extension");
     if rhn.join("manifest.json").exists() {
-        v.push(Variant { name: "refined-hn", extension: Some(rhn), done: "document.querySelector('[class^=__rhn__]') || true", mv2: true });
+        v.push(Variant {
+            name: "refined-hn",
+            extension: Some(rhn),
+            done: "document.querySelector('[class^=__rhn__]') || true",
+            mv2: true,
+        });
     } else {
         eprintln!("note: Refined Hacker News not found in {}", anchors.display());
     }
@@ -203,7 +203,10 @@ fn launch(replica: &Replica, variant: &Variant) -> Result<Browser> {
 
 fn wait_for_rule(browser: &Browser) -> Result {
     let worker = browser.extension_worker(hacker_new::EXTENSION_ID, Duration::from_secs(20))?;
-    worker.wait_until("chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)", Duration::from_secs(20))?;
+    worker.wait_until(
+        "chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)",
+        Duration::from_secs(20),
+    )?;
     Ok(())
 }
 
@@ -312,7 +315,11 @@ fn fmt(x: Option<f64>) -> String {
 fn header(out: &mut String, browser: &str, rounds: usize) {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|t| t.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_default();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let commit = Command::new("git")
@@ -322,7 +329,8 @@ fn header(out: &mut String, browser: &str, rounds: usize) {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default();
     let _ = writeln!(out, "# Hacker New benchmarks\n");
-    let _ = writeln!(out, "machine: {cpu}, {cores} cores; browser: {browser}; commit: {commit}; median of {rounds} runs\n");
+    let _ =
+        writeln!(out, "machine: {cpu}, {cores} cores; browser: {browser}; commit: {commit}; median of {rounds} runs\n");
 }
 
 fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase], samples: &[Vec<Vec<Sample>>]) {
@@ -368,7 +376,12 @@ fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase],
             let script = median(s.iter().map(|x| x.script_ms).collect());
             let task = median(s.iter().map(|x| x.task_ms).collect());
             let errors: usize = s.iter().map(|x| x.errors).max().unwrap_or(0);
-            row.push_str(&format!(" {} / {}{} |", fmt(script), fmt(task), if errors > 0 { format!(" ({errors} err)") } else { String::new() }));
+            row.push_str(&format!(
+                " {} / {}{} |",
+                fmt(script),
+                fmt(task),
+                if errors > 0 { format!(" ({errors} err)") } else { String::new() }
+            ));
         }
         let _ = writeln!(out, "{row}");
     }
@@ -393,7 +406,12 @@ fn core_table(out: &mut String) {
         })
         .collect();
     let texts: Vec<String> = (0..3000)
-        .map(|i| format!("comment {i} says the quick brown fox jumps over the lazy dog and talks about word{} at length", i * 7))
+        .map(|i| {
+            format!(
+                "comment {i} says the quick brown fox jumps over the lazy dog and talks about word{} at length",
+                i * 7
+            )
+        })
         .collect();
     let users: Vec<String> = (0..3000).map(|i| format!("user{i}")).collect();
     let time = |f: &mut dyn FnMut() -> usize| -> (f64, usize) {
@@ -408,11 +426,14 @@ fn core_table(out: &mut String) {
     };
     let (compile_ms, _) = time(&mut || FilterSet::compile(&rules).is_empty() as usize);
     let set = FilterSet::compile(&rules);
-    let (users_ms, hid_users) = time(&mut || {
-        users.iter().filter(|u| set.hides_comment(&CommentFacts { user: Some(u), text: None })).count()
-    });
+    let (users_ms, hid_users) =
+        time(&mut || users.iter().filter(|u| set.hides_comment(&CommentFacts { user: Some(u), text: None })).count());
     let (texts_ms, hid_texts) = time(&mut || {
-        texts.iter().zip(&users).filter(|(t, u)| set.hides_comment(&CommentFacts { user: Some(u), text: Some(t) })).count()
+        texts
+            .iter()
+            .zip(&users)
+            .filter(|(t, u)| set.hides_comment(&CommentFacts { user: Some(u), text: Some(t) }))
+            .count()
     });
     let (stories_ms, _) = time(&mut || {
         (0..30)
@@ -438,7 +459,10 @@ fn core_table(out: &mut String) {
     let _ = writeln!(out, "| compile 1,000 filter rules | {compile_ms:.3} |");
     let _ = writeln!(out, "| match 30 stories against 1,000 rules | {stories_ms:.4} |");
     let _ = writeln!(out, "| match 3,000 comment authors against 1,000 rules ({hid_users} hidden) | {users_ms:.3} |");
-    let _ = writeln!(out, "| match 3,000 comments (author and text) against 1,000 rules ({hid_texts} hidden) | {texts_ms:.3} |");
+    let _ = writeln!(
+        out,
+        "| match 3,000 comments (author and text) against 1,000 rules ({hid_texts} hidden) | {texts_ms:.3} |"
+    );
     let _ = writeln!(out, "| subthread ranges of all 3,000 comments | {thread_ms:.3} |");
 }
 

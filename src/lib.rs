@@ -180,11 +180,7 @@ impl Page<'_> {
             Err(e) => format!("no screenshot ({e})"),
         };
         let console = self.session.console();
-        panic!(
-            "{what}\n{saved}\nbrowser console ({} lines):\n{}",
-            console.len(),
-            console.join("\n")
-        );
+        panic!("{what}\n{saved}\nbrowser console ({} lines):\n{}", console.len(), console.join("\n"));
     }
 
     pub fn exceptions(&self) -> Vec<String> {
@@ -198,8 +194,7 @@ impl Page<'_> {
     pub fn reload(&self) -> Result<(), Error> {
         self.session.call("Page.reload", serde_json::json!({}))?;
         std::thread::sleep(Duration::from_millis(100));
-        self.session
-            .wait_until("document.readyState === 'complete'", Duration::from_secs(20))?;
+        self.session.wait_until("document.readyState === 'complete'", Duration::from_secs(20))?;
         Ok(())
     }
 

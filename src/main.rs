@@ -26,7 +26,9 @@ fn main() -> ExitCode {
         "package" => package::package(),
         "bench" => bench::bench(rest),
         "-h" | "--help" | "help" => {
-            println!("usage: cargo run -- [run [--live] [--headed] | test [cargo test args] | package | bench [--quick]]");
+            println!(
+                "usage: cargo run -- [run [--live] [--headed] | test [cargo test args] | package | bench [--quick]]"
+            );
             Ok(())
         }
         other => Err(format!("unknown command `{other}`; try `cargo run -- help`").into()),
@@ -59,12 +61,8 @@ fn run(args: &[String]) -> Result {
 }
 
 fn run_live(opts: Options) -> Result {
-    let profile = hacker_new::Launch {
-        extensions: vec![hacker_new::dist()],
-        args: vec![],
-        profile: None,
-        headed: opts.headed,
-    };
+    let profile =
+        hacker_new::Launch { extensions: vec![hacker_new::dist()], args: vec![], profile: None, headed: opts.headed };
     let browser = hacker_new::Browser::launch(profile)?;
     let page = browser.open(&format!("{HN}/news"))?;
     if opts.headed {

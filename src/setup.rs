@@ -31,7 +31,11 @@ fn ensure_wasm_target() -> Result {
         Ok(_) => {
             println!("installing the wasm32-unknown-unknown target");
             let ok = Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).status()?.success();
-            if ok { Ok(()) } else { Err("`rustup target add wasm32-unknown-unknown` failed".into()) }
+            if ok {
+                Ok(())
+            } else {
+                Err("`rustup target add wasm32-unknown-unknown` failed".into())
+            }
         }
         Err(_) => {
             // No rustup: build.rs will say clearly if the target is missing.

@@ -65,10 +65,20 @@ fn votes_hides_and_favorites_happen_in_place() {
     wait_acted(&h, "/fave?id=28385024", "HN never got the favorite");
     // Flag: HN shows it to readers with enough karma; the saved page's
     // reader had none, so the link is added the way HN renders it.
-    let body = String::from_utf8_lossy(&h.replica.fixtures().by_rel("item/cliview-hn-2021-09.html").unwrap().body).to_string();
-    let with_flag = body.replacen("<a href=\"fave?", "<a href=\"flag?id=28385024&amp;auth=abc123&amp;goto=item%3Fid%3D28385024\">flag</a> | <a href=\"fave?", 1);
+    let body =
+        String::from_utf8_lossy(&h.replica.fixtures().by_rel("item/cliview-hn-2021-09.html").unwrap().body).to_string();
+    let with_flag = body.replacen(
+        "<a href=\"fave?",
+        "<a href=\"flag?id=28385024&amp;auth=abc123&amp;goto=item%3Fid%3D28385024\">flag</a> | <a href=\"fave?",
+        1,
+    );
     assert_ne!(with_flag, body);
-    h.replica.mount(hn_replica::HN_HOST, "/item?id=28385024&karma=31", "text/html; charset=utf-8", with_flag.into_bytes());
+    h.replica.mount(
+        hn_replica::HN_HOST,
+        "/item?id=28385024&karma=31",
+        "text/html; charset=utf-8",
+        with_flag.into_bytes(),
+    );
     item.navigate("/item?id=28385024&karma=31").unwrap();
     ready(&item);
     item.value("document.querySelector(\"a[href^='flag?']\").click(), true");
@@ -93,7 +103,10 @@ fn refusals_undo_the_change_and_say_why() {
     h.replica.fault("/hide", Fault::Unavailable, None);
     let second = page.value("document.querySelectorAll('tr.athing.submission')[1].id").as_str().unwrap().to_string();
     page.value(&format!("document.querySelector(\"a[href^='hide?id={second}']\").click(), true"));
-    page.expect("[...document.querySelectorAll('.hnew-act-error')].some(e => e.textContent.includes('unavailable'))", "503 is explained");
+    page.expect(
+        "[...document.querySelectorAll('.hnew-act-error')].some(e => e.textContent.includes('unavailable'))",
+        "503 is explained",
+    );
     page.expect(&format!("document.getElementById('{second}').offsetParent !== null"), "the story is back");
     assert!(h.replica.acted().is_empty());
 }

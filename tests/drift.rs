@@ -48,7 +48,11 @@ fn mutations() -> Vec<Mutation> {
         ("no classes", |s| strip_attr(s, "class")),
         ("rows doubled", |s| {
             // Every row twice: duplicate ids everywhere.
-            s.replace("</tr>", "</tr>\n").lines().flat_map(|l| if l.contains("<tr") { vec![l, l] } else { vec![l] }).collect::<Vec<_>>().join("\n")
+            s.replace("</tr>", "</tr>\n")
+                .lines()
+                .flat_map(|l| if l.contains("<tr") { vec![l, l] } else { vec![l] })
+                .collect::<Vec<_>>()
+                .join("\n")
         }),
         ("deep nesting", |s| {
             let open = "<div>".repeat(600);
@@ -69,7 +73,10 @@ fn mutations() -> Vec<Mutation> {
             // the DOM as HTML, the handler would run (scripts the page's
             // own policy allows are none, so the test looks for the node).
             s.replace("class=\"hnuser\">", "class=\"hnuser\">&lt;img src=x class=pwned onerror=window.__pwned=1&gt;")
-                .replace("<span class=\"titleline\"><a href=\"", "<span class=\"titleline\"><a href=\"javascript:window.__pwned=1//")
+                .replace(
+                    "<span class=\"titleline\"><a href=\"",
+                    "<span class=\"titleline\"><a href=\"javascript:window.__pwned=1//",
+                )
         }),
         ("unclosed tags", |s| s.replace("</td>", "").replace("</span>", "")),
         ("vote links gone", |s| strip_attr(&s.replace("votearrow", "arrow"), "onclick")),
@@ -87,7 +94,9 @@ fn mutated_pages_load_without_errors() {
     let page = h.open("/news").unwrap();
     let mut tried = 0;
     for (base, rel) in sources {
-        let original = String::from_utf8_lossy(&fixtures.by_rel(rel).unwrap_or_else(|| panic!("{rel} in the fixtures")).body).to_string();
+        let original =
+            String::from_utf8_lossy(&fixtures.by_rel(rel).unwrap_or_else(|| panic!("{rel} in the fixtures")).body)
+                .to_string();
         for (i, (name, mutate)) in mutations().into_iter().enumerate() {
             let target = format!("{base}{i}");
             h.replica.mount(hn_replica::HN_HOST, &target, "text/html; charset=utf-8", mutate(&original).into_bytes());
@@ -116,7 +125,11 @@ fn mutated_pages_load_without_errors() {
             if failed != "" {
                 page.fail(&format!("{what}: feature {failed} failed"));
             }
-            assert_eq!(page.value("(window.__pwned || 0) + document.querySelectorAll('img.pwned').length"), 0, "{what}: injected markup became HTML");
+            assert_eq!(
+                page.value("(window.__pwned || 0) + document.querySelectorAll('img.pwned').length"),
+                0,
+                "{what}: injected markup became HTML"
+            );
             let errors = page.exceptions();
             assert!(errors.is_empty(), "{what}: page errors {errors:#?}");
             tried += 1;

@@ -16,7 +16,8 @@ fn harness() -> Harness {
 /// kills it) and waits until it is gone.
 fn stop_worker(h: &Harness) {
     let prefix = format!("chrome-extension://{EXTENSION_ID}/");
-    let is_worker = |t: &Value| t["type"] == "service_worker" && t["url"].as_str().is_some_and(|u| u.starts_with(&prefix));
+    let is_worker =
+        |t: &Value| t["type"] == "service_worker" && t["url"].as_str().is_some_and(|u| u.starts_with(&prefix));
     let target = h.browser.targets().unwrap().into_iter().find(|t| is_worker(t)).expect("the worker runs");
     h.browser.call(None, "Target.closeTarget", serde_json::json!({ "targetId": target["targetId"] })).unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -34,7 +35,10 @@ fn a_stopped_worker_loses_nothing_and_wakes_for_the_next_message() {
     // Stopped right after a write, and again in the middle of a burst.
     stop_worker(&h);
     let page = h.open("/news").unwrap();
-    page.expect("document.querySelector('a.hnuser.hnew-followed')?.textContent === 'tosh'", "the follow survived the stop");
+    page.expect(
+        "document.querySelector('a.hnuser.hnew-followed')?.textContent === 'tosh'",
+        "the follow survived the stop",
+    );
     let worker = h.worker().unwrap();
     worker
         .eval("Promise.all(['pg', 'dang', 'jl'].map(u => self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: u, follow: true }))).then(() => true)")
@@ -43,7 +47,9 @@ fn a_stopped_worker_loses_nothing_and_wakes_for_the_next_message() {
     page.reload().unwrap();
     page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page asked the woken worker");
     let worker = h.worker().unwrap();
-    let follows = worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).sort())").unwrap();
+    let follows = worker
+        .eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).sort())")
+        .unwrap();
     assert_eq!(follows, serde_json::json!(["hn:dang", "hn:jl", "hn:pg", "hn:tosh"]));
 }
 
@@ -67,22 +73,31 @@ fn a_full_sync_quota_keeps_every_edit_and_recovers() {
     // Edits keep coming; the state written to sync grows and is refused.
     let users = ["pg", "patio11", "tptacek", "dang_", "jacquesm", "animats"];
     for u in users {
-        let r = worker.eval(&format!("self.hnewHandle({{ v: 1, kind: 'set_follow', site: 'hn', user: '{u}', follow: true }})")).unwrap();
+        let r = worker
+            .eval(&format!("self.hnewHandle({{ v: 1, kind: 'set_follow', site: 'hn', user: '{u}', follow: true }})"))
+            .unwrap();
         assert_eq!(r["kind"], "done", "the edit is accepted: it is kept on this device");
     }
     let status = worker.eval("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status)").unwrap();
     assert!(status["problem"].as_str().is_some_and(|p| !p.is_empty()), "the refusal is reported: {status}");
     let page = h.open("/news").unwrap();
     page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page works");
-    let follows = worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).length)").unwrap();
+    let follows = worker
+        .eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).length)")
+        .unwrap();
     assert_eq!(follows, 1 + users.len(), "nothing lost while sync refused");
     // Room again: the next write (here another edit) goes through, and the problem clears.
     worker.eval("chrome.storage.sync.get(null).then(all => chrome.storage.sync.remove(Object.keys(all).filter(k => k.startsWith('junk')))).then(() => true)").unwrap();
     worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'dang', follow: true })").unwrap();
     worker
-        .wait_until("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status.problem === null)", std::time::Duration::from_secs(10))
+        .wait_until(
+            "self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status.problem === null)",
+            std::time::Duration::from_secs(10),
+        )
         .expect("the problem cleared");
-    let synced = worker.eval("chrome.storage.sync.get(null).then(all => Object.keys(all).filter(k => k.startsWith('s1.')).length)").unwrap();
+    let synced = worker
+        .eval("chrome.storage.sync.get(null).then(all => Object.keys(all).filter(k => k.startsWith('s1.')).length)")
+        .unwrap();
     assert!(synced.as_u64().unwrap() > 0);
 }
 
@@ -119,7 +134,8 @@ fn pages_may_read_and_act_but_not_manage_the_data() {
     let worker = h.worker().unwrap();
     let page = "{ url: 'https://news.ycombinator.com/news', tab: { id: 7 } }";
     let options = format!("{{ url: 'chrome-extension://{EXTENSION_ID}/popup/options.html' }}");
-    let ask = |msg: &str, sender: &str| worker.eval(&format!("self.hnewHandleAs({{ v: 1, {msg} }}, {sender})")).unwrap();
+    let ask =
+        |msg: &str, sender: &str| worker.eval(&format!("self.hnewHandleAs({{ v: 1, {msg} }}, {sender})")).unwrap();
     assert_eq!(ask("kind: 'get_state'", page)["kind"], "state");
     let refused = ask("kind: 'export_state'", page);
     assert_eq!(refused["kind"], "error");

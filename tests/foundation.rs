@@ -72,18 +72,12 @@ fn the_page_policy_still_blocks_what_it_blocked() {
     {
         let h = harness();
         let worker = h.worker().unwrap();
-        let status = worker
-            .eval("chrome.storage.local.get('csp_status').then(r => r.csp_status)")
-            .unwrap();
+        let status = worker.eval("chrome.storage.local.get('csp_status').then(r => r.csp_status)").unwrap();
         let observed = status["observed"].as_str().expect("the background read HN's policy");
         assert_eq!(observed, h.replica.csp(), "the policy was read from what the site sent");
         assert_eq!(
             status["rule"].as_str().unwrap(),
-            observed.replacen(
-                "https://cdnjs.cloudflare.com/;",
-                "https://cdnjs.cloudflare.com/ 'wasm-unsafe-eval';",
-                1
-            ),
+            observed.replacen("https://cdnjs.cloudflare.com/;", "https://cdnjs.cloudflare.com/ 'wasm-unsafe-eval';", 1),
             "the rule is HN's policy plus the one keyword"
         );
     }
@@ -107,23 +101,15 @@ fn without_the_rule_the_page_is_left_alone_and_the_next_load_works() {
     let h = Harness::start(Options { wait_for_rule: false, ..Options::default() }).unwrap();
     let worker = h.worker().unwrap();
     worker
-        .wait_until(
-            "chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)",
-            Duration::from_secs(20),
-        )
+        .wait_until("chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)", Duration::from_secs(20))
         .unwrap();
-    worker
-        .eval("chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [1] }).then(() => true)")
-        .unwrap();
+    worker.eval("chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [1] }).then(() => true)").unwrap();
     worker.eval("chrome.storage.local.remove('csp_status').then(() => true)").unwrap();
     let page = h.open("/").unwrap();
     page.expect("document.documentElement.dataset.hnewError", "the loader reported the refusal");
     assert_eq!(page.value("document.documentElement.classList.contains('hnew')"), false);
     worker
-        .wait_until(
-            "chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)",
-            Duration::from_secs(20),
-        )
+        .wait_until("chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)", Duration::from_secs(20))
         .unwrap();
     page.reload().unwrap();
     page.expect("document.documentElement.classList.contains('hnew')", "the next load is enhanced");

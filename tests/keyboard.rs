@@ -34,7 +34,9 @@ fn keys_move_through_stories_and_comments() {
     press(&page, "k");
     assert_eq!(focused_id(&page), ids[1].as_str().unwrap());
     // Modifiers belong to the browser; typing in a field is typing.
-    page.value("document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', ctrlKey: true, bubbles: true })), true");
+    page.value(
+        "document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', ctrlKey: true, bubbles: true })), true",
+    );
     assert_eq!(focused_id(&page), ids[1].as_str().unwrap());
     page.value("(() => { const i = document.querySelector('input[name=q]'); i.focus(); i.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true })); return true; })()");
     assert_eq!(focused_id(&page), ids[1].as_str().unwrap(), "no move while typing in the search box");
@@ -50,7 +52,9 @@ fn keys_move_through_stories_and_comments() {
 
     let thread = h.open("/item?id=30883015").unwrap();
     ready(&thread);
-    let depths = thread.value("[...document.querySelectorAll('tr.athing.comtr')].map(r => +r.querySelector('td.ind').getAttribute('indent'))");
+    let depths = thread.value(
+        "[...document.querySelectorAll('tr.athing.comtr')].map(r => +r.querySelector('td.ind').getAttribute('indent'))",
+    );
     let depths: Vec<u64> = depths.as_array().unwrap().iter().map(|d| d.as_u64().unwrap()).collect();
     let ids = thread.value("[...document.querySelectorAll('tr.athing.comtr')].map(r => r.id)");
     let child = depths.iter().position(|&d| d == 1).expect("a reply");
@@ -65,7 +69,10 @@ fn keys_move_through_stories_and_comments() {
     assert_eq!(focused_id(&thread), ids[next_top].as_str().unwrap(), "J goes to the next top-level comment");
     // `x` folds the focused comment with HN's own toggle.
     press(&thread, "x");
-    thread.expect(&format!("document.getElementById({:?}).classList.contains('coll')", ids[next_top].as_str().unwrap()), "folded");
+    thread.expect(
+        &format!("document.getElementById({:?}).classList.contains('coll')", ids[next_top].as_str().unwrap()),
+        "folded",
+    );
     assert!(page.exceptions().is_empty() && thread.exceptions().is_empty());
 }
 
@@ -78,7 +85,10 @@ fn comments_new_since_the_last_visit_are_marked_and_counted() {
     assert_eq!(thread.value("document.documentElement.dataset.hnewNew || ''"), "0");
     let worker = h.worker().unwrap();
     worker
-        .wait_until("chrome.storage.local.get('visits').then(r => r.visits && r.visits['30883015'])", std::time::Duration::from_secs(10))
+        .wait_until(
+            "chrome.storage.local.get('visits').then(r => r.visits && r.visits['30883015'])",
+            std::time::Duration::from_secs(10),
+        )
         .unwrap();
     // Pretend the last visit saw fewer comments: those with larger ids are new.
     let ids = thread.value("[...document.querySelectorAll('tr.athing.comtr')].map(r => +r.id)");

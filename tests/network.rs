@@ -105,7 +105,11 @@ fn rate_limiting_and_empty_pages_back_off_and_retry_now_works() {
     page.expect("document.documentElement.dataset.hnewScroll", "endless scroll is on");
     scroll_to_bottom(&page);
     page.expect("document.documentElement.dataset.hnewScroll === 'retrying'", "rate limit noticed");
-    assert!(page.value("document.querySelector('.hnew-more-text').textContent").as_str().unwrap().contains("slow down"));
+    assert!(page
+        .value("document.querySelector('.hnew-more-text').textContent")
+        .as_str()
+        .unwrap()
+        .contains("slow down"));
     // Retry now, without waiting: the empty page is the next answer.
     page.value("document.querySelector('.hnew-more-retry').click(), true");
     page.expect(

@@ -52,7 +52,12 @@ fn every_saved_page_loads_without_errors_and_selectors_match() {
             "{}: the content script failed to start",
             fixture.rel
         );
-        assert_eq!(page.value("document.documentElement.dataset.hnewFailed || ''"), "", "{}: a feature failed", fixture.rel);
+        assert_eq!(
+            page.value("document.documentElement.dataset.hnewFailed || ''"),
+            "",
+            "{}: a feature failed",
+            fixture.rel
+        );
         let found = page.value(&format!(
             "Object.fromEntries({selectors_js}.map(([name, sel]) => [name, document.querySelectorAll(sel).length]))"
         ));
@@ -70,7 +75,10 @@ fn every_saved_page_loads_without_errors_and_selectors_match() {
                     }
                     let got = found[selector].as_u64().unwrap_or(0);
                     if want != got {
-                        mismatches.push(format!("{}: {selector} found {got}, counts.tsv says {column} = {want}", fixture.rel));
+                        mismatches.push(format!(
+                            "{}: {selector} found {got}, counts.tsv says {column} = {want}",
+                            fixture.rel
+                        ));
                     }
                 }
                 let stories: u64 = row["stories"].parse().unwrap_or(0);

@@ -36,7 +36,10 @@ fn following_and_unfollowing_in_the_popup_updates_an_open_hn_tab() {
     type_into(&popup, "#follow-name", "tosh");
     click(&popup, "#follow-add");
     popup.expect("[...document.querySelectorAll('ul.users a')].some(a => a.textContent === 'tosh')", "tosh is listed");
-    front.expect("document.querySelector('a.hnuser.hnew-followed')?.textContent === 'tosh'", "the open tab highlights tosh");
+    front.expect(
+        "document.querySelector('a.hnuser.hnew-followed')?.textContent === 'tosh'",
+        "the open tab highlights tosh",
+    );
     // A note, kept with the follow and found by the search.
     popup.value(
         "(() => { const i = document.querySelector(\"input[aria-label='Note on tosh']\"); i.value = 'writes about Rust'; i.dispatchEvent(new Event('change', { bubbles: true })); return true; })()",
@@ -68,7 +71,10 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
     click(&popup, "#rule-add");
     popup.expect("document.querySelectorAll('ul.rules li').length === 1", "the rule is listed");
     front.expect("document.documentElement.dataset.hnewHidden === '1'", "the tab hid the google.com story");
-    popup.expect("document.querySelector('ul.rules li .hits')?.textContent === 'hid 1 on this page'", "the rule's count on the HN tab");
+    popup.expect(
+        "document.querySelector('ul.rules li .hits')?.textContent === 'hid 1 on this page'",
+        "the rule's count on the HN tab",
+    );
     // Editing a rule replaces it: github.com instead of google.com.
     click(&popup, "button[aria-label^='Edit']");
     popup.expect("document.querySelector('#rule-pattern').value === 'google.com'", "the form holds the rule");
@@ -76,7 +82,10 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
     click(&popup, "#rule-add");
     popup.expect("document.querySelector('ul.rules li')?.textContent.includes('github.com') && document.querySelectorAll('ul.rules li').length === 1", "one rule, edited");
     let github = front.value("[...document.querySelectorAll('span.sitestr')].filter(s => s.textContent.split('/')[0] === 'github.com').length");
-    front.expect(&format!("document.documentElement.dataset.hnewHidden === '{github}'"), "the tab hides github.com stories now");
+    front.expect(
+        &format!("document.documentElement.dataset.hnewHidden === '{github}'"),
+        "the tab hides github.com stories now",
+    );
     click(&popup, "button[aria-label^='Edit']");
     type_into(&popup, "#rule-pattern", "google.com");
     click(&popup, "#rule-add");
@@ -104,7 +113,10 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
         .unwrap();
     popup
         .session
-        .call("DOM.setFileInputFiles", serde_json::json!({"nodeId": node["nodeId"], "files": [file.display().to_string()]}))
+        .call(
+            "DOM.setFileInputFiles",
+            serde_json::json!({"nodeId": node["nodeId"], "files": [file.display().to_string()]}),
+        )
         .unwrap();
     popup.expect("document.querySelector('.status').textContent.startsWith('Imported')", "the import was confirmed");
     front.expect("document.documentElement.dataset.hnewHidden === '1'", "the imported rule applies again");
@@ -118,34 +130,56 @@ fn mount_json(h: &Harness, path: &str, body: serde_json::Value) {
 fn activity_of_followed_users_comes_from_the_api_politely() {
     let h = harness();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    mount_json(&h, "/v0/user/tosh.json", serde_json::json!({ "id": "tosh", "created": 1_300_000_000, "karma": 1, "submitted": [9002, 9001] }));
-    mount_json(&h, "/v0/item/9001.json", serde_json::json!({ "id": 9001, "by": "tosh", "type": "story", "time": now - 2 * 86_400, "title": "An older story by tosh" }));
+    mount_json(
+        &h,
+        "/v0/user/tosh.json",
+        serde_json::json!({ "id": "tosh", "created": 1_300_000_000, "karma": 1, "submitted": [9002, 9001] }),
+    );
+    mount_json(
+        &h,
+        "/v0/item/9001.json",
+        serde_json::json!({ "id": 9001, "by": "tosh", "type": "story", "time": now - 2 * 86_400, "title": "An older story by tosh" }),
+    );
     let popup = h.open_extension("popup/options.html").unwrap();
     popup.expect("document.querySelector('main[data-ready=true]')", "rendered");
     // The opening refreshed the (empty) feed and marked it seen.
     let worker = h.worker().unwrap();
     worker
-        .wait_until("chrome.storage.local.get('activity').then(r => r.activity && r.activity.updated_at)", std::time::Duration::from_secs(10))
+        .wait_until(
+            "chrome.storage.local.get('activity').then(r => r.activity && r.activity.updated_at)",
+            std::time::Duration::from_secs(10),
+        )
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let seen = worker.eval("chrome.storage.local.get('activity').then(r => r.activity.seen_at)").unwrap().as_f64().unwrap();
+    let seen =
+        worker.eval("chrome.storage.local.get('activity').then(r => r.activity.seen_at)").unwrap().as_f64().unwrap();
     type_into(&popup, "#follow-name", "tosh");
     click(&popup, "#follow-add");
-    popup.expect("[...document.querySelectorAll('ul.users a')].some(a => a.textContent === 'tosh')", "tosh is followed");
+    popup
+        .expect("[...document.querySelectorAll('ul.users a')].some(a => a.textContent === 'tosh')", "tosh is followed");
     // A new comment arrives after the reader last looked: its time, in
     // whole seconds, is after that mark and not in the future.
     let later = ((seen / 1000.0).floor() as i64) + 1;
-    while std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64 <= later * 1000 {
+    while std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64 <= later * 1000
+    {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    mount_json(&h, "/v0/item/9002.json", serde_json::json!({ "id": 9002, "by": "tosh", "type": "comment", "parent": 9001, "time": later, "text": "A <i>new</i> comment &amp; more" }));
+    mount_json(
+        &h,
+        "/v0/item/9002.json",
+        serde_json::json!({ "id": 9002, "by": "tosh", "type": "comment", "parent": 9001, "time": later, "text": "A <i>new</i> comment &amp; more" }),
+    );
     // The alarm's refresh: one request for the user, one per item; the badge counts the new one.
     let before = h.replica.count("/v0/");
-    worker.eval("self.hnewHandle({ v: 1, kind: 'get_activity', refresh: true }).then(r => r.feed.items.length)").unwrap();
+    worker
+        .eval("self.hnewHandle({ v: 1, kind: 'get_activity', refresh: true }).then(r => r.feed.items.length)")
+        .unwrap();
     assert_eq!(h.replica.count("/v0/") - before, 3, "the user and two items");
     assert_eq!(worker.eval("chrome.action.getBadgeText({})").unwrap(), "1");
     // A second refresh within ten minutes asks nothing.
-    worker.eval("self.hnewHandle({ v: 1, kind: 'get_activity', refresh: true }).then(r => r.feed.items.length)").unwrap();
+    worker
+        .eval("self.hnewHandle({ v: 1, kind: 'get_activity', refresh: true }).then(r => r.feed.items.length)")
+        .unwrap();
     assert_eq!(h.replica.count("/v0/") - before, 3, "nothing fetched twice");
 
     let popup = h.open_extension("popup/options.html#activity").unwrap();
@@ -154,7 +188,9 @@ fn activity_of_followed_users_comes_from_the_api_politely() {
     assert_eq!(popup.value("document.querySelectorAll('#feed li.unread').length"), 1, "only the new one is marked");
     assert_eq!(popup.value("document.querySelector('#feed li a').textContent.trim()"), "A new comment & more");
     assert_eq!(popup.value("document.querySelector('#feed li a').href"), "https://news.ycombinator.com/item?id=9002");
-    worker.wait_until("chrome.action.getBadgeText({}).then(t => t === '')", std::time::Duration::from_secs(10)).unwrap();
+    worker
+        .wait_until("chrome.action.getBadgeText({}).then(t => t === '')", std::time::Duration::from_secs(10))
+        .unwrap();
 
     // Offline for one user: said plainly, the rest still shown.
     h.replica.fault_on(Some(hn_replica::API_HOST), "/v0/user/pg.json", hacker_new::Fault::Unavailable, None);

@@ -21,13 +21,19 @@ fn ask(h: &Harness, request: Value) -> Value {
     let worker = h.worker().unwrap();
     let _ = worker; // the worker must be up
     let popup = h.open_extension("popup/popup.html").unwrap();
-    let answer = popup.value(&format!("chrome.runtime.sendMessage({})", json!({"v": 1}).as_object().map(|v| {
-        let mut m = v.clone();
-        if let Some(r) = request.as_object() {
-            m.extend(r.clone());
-        }
-        Value::Object(m)
-    }).unwrap()));
+    let answer = popup.value(&format!(
+        "chrome.runtime.sendMessage({})",
+        json!({"v": 1})
+            .as_object()
+            .map(|v| {
+                let mut m = v.clone();
+                if let Some(r) = request.as_object() {
+                    m.extend(r.clone());
+                }
+                Value::Object(m)
+            })
+            .unwrap()
+    ));
     popup.session.close().ok();
     answer
 }
@@ -63,7 +69,10 @@ fn follow_from_a_front_page_highlights_the_user_in_a_thread() {
     );
     // Follow a commenter from the thread: every one of their comments lights up.
     hover(&thread, "[...document.querySelectorAll('tr.comtr a.hnuser')].find(a => a.textContent === 'tptacek')");
-    thread.expect("document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow[aria-pressed=false]')", "the card offers Follow");
+    thread.expect(
+        "document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow[aria-pressed=false]')",
+        "the card offers Follow",
+    );
     thread.value("document.querySelector('.hnew-card-follow').click(), true");
     let expected = thread.value("[...document.querySelectorAll('tr.comtr')].filter(r => r.querySelector('a.hnuser')?.textContent === 'tptacek').length");
     assert!(expected.as_u64().unwrap() > 1);
@@ -73,18 +82,29 @@ fn follow_from_a_front_page_highlights_the_user_in_a_thread() {
     );
     // Names are compared as HN does: exactly.
     assert_eq!(
-        thread.value("[...document.querySelectorAll('a.hnew-followed')].every(a => ['tosh', 'tptacek'].includes(a.textContent))"),
+        thread.value(
+            "[...document.querySelectorAll('a.hnew-followed')].every(a => ['tosh', 'tptacek'].includes(a.textContent))"
+        ),
         true
     );
     let again = h.open("/item?id=30883015").unwrap();
     ready(&again);
-    again.expect(&format!("document.querySelectorAll('tr.comtr.hnew-followed-item').length === {expected}"), "highlighted in a new tab too");
+    again.expect(
+        &format!("document.querySelectorAll('tr.comtr.hnew-followed-item').length === {expected}"),
+        "highlighted in a new tab too",
+    );
 
     // Unfollowing in one tab updates the others at once.
     hover(&front, "[...document.querySelectorAll('a.hnuser')].find(a => a.textContent === 'tosh')");
-    front.expect("document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow[aria-pressed=true]')", "the card shows Unfollow");
+    front.expect(
+        "document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow[aria-pressed=true]')",
+        "the card shows Unfollow",
+    );
     front.value("document.querySelector('.hnew-card-follow').click(), true");
-    front.expect("document.querySelectorAll('.hnew-followed, .hnew-followed-item').length === 0", "unfollowed on the front page");
+    front.expect(
+        "document.querySelectorAll('.hnew-followed, .hnew-followed-item').length === 0",
+        "unfollowed on the front page",
+    );
     thread.expect("!document.querySelector('tr.athing.hnew-followed-item:not(.comtr)')", "and in the thread");
 }
 
@@ -143,20 +163,30 @@ fn a_domain_filter_hides_the_right_stories_and_counts_them() {
         "[...document.querySelectorAll('tr.athing.submission')].filter(r => /(^|\\.)google\\.com(\\/|$)/.test(r.querySelector('.sitestr')?.textContent || '')).map(r => r.id)",
     );
     assert_eq!(expected.as_array().unwrap().len(), 1, "the fixture has one google.com story");
-    let answer = ask(&h, json!({"kind": "save_filter", "rule": {"kind": "domain", "pattern": "google.com", "target": "stories"}}));
+    let answer = ask(
+        &h,
+        json!({"kind": "save_filter", "rule": {"kind": "domain", "pattern": "google.com", "target": "stories"}}),
+    );
     assert_eq!(answer["kind"], "done", "{answer}");
     front.expect("document.documentElement.dataset.hnewHidden === '1'", "one story hidden");
     let hidden = front.value("[...document.querySelectorAll('tr.athing.hnew-hidden')].map(r => r.id)");
     assert_eq!(hidden, expected);
     assert_eq!(front.value(&format!("getComputedStyle(document.getElementById({})).display", expected[0])), "none");
-    assert_eq!(front.value("document.querySelector('.hnew-filter-count').textContent"), "1 story hidden by your filters");
+    assert_eq!(
+        front.value("document.querySelector('.hnew-filter-count').textContent"),
+        "1 story hidden by your filters"
+    );
     // Reveal, then hide again.
     front.value("document.querySelector('.hnew-filter-reveal').click(), true");
-    assert_eq!(front.value(&format!("getComputedStyle(document.getElementById({})).display", expected[0])), "table-row");
+    assert_eq!(
+        front.value(&format!("getComputedStyle(document.getElementById({})).display", expected[0])),
+        "table-row"
+    );
     // A keyword rule on comments hides comments but keeps their replies.
     let thread = h.open("/item?id=30883015").unwrap();
     ready(&thread);
-    let answer = ask(&h, json!({"kind": "save_filter", "rule": {"kind": "user", "pattern": "tptacek", "target": "comments"}}));
+    let answer =
+        ask(&h, json!({"kind": "save_filter", "rule": {"kind": "user", "pattern": "tptacek", "target": "comments"}}));
     assert_eq!(answer["kind"], "done", "{answer}");
     thread.expect("document.querySelectorAll('tr.comtr.hnew-filtered').length > 0", "tptacek's comments filtered");
     let check = thread.value(
@@ -184,21 +214,37 @@ fn folding_a_subthread_hides_exactly_its_descendants_and_survives_a_reload() {
     // The control appears when the reader reaches the comment.
     let deep = plan["deep"].as_str().unwrap();
     thread.value(&format!("document.getElementById('{deep}').querySelector('td.default').dispatchEvent(new MouseEvent('mouseover', {{ bubbles: true }})), true"));
-    thread.expect(&format!("document.getElementById('{deep}').querySelector('button.hnew-fold')"), "the fold control appeared");
+    thread.expect(
+        &format!("document.getElementById('{deep}').querySelector('button.hnew-fold')"),
+        "the fold control appeared",
+    );
     thread.value(&format!("document.getElementById('{deep}').querySelector('button.hnew-fold').click(), true"));
-    thread.expect(&format!("document.getElementById('{}').classList.contains('coll')", plan["root"].as_str().unwrap()), "the root folded");
-    let hidden = thread.value("[...document.querySelectorAll('tr.comtr')].filter(r => getComputedStyle(r).display === 'none').map(r => r.id)");
+    thread.expect(
+        &format!("document.getElementById('{}').classList.contains('coll')", plan["root"].as_str().unwrap()),
+        "the root folded",
+    );
+    let hidden = thread.value(
+        "[...document.querySelectorAll('tr.comtr')].filter(r => getComputedStyle(r).display === 'none').map(r => r.id)",
+    );
     assert_eq!(hidden, json!(descendants), "exactly the root's descendants are hidden");
-    let label = thread.value(&format!("document.getElementById('{}').querySelector('a.togg').textContent", plan["root"].as_str().unwrap()));
+    let label = thread.value(&format!(
+        "document.getElementById('{}').querySelector('a.togg').textContent",
+        plan["root"].as_str().unwrap()
+    ));
     assert_eq!(label, format!("[{} more]", descendants.len() + 1));
 
     thread.reload().unwrap();
     ready(&thread);
     thread.expect("document.documentElement.dataset.hnewFoldsRestored === '1'", "the fold was restored");
-    let hidden = thread.value("[...document.querySelectorAll('tr.comtr')].filter(r => getComputedStyle(r).display === 'none').map(r => r.id)");
+    let hidden = thread.value(
+        "[...document.querySelectorAll('tr.comtr')].filter(r => getComputedStyle(r).display === 'none').map(r => r.id)",
+    );
     assert_eq!(hidden, json!(descendants));
     // Unfolding with HN's own toggle restores exactly what was there.
-    thread.value(&format!("document.getElementById('{}').querySelector('a.togg').click(), true", plan["root"].as_str().unwrap()));
+    thread.value(&format!(
+        "document.getElementById('{}').querySelector('a.togg').click(), true",
+        plan["root"].as_str().unwrap()
+    ));
     thread.expect(
         &format!("[...document.querySelectorAll('tr.comtr')].filter(r => getComputedStyle(r).display !== 'none').length === {}", plan["visible"]),
         "everything is visible again",
@@ -274,7 +320,9 @@ fn xss_payloads_in_about_text_never_execute() {
             hn_replica::API_HOST,
             &format!("/v0/user/xss{i}.json"),
             "application/json",
-            json!({ "id": format!("xss{i}"), "karma": 1, "created": 1_600_000_000, "about": payload }).to_string().into_bytes(),
+            json!({ "id": format!("xss{i}"), "karma": 1, "created": 1_600_000_000, "about": payload })
+                .to_string()
+                .into_bytes(),
         );
     }
     let page = h.open("/news").unwrap();
@@ -295,7 +343,10 @@ fn xss_payloads_in_about_text_never_execute() {
             let t = t.as_str().unwrap();
             let (tag, attrs) = t.split_once(':').unwrap();
             assert!(["p", "a", "i", "pre", "code"].contains(&tag), "payload {i}: element {tag} reached the DOM");
-            assert!(attrs.split(',').all(|a| ["", "href", "rel", "target"].contains(&a)), "payload {i}: attributes {attrs}");
+            assert!(
+                attrs.split(',').all(|a| ["", "href", "rel", "target"].contains(&a)),
+                "payload {i}: attributes {attrs}"
+            );
         }
         let hrefs = page.value("[...document.querySelectorAll('.hnew-card-about a')].map(a => a.getAttribute('href'))");
         for href in hrefs.as_array().unwrap() {

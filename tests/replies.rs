@@ -58,7 +58,9 @@ fn a_reply_posts_and_appears_in_place() {
     assert_eq!(page.value("document.querySelector('.hnew-reply')"), serde_json::Value::Null, "the editor closed");
     // The draft is gone once HN accepted it.
     let worker = h.worker().unwrap();
-    let stored = worker.eval(&format!("chrome.storage.local.get('draft:{PARENT}').then(r => r['draft:{PARENT}'] ?? null)")).unwrap();
+    let stored = worker
+        .eval(&format!("chrome.storage.local.get('draft:{PARENT}').then(r => r['draft:{PARENT}'] ?? null)"))
+        .unwrap();
     assert_eq!(stored, serde_json::Value::Null);
 }
 
@@ -70,11 +72,38 @@ fn every_failure_is_named_and_keeps_the_text() {
     type_reply(&page, "kept text");
     let cases: Vec<(Box<dyn Fn()>, &str)> = vec![
         (Box::new(|| {}), "logged out"),
-        (Box::new(|| { log_in(&h); h.replica.too_fast(true); }), "too fast"),
-        (Box::new(|| { h.replica.too_fast(false); h.replica.lock_thread(PARENT.parse().unwrap()); }), "no longer takes replies"),
-        (Box::new(|| { h.replica.fault("/reply", hacker_new::Fault::Unavailable, Some(1)); }), "unavailable"),
-        (Box::new(|| { h.replica.fault("/reply", hacker_new::Fault::RateLimited, Some(1)); }), "rate-limiting"),
-        (Box::new(|| { h.replica.fault("/comment", hacker_new::Fault::Drop, None); }), "network"),
+        (
+            Box::new(|| {
+                log_in(&h);
+                h.replica.too_fast(true);
+            }),
+            "too fast",
+        ),
+        (
+            Box::new(|| {
+                h.replica.too_fast(false);
+                h.replica.lock_thread(PARENT.parse().unwrap());
+            }),
+            "no longer takes replies",
+        ),
+        (
+            Box::new(|| {
+                h.replica.fault("/reply", hacker_new::Fault::Unavailable, Some(1));
+            }),
+            "unavailable",
+        ),
+        (
+            Box::new(|| {
+                h.replica.fault("/reply", hacker_new::Fault::RateLimited, Some(1));
+            }),
+            "rate-limiting",
+        ),
+        (
+            Box::new(|| {
+                h.replica.fault("/comment", hacker_new::Fault::Drop, None);
+            }),
+            "network",
+        ),
     ];
     for (setup, expected) in cases {
         setup();
@@ -108,7 +137,10 @@ fn a_draft_survives_a_failed_post_and_a_browser_restart_then_posts() {
     let h = Harness::start(Options { profile: Some(profile.clone()), ..Options::default() }).unwrap();
     let page = h.open(THREAD).unwrap();
     open_reply(&page);
-    page.expect("document.querySelector('.hnew-reply textarea').value === 'written before the restart'", "the draft is back");
+    page.expect(
+        "document.querySelector('.hnew-reply textarea').value === 'written before the restart'",
+        "the draft is back",
+    );
     // Still logged in: the cookie was kept with the profile.
     assert_eq!(page.value("document.querySelector('.hnew-reply-status').textContent"), "Your saved draft is back.");
     // Keyboard: Ctrl+Enter sends.

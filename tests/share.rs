@@ -48,11 +48,18 @@ fn the_share_menu_is_built_when_opened_and_loads_nothing() {
     let counts = page.value("[document.querySelectorAll('tr.athing.submission').length, document.querySelectorAll('tr.athing.submission + tr button.hnew-share').length]");
     assert!(counts[0].as_u64().unwrap() >= 30);
     assert_eq!(counts[0], counts[1], "a share control under every story");
-    assert_eq!(page.value("!!document.querySelector('.hnew-share-menu')"), serde_json::json!(false), "no menu before it is opened");
+    assert_eq!(
+        page.value("!!document.querySelector('.hnew-share-menu')"),
+        serde_json::json!(false),
+        "no menu before it is opened"
+    );
     assert!(foreign_requests(&page).is_empty(), "nothing but HN and the extension was loaded");
 
     // Keyboard: the control is a labelled button; the menu takes focus.
-    assert_eq!(page.value("document.querySelector('button.hnew-share').getAttribute('aria-label')"), "Share this story");
+    assert_eq!(
+        page.value("document.querySelector('button.hnew-share').getAttribute('aria-label')"),
+        "Share this story"
+    );
     open_menu(&page, 0);
     assert_eq!(page.value("document.querySelector('.hnew-share-menu').getAttribute('role')"), "menu");
     page.expect("document.activeElement?.classList.contains('hnew-share-item')", "focus moved into the menu");
@@ -62,9 +69,21 @@ fn the_share_menu_is_built_when_opened_and_loads_nothing() {
     let title = page.value("document.querySelector('tr.athing.submission .titleline > a').textContent");
     let href = page.value("document.querySelector('tr.athing.submission .titleline > a').href");
     let id: u64 = page.value("document.querySelector('tr.athing.submission').id").as_str().unwrap().parse().unwrap();
-    let target = ShareTarget { id, comment: false, title: title.as_str().unwrap().into(), url: Some(href.as_str().unwrap().into()) };
-    for (dest, name) in [(Destination::X, "x"), (Destination::Bluesky, "bluesky"), (Destination::Email, "email"), (Destination::Reddit, "reddit")] {
-        let got = page.value(&format!("document.querySelector('.hnew-share-menu a[data-destination={name}]').getAttribute('href')"));
+    let target = ShareTarget {
+        id,
+        comment: false,
+        title: title.as_str().unwrap().into(),
+        url: Some(href.as_str().unwrap().into()),
+    };
+    for (dest, name) in [
+        (Destination::X, "x"),
+        (Destination::Bluesky, "bluesky"),
+        (Destination::Email, "email"),
+        (Destination::Reddit, "reddit"),
+    ] {
+        let got = page.value(&format!(
+            "document.querySelector('.hnew-share-menu a[data-destination={name}]').getAttribute('href')"
+        ));
         assert_eq!(got.as_str().unwrap(), composer_url(dest, &target, &target.title, None).unwrap(), "{name}");
     }
     assert_eq!(
@@ -75,9 +94,13 @@ fn the_share_menu_is_built_when_opened_and_loads_nothing() {
     assert_eq!(page.value("document.querySelector('.hnew-share-menu [data-destination=mastodon]').tagName"), "BUTTON");
 
     // Arrow keys move, Escape closes and gives focus back.
-    page.value("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true })), true");
+    page.value(
+        "document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true })), true",
+    );
     assert_eq!(page.value("document.activeElement.textContent"), "Buffer");
-    page.value("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })), true");
+    page.value(
+        "document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })), true",
+    );
     page.expect("document.querySelector('.hnew-share-menu').hidden", "Escape closed the menu");
     page.expect("document.activeElement?.classList.contains('hnew-share')", "focus is back on the control");
     assert!(foreign_requests(&page).is_empty(), "opening the menu loaded nothing either");
@@ -85,13 +108,18 @@ fn the_share_menu_is_built_when_opened_and_loads_nothing() {
     // Comments get a control when reached; it shares the comment's permalink.
     let thread = h.open("/item?id=30883015").unwrap();
     ready(&thread);
-    thread.value("document.querySelector('tr.athing.comtr').dispatchEvent(new MouseEvent('mouseover', { bubbles: true })), true");
-    thread.expect("document.querySelector('tr.athing.comtr button.hnew-share')", "the first comment has a share control");
+    thread.value(
+        "document.querySelector('tr.athing.comtr').dispatchEvent(new MouseEvent('mouseover', { bubbles: true })), true",
+    );
+    thread
+        .expect("document.querySelector('tr.athing.comtr button.hnew-share')", "the first comment has a share control");
     thread.value("document.querySelector('tr.athing.comtr button.hnew-share').click(), true");
     let cid = thread.value("document.querySelector('tr.athing.comtr').id");
     let x = thread.value("document.querySelector('.hnew-share-menu a[data-destination=x]').getAttribute('href')");
     assert!(
-        x.as_str().unwrap().ends_with(&format!("&url=https%3A%2F%2Fnews.ycombinator.com%2Fitem%3Fid%3D{}", cid.as_str().unwrap())),
+        x.as_str()
+            .unwrap()
+            .ends_with(&format!("&url=https%3A%2F%2Fnews.ycombinator.com%2Fitem%3Fid%3D{}", cid.as_str().unwrap())),
         "{x}"
     );
     assert!(thread.exceptions().is_empty() && page.exceptions().is_empty());
@@ -128,7 +156,10 @@ fn queued_stories_are_announced_once_and_the_notification_opens_the_composer() {
     add_to_buffer(&page, 0);
     // Twice is refused with a reason, not queued twice.
     open_menu(&page, 0);
-    assert_eq!(page.value("document.querySelector('.hnew-share-menu [data-action=buffer]').textContent"), "In your share buffer");
+    assert_eq!(
+        page.value("document.querySelector('.hnew-share-menu [data-action=buffer]').textContent"),
+        "In your share buffer"
+    );
     page.value("document.body.click(), true");
 
     // Nothing is due yet; a day and a half later the first slot has passed.
@@ -145,7 +176,12 @@ fn queued_stories_are_announced_once_and_the_notification_opens_the_composer() {
     // Acting on it opens X's composer for that story and marks it shared.
     let title = page.value("document.querySelector('tr.athing.submission .titleline > a').textContent");
     let href = page.value("document.querySelector('tr.athing.submission .titleline > a').href");
-    let target = ShareTarget { id: id.parse().unwrap(), comment: false, title: title.as_str().unwrap().into(), url: Some(href.as_str().unwrap().into()) };
+    let target = ShareTarget {
+        id: id.parse().unwrap(),
+        comment: false,
+        title: title.as_str().unwrap().into(),
+        url: Some(href.as_str().unwrap().into()),
+    };
     let expected = composer_url(Destination::X, &target, &target.title, None).unwrap();
     assert_eq!(worker.eval(&format!("self.hnewNotificationClicked('share:{id}')")).unwrap(), true);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -162,7 +198,9 @@ fn queued_stories_are_announced_once_and_the_notification_opens_the_composer() {
     add_to_buffer(&page, 2);
     let due = worker.eval(&format!("self.hnewShareTick({})", now + 200 * HOUR)).unwrap();
     assert_eq!(due.as_f64(), Some(2.0));
-    let notes = worker.eval("chrome.notifications.getAll().then(n => Object.keys(n).filter(k => k.startsWith('share:group:')))").unwrap();
+    let notes = worker
+        .eval("chrome.notifications.getAll().then(n => Object.keys(n).filter(k => k.startsWith('share:group:')))")
+        .unwrap();
     let group = notes[0].as_str().expect("a grouped notification").to_string();
     assert_eq!(notes.as_array().unwrap().len(), 1);
     assert_eq!(worker.eval(&format!("self.hnewNotificationClicked('{group}')")).unwrap(), true);
@@ -204,7 +242,10 @@ fn the_popup_edits_reorders_and_schedules_the_buffer() {
     // A bad schedule is refused with the reason; a good one is saved.
     // (Typed and sent in one go: a re-render in between would reset the field.)
     popup.value("(() => { document.querySelector('#slots-0').value = '25:00'; document.querySelector('#save-schedule').click(); return true; })()");
-    popup.expect("document.querySelector('form.schedule .error')?.textContent.startsWith('Monday')", "the error names the day");
+    popup.expect(
+        "document.querySelector('form.schedule .error')?.textContent.startsWith('Monday')",
+        "the error names the day",
+    );
     popup.value(
         "(() => { document.querySelector('#slots-0').value = '08:15, 20:00'; document.querySelector('#mastodon').value = 'https://Hachyderm.io/'; \
          document.querySelector('#save-schedule').click(); return true; })()",

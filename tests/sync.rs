@@ -15,9 +15,7 @@ fn ask(worker: &Session, request: Value) -> Value {
     if let (Some(m), Some(r)) = (msg.as_object_mut(), request.as_object()) {
         m.extend(r.clone());
     }
-    worker
-        .eval(&format!("self.hnewHandle({msg})"))
-        .expect("the background answered")
+    worker.eval(&format!("self.hnewHandle({msg})")).expect("the background answered")
 }
 
 fn items(worker: &Session) -> Vec<(String, Value)> {
@@ -47,7 +45,8 @@ fn state(worker: &Session) -> Value {
 fn two_profiles_converge_after_concurrent_edits() {
     let h = Harness::start(Options::default()).unwrap();
     let args = h.replica.chromium_args();
-    let b2 = Browser::launch(Launch { extensions: vec![hacker_new::dist()], args, profile: None, headed: false }).unwrap();
+    let b2 =
+        Browser::launch(Launch { extensions: vec![hacker_new::dist()], args, profile: None, headed: false }).unwrap();
     let w1 = h.worker().unwrap();
     let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
     w2.wait_until("chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)", Duration::from_secs(20))
@@ -57,7 +56,8 @@ fn two_profiles_converge_after_concurrent_edits() {
     assert_eq!(ask(&w1, json!({"kind": "set_follow", "site": "hn", "user": "alice", "follow": true}))["kind"], "done");
     assert_eq!(ask(&w1, json!({"kind": "set_follow", "site": "hn", "user": "bob", "follow": true}))["kind"], "done");
     assert_eq!(
-        ask(&w1, json!({"kind": "save_filter", "rule": {"kind": "keyword", "pattern": "crypto", "target": "both"}}))["kind"],
+        ask(&w1, json!({"kind": "save_filter", "rule": {"kind": "keyword", "pattern": "crypto", "target": "both"}}))
+            ["kind"],
         "done"
     );
     assert_eq!(ask(&w2, json!({"kind": "set_follow", "site": "hn", "user": "carol", "follow": true}))["kind"], "done");
@@ -66,7 +66,10 @@ fn two_profiles_converge_after_concurrent_edits() {
     // The later action wins: profile 2 unfollows bob after profile 1 followed.
     assert_eq!(ask(&w2, json!({"kind": "set_follow", "site": "hn", "user": "bob", "follow": false}))["kind"], "done");
     assert_eq!(
-        ask(&w2, json!({"kind": "save_filter", "rule": {"kind": "domain", "pattern": "example.com", "target": "stories"}}))["kind"],
+        ask(
+            &w2,
+            json!({"kind": "save_filter", "rule": {"kind": "domain", "pattern": "example.com", "target": "stories"}})
+        )["kind"],
         "done"
     );
 

@@ -21,19 +21,24 @@ fn tags_show_beside_names_everywhere_and_outlive_a_follow() {
     assert!(expected > 0, "{op} comments on this thread");
     assert_eq!(thread.value("document.querySelectorAll('a.hnuser.hnew-op').length").as_u64(), Some(expected));
     assert_eq!(
-        thread.value(&format!("[...document.querySelectorAll('a.hnuser.hnew-op')].every(a => a.textContent === {op:?})")),
+        thread
+            .value(&format!("[...document.querySelectorAll('a.hnuser.hnew-op')].every(a => a.textContent === {op:?})")),
         true
     );
 
     // Tag the first commenter from their card: a prompt asks for the tag.
-    let user = thread.value("document.querySelector('tr.athing.comtr a.hnuser').textContent").as_str().unwrap().to_string();
+    let user =
+        thread.value("document.querySelector('tr.athing.comtr a.hnuser').textContent").as_str().unwrap().to_string();
     thread.value("document.querySelector('tr.athing.comtr a.hnuser').dispatchEvent(new MouseEvent('mouseover', { bubbles: true })), true");
     thread.expect("document.querySelector('.hnew-card button.hnew-card-tag')", "the card offers a tag");
     thread.session.call("Page.enable", serde_json::json!({})).unwrap();
     thread.value("setTimeout(() => document.querySelector('.hnew-card button.hnew-card-tag').click(), 0), true");
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
-        match thread.session.call("Page.handleJavaScriptDialog", serde_json::json!({ "accept": true, "promptText": "poll fan" })) {
+        match thread
+            .session
+            .call("Page.handleJavaScriptDialog", serde_json::json!({ "accept": true, "promptText": "poll fan" }))
+        {
             Ok(_) => break,
             Err(e) => {
                 assert!(std::time::Instant::now() < deadline, "no prompt: {e}");
@@ -46,7 +51,10 @@ fn tags_show_beside_names_everywhere_and_outlive_a_follow() {
         &format!("document.querySelectorAll(\"a.hnuser[href='user?id={user}'] + .hnew-tag\").length === {count}"),
         "the tag is beside every one of their names",
     );
-    assert_eq!(thread.value(&format!("document.querySelector(\"a.hnuser[href='user?id={user}'] + .hnew-tag\").textContent")), "poll fan");
+    assert_eq!(
+        thread.value(&format!("document.querySelector(\"a.hnuser[href='user?id={user}'] + .hnew-tag\").textContent")),
+        "poll fan"
+    );
 
     // Follow then unfollow: the tag stays; the record syncs with the rest.
     let worker = h.worker().unwrap();
@@ -61,10 +69,14 @@ fn tags_show_beside_names_everywhere_and_outlive_a_follow() {
     front.expect("document.documentElement.dataset.hnewState === 'applied'", "ready");
     assert_eq!(front.value("document.querySelectorAll('.hnew-followed').length"), 0, "not highlighted as followed");
     // An invalid tag is refused by the background, whoever sends it.
-    assert_eq!(ask(&format!("kind: 'set_tag', site: 'hn', user: '{user}', tag: '{}'", "x".repeat(30)))["kind"], "error");
+    assert_eq!(
+        ask(&format!("kind: 'set_tag', site: 'hn', user: '{user}', tag: '{}'", "x".repeat(30)))["kind"],
+        "error"
+    );
     // Removing the tag of a user not followed removes the record.
     assert_eq!(ask(&format!("kind: 'set_tag', site: 'hn', user: '{user}', tag: null"))["kind"], "done");
     thread.expect("document.querySelectorAll('.hnew-tag').length === 0", "the tag is gone from the open tab");
-    let state = worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows))").unwrap();
+    let state =
+        worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows))").unwrap();
     assert_eq!(state, serde_json::json!([]));
 }

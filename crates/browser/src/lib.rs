@@ -167,9 +167,7 @@ impl Browser {
         {
             let shared = shared.clone();
             let reader = File::from(evt_read);
-            std::thread::Builder::new()
-                .name("cdp-reader".into())
-                .spawn(move || read_loop(reader, shared))?;
+            std::thread::Builder::new().name("cdp-reader".into()).spawn(move || read_loop(reader, shared))?;
         }
         let browser = Browser {
             child,
@@ -188,13 +186,7 @@ impl Browser {
         self.call_timeout(session, method, params, Duration::from_secs(60))
     }
 
-    pub fn call_timeout(
-        &self,
-        session: Option<&str>,
-        method: &str,
-        params: Value,
-        timeout: Duration,
-    ) -> Result<Value> {
+    pub fn call_timeout(&self, session: Option<&str>, method: &str, params: Value, timeout: Duration) -> Result<Value> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mut msg = json!({"id": id, "method": method, "params": params});
         if let Some(s) = session {
@@ -251,10 +243,8 @@ impl Browser {
     /// Attaches to a target and enables the domains tests use.
     pub fn attach(&self, target_id: &str) -> Result<Session<'_>> {
         let v = self.call(None, "Target.attachToTarget", json!({"targetId": target_id, "flatten": true}))?;
-        let session_id = v["sessionId"]
-            .as_str()
-            .ok_or_else(|| Error::Protocol("attach gave no session".into()))?
-            .to_string();
+        let session_id =
+            v["sessionId"].as_str().ok_or_else(|| Error::Protocol("attach gave no session".into()))?.to_string();
         let s = Session { browser: self, id: session_id, target_id: target_id.to_string() };
         s.call("Runtime.enable", json!({}))?;
         s.call("Log.enable", json!({})).ok();
@@ -348,7 +338,10 @@ impl Session<'_> {
         if let Some(e) = v.get("errorText").and_then(Value::as_str) {
             return Err(Error::Protocol(format!("navigating to {url}: {e}")));
         }
-        self.wait_until("document.readyState === 'complete' && location.href !== 'about:blank'", Duration::from_secs(30))?;
+        self.wait_until(
+            "document.readyState === 'complete' && location.href !== 'about:blank'",
+            Duration::from_secs(30),
+        )?;
         Ok(())
     }
 
@@ -388,12 +381,7 @@ impl Session<'_> {
     /// Console messages, log entries and uncaught exceptions of this target,
     /// one line each.
     pub fn console(&self) -> Vec<String> {
-        self.browser
-            .events()
-            .iter()
-            .filter(|e| e["sessionId"] == self.id.as_str())
-            .filter_map(describe_event)
-            .collect()
+        self.browser.events().iter().filter(|e| e["sessionId"] == self.id.as_str()).filter_map(describe_event).collect()
     }
 
     /// Uncaught exceptions of this target.
@@ -420,9 +408,11 @@ fn describe_event(e: &Value) -> Option<String> {
             let args: Vec<String> = p["args"]
                 .as_array()?
                 .iter()
-                .map(|a| a["value"].as_str().map(str::to_string).unwrap_or_else(|| {
-                    a["description"].as_str().map(str::to_string).unwrap_or_else(|| a["value"].to_string())
-                }))
+                .map(|a| {
+                    a["value"].as_str().map(str::to_string).unwrap_or_else(|| {
+                        a["description"].as_str().map(str::to_string).unwrap_or_else(|| a["value"].to_string())
+                    })
+                })
                 .collect();
             Some(format!("console.{}: {}", p["type"].as_str().unwrap_or("log"), args.join(" ")))
         }
@@ -495,10 +485,8 @@ fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
 pub fn temp_dir(what: &str) -> io::Result<PathBuf> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     let p = std::env::temp_dir().join(format!("hacker-new-{what}-{}-{n}-{nanos}", std::process::id()));
     std::fs::create_dir_all(&p)?;
     Ok(p)

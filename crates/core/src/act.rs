@@ -15,7 +15,9 @@ pub fn is_action_path(path: &str) -> bool {
     ACTIONS.contains(&name)
         && path.len() <= 400
         && query.split('&').any(|p| p.starts_with("auth=") && p.len() > 5)
-        && query.split('&').any(|p| p.strip_prefix("id=").is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())))
+        && query
+            .split('&')
+            .any(|p| p.strip_prefix("id=").is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())))
         && query.bytes().all(|b| b.is_ascii_alphanumeric() || b"=&_-.%/?".contains(&b))
 }
 

@@ -64,7 +64,9 @@ impl ActivityItem {
         let kind = item.kind.unwrap_or_else(|| "story".into());
         let summary = match (&item.title, &item.text) {
             (Some(t), _) if !t.trim().is_empty() => t.trim().to_string(),
-            (_, Some(html)) => crate::sanitize::text(&crate::sanitize::sanitize(html)).split_whitespace().collect::<Vec<_>>().join(" "),
+            (_, Some(html)) => {
+                crate::sanitize::text(&crate::sanitize::sanitize(html)).split_whitespace().collect::<Vec<_>>().join(" ")
+            }
             _ => String::new(),
         };
         let summary = if summary.chars().count() > SUMMARY {
@@ -145,10 +147,14 @@ mod tests {
 
     #[test]
     fn api_items_become_feed_items() {
-        let story = item(r#"{"by":"dhouston","id":8863,"time":1175714200,"title":"My YC app: Dropbox","type":"story","url":"http://x"}"#);
+        let story = item(
+            r#"{"by":"dhouston","id":8863,"time":1175714200,"title":"My YC app: Dropbox","type":"story","url":"http://x"}"#,
+        );
         let s = ActivityItem::from_api(story, "dhouston").unwrap();
         assert_eq!((s.kind.as_str(), s.summary.as_str()), ("story", "My YC app: Dropbox"));
-        let comment = item(r#"{"by":"norvig","id":2921983,"parent":2921506,"text":"Aw <i>shucks</i>, guys<p>I&#x27;ll <script>x</script>write","time":1314211127,"type":"comment"}"#);
+        let comment = item(
+            r#"{"by":"norvig","id":2921983,"parent":2921506,"text":"Aw <i>shucks</i>, guys<p>I&#x27;ll <script>x</script>write","time":1314211127,"type":"comment"}"#,
+        );
         let c = ActivityItem::from_api(comment, "norvig").unwrap();
         assert_eq!(c.summary, "Aw shucks, guys I'll write");
         assert!(ActivityItem::from_api(item(r#"{"id":1,"deleted":true,"by":"x"}"#), "x").is_none());

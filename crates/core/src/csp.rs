@@ -51,11 +51,7 @@ pub fn allow_wasm(header: &str) -> CspPatch {
 }
 
 fn patch_policy(policy: &str) -> (String, bool) {
-    let directives: Vec<&str> = policy
-        .split(';')
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .collect();
+    let directives: Vec<&str> = policy.split(';').map(str::trim).filter(|d| !d.is_empty()).collect();
     let name_of = |d: &str| d.split_ascii_whitespace().next().unwrap_or("").to_ascii_lowercase();
     let has_script_src = directives.iter().any(|d| name_of(d) == "script-src");
     let target = if has_script_src { "script-src" } else { "default-src" };
@@ -73,11 +69,7 @@ fn patch_policy(policy: &str) -> (String, bool) {
 }
 
 fn needs_keyword(directive: &str) -> bool {
-    let sources: Vec<String> = directive
-        .split_ascii_whitespace()
-        .skip(1)
-        .map(str::to_ascii_lowercase)
-        .collect();
+    let sources: Vec<String> = directive.split_ascii_whitespace().skip(1).map(str::to_ascii_lowercase).collect();
     let allows_all_eval = sources.iter().any(|s| s == "'unsafe-eval'" || s == WASM_KEYWORD);
     let forbids_all = sources.len() == 1 && sources[0] == "'none'";
     !allows_all_eval && !forbids_all
@@ -146,9 +138,6 @@ mod tests {
 
     #[test]
     fn directive_names_are_case_insensitive() {
-        check(
-            "Script-Src 'self'",
-            CspPatch::Replace("Script-Src 'self' 'wasm-unsafe-eval'".into()),
-        );
+        check("Script-Src 'self'", CspPatch::Replace("Script-Src 'self' 'wasm-unsafe-eval'".into()));
     }
 }

@@ -305,8 +305,7 @@ impl FilterSet {
     }
 
     pub fn hides_comment(&self, c: &CommentFacts) -> bool {
-        c.user.is_some_and(|u| self.comment_users.contains(u))
-            || c.text.is_some_and(|t| self.comment_words.matches(t))
+        c.user.is_some_and(|u| self.comment_users.contains(u)) || c.text.is_some_and(|t| self.comment_words.matches(t))
     }
 
     /// `blog.example.com` matches a rule for `example.com`, not the reverse.
@@ -366,7 +365,10 @@ mod tests {
     fn phrases_and_substrings() {
         let mut sub = FilterRule::new(RuleKind::Keyword, "crypt", Target::Stories);
         sub.substring = true;
-        let set = FilterSet::compile(&[rule(RuleKind::Keyword, "large language model", Target::Stories), sub.validated().unwrap()]);
+        let set = FilterSet::compile(&[
+            rule(RuleKind::Keyword, "large language model", Target::Stories),
+            sub.validated().unwrap(),
+        ]);
         assert!(set.hides_story(&story("A Large  Language Model for cats", None, None)));
         assert!(!set.hides_story(&story("Large models of language", None, None)));
         assert!(set.hides_story(&story("Cryptography basics", None, None)));
@@ -407,7 +409,10 @@ mod tests {
 
     #[test]
     fn validation_says_what_is_wrong() {
-        assert_eq!(FilterRule::new(RuleKind::Domain, "not a domain", Target::Stories).validated(), Err(RuleError::BadDomain));
+        assert_eq!(
+            FilterRule::new(RuleKind::Domain, "not a domain", Target::Stories).validated(),
+            Err(RuleError::BadDomain)
+        );
         assert_eq!(FilterRule::new(RuleKind::User, "a b", Target::Both).validated(), Err(RuleError::BadUser));
         assert_eq!(FilterRule::new(RuleKind::Keyword, "  ", Target::Both).validated(), Err(RuleError::Empty));
         let mut short = FilterRule::new(RuleKind::Keyword, "a", Target::Both);
@@ -418,9 +423,8 @@ mod tests {
 
     #[test]
     fn a_thousand_rules_compile_and_match() {
-        let rules: Vec<FilterRule> = (0..1000)
-            .map(|i| rule(RuleKind::Keyword, &format!("word{i}"), Target::Both))
-            .collect();
+        let rules: Vec<FilterRule> =
+            (0..1000).map(|i| rule(RuleKind::Keyword, &format!("word{i}"), Target::Both)).collect();
         let set = FilterSet::compile(&rules);
         assert!(set.hides_story(&story("this has word999 in it", None, None)));
         assert!(!set.hides_story(&story("this has word1000 in it", None, None)));

@@ -39,65 +39,115 @@ impl<T> Envelope<T> {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Request {
     /// Liveness and version check.
-    Ping { nonce: u32 },
+    Ping {
+        nonce: u32,
+    },
     /// The content script could not compile its wasm under the page's policy:
     /// the background refreshes the policy rule for the next page load.
-    CspBlocked { url: String },
+    CspBlocked {
+        url: String,
+    },
     /// The current settings.
     GetSettings,
     /// Replace the settings (validated on arrival).
-    SaveSettings { settings: Settings },
+    SaveSettings {
+        settings: Settings,
+    },
     /// The state of the policy rule, for the popup's health view and tests.
     CspStatus,
     /// The user's state (follows, filters, settings).
     GetState,
     /// Follow or unfollow a user of a site.
-    SetFollow { site: String, user: String, follow: bool },
+    SetFollow {
+        site: String,
+        user: String,
+        follow: bool,
+    },
     /// Set or clear (`None`) the tag on any user.
-    SetTag { site: String, user: String, tag: Option<String> },
+    SetTag {
+        site: String,
+        user: String,
+        tag: Option<String>,
+    },
     /// Set the note on a followed user (empty clears it).
-    SetNote { site: String, user: String, note: String },
+    SetNote {
+        site: String,
+        user: String,
+        note: String,
+    },
     /// Add or replace a filter rule (validated on arrival).
-    SaveFilter { rule: FilterRule },
+    SaveFilter {
+        rule: FilterRule,
+    },
     /// Remove a filter rule by its key.
-    RemoveFilter { key: String },
+    RemoveFilter {
+        key: String,
+    },
     /// A user's profile, from the cache or HN.
-    GetProfile { site: String, user: String },
+    GetProfile {
+        site: String,
+        user: String,
+    },
     /// A page of the site (path and query, e.g. `/news?p=2`), for endless
     /// scroll; fetched by the background with the user's HN session.
-    FetchPage { path: String },
+    FetchPage {
+        path: String,
+    },
     /// Follow one of HN's vote, favorite, hide or flag links (path and
     /// query, with its auth token) with the reader's session.
-    Act { path: String },
+    Act {
+        path: String,
+    },
     /// Post a reply through HN's own form flow.
-    PostReply { parent: u64, text: String },
+    PostReply {
+        parent: u64,
+        text: String,
+    },
     /// Sync health for the popup.
     SyncStatus,
     /// The whole user state as a JSON document, for a file.
     ExportState,
     /// Merges a previously exported document: follows and filters are added
     /// to what is here (never removed); settings are left as they are.
-    ImportState { json: String },
+    ImportState {
+        json: String,
+    },
     /// Queue a story or comment in the share buffer, with the default
     /// destination and the title as text unless given.
-    AddToBuffer { target: crate::share::ShareTarget, text: Option<String> },
+    AddToBuffer {
+        target: crate::share::ShareTarget,
+        text: Option<String>,
+    },
     /// Replace a queued item (text, destination, position).
-    SaveBufferItem { key: String, item: crate::share::BufferItem },
-    RemoveBufferItem { key: String },
+    SaveBufferItem {
+        key: String,
+        item: crate::share::BufferItem,
+    },
+    RemoveBufferItem {
+        key: String,
+    },
     /// Give the queued items a new random order.
     ShuffleBuffer,
     /// Open the item's composer now and mark it shared.
-    ShareNow { key: String },
+    ShareNow {
+        key: String,
+    },
     /// Replace the share buffer's preferences (validated on arrival).
-    SaveSharePrefs { prefs: crate::share::SharePrefs },
+    SaveSharePrefs {
+        prefs: crate::share::SharePrefs,
+    },
     /// Make this device the one that announces due items.
     AnnounceHere,
     /// The followed users' activity; `refresh` fetches what is stale first.
-    GetActivity { refresh: bool },
+    GetActivity {
+        refresh: bool,
+    },
     /// The reader saw the feed: clears the unread marks and the badge.
     MarkActivitySeen,
     /// A page reports how many items each filter rule hid on it.
-    FilterHits { hits: std::collections::BTreeMap<String, u32> },
+    FilterHits {
+        hits: std::collections::BTreeMap<String, u32>,
+    },
     /// What each rule hid on the current HN tab.
     GetFilterHits,
 }
@@ -106,27 +156,65 @@ pub enum Request {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Response {
-    Pong { nonce: u32, version: String },
-    Settings { settings: Settings },
-    Csp { status: CspRuleStatus },
-    State { state: UserState },
-    Profile { profile: crate::profile::Profile, fetched_at: f64 },
-    Page { html: String },
-    Sync { status: SyncInfo },
+    Pong {
+        nonce: u32,
+        version: String,
+    },
+    Settings {
+        settings: Settings,
+    },
+    Csp {
+        status: CspRuleStatus,
+    },
+    State {
+        state: UserState,
+    },
+    Profile {
+        profile: crate::profile::Profile,
+        fetched_at: f64,
+    },
+    Page {
+        html: String,
+    },
+    Sync {
+        status: SyncInfo,
+    },
     /// The reply was accepted; `id` when HN's redirect named it.
-    Posted { id: Option<u64> },
-    ReplyFailed { error: crate::reply::ReplyError, message: String },
-    Exported { json: String },
-    Imported { follows: u32, filters: u32 },
+    Posted {
+        id: Option<u64>,
+    },
+    ReplyFailed {
+        error: crate::reply::ReplyError,
+        message: String,
+    },
+    Exported {
+        json: String,
+    },
+    Imported {
+        follows: u32,
+        filters: u32,
+    },
     /// Queued under this key.
-    Queued { key: String },
-    Activity { feed: crate::activity::Feed },
+    Queued {
+        key: String,
+    },
+    Activity {
+        feed: crate::activity::Feed,
+    },
     /// Per-rule counts on one page (`url`), when an HN tab reported any.
-    FilterHits { url: Option<String>, hits: std::collections::BTreeMap<String, u32> },
+    FilterHits {
+        url: Option<String>,
+        hits: std::collections::BTreeMap<String, u32>,
+    },
     /// HN did not serve the page; `kind` says how, so the caller backs off.
-    Unserved { reason: crate::page::Unserved, message: String },
+    Unserved {
+        reason: crate::page::Unserved,
+        message: String,
+    },
     Done,
-    Error { message: String },
+    Error {
+        message: String,
+    },
 }
 
 /// Whether the page-policy rule is in force, and from which observed header.
@@ -183,12 +271,8 @@ impl Request {
     /// Checks what serde cannot: bounds on sizes and values.
     pub fn validate(self) -> Result<Request, MessageError> {
         match self {
-            Request::CspBlocked { url } if url.len() > 2048 => {
-                Err(MessageError::Malformed("url too long".into()))
-            }
-            Request::SaveSettings { settings } => Ok(Request::SaveSettings {
-                settings: settings.clamped(),
-            }),
+            Request::CspBlocked { url } if url.len() > 2048 => Err(MessageError::Malformed("url too long".into())),
+            Request::SaveSettings { settings } => Ok(Request::SaveSettings { settings: settings.clamped() }),
             Request::SetNote { ref note, .. } if note.chars().count() > crate::state::MAX_NOTE => {
                 Err(MessageError::Malformed(format!("a note is at most {} characters", crate::state::MAX_NOTE)))
             }
@@ -237,10 +321,9 @@ impl Request {
             Request::FilterHits { hits } if hits.len() > 5000 || hits.keys().any(|k| k.len() > 400) => {
                 Err(MessageError::Malformed("too many filter counts".into()))
             }
-            Request::SaveSharePrefs { prefs } => prefs
-                .validated()
-                .map(|prefs| Request::SaveSharePrefs { prefs })
-                .map_err(MessageError::Malformed),
+            Request::SaveSharePrefs { prefs } => {
+                prefs.validated().map(|prefs| Request::SaveSharePrefs { prefs }).map_err(MessageError::Malformed)
+            }
             other => Ok(other),
         }
     }
@@ -328,9 +411,7 @@ mod tests {
     fn settings_are_clamped_on_arrival() {
         let mut s = Settings::default();
         s.font_scale = 10_000;
-        let Request::SaveSettings { settings } = roundtrip(Request::SaveSettings { settings: s }) else {
-            panic!()
-        };
+        let Request::SaveSettings { settings } = roundtrip(Request::SaveSettings { settings: s }) else { panic!() };
         assert_eq!(settings.font_scale, crate::settings::FONT_SCALE.1);
     }
 }

@@ -16,7 +16,13 @@ pub struct Profile {
 }
 
 /// From the fields of the API's `/v0/user/<id>.json`.
-pub fn from_api_json_fields(id: &str, karma: Option<i64>, created: Option<i64>, about: Option<&str>, submitted_len: usize) -> Profile {
+pub fn from_api_json_fields(
+    id: &str,
+    karma: Option<i64>,
+    created: Option<i64>,
+    about: Option<&str>,
+    submitted_len: usize,
+) -> Profile {
     Profile {
         id: id.to_string(),
         karma,
@@ -143,7 +149,13 @@ mod tests {
         let pg = from_user_page(&fixture("user/easyhn-user-pg-2026.html")).unwrap();
         assert_eq!(
             pg,
-            Profile { id: "pg".into(), karma: Some(157316), created: Some(1160418092), about: "Bug fixer.".into(), submitted: 0 }
+            Profile {
+                id: "pg".into(),
+                karma: Some(157316),
+                created: Some(1160418092),
+                about: "Bug fixer.".into(),
+                submitted: 0
+            }
         );
     }
 
@@ -152,7 +164,13 @@ mod tests {
         let own = from_user_page(&fixture("user/ews-user-own-profile-ewsbr-loggedin-2026.html")).unwrap();
         assert_eq!(
             own,
-            Profile { id: "ewsbr".into(), karma: Some(1), created: Some(1713136760), about: "¯\\_(ツ)_/¯".into(), submitted: 0 }
+            Profile {
+                id: "ewsbr".into(),
+                karma: Some(1),
+                created: Some(1713136760),
+                about: "¯\\_(ツ)_/¯".into(),
+                submitted: 0
+            }
         );
         let form = r#"<td valign="top">user:</td><td timestamp="5"><a href="user?id=me" class="hnuser">me</a></td></tr>
             <tr><td valign="top">about:</td><td><textarea name="about" rows="5">one &lt;b&gt;
@@ -212,7 +230,8 @@ three</textarea>&nbsp;<a href="formatdoc">help</a></td>"#;
 
     #[test]
     fn api_fields() {
-        let json: serde_json::Value = serde_json::from_str(&fixture("api-firebase/official-readme-user-jl.json")).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&fixture("api-firebase/official-readme-user-jl.json")).unwrap();
         let submitted = json["submitted"].as_array().map_or(0, Vec::len);
         let p = from_api_json_fields(
             json["id"].as_str().unwrap(),
@@ -221,7 +240,16 @@ three</textarea>&nbsp;<a href="formatdoc">help</a></td>"#;
             json["about"].as_str(),
             submitted,
         );
-        assert_eq!(p, Profile { id: "jl".into(), karma: Some(2937), created: Some(1173923446), about: "This is a test".into(), submitted: submitted as u32 });
+        assert_eq!(
+            p,
+            Profile {
+                id: "jl".into(),
+                karma: Some(2937),
+                created: Some(1173923446),
+                about: "This is a test".into(),
+                submitted: submitted as u32
+            }
+        );
         assert!(submitted > 200);
         assert_eq!(from_api_json_fields("x", None, None, None, 0).about, "");
     }

@@ -31,12 +31,24 @@ pub enum ReplyError {
 impl std::fmt::Display for ReplyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReplyError::LoggedOut => f.write_str("You are logged out of Hacker News: log in, then send again. Your reply is kept."),
-            ReplyError::TooFast => f.write_str("Hacker News says you're posting too fast. Wait a little, then send again. Your reply is kept."),
-            ReplyError::StaleForm => f.write_str("The reply form expired. Send again to use a fresh one. Your reply is kept."),
-            ReplyError::Closed => f.write_str("This thread no longer takes replies (locked, or the comment is dead). Your reply is kept."),
-            ReplyError::RateLimited => f.write_str("Hacker News is rate-limiting requests. Try again in a minute. Your reply is kept."),
-            ReplyError::Unavailable => f.write_str("Hacker News is unavailable right now. Your reply is kept; try again shortly."),
+            ReplyError::LoggedOut => {
+                f.write_str("You are logged out of Hacker News: log in, then send again. Your reply is kept.")
+            }
+            ReplyError::TooFast => f.write_str(
+                "Hacker News says you're posting too fast. Wait a little, then send again. Your reply is kept.",
+            ),
+            ReplyError::StaleForm => {
+                f.write_str("The reply form expired. Send again to use a fresh one. Your reply is kept.")
+            }
+            ReplyError::Closed => {
+                f.write_str("This thread no longer takes replies (locked, or the comment is dead). Your reply is kept.")
+            }
+            ReplyError::RateLimited => {
+                f.write_str("Hacker News is rate-limiting requests. Try again in a minute. Your reply is kept.")
+            }
+            ReplyError::Unavailable => {
+                f.write_str("Hacker News is unavailable right now. Your reply is kept; try again shortly.")
+            }
             ReplyError::Network(e) => write!(f, "The network failed ({e}). Your reply is kept."),
             ReplyError::Rejected(e) => write!(f, "Hacker News did not accept the reply: {e}. Your reply is kept."),
         }
@@ -185,7 +197,11 @@ mod tests {
     fn the_form_is_read() {
         assert_eq!(
             parse_form(200, REPLY),
-            Ok(ReplyForm { parent: "47538487".into(), goto: "item?id=47536761#47538487".into(), hmac: "fixturehmac".into() })
+            Ok(ReplyForm {
+                parent: "47538487".into(),
+                goto: "item?id=47536761#47538487".into(),
+                hmac: "fixturehmac".into()
+            })
         );
     }
 
@@ -194,7 +210,10 @@ mod tests {
         assert_eq!(parse_form(200, r#"<form action="login" method="post">"#), Err(ReplyError::LoggedOut));
         assert_eq!(parse_form(503, "Sorry."), Err(ReplyError::Unavailable));
         assert_eq!(parse_form(200, crate::message::RATE_LIMITED), Err(ReplyError::RateLimited));
-        assert_eq!(parse_form(200, r#"<form action="comment"><input name="parent" value="1"></form>"#), Err(ReplyError::StaleForm));
+        assert_eq!(
+            parse_form(200, r#"<form action="comment"><input name="parent" value="1"></form>"#),
+            Err(ReplyError::StaleForm)
+        );
         assert_eq!(outcome(200, false, "You're posting too fast. Please slow down. Thanks."), Err(ReplyError::TooFast));
         assert_eq!(outcome(200, false, "Unknown or expired link."), Err(ReplyError::StaleForm));
         assert_eq!(outcome(200, true, "<html>thread</html>"), Ok(()));

@@ -50,8 +50,7 @@ pub const MAX_DEPTH: usize = 32;
 pub const MAX_NODES: usize = 10_000;
 
 /// Elements whose content is raw text up to their end tag: dropped whole.
-const RAW_TEXT: &[&str] =
-    &["script", "style", "iframe", "noscript", "textarea", "title", "xmp", "noembed", "noframes"];
+const RAW_TEXT: &[&str] = &["script", "style", "iframe", "noscript", "textarea", "title", "xmp", "noembed", "noframes"];
 /// Elements whose content is markup: dropped whole, nesting counted.
 /// (`embed` is void: it has no content, only its tag is dropped.)
 const DROP_TREE: &[&str] = &["template", "object", "svg", "math", "select"];
@@ -460,7 +459,9 @@ mod tests {
 
     #[test]
     fn real_about_texts() {
-        let nodes = sanitize(r#"Writes <i>things</i>.<p>Site: <a href="https:&#x2F;&#x2F;example.com&#x2F;a?b=1&amp;c=2" rel="nofollow">https:&#x2F;&#x2F;example.com&#x2F;a?b=1&amp;c=2</a>"#);
+        let nodes = sanitize(
+            r#"Writes <i>things</i>.<p>Site: <a href="https:&#x2F;&#x2F;example.com&#x2F;a?b=1&amp;c=2" rel="nofollow">https:&#x2F;&#x2F;example.com&#x2F;a?b=1&amp;c=2</a>"#,
+        );
         let url = "https://example.com/a?b=1&c=2";
         assert_eq!(
             nodes,
@@ -493,16 +494,16 @@ mod tests {
         assert_eq!(sanitize("x<embed src=a>y"), vec![t("xy")]);
         assert_eq!(sanitize("x<plaintext>everything</plaintext>"), vec![t("x")]);
         assert_eq!(sanitize("a<!-- <i>c</i> -->b<!-->c<!doctype html><![CDATA[x]]><?php x ?>"), vec![t("abc")]);
-        assert_eq!(sanitize("<a href=https://a.example>1<a href=https://b.example>2"), vec![
-            link("https://a.example", vec![t("1")]),
-            link("https://b.example", vec![t("2")])
-        ]);
         assert_eq!(
-            sanitize("<a href=x onclick=y>z</a>"),
-            vec![link("https://news.ycombinator.com/x", vec![t("z")])]
+            sanitize("<a href=https://a.example>1<a href=https://b.example>2"),
+            vec![link("https://a.example", vec![t("1")]), link("https://b.example", vec![t("2")])]
         );
+        assert_eq!(sanitize("<a href=x onclick=y>z</a>"), vec![link("https://news.ycombinator.com/x", vec![t("z")])]);
         assert_eq!(sanitize("<a>no target</a><a href>empty</a>"), vec![t("no targetempty")]);
-        assert_eq!(sanitize("<a href=\"https://a.example\"\n   title='x>y'>q</a>"), vec![link("https://a.example", vec![t("q")])]);
+        assert_eq!(
+            sanitize("<a href=\"https://a.example\"\n   title='x>y'>q</a>"),
+            vec![link("https://a.example", vec![t("q")])]
+        );
     }
 
     #[test]
@@ -541,13 +542,35 @@ mod tests {
 
     #[test]
     fn entities() {
-        assert_eq!(decode_entities("&#0;&#xD800;&#x110000;&#99999999999999;&#x;&#;&"), "\u{fffd}\u{fffd}\u{fffd}\u{fffd}&#x;&#;&");
+        assert_eq!(
+            decode_entities("&#0;&#xD800;&#x110000;&#99999999999999;&#x;&#;&"),
+            "\u{fffd}\u{fffd}\u{fffd}\u{fffd}&#x;&#;&"
+        );
         assert_eq!(decode_entities("&amp&ampx&apos&apos;&nbsp;&#65&#x42;C"), "&&ampx&apos'\u{a0}ABC");
     }
 
     #[test]
     fn malformed_input_is_tolerated() {
-        for input in ["<", "</", "<a", "<a href=", "<a href='", "<p><p><i>", "&#xZZ;", "&;", "a < b > c", "<i><p>x</i>", "<1>", "</ x>", "</>", "<!", "<!--", "<é>", "<a é=é>é", "<a\u{0}href=javascript:alert(1)>x</a>"] {
+        for input in [
+            "<",
+            "</",
+            "<a",
+            "<a href=",
+            "<a href='",
+            "<p><p><i>",
+            "&#xZZ;",
+            "&;",
+            "a < b > c",
+            "<i><p>x</i>",
+            "<1>",
+            "</ x>",
+            "</>",
+            "<!",
+            "<!--",
+            "<é>",
+            "<a é=é>é",
+            "<a\u{0}href=javascript:alert(1)>x</a>",
+        ] {
             let _ = text(&sanitize(input));
         }
         assert_eq!(text(&sanitize("a < b, 1<2, </3 x>y")), "a < b, 1<2, y");
@@ -557,7 +580,10 @@ mod tests {
         let nodes = sanitize(&deep);
         assert_eq!(text(&nodes), "x");
         fn depth(n: &[Node]) -> usize {
-            n.iter().map(|n| if let Node::Element { children, .. } = n { 1 + depth(children) } else { 0 }).max().unwrap_or(0)
+            n.iter()
+                .map(|n| if let Node::Element { children, .. } = n { 1 + depth(children) } else { 0 })
+                .max()
+                .unwrap_or(0)
         }
         assert_eq!(depth(&nodes), MAX_DEPTH);
     }
@@ -567,7 +593,8 @@ mod tests {
         let many = "<p>x".repeat(50_000);
         let nodes = sanitize(&many);
         assert!(nodes.len() <= MAX_NODES);
-        for s in ["<a href=\"".repeat(100_000), "</".repeat(100_000), "&#".repeat(100_000), "<script>".repeat(100_000)] {
+        for s in ["<a href=\"".repeat(100_000), "</".repeat(100_000), "&#".repeat(100_000), "<script>".repeat(100_000)]
+        {
             let _ = sanitize(&s);
         }
     }

@@ -195,7 +195,11 @@ mod tests {
             let y = civil_from_days(t.div_euclid(DAY)).0;
             let start = last_sunday(y, 3) * DAY + 60 * MINUTE;
             let end = last_sunday(y, 10) * DAY + 60 * MINUTE;
-            if (start..end).contains(&t) { 120 } else { 60 }
+            if (start..end).contains(&t) {
+                120
+            } else {
+                60
+            }
         }
     }
 
@@ -204,7 +208,11 @@ mod tests {
             let y = civil_from_days(t.div_euclid(DAY)).0;
             let start = nth_sunday(y, 3, 2) * DAY + 7 * 60 * MINUTE;
             let end = nth_sunday(y, 11, 1) * DAY + 6 * 60 * MINUTE;
-            if (start..end).contains(&t) { -240 } else { -300 }
+            if (start..end).contains(&t) {
+                -240
+            } else {
+                -300
+            }
         }
     }
 
@@ -296,7 +304,10 @@ mod tests {
         let mut one = prefs(&[9 * 60]);
         one.cursor = now;
         let planned = plan(&one, &Fixed(0), &queue);
-        assert_eq!(planned.iter().map(|x| x.1).collect::<Vec<_>>(), (1..=4).map(|d| utc(2026, 11, 30, 9, 0) + d * DAY).collect::<Vec<_>>());
+        assert_eq!(
+            planned.iter().map(|x| x.1).collect::<Vec<_>>(),
+            (1..=4).map(|d| utc(2026, 11, 30, 9, 0) + d * DAY).collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -313,7 +324,8 @@ mod tests {
         let mut p = prefs(&[9 * 60, 13 * 60, 17 * 60 + 30]);
         let start = utc(2026, 11, 30, 8, 0);
         p.cursor = start;
-        let queue = [q("a", 1.0, start), q("b", 2.0, start), q("c", 3.0, start), q("d", 4.0, start), q("e", 5.0, start)];
+        let queue =
+            [q("a", 1.0, start), q("b", 2.0, start), q("c", 3.0, start), q("d", 4.0, start), q("e", 5.0, start)];
         // Browser closed until Tuesday 10:00: a, b, c and d's slots passed.
         let now = utc(2026, 12, 1, 10, 0);
         let t = tick(&p, &Fixed(0), &queue, now);

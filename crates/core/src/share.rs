@@ -165,9 +165,8 @@ pub fn composer_url(
         Destination::Buffer => format!("https://buffer.com/add?text={}&url={link}", e(text)),
         Destination::X => format!("https://x.com/intent/post?text={}&url={link}", e(text)),
         Destination::Mastodon => {
-            let instance = mastodon
-                .and_then(mastodon_instance)
-                .ok_or_else(|| "set your Mastodon instance first".to_string())?;
+            let instance =
+                mastodon.and_then(mastodon_instance).ok_or_else(|| "set your Mastodon instance first".to_string())?;
             format!("https://{instance}/share?text={}", e(&full_text(target, text)))
         }
         Destination::Bluesky => format!("https://bsky.app/intent/compose?text={}", e(&full_text(target, text))),
@@ -371,7 +370,11 @@ mod tests {
                 let q = query(&url);
                 match dest {
                     Destination::Buffer | Destination::X => {
-                        assert!(url.starts_with(if dest == Destination::X { "https://x.com/intent/post?" } else { "https://buffer.com/add?" }));
+                        assert!(url.starts_with(if dest == Destination::X {
+                            "https://x.com/intent/post?"
+                        } else {
+                            "https://buffer.com/add?"
+                        }));
                         assert_eq!(get(&q, "text"), *title);
                         assert_eq!(get(&q, "url"), "https://example.com/a?b=1&c=#x");
                         assert_eq!(q.len(), 2);
@@ -393,7 +396,10 @@ mod tests {
                         assert!(url.starts_with("mailto:?"));
                         assert_eq!(get(&q, "subject"), *title);
                         let body = get(&q, "body");
-                        assert!(body.starts_with(title) && body.contains("Discussion: https://news.ycombinator.com/item?id=42"));
+                        assert!(
+                            body.starts_with(title)
+                                && body.contains("Discussion: https://news.ycombinator.com/item?id=42")
+                        );
                     }
                 }
             }
@@ -428,7 +434,8 @@ mod tests {
         t.url = Some("javascript:alert(1)".into());
         assert!(t.validated().is_err());
         assert!(ShareTarget { id: 0, comment: false, title: "x".into(), url: None }.validated().is_err());
-        let item = BufferItem { target: story("t"), text: "  ".into(), destination: Destination::X, position: 0.0, added: 0 };
+        let item =
+            BufferItem { target: story("t"), text: "  ".into(), destination: Destination::X, position: 0.0, added: 0 };
         assert!(item.validated().is_err());
     }
 

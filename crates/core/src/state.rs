@@ -92,9 +92,7 @@ impl UserState {
     /// Tagged users on one site, with their tags.
     pub fn tags_on<'a>(&'a self, site: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
         let prefix = format!("{site}:");
-        self.follows
-            .iter()
-            .filter_map(move |(k, r)| Some((k.strip_prefix(prefix.as_str())?, r.tag.as_deref()?)))
+        self.follows.iter().filter_map(move |(k, r)| Some((k.strip_prefix(prefix.as_str())?, r.tag.as_deref()?)))
     }
 
     /// Items waiting for a slot (neither announced nor shared), for the
@@ -134,7 +132,12 @@ impl UserState {
 
     /// The due items this device should announce at `now`: only the
     /// announcer device does, so two devices never both announce a slot.
-    pub fn announce(&self, device: u32, zone: &dyn crate::schedule::Zone, now: i64) -> Option<crate::schedule::Tick<'_>> {
+    pub fn announce(
+        &self,
+        device: u32,
+        zone: &dyn crate::schedule::Zone,
+        now: i64,
+    ) -> Option<crate::schedule::Tick<'_>> {
         if self.share_prefs.announcer != Some(device) {
             return None;
         }
@@ -168,7 +171,10 @@ mod tests {
     #[test]
     fn a_tagged_user_need_not_be_followed() {
         let mut s = UserState::default();
-        s.follows.insert(user_key("hn", "pg"), UserRecord { tag: Some("founder".into()), unfollowed: true, ..UserRecord::default() });
+        s.follows.insert(
+            user_key("hn", "pg"),
+            UserRecord { tag: Some("founder".into()), unfollowed: true, ..UserRecord::default() },
+        );
         assert!(!s.follows("hn", "pg"));
         assert_eq!(s.followed_on("hn").count(), 0);
         assert_eq!(s.tags_on("hn").collect::<Vec<_>>(), vec![("pg", "founder")]);

@@ -4,20 +4,14 @@
 /// every following comment deeper than it, up to the first that is not.
 pub fn descendants(depths: &[u32], index: usize) -> std::ops::Range<usize> {
     let Some(&d) = depths.get(index) else { return index..index };
-    let end = depths[index + 1..]
-        .iter()
-        .position(|&x| x <= d)
-        .map_or(depths.len(), |p| index + 1 + p);
+    let end = depths[index + 1..].iter().position(|&x| x <= d).map_or(depths.len(), |p| index + 1 + p);
     index + 1..end
 }
 
 /// The index of the nearest ancestor at depth 0 (the root of the
 /// subthread `index` is in).
 pub fn root_of(depths: &[u32], index: usize) -> usize {
-    (0..=index.min(depths.len().saturating_sub(1)))
-        .rev()
-        .find(|&i| depths[i] == 0)
-        .unwrap_or(0)
+    (0..=index.min(depths.len().saturating_sub(1))).rev().find(|&i| depths[i] == 0).unwrap_or(0)
 }
 
 /// The index of the parent comment, if any.

@@ -146,9 +146,14 @@ pub fn sort_order(stories: &[SortKeys], by: SortBy) -> Vec<usize> {
     let mut order: Vec<usize> = (0..stories.len()).collect();
     match by {
         SortBy::Rank => order.sort_by_key(|&i| stories[i].position),
-        SortBy::Points => order.sort_by_key(|&i| (std::cmp::Reverse(stories[i].points.map(i64::from).unwrap_or(-1)), stories[i].position)),
-        SortBy::Comments => order.sort_by_key(|&i| (std::cmp::Reverse(stories[i].comments.map(i64::from).unwrap_or(-1)), stories[i].position)),
-        SortBy::Newest => order.sort_by_key(|&i| (std::cmp::Reverse(stories[i].time.unwrap_or(i64::MIN)), stories[i].position)),
+        SortBy::Points => order
+            .sort_by_key(|&i| (std::cmp::Reverse(stories[i].points.map(i64::from).unwrap_or(-1)), stories[i].position)),
+        SortBy::Comments => order.sort_by_key(|&i| {
+            (std::cmp::Reverse(stories[i].comments.map(i64::from).unwrap_or(-1)), stories[i].position)
+        }),
+        SortBy::Newest => {
+            order.sort_by_key(|&i| (std::cmp::Reverse(stories[i].time.unwrap_or(i64::MIN)), stories[i].position))
+        }
     }
     order
 }
@@ -171,7 +176,12 @@ mod sort_tests {
     #[test]
     fn lists_sort_stably_with_missing_values_last() {
         let k = |position, points, comments, time| SortKeys { position, points, comments, time };
-        let s = [k(0, Some(10), Some(5), Some(100)), k(1, None, None, Some(300)), k(2, Some(50), Some(5), Some(200)), k(3, Some(10), Some(9), None)];
+        let s = [
+            k(0, Some(10), Some(5), Some(100)),
+            k(1, None, None, Some(300)),
+            k(2, Some(50), Some(5), Some(200)),
+            k(3, Some(10), Some(9), None),
+        ];
         assert_eq!(sort_order(&s, SortBy::Rank), vec![0, 1, 2, 3]);
         assert_eq!(sort_order(&s, SortBy::Points), vec![2, 0, 3, 1]);
         assert_eq!(sort_order(&s, SortBy::Comments), vec![3, 0, 2, 1]);

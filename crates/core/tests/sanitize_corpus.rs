@@ -169,9 +169,22 @@ fn corpus_is_structurally_safe() {
 #[test]
 fn dropped_elements_lose_their_text() {
     for payload in PAYLOADS.iter().filter(|p| {
-        ["<script", "<SCRIPT", "<style", "<iframe", "<template", "<textarea", "<title", "<xmp", "<plaintext", "<svg", "<math", "<noscript"]
-            .iter()
-            .any(|d| p.starts_with(d))
+        [
+            "<script",
+            "<SCRIPT",
+            "<style",
+            "<iframe",
+            "<template",
+            "<textarea",
+            "<title",
+            "<xmp",
+            "<plaintext",
+            "<svg",
+            "<math",
+            "<noscript",
+        ]
+        .iter()
+        .any(|d| p.starts_with(d))
     }) {
         let t = text(&sanitize(payload));
         assert!(!t.contains("alert(1)") && !t.contains("@import"), "{payload:?} -> {t:?}");
@@ -223,7 +236,10 @@ fn safe_url_spellings() {
     ] {
         assert_eq!(safe_url(bad), None, "{bad:?}");
     }
-    assert_eq!(safe_url("https:&#x2F;&#x2F;example.com&#x2F;a?b=1&amp;c=2").as_deref(), Some("https://example.com/a?b=1&c=2"));
+    assert_eq!(
+        safe_url("https:&#x2F;&#x2F;example.com&#x2F;a?b=1&amp;c=2").as_deref(),
+        Some("https://example.com/a?b=1&c=2")
+    );
     assert_eq!(safe_url(" HTTPS://Example.com/X ").as_deref(), Some("https://Example.com/X"));
     assert_eq!(safe_url("item?id=1").as_deref(), Some("https://news.ycombinator.com/item?id=1"));
     assert_eq!(safe_url("/user?id=x").as_deref(), Some("https://news.ycombinator.com/user?id=x"));
@@ -234,10 +250,49 @@ fn safe_url_spellings() {
 #[test]
 fn fragments_fuzz() {
     const PARTS: &[&str] = &[
-        "<", ">", "</", "<a href=\"", "\"", "'", "=", " ", "javascript:", "https://ok.example/", "<p>", "<i>", "</i>",
-        "<pre><code>", "</code></pre>", "<a href=https://ok.example>", "</a>", "<script>", "</script>", "<svg>", "</svg>",
-        "<!--", "-->", "&#", "x6A;", "&amp;", "&", "\0", "é", "text", "<math>", "<img src=x onerror=alert(1)>", "/", "\t",
-        "<noscript>", "</noscript>", "<textarea>", "<template>", "</template>", "<!", "<?", "ü<ä", "&#x110000;",
+        "<",
+        ">",
+        "</",
+        "<a href=\"",
+        "\"",
+        "'",
+        "=",
+        " ",
+        "javascript:",
+        "https://ok.example/",
+        "<p>",
+        "<i>",
+        "</i>",
+        "<pre><code>",
+        "</code></pre>",
+        "<a href=https://ok.example>",
+        "</a>",
+        "<script>",
+        "</script>",
+        "<svg>",
+        "</svg>",
+        "<!--",
+        "-->",
+        "&#",
+        "x6A;",
+        "&amp;",
+        "&",
+        "\0",
+        "é",
+        "text",
+        "<math>",
+        "<img src=x onerror=alert(1)>",
+        "/",
+        "\t",
+        "<noscript>",
+        "</noscript>",
+        "<textarea>",
+        "<template>",
+        "</template>",
+        "<!",
+        "<?",
+        "ü<ä",
+        "&#x110000;",
     ];
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     for _ in 0..3000 {
@@ -259,7 +314,10 @@ fn huge_and_deep_inputs() {
     let nodes = sanitize(&deep);
     assert_safe("deep", &nodes);
     fn depth(n: &[Node]) -> usize {
-        n.iter().map(|n| if let Node::Element { children, .. } = n { 1 + depth(children) } else { 0 }).max().unwrap_or(0)
+        n.iter()
+            .map(|n| if let Node::Element { children, .. } = n { 1 + depth(children) } else { 0 })
+            .max()
+            .unwrap_or(0)
     }
     assert!(depth(&nodes) <= MAX_DEPTH);
     fn count(n: &[Node]) -> usize {

@@ -41,10 +41,7 @@ pub(crate) struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -57,11 +54,7 @@ pub(crate) struct Response {
 
 impl Response {
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
-        Response {
-            status,
-            headers: vec![("Content-Type".into(), content_type.into())],
-            body: Arc::new(body.into()),
-        }
+        Response { status, headers: vec![("Content-Type".into(), content_type.into())], body: Arc::new(body.into()) }
     }
     pub fn shared(status: u16, content_type: &str, body: Arc<Vec<u8>>) -> Response {
         Response { status, headers: vec![("Content-Type".into(), content_type.into())], body }

@@ -8,8 +8,8 @@
 //! `--host-resolver-rules`, so the extension sees what users see.
 
 mod assets;
-mod http;
 mod forms;
+mod http;
 mod routes;
 pub mod synth;
 
@@ -160,18 +160,12 @@ impl Replica {
 
     /// Chromium flags that send the real host names here.
     pub fn chromium_args(&self) -> Vec<String> {
-        let rules: Vec<String> = HOSTS
-            .iter()
-            .map(|h| format!("MAP {h} 127.0.0.1:{}", self.port()))
-            .collect();
+        let rules: Vec<String> = HOSTS.iter().map(|h| format!("MAP {h} 127.0.0.1:{}", self.port())).collect();
         // Every other host fails to resolve: nothing leaves loopback, and a
         // composer tab opened by a test shows its URL without loading it.
         let mut rules = rules;
         rules.push("MAP * ~NOTFOUND".into());
-        vec![
-            format!("--host-resolver-rules={}", rules.join(", ")),
-            "--ignore-certificate-errors".into(),
-        ]
+        vec![format!("--host-resolver-rules={}", rules.join(", ")), "--ignore-certificate-errors".into()]
     }
 
     /// Plays `fault` for requests whose path and query start with `prefix`

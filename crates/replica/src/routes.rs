@@ -109,10 +109,7 @@ impl Fixtures {
         if pages.is_empty() {
             return Err(io::Error::new(
                 io::ErrorKind::NotFound,
-                format!(
-                    "no saved pages in {} (set {FIXTURES_ENV} to the fixtures folder)",
-                    dir.display()
-                ),
+                format!("no saved pages in {} (set {FIXTURES_ENV} to the fixtures folder)", dir.display()),
             ));
         }
         let by_stem = pages.iter().enumerate().map(|(i, f)| (f.stem.clone(), i)).collect();
@@ -216,8 +213,7 @@ pub(crate) fn route(state: &State, request: &Request) -> Response {
 fn hn(state: &State, request: &Request) -> Response {
     let path = path_of(&request.target);
     if let Some(asset) = assets::get(path) {
-        return Response::new(200, asset.content_type, asset.body)
-            .with("Cache-Control", "max-age=86400");
+        return Response::new(200, asset.content_type, asset.body).with("Cache-Control", "max-age=86400");
     }
     // The reply flow is emulated (see forms.rs); the saved reply page is
     // still reachable with `fixture=`.

@@ -10,7 +10,8 @@ use serde_json::json;
 /// Usernames shaped like HN's: syllables, sometimes digits or an
 /// underscore, 3–15 characters.
 fn name(i: usize, seed: &mut u64) -> String {
-    const ONSETS: [&str; 20] = ["b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "th", "ch"];
+    const ONSETS: [&str; 20] =
+        ["b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "th", "ch"];
     const VOWELS: [&str; 6] = ["a", "e", "i", "o", "u", "y"];
     let mut next = || {
         *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -42,11 +43,21 @@ fn build(device: u32, follows: usize, filters: usize, notes: usize, share: usize
     }
     for i in 0..filters {
         t += 41_000;
-        r.set(t, "filters", &format!("k:word{i}"), json!({"kind": "keyword", "pattern": format!("word{i}"), "target": "stories", "enabled": true}));
+        r.set(
+            t,
+            "filters",
+            &format!("k:word{i}"),
+            json!({"kind": "keyword", "pattern": format!("word{i}"), "target": "stories", "enabled": true}),
+        );
     }
     for i in 0..notes {
         t += 43_000;
-        r.set(t, "notes", &format!("hn:{}", name(i, &mut seed)), json!(format!("Met at a conference in {i}; writes about compilers and databases, very thoughtful.")));
+        r.set(
+            t,
+            "notes",
+            &format!("hn:{}", name(i, &mut seed)),
+            json!(format!("Met at a conference in {i}; writes about compilers and databases, very thoughtful.")),
+        );
     }
     for i in 0..share {
         t += 47_000;
@@ -95,7 +106,8 @@ fn main() {
     let t = Instant::now();
     x.merge(b.doc());
     println!("merge two full states: {:.2} ms", t.elapsed().as_secs_f64() * 1000.0);
-    let items: BTreeMap<String, serde_json::Value> = b.plan_write(&BTreeMap::new(), 1_800_000_000_000).map(|p| p.set.into_iter().collect()).unwrap_or_default();
+    let items: BTreeMap<String, serde_json::Value> =
+        b.plan_write(&BTreeMap::new(), 1_800_000_000_000).map(|p| p.set.into_iter().collect()).unwrap_or_default();
     let mut c = a.clone();
     let t = Instant::now();
     // Includes decoding every bucket of the other device.

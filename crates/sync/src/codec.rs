@@ -25,7 +25,10 @@ fn bucket_of(collection: &str, key: &str, buckets: usize) -> usize {
 /// Encodes entries into bucket strings, as many as needed so each fits an
 /// item. Deterministic: the same entries give the same strings.
 pub fn encode_buckets(entries: &[(&str, &str, &Entry)], owner: u32) -> Vec<String> {
-    let raw: usize = entries.iter().map(|(c, k, e)| c.len() + k.len() + 40 + e.value.as_ref().map_or(4, |v| v.to_string().len())).sum();
+    let raw: usize = entries
+        .iter()
+        .map(|(c, k, e)| c.len() + k.len() + 40 + e.value.as_ref().map_or(4, |v| v.to_string().len()))
+        .sum();
     let mut n = raw.div_ceil(RAW_PER_BUCKET).max(1);
     loop {
         let mut groups: Vec<Vec<(&str, &str, &Entry)>> = vec![Vec::new(); n];
@@ -75,7 +78,8 @@ fn encode_one(group: &mut [(&str, &str, &Entry)], owner: u32) -> String {
 /// Decodes one bucket string into (collection, key, entry) triples.
 pub fn decode_bucket(bucket: &str, owner: u32) -> Result<Vec<(String, String, Entry)>, String> {
     let bytes = base64_decode(bucket).ok_or("not base64")?;
-    let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, 4 << 20).map_err(|e| format!("not deflate: {e:?}"))?;
+    let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, 4 << 20)
+        .map_err(|e| format!("not deflate: {e:?}"))?;
     let v: Value = serde_json::from_slice(&text).map_err(|e| format!("not JSON: {e}"))?;
     let collections: Vec<String> = v["c"]
         .as_array()
@@ -164,13 +168,18 @@ mod tests {
 
     #[test]
     fn buckets_roundtrip() {
-        let e1 = Entry { value: Some(json!({"note": "x"})), stamp: Hlc { wall: 1_700_000_000_000, count: 2, device: 7 } };
+        let e1 =
+            Entry { value: Some(json!({"note": "x"})), stamp: Hlc { wall: 1_700_000_000_000, count: 2, device: 7 } };
         let e2 = Entry { value: None, stamp: Hlc { wall: 1_700_000_000_500, count: 0, device: 7 } };
         let entries = vec![("follows", "hn:b", &e1), ("filters", "k:x", &e2)];
         let buckets = encode_buckets(&entries, 7);
-        let mut back: Vec<(String, String, Entry)> = buckets.iter().flat_map(|b| decode_bucket(b, 7).unwrap()).collect();
+        let mut back: Vec<(String, String, Entry)> =
+            buckets.iter().flat_map(|b| decode_bucket(b, 7).unwrap()).collect();
         back.sort_by(|a, b| (a.0.clone(), a.1.clone()).cmp(&(b.0.clone(), b.1.clone())));
-        assert_eq!(back, vec![("filters".into(), "k:x".into(), e2.clone()), ("follows".into(), "hn:b".into(), e1.clone())]);
+        assert_eq!(
+            back,
+            vec![("filters".into(), "k:x".into(), e2.clone()), ("follows".into(), "hn:b".into(), e1.clone())]
+        );
         assert!(decode_bucket("!!", 7).is_err());
         assert!(decode_bucket(&base64_encode(b"junk"), 7).is_err());
         // Entries of another device in this area keep their stamps.

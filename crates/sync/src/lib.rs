@@ -170,9 +170,7 @@ impl Doc {
 
     /// Every entry, tombstones included.
     pub fn all(&self) -> impl Iterator<Item = (&str, &str, &Entry)> {
-        self.collections
-            .iter()
-            .flat_map(|(c, m)| m.iter().map(move |(k, e)| (c.as_str(), k.as_str(), e)))
+        self.collections.iter().flat_map(|(c, m)| m.iter().map(move |(k, e)| (c.as_str(), k.as_str(), e)))
     }
 
     /// Keeps the greater of `entry` and what is there; returns whether it
@@ -400,11 +398,8 @@ impl Replica {
         let active = if now_ms.saturating_sub(previous_active) > DEAD_AFTER_MS / 60 { now_ms } else { previous_active };
         let seen = self.received.iter().map(|(d, h)| (format!("{d:x}"), *h)).collect();
         let meta = Meta { v: FORMAT_VERSION, n: buckets.len(), seen, active };
-        let mut desired: BTreeMap<String, Value> = buckets
-            .into_iter()
-            .enumerate()
-            .map(|(i, b)| (format!("{mine}{i}"), Value::String(b)))
-            .collect();
+        let mut desired: BTreeMap<String, Value> =
+            buckets.into_iter().enumerate().map(|(i, b)| (format!("{mine}{i}"), Value::String(b))).collect();
         desired.insert(format!("{mine}m"), serde_json::to_value(&meta).unwrap_or(Value::Null));
         let mut plan = WritePlan::default();
         for (k, v) in &desired {
@@ -496,16 +491,21 @@ fn decode_area(device: u32, area: &BTreeMap<String, Value>) -> Result<(Meta, Doc
     let meta = area.get("m").ok_or_else(|| format!("device {device:x}: no meta yet (a write in flight)"))?;
     let version = meta.get("v").and_then(Value::as_u64).unwrap_or(0);
     if version != u64::from(FORMAT_VERSION) {
-        return Err(format!("device {device:x} writes format {version}, which this version cannot read; its items are set aside"));
+        return Err(format!(
+            "device {device:x} writes format {version}, which this version cannot read; its items are set aside"
+        ));
     }
-    let meta: Meta = serde_json::from_value(meta.clone()).map_err(|e| format!("device {device:x}: damaged meta ({e})"))?;
+    let meta: Meta =
+        serde_json::from_value(meta.clone()).map_err(|e| format!("device {device:x}: damaged meta ({e})"))?;
     let mut doc = Doc::default();
     for i in 0..meta.n {
         let bucket = area
             .get(&i.to_string())
             .and_then(Value::as_str)
             .ok_or_else(|| format!("device {device:x}: bucket {i} missing (a write in flight)"))?;
-        for (c, k, e) in codec::decode_bucket(bucket, device).map_err(|e| format!("device {device:x}: bucket {i} damaged ({e})"))? {
+        for (c, k, e) in
+            codec::decode_bucket(bucket, device).map_err(|e| format!("device {device:x}: bucket {i} damaged ({e})"))?
+        {
             doc.put(&c, &k, e);
         }
     }
@@ -537,7 +537,8 @@ mod tests {
         a.set(1000, "follows", "hn:bob", json!({}));
         b.set(1000, "follows", "hn:bob", json!({}));
         b.remove(2000, "follows", "hn:bob");
-        let store = items(&[&a.plan_write(&BTreeMap::new(), 3000).unwrap(), &b.plan_write(&BTreeMap::new(), 3000).unwrap()]);
+        let store =
+            items(&[&a.plan_write(&BTreeMap::new(), 3000).unwrap(), &b.plan_write(&BTreeMap::new(), 3000).unwrap()]);
         a.merge_items(&store, 3000);
         b.merge_items(&store, 3000);
         assert_eq!(a.doc().get("follows", "hn:bob"), None);

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use hn_core::schedule::{Fixed, DAY};
 use hn_core::share::{BufferItem, Destination, ItemStatus, SharePrefs, ShareTarget};
-use hn_core::state::{SETTINGS, SHARE, SHARE_PREFS, SHARE_STATUS, UserState};
+use hn_core::state::{UserState, SETTINGS, SHARE, SHARE_PREFS, SHARE_STATUS};
 use hn_sync::Replica;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -37,7 +37,8 @@ fn add(r: &mut Replica, now: u64, id: u64) {
     }
     let position = s.share.values().map(|i| i.position).fold(0.0, f64::max) + 1.0;
     let target = ShareTarget { id, comment: false, title: format!("story {id}"), url: None };
-    let item = BufferItem { text: target.title.clone(), target, destination: Destination::X, position, added: now as i64 };
+    let item =
+        BufferItem { text: target.title.clone(), target, destination: Destination::X, position, added: now as i64 };
     r.set(now, SHARE, &key, serde_json::to_value(&item).unwrap());
     if s.share_prefs.announcer.is_none() {
         let prefs = SharePrefs { announcer: Some(r.device()), ..s.share_prefs };
@@ -75,13 +76,24 @@ fn publish(r: &Replica, store: &mut BTreeMap<String, Value>, now: u64) {
 
 #[derive(Debug, Clone)]
 enum Step {
-    Add { device: usize, id: u64 },
-    Publish { device: usize },
-    Read { device: usize },
+    Add {
+        device: usize,
+        id: u64,
+    },
+    Publish {
+        device: usize,
+    },
+    Read {
+        device: usize,
+    },
     /// The device's alarm fires.
-    Tick { device: usize },
+    Tick {
+        device: usize,
+    },
     /// Time passes (up to two days: slots are missed while "closed").
-    Wait { ms: u64 },
+    Wait {
+        ms: u64,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {

@@ -36,7 +36,8 @@ extern "C" {
 
 /// This extension's id (`chrome.runtime.id`).
 pub fn runtime_id() -> String {
-    let get = |obj: &JsValue, key: &str| js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let get =
+        |obj: &JsValue, key: &str| js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
     let runtime = get(&get(&js_sys::global(), "chrome"), "runtime");
     get(&runtime, "id").as_string().unwrap_or_default()
 }
@@ -63,10 +64,7 @@ pub fn describe(err: &JsValue) -> String {
     if let Some(s) = err.as_string() {
         return s;
     }
-    js_sys::Reflect::get(err, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .unwrap_or_else(|| format!("{err:?}"))
+    js_sys::Reflect::get(err, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_else(|| format!("{err:?}"))
 }
 
 /// Sends a request to the background and decodes its answer.
@@ -128,9 +126,7 @@ pub async fn get_typed<T: serde::de::DeserializeOwned>(area: Area, key: &str) ->
 }
 
 pub async fn set_typed<T: serde::Serialize>(area: Area, key: &str, value: &T) -> Result<(), String> {
-    let v = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| e.to_string())?;
+    let v = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
     set(area, key, &v).await
 }
 
@@ -147,7 +143,9 @@ impl hn_core::schedule::Zone for BrowserZone {
 pub fn local_time(utc_ms: i64) -> String {
     let d = js_sys::Date::new(&JsValue::from_f64(utc_ms as f64));
     let opts = js_sys::Object::new();
-    for (k, v) in [("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit")] {
+    for (k, v) in
+        [("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit")]
+    {
         let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
     }
     d.to_locale_string("default", &opts).into()

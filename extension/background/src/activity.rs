@@ -81,10 +81,8 @@ pub fn schedule() {
 }
 
 fn feed(cache: &Cache, followed: &[String]) -> Feed {
-    let items = merge_feed(
-        cache.users.iter().filter(|(u, _)| followed.contains(u)).map(|(_, c)| c.items.as_slice()),
-        FEED_MAX,
-    );
+    let items =
+        merge_feed(cache.users.iter().filter(|(u, _)| followed.contains(u)).map(|(_, c)| c.items.as_slice()), FEED_MAX);
     Feed {
         items,
         seen_at: cache.seen_at.unwrap_or(0.0),
@@ -141,11 +139,8 @@ pub async fn refresh() -> Feed {
     // someone does not flood the badge with their history.
     cache.seen_at.get_or_insert(now);
     cache.users.retain(|u, _| users.contains(u));
-    let mut stale: Vec<String> = users
-        .iter()
-        .filter(|u| cache.users.get(*u).is_none_or(|c| now - c.fetched_at > TTL_MS))
-        .cloned()
-        .collect();
+    let mut stale: Vec<String> =
+        users.iter().filter(|u| cache.users.get(*u).is_none_or(|c| now - c.fetched_at > TTL_MS)).cloned().collect();
     stale.sort_by(|a, b| {
         let at = |u: &String| cache.users.get(u).map_or(0.0, |c| c.fetched_at);
         at(a).total_cmp(&at(b))

@@ -92,10 +92,7 @@ async fn observed_policy() -> Result<Option<String>, String> {
     if !response.ok() {
         return Err(format!("HTTP {}", response.status()));
     }
-    response
-        .headers()
-        .get("content-security-policy")
-        .map_err(|e| hn_ext::describe(&e))
+    response.headers().get("content-security-policy").map_err(|e| hn_ext::describe(&e))
 }
 
 async fn set_rule(policy: Option<&str>) -> Result<(), String> {

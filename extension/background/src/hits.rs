@@ -83,9 +83,7 @@ pub async fn current() -> Response {
         .and_then(|t: JsValue| Reflect::get(&t, &"id".into()).ok())
         .and_then(|id| id.as_f64())
         .map(|id| (id as i32).to_string());
-    let chosen = active
-        .and_then(|id| all.get(&id))
-        .or_else(|| all.values().max_by(|a, b| a.at.total_cmp(&b.at)));
+    let chosen = active.and_then(|id| all.get(&id)).or_else(|| all.values().max_by(|a, b| a.at.total_cmp(&b.at)));
     match chosen {
         Some(t) => Response::FilterHits { url: Some(t.url.clone()), hits: t.hits.clone() },
         None => Response::FilterHits { url: None, hits: BTreeMap::new() },

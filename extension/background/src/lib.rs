@@ -102,10 +102,7 @@ fn accept(raw: &JsValue, sender: &JsValue) -> Result<Request, String> {
     if sender_id.as_deref() != Some(hn_ext::runtime_id().as_str()) {
         return Err("messages are accepted from this extension only".into());
     }
-    let size = js_sys::JSON::stringify(raw)
-        .ok()
-        .and_then(|s| s.as_string())
-        .map_or(usize::MAX, |s| s.len());
+    let size = js_sys::JSON::stringify(raw).ok().and_then(|s| s.as_string()).map_or(usize::MAX, |s| s.len());
     if size > MAX_MESSAGE_BYTES {
         return Err(message::MessageError::TooLarge(size).to_string());
     }

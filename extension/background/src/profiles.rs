@@ -112,8 +112,7 @@ async fn fetch_text(url: &str) -> Result<String, String> {
     if !response.ok() {
         return Err(format!("HTTP {} from {url}", response.status()));
     }
-    let text = JsFuture::from(response.text().map_err(|e| hn_ext::describe(&e))?)
-        .await
-        .map_err(|e| hn_ext::describe(&e))?;
+    let text =
+        JsFuture::from(response.text().map_err(|e| hn_ext::describe(&e))?).await.map_err(|e| hn_ext::describe(&e))?;
     text.as_string().ok_or_else(|| "not text".into())
 }

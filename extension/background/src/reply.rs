@@ -26,9 +26,8 @@ pub(crate) async fn request(url: &str, body: Option<&str>) -> Result<Answer, Rep
         let _ = Reflect::set(&init, &"headers".into(), &headers);
         let _ = Reflect::set(&init, &"body".into(), &body.into());
     }
-    let r = JsFuture::from(crate::net::fetch(url, &init))
-        .await
-        .map_err(|e| ReplyError::Network(hn_ext::describe(&e)))?;
+    let r =
+        JsFuture::from(crate::net::fetch(url, &init)).await.map_err(|e| ReplyError::Network(hn_ext::describe(&e)))?;
     let r: web_sys::Response = r.dyn_into().map_err(|_| ReplyError::Network("not a response".into()))?;
     let text = JsFuture::from(r.text().map_err(|e| ReplyError::Network(hn_ext::describe(&e)))?)
         .await

@@ -10,9 +10,9 @@
 
 use hn_core::message::Response;
 use hn_core::schedule::DAY;
-use hn_ext::BrowserZone;
-use hn_core::share::{self, BufferItem, ItemStatus, ShareTarget, SharePrefs};
+use hn_core::share::{self, BufferItem, ItemStatus, SharePrefs, ShareTarget};
 use hn_core::state::{self as keys, UserState};
+use hn_ext::BrowserZone;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -61,7 +61,9 @@ pub async fn add(target: ShareTarget, text: Option<String>) -> Response {
         return Response::Error { message: "already in your share buffer".into() };
     }
     if s.queued().len() >= share::MAX_QUEUED {
-        return Response::Error { message: format!("the share buffer holds {} posts; share or remove some first", share::MAX_QUEUED) };
+        return Response::Error {
+            message: format!("the share buffer holds {} posts; share or remove some first", share::MAX_QUEUED),
+        };
     }
     let position = s.share.values().map(|i| i.position).fold(0.0, f64::max) + 1.0;
     let text = text.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| target.default_text());
@@ -70,7 +72,8 @@ pub async fn add(target: ShareTarget, text: Option<String>) -> Response {
         Ok(i) => i,
         Err(message) => return Response::Error { message },
     };
-    let mut edits = vec![put(keys::SHARE, &key, &item), Edit::Remove { collection: keys::SHARE_STATUS, key: key.clone() }];
+    let mut edits =
+        vec![put(keys::SHARE, &key, &item), Edit::Remove { collection: keys::SHARE_STATUS, key: key.clone() }];
     if s.share_prefs.announcer.is_none() {
         // The first device to queue something announces, until the user
         // picks another in the popup.
@@ -262,7 +265,9 @@ pub async fn clicked(id: &str) -> bool {
 pub async fn reschedule() {
     let s = state::user_state().await;
     let device = state::device().await;
-    let next = s.announce(device, &BrowserZone, now()).and_then(|t| if t.due.is_empty() { t.next } else { Some(now() + 1000) });
+    let next =
+        s.announce(device, &BrowserZone, now())
+            .and_then(|t| if t.due.is_empty() { t.next } else { Some(now() + 1000) });
     set_alarm(next).await;
 }
 

@@ -154,17 +154,33 @@ fn view(r: &Replica) -> UserState {
 /// One edit of the user's state.
 #[derive(Clone)]
 pub enum Edit {
-    Follow { key: String, follow: bool },
+    Follow {
+        key: String,
+        follow: bool,
+    },
     /// The note on a followed user (a user not followed has none).
-    Note { key: String, note: String },
+    Note {
+        key: String,
+        note: String,
+    },
     /// The tag on any user.
-    Tag { key: String, tag: Option<String> },
+    Tag {
+        key: String,
+        tag: Option<String>,
+    },
     SaveFilter(FilterRule),
     RemoveFilter(String),
     Settings(Settings),
     /// Any value of a collection (the share buffer's items, statuses, prefs).
-    Put { collection: &'static str, key: String, value: serde_json::Value },
-    Remove { collection: &'static str, key: String },
+    Put {
+        collection: &'static str,
+        key: String,
+        value: serde_json::Value,
+    },
+    Remove {
+        collection: &'static str,
+        key: String,
+    },
 }
 
 /// Applies an edit, saves it, pushes it to sync and tells open pages.
@@ -177,8 +193,8 @@ pub async fn edit(edit: Edit) -> Result<(), String> {
 pub async fn edit_many(edits: Vec<Edit>) -> Result<usize, String> {
     ensure_loaded().await;
     let t = now();
-    let changed = with(|r| edits.into_iter().filter(|e| apply_edit(r, t, e.clone())).count())
-        .ok_or("the state is not loaded")?;
+    let changed =
+        with(|r| edits.into_iter().filter(|e| apply_edit(r, t, e.clone())).count()).ok_or("the state is not loaded")?;
     if changed > 0 {
         save_local().await?;
         push().await;
@@ -191,7 +207,9 @@ fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
     match edit {
         Edit::Follow { key, follow: true } => match record(r, &key) {
             Some(rec) if !rec.unfollowed => false,
-            Some(rec) => r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { unfollowed: false, since: Some(t as i64), ..rec })),
+            Some(rec) => {
+                r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { unfollowed: false, since: Some(t as i64), ..rec }))
+            }
             None => {
                 let rec = UserRecord { since: Some(t as i64), ..UserRecord::default() };
                 r.set(t, keys::FOLLOWS, &key, to_json(&rec))
@@ -217,7 +235,8 @@ fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
             r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { tag, ..rec }))
         }
         Edit::Note { key, note } => {
-            let Some(mut rec) = r.doc().get(keys::FOLLOWS, &key).and_then(|v| serde_json::from_value::<UserRecord>(v.clone()).ok())
+            let Some(mut rec) =
+                r.doc().get(keys::FOLLOWS, &key).and_then(|v| serde_json::from_value::<UserRecord>(v.clone()).ok())
             else {
                 return false;
             };
@@ -230,7 +249,9 @@ fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
         Edit::SaveFilter(rule) => r.set(t, keys::FILTERS, &rule.key(), to_json(&rule)),
         Edit::RemoveFilter(key) => r.remove(t, keys::FILTERS, &key),
         Edit::Settings(s) => r.set(t, keys::SETTINGS, keys::READING, to_json(&s)),
-        Edit::Put { collection, key, value } => r.doc().get(collection, &key) != Some(&value) && r.set(t, collection, &key, value),
+        Edit::Put { collection, key, value } => {
+            r.doc().get(collection, &key) != Some(&value) && r.set(t, collection, &key, value)
+        }
         Edit::Remove { collection, key } => r.remove(t, collection, &key),
     }
 }
@@ -245,16 +266,13 @@ pub fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
 
 async fn save_local() -> Result<(), String> {
     let Some(json) = with(|r| r.to_local()) else { return Ok(()) };
-    let value = json
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| e.to_string())?;
+    let value = json.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
     hn_ext::set(hn_ext::Area::Local, LOCAL_KEY, &value).await
 }
 
 async fn sync_items() -> Result<BTreeMap<String, serde_json::Value>, String> {
     let all = JsFuture::from(sync_get_all(&JsValue::NULL)).await.map_err(|e| hn_ext::describe(&e))?;
-    let items: BTreeMap<String, serde_json::Value> =
-        serde_wasm_bindgen::from_value(all).map_err(|e| e.to_string())?;
+    let items: BTreeMap<String, serde_json::Value> = serde_wasm_bindgen::from_value(all).map_err(|e| e.to_string())?;
     Ok(items.into_iter().filter(|(k, _)| k.starts_with(hn_sync::KEY_PREFIX)).collect())
 }
 
@@ -293,15 +311,11 @@ pub async fn push() {
 
 async fn push_inner() -> Result<usize, String> {
     let current = sync_items().await?;
-    let plan = with(|r| r.plan_write(&current, now()))
-        .ok_or("the state is not loaded")?
-        .map_err(|e| e.to_string())?;
+    let plan = with(|r| r.plan_write(&current, now())).ok_or("the state is not loaded")?.map_err(|e| e.to_string())?;
     if !plan.set.is_empty() {
         let items = Object::new();
         for (k, v) in &plan.set {
-            let v = v
-                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-                .map_err(|e| e.to_string())?;
+            let v = v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
             Reflect::set(&items, &JsValue::from_str(k), &v).map_err(|e| hn_ext::describe(&e))?;
         }
         JsFuture::from(sync_set(&items)).await.map_err(|e| hn_ext::describe(&e))?;

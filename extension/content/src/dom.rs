@@ -6,17 +6,11 @@ use web_sys::{Document, Element, NodeList};
 
 /// All elements under `scope` matching `selector`; empty on a bad selector.
 pub fn all(scope: &Element, selector: &str) -> Vec<Element> {
-    scope
-        .query_selector_all(selector)
-        .map(|list| elements(&list))
-        .unwrap_or_default()
+    scope.query_selector_all(selector).map(|list| elements(&list)).unwrap_or_default()
 }
 
 fn elements(list: &NodeList) -> Vec<Element> {
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .collect()
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
 }
 
 /// Sets a `data-` attribute on the element.
@@ -75,9 +69,7 @@ pub fn on_reach(doc: &Document, selector: &'static str, f: impl Fn(&Element) + '
 /// Runs `f` after `ms` milliseconds; returns the timer id.
 pub fn after(ms: i32, f: impl FnOnce() + 'static) -> Option<i32> {
     let closure = Closure::once_into_js(f);
-    web_sys::window()?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), ms)
-        .ok()
+    web_sys::window()?.set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), ms).ok()
 }
 
 pub fn cancel(timer: Option<i32>) {

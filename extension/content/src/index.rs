@@ -34,11 +34,7 @@ impl CommentRow {
     pub fn user(&self, site: &SiteSpec) -> Option<&str> {
         self.user
             .get_or_init(|| {
-                self.row
-                    .query_selector(site.selectors.user_link)
-                    .ok()
-                    .flatten()
-                    .and_then(|a| a.text_content())
+                self.row.query_selector(site.selectors.user_link).ok().flatten().and_then(|a| a.text_content())
             })
             .as_deref()
     }
@@ -88,10 +84,8 @@ impl Index {
             let id = parse_item_id(&row.id()).unwrap_or(0);
             let title_link = row.query_selector(s.title_link).ok().flatten();
             let sub = row.next_element_sibling();
-            let user = sub
-                .as_ref()
-                .and_then(|r| r.query_selector(s.user_link).ok().flatten())
-                .and_then(|a| a.text_content());
+            let user =
+                sub.as_ref().and_then(|r| r.query_selector(s.user_link).ok().flatten()).and_then(|a| a.text_content());
             self.stories.push(StoryRow {
                 id,
                 rank: row

@@ -10,7 +10,10 @@ use yew::prelude::*;
 
 use crate::service;
 use crate::state::{Action, State, Status, Tab};
-use crate::views::{activity::ActivityView, filters::FiltersView, following::FollowingView, settings::SettingsView, share::ShareView, sync::SyncView};
+use crate::views::{
+    activity::ActivityView, filters::FiltersView, following::FollowingView, settings::SettingsView, share::ShareView,
+    sync::SyncView,
+};
 
 /// What a view asks the root to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,10 +71,16 @@ async fn run(cmd: Cmd) -> Result<String, String> {
         }
         Cmd::ShareNow(key) => service::send(Request::ShareNow { key }).await.map(|_| "Shared".into()),
         Cmd::RemoveBufferItem(key) => service::send(Request::RemoveBufferItem { key }).await.map(|_| "Removed".into()),
-        Cmd::SaveBufferItem(key, item) => service::send(Request::SaveBufferItem { key, item }).await.map(|_| "Saved".into()),
+        Cmd::SaveBufferItem(key, item) => {
+            service::send(Request::SaveBufferItem { key, item }).await.map(|_| "Saved".into())
+        }
         Cmd::ShuffleBuffer => service::send(Request::ShuffleBuffer).await.map(|_| "Shuffled".into()),
-        Cmd::SaveSharePrefs(prefs) => service::send(Request::SaveSharePrefs { prefs }).await.map(|_| "Schedule saved".into()),
-        Cmd::AnnounceHere => service::send(Request::AnnounceHere).await.map(|_| "This device announces due posts".into()),
+        Cmd::SaveSharePrefs(prefs) => {
+            service::send(Request::SaveSharePrefs { prefs }).await.map(|_| "Schedule saved".into())
+        }
+        Cmd::AnnounceHere => {
+            service::send(Request::AnnounceHere).await.map(|_| "This device announces due posts".into())
+        }
     }
 }
 
@@ -79,7 +88,8 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make the file")?;
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make the file")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make the file")?;
     let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: web_sys::HtmlElement = doc.create_element("a").map_err(|_| "no link")?.dyn_into().map_err(|_| "no link")?;
@@ -132,17 +142,19 @@ pub fn app() -> Html {
             }
             // Pages report what each filter hid; the background passes it on.
             let listener_state = state.clone();
-            let listener = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |m: wasm_bindgen::JsValue| {
-                let kind = js_sys::Reflect::get(&m, &"kind".into()).ok().and_then(|k| k.as_string());
-                if kind.as_deref() == Some("hits_changed") {
-                    let state = listener_state.clone();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        if let Ok(h) = service::filter_hits().await {
-                            state.dispatch(Action::Hits(h));
-                        }
-                    });
-                }
-            });
+            let listener = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(
+                move |m: wasm_bindgen::JsValue| {
+                    let kind = js_sys::Reflect::get(&m, &"kind".into()).ok().and_then(|k| k.as_string());
+                    if kind.as_deref() == Some("hits_changed") {
+                        let state = listener_state.clone();
+                        wasm_bindgen_futures::spawn_local(async move {
+                            if let Ok(h) = service::filter_hits().await {
+                                state.dispatch(Action::Hits(h));
+                            }
+                        });
+                    }
+                },
+            );
             hn_ext::on_message(&listener);
             listener.forget();
             wasm_bindgen_futures::spawn_local(async move {
@@ -206,7 +218,9 @@ pub fn app() -> Html {
             <FollowingView users={state.following()} search={state.search.clone()} on_search={on_search}
                 recent_first={state.recent_first} on_sort={on_sort} on_cmd={on_cmd.clone()} />
         },
-        (Some(user), Tab::Filters) => html! { <FiltersView rules={user.rules()} hits={state.hits.clone()} on_cmd={on_cmd.clone()} /> },
+        (Some(user), Tab::Filters) => {
+            html! { <FiltersView rules={user.rules()} hits={state.hits.clone()} on_cmd={on_cmd.clone()} /> }
+        }
         (Some(user), Tab::Activity) => html! {
             <ActivityView feed={state.activity.clone()} seen_at={state.activity_seen.unwrap_or(0.0)}
                 loading={state.activity_loading} following={user.followed_on("hn").count()} />

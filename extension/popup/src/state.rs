@@ -86,9 +86,16 @@ pub enum Status {
 
 pub enum Action {
     /// `at`: the page's clock when the state arrived (for the benchmark).
-    Loaded { user: UserState, version: String, at: f64 },
+    Loaded {
+        user: UserState,
+        version: String,
+        at: f64,
+    },
     Synced(SyncInfo),
-    Activity { feed: hn_core::activity::Feed, loading: bool },
+    Activity {
+        feed: hn_core::activity::Feed,
+        loading: bool,
+    },
     Hits(std::collections::BTreeMap<String, u32>),
     Tab(Tab),
     Search(String),
@@ -214,7 +221,10 @@ mod tests {
     fn following_sorts_by_recency_and_searches_notes() {
         let mut user = UserState::default();
         for (n, since, note) in [("a", 3, ""), ("b", 1, "rust person"), ("c", 2, "")] {
-            user.follows.insert(user_key("hn", n), UserRecord { since: Some(since), note: note.into(), ..UserRecord::default() });
+            user.follows.insert(
+                user_key("hn", n),
+                UserRecord { since: Some(since), note: note.into(), ..UserRecord::default() },
+            );
         }
         let s = Rc::new(State::default()).reduce(Action::Loaded { user, version: "1".into(), at: 0.0 });
         let s = s.reduce(Action::SortRecent(true));

@@ -44,14 +44,10 @@ pub const SELECTORS: Selectors = Selectors {
 pub fn page_kind(path: &str, _query: &str) -> PageKind {
     let path = path.trim_start_matches('/');
     match path {
-        "" | "news" | "newest" | "front" | "ask" | "show" | "jobs" | "best" | "active"
-        | "classic" | "asknew" | "shownew" | "noobstories" | "launches" | "invited" | "pool"
-        | "submitted" | "favorites" | "hidden" | "upvoted" | "over" | "from" => {
-            PageKind::StoryList
-        }
-        "newcomments" | "bestcomments" | "noobcomments" | "threads" | "highlights" => {
-            PageKind::CommentList
-        }
+        "" | "news" | "newest" | "front" | "ask" | "show" | "jobs" | "best" | "active" | "classic" | "asknew"
+        | "shownew" | "noobstories" | "launches" | "invited" | "pool" | "submitted" | "favorites" | "hidden"
+        | "upvoted" | "over" | "from" => PageKind::StoryList,
+        "newcomments" | "bestcomments" | "noobcomments" | "threads" | "highlights" => PageKind::CommentList,
         "item" => PageKind::Item,
         "user" => PageKind::User,
         "reply" | "edit" | "delete-confirm" | "comment" | "submit" => PageKind::Form,

@@ -37,9 +37,11 @@ fn init(ctx: &Shared) -> Result<(), String> {
     // Capture phase: before HN's own handlers on the link.
     let options = web_sys::AddEventListenerOptions::new();
     options.set_capture(true);
-    let _ = ctx
-        .document
-        .add_event_listener_with_callback_and_add_event_listener_options("click", listener.as_ref().unchecked_ref(), &options);
+    let _ = ctx.document.add_event_listener_with_callback_and_add_event_listener_options(
+        "click",
+        listener.as_ref().unchecked_ref(),
+        &options,
+    );
     listener.forget();
     Ok(())
 }

@@ -150,14 +150,8 @@ fn storage_key() -> Option<String> {
 
 fn save(ctx: &Shared) {
     let Some(key) = storage_key() else { return };
-    let folded: BTreeSet<u64> = ctx
-        .index
-        .borrow()
-        .comments
-        .iter()
-        .filter(|c| c.row.class_list().contains("coll"))
-        .map(|c| c.id)
-        .collect();
+    let folded: BTreeSet<u64> =
+        ctx.index.borrow().comments.iter().filter(|c| c.row.class_list().contains("coll")).map(|c| c.id).collect();
     wasm_bindgen_futures::spawn_local(async move {
         let saved = Saved { folded, at: js_sys::Date::now() };
         if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, &key, &saved).await {

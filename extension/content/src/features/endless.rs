@@ -66,12 +66,7 @@ thread_local! {
 }
 
 fn init(ctx: &Shared) -> Result<(), String> {
-    let more = ctx
-        .root
-        .query_selector(ctx.site.selectors.more_link)
-        .ok()
-        .flatten()
-        .ok_or("no More link")?;
+    let more = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten().ok_or("no More link")?;
     let anchor = more.closest("tr").ok().flatten().ok_or("the More link is not in a row")?;
     let current = current_path();
     let next = more.get_attribute("href").and_then(|h| resolve_link(&current, &h));
@@ -157,9 +152,9 @@ fn set_state(ctx: &Shared, state: &str) {
 fn observe(ctx: &Shared, anchor: &Element) -> Result<(), String> {
     let ctx2 = ctx.clone();
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-        let hit = entries.iter().any(|e| {
-            e.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting())
-        });
+        let hit = entries
+            .iter()
+            .any(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting()));
         if hit {
             load(ctx2.clone());
         }
@@ -178,10 +173,7 @@ fn near_end() -> bool {
     let Some(w) = web_sys::window() else { return false };
     let height = w.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
     SCROLL.with(|s| {
-        s.borrow()
-            .status
-            .as_ref()
-            .is_some_and(|a| a.get_bounding_client_rect().top() < height * (1.0 + AHEAD))
+        s.borrow().status.as_ref().is_some_and(|a| a.get_bounding_client_rect().top() < height * (1.0 + AHEAD))
     })
 }
 
@@ -212,7 +204,9 @@ fn load(ctx: Shared) {
                     finish(&ctx, "Could not read the next page: open it with HN's More link.", "end");
                 }
             }
-            Ok(Response::Unserved { reason: hn_core::page::Unserved::Missing, .. }) => finish(&ctx, "That's all.", "end"),
+            Ok(Response::Unserved { reason: hn_core::page::Unserved::Missing, .. }) => {
+                finish(&ctx, "That's all.", "end")
+            }
             Ok(Response::Unserved { message, .. }) => retry_later(ctx, &message),
             Ok(Response::Error { message }) | Err(message) => retry_later(ctx, &message),
             Ok(_) => retry_later(ctx, "unexpected answer"),
@@ -254,9 +248,8 @@ fn finish(ctx: &Shared, text: &str, state: &str) {
 fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
     let parser = web_sys::DomParser::new().map_err(|_| "no DOMParser")?;
     // An inert document: its scripts never run, its images never load.
-    let parsed: Document = parser
-        .parse_from_string(html, web_sys::SupportedType::TextHtml)
-        .map_err(|_| "the page did not parse")?;
+    let parsed: Document =
+        parser.parse_from_string(html, web_sys::SupportedType::TextHtml).map_err(|_| "the page did not parse")?;
     let page = parsed.document_element().ok_or("empty page")?;
     let s = &ctx.site.selectors;
     let anchor = SCROLL.with(|x| x.borrow().anchor.clone()).ok_or("no anchor")?;
@@ -357,10 +350,7 @@ fn footer_peek(ctx: &Shared) {
     let root = ctx.root.clone();
     dom::listen(&ctx.document.clone().into(), "mousemove", move |e| {
         let Some(m) = e.dyn_ref::<web_sys::MouseEvent>() else { return };
-        let height = web_sys::window()
-            .and_then(|w| w.inner_height().ok())
-            .and_then(|h| h.as_f64())
-            .unwrap_or(800.0);
+        let height = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(800.0);
         let near = f64::from(m.client_y()) > height - 48.0;
         if near != root.class_list().contains("hnew-footer-peek") {
             dom::toggle_class(&root, "hnew-footer-peek", near);

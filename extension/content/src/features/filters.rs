@@ -45,7 +45,8 @@ fn apply(ctx: &Shared) -> Result<(), String> {
     let (mut stories, mut comments) = (0usize, 0usize);
     // Which rule hid what, for the popup: worked out for hidden items only.
     let attribution = Attribution::new(&rules);
-    let mut hits: std::collections::BTreeMap<String, u32> = rules.iter().filter(|r| r.enabled).map(|r| (r.key(), 0)).collect();
+    let mut hits: std::collections::BTreeMap<String, u32> =
+        rules.iter().filter(|r| r.enabled).map(|r| (r.key(), 0)).collect();
     let mut count = |keys: &mut dyn Iterator<Item = &str>| {
         for k in keys {
             if let Some(n) = hits.get_mut(k) {

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use super::Feature;
 use crate::{dom, Shared};
 
-pub const FEATURE: Feature = Feature { id: "follow", applies: |_| true, init: |_| Ok(()), apply: Some(apply), added: None };
+pub const FEATURE: Feature =
+    Feature { id: "follow", applies: |_| true, init: |_| Ok(()), apply: Some(apply), added: None };
 
 const NAME: &str = "hnew-followed";
 const ITEM: &str = "hnew-followed-item";

@@ -19,13 +19,8 @@ use web_sys::{Element, HtmlTextAreaElement};
 use super::Feature;
 use crate::{dom, Shared};
 
-pub const FEATURE: Feature = Feature {
-    id: "inline-reply",
-    applies: |ctx| ctx.kind.has_comments(),
-    init,
-    apply: None,
-    added: None,
-};
+pub const FEATURE: Feature =
+    Feature { id: "inline-reply", applies: |ctx| ctx.kind.has_comments(), init, apply: None, added: None };
 
 const SAVE_DELAY_MS: i32 = 400;
 
@@ -262,10 +257,9 @@ fn save_now(parent: u64, area: &Element) {
 }
 
 fn close(editor: &Element) {
-    if let (Ok(Some(area)), Some(parent)) = (
-        editor.query_selector("textarea"),
-        editor.get_attribute("data-parent").and_then(|p| p.parse::<u64>().ok()),
-    ) {
+    if let (Ok(Some(area)), Some(parent)) =
+        (editor.query_selector("textarea"), editor.get_attribute("data-parent").and_then(|p| p.parse::<u64>().ok()))
+    {
         save_now(parent, &area);
     }
     editor.remove();
@@ -337,7 +331,8 @@ fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, tex
             let _ = img.set_attribute("width", &(depth * 40).to_string());
         }
     }
-    let me = ctx.root.query_selector("#me").ok().flatten().and_then(|m| m.text_content()).unwrap_or_else(|| "you".into());
+    let me =
+        ctx.root.query_selector("#me").ok().flatten().and_then(|m| m.text_content()).unwrap_or_else(|| "you".into());
     if let Ok(Some(user)) = row.query_selector(s.user_link) {
         user.set_text_content(Some(&me));
         let _ = user.set_attribute("href", &format!("user?id={me}"));

@@ -36,7 +36,8 @@ thread_local! {
 }
 
 fn init(ctx: &Shared) -> Result<(), String> {
-    let on_comments = matches!(ctx.kind, PageKind::Item | PageKind::CommentList) && !ctx.index.borrow().comments.is_empty();
+    let on_comments =
+        matches!(ctx.kind, PageKind::Item | PageKind::CommentList) && !ctx.index.borrow().comments.is_empty();
     ON_COMMENTS.with(|c| c.set(on_comments));
     let c = ctx.clone();
     dom::listen(&ctx.document.clone().into(), "keydown", move |e| {
@@ -213,14 +214,18 @@ fn toggle_help(ctx: &Shared) {
     let bindings = ctx.state.borrow().settings.keys.clone();
     if let Some(list) = dom::make(&ctx.document, "dl", "", "") {
         for a in Action::ALL {
-            if let (Some(dt), Some(dd)) = (dom::make(&ctx.document, "dt", "", bindings.key(a)), dom::make(&ctx.document, "dd", "", a.describe())) {
+            if let (Some(dt), Some(dd)) =
+                (dom::make(&ctx.document, "dt", "", bindings.key(a)), dom::make(&ctx.document, "dd", "", a.describe()))
+            {
                 let _ = list.append_child(&dt);
                 let _ = list.append_child(&dd);
             }
         }
         let _ = panel.append_child(&list);
     }
-    if let Some(p) = dom::make(&ctx.document, "p", "", "Change them in the extension's options. Press ? again to close.") {
+    if let Some(p) =
+        dom::make(&ctx.document, "p", "", "Change them in the extension's options. Press ? again to close.")
+    {
         let _ = panel.append_child(&p);
     }
     if let Some(body) = ctx.document.body() {

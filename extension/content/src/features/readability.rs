@@ -12,16 +12,13 @@ use crate::{dom, Shared};
 /// page's first style pass; when the reader's own settings arrive, only what
 /// differs changes, so a page with default settings is restyled once, not
 /// twice (a full restyle of a 3,000-comment thread costs about a second).
-pub const FEATURE: Feature = Feature { id: "readability", applies: |_| true, init: apply, apply: Some(apply), added: None };
+pub const FEATURE: Feature =
+    Feature { id: "readability", applies: |_| true, init: apply, apply: Some(apply), added: None };
 
 fn apply(ctx: &Shared) -> Result<(), String> {
     let s = ctx.state.borrow().settings.clone();
     let root = &ctx.root;
-    let style = root
-        .clone()
-        .dyn_into::<web_sys::HtmlElement>()
-        .map_err(|_| "the root is not an HTML element")?
-        .style();
+    let style = root.clone().dyn_into::<web_sys::HtmlElement>().map_err(|_| "the root is not an HTML element")?.style();
     let set = |name: &str, value: String| {
         if style.get_property_value(name).ok().as_deref() == Some(value.as_str()) {
             return Ok(());

@@ -148,7 +148,8 @@ fn target_of(ctx: &Shared, button: &Element) -> Option<ShareTarget> {
             .or_else(|| ctx.root.query_selector(s.title_link).ok().flatten())
             .and_then(|a| a.text_content())
             .unwrap_or_default();
-        let title = if story.is_empty() { format!("Comment by {user}") } else { format!("Comment by {user} on: {story}") };
+        let title =
+            if story.is_empty() { format!("Comment by {user}") } else { format!("Comment by {user} on: {story}") };
         return Some(ShareTarget { id, comment: true, title, url: None });
     }
     let index = ctx.index.borrow();
@@ -160,7 +161,10 @@ fn target_of(ctx: &Shared, button: &Element) -> Option<ShareTarget> {
         .flatten()
         .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
         .map(|a| a.href())
-        .filter(|h| (h.starts_with("https://") || h.starts_with("http://")) && !h.starts_with(&format!("https://{}/item?", ctx.site.host)));
+        .filter(|h| {
+            (h.starts_with("https://") || h.starts_with("http://"))
+                && !h.starts_with(&format!("https://{}/item?", ctx.site.host))
+        });
     Some(ShareTarget { id, comment: false, title: story.title.clone(), url })
 }
 
@@ -298,7 +302,9 @@ fn copy(link: &str, status: Option<Element>) {
 
 fn ask_instance(_ctx: &Shared, target: &ShareTarget, text: &str, status: Option<Element>) {
     let Some(w) = web_sys::window() else { return };
-    let Ok(Some(input)) = w.prompt_with_message("Your Mastodon instance (for example mastodon.social):") else { return };
+    let Ok(Some(input)) = w.prompt_with_message("Your Mastodon instance (for example mastodon.social):") else {
+        return;
+    };
     let Some(instance) = share::mastodon_instance(&input) else {
         say(&status, &format!("{input:?} is not a Mastodon instance"));
         return;

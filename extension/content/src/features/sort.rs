@@ -68,7 +68,8 @@ fn init(ctx: &Shared) -> Result<(), String> {
 
 fn save(by: SortBy) {
     wasm_bindgen_futures::spawn_local(async move {
-        let mut saved = hn_ext::get_typed::<BTreeMap<String, SortBy>>(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
+        let mut saved =
+            hn_ext::get_typed::<BTreeMap<String, SortBy>>(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
         saved.insert(list_path(), by);
         if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, KEY, &saved).await {
             dom::log(&format!("the list order was not saved: {e}"));
@@ -99,12 +100,16 @@ fn choose(ctx: &Shared, by: SortBy) {
         .enumerate()
         .map(|(position, story)| {
             let sub = story.sub.as_ref();
-            let text = |sel: &str| sub.and_then(|r| r.query_selector(sel).ok().flatten()).and_then(|e| e.text_content());
+            let text =
+                |sel: &str| sub.and_then(|r| r.query_selector(sel).ok().flatten()).and_then(|e| e.text_content());
             SortKeys {
                 position,
                 points: text("span.score").and_then(|t| parse_points(&t)),
                 comments: sub.and_then(|r| {
-                    dom::all(r, "a[href^='item?id=']").iter().rev().find_map(|a| a.text_content().and_then(|t| parse_comment_count(&t)))
+                    dom::all(r, "a[href^='item?id=']")
+                        .iter()
+                        .rev()
+                        .find_map(|a| a.text_content().and_then(|t| parse_comment_count(&t)))
                 }),
                 time: sub
                     .and_then(|r| r.query_selector(s.age).ok().flatten())

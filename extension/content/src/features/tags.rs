@@ -60,7 +60,10 @@ fn apply(ctx: &Shared) -> Result<(), String> {
     let mut shown = Vec::new();
     for (user, tag) in state.tags_on(ctx.site.id) {
         for a in links(ctx, user) {
-            let Some(span) = dom::make(&ctx.document, "span", &format!("hnew-tag hnew-tag-{}", tag_color(tag)), tag) else { continue };
+            let Some(span) = dom::make(&ctx.document, "span", &format!("hnew-tag hnew-tag-{}", tag_color(tag)), tag)
+            else {
+                continue;
+            };
             let _ = span.set_attribute("title", &format!("your tag for {user}"));
             let _ = a.after_with_node_1(&span);
             shown.push(span);

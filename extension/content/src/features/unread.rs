@@ -79,7 +79,9 @@ async fn thread(ctx: &Shared, visits: &mut Visits) {
 
 /// "12 new of 340", above the comments.
 fn show_count(ctx: &Shared, new: usize, total: usize) {
-    let Some(line) = dom::make(&ctx.document, "div", "hnew-new-count", &format!("{new} new of {total}")) else { return };
+    let Some(line) = dom::make(&ctx.document, "div", "hnew-new-count", &format!("{new} new of {total}")) else {
+        return;
+    };
     let _ = line.set_attribute("role", "status");
     let tree = ctx.root.query_selector(ctx.site.selectors.comment_tree).ok().flatten();
     if let Some(tree) = tree {
@@ -91,7 +93,10 @@ fn show_count(ctx: &Shared, new: usize, total: usize) {
 fn comment_count(ctx: &Shared, i: usize) -> Option<u32> {
     let index = ctx.index.borrow();
     let sub = index.stories.get(i)?.sub.as_ref()?;
-    dom::all(sub, "a[href^='item?id=']").iter().rev().find_map(|a| a.text_content().and_then(|t| parse_comment_count(&t)))
+    dom::all(sub, "a[href^='item?id=']")
+        .iter()
+        .rev()
+        .find_map(|a| a.text_content().and_then(|t| parse_comment_count(&t)))
 }
 
 fn mark_lists(ctx: &Shared, visits: &Visits, range: std::ops::Range<usize>) {

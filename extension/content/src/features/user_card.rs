@@ -253,7 +253,10 @@ fn edit_tag(ctx: &Shared, button: &Element) {
     let key = hn_core::state::user_key(ctx.site.id, &user);
     let current = ctx.state.borrow().follows.get(&key).and_then(|r| r.tag.clone()).unwrap_or_default();
     let Some(w) = web_sys::window() else { return };
-    let Ok(Some(input)) = w.prompt_with_message_and_default(&format!("Tag for {user} (up to {} characters; empty removes it):", hn_core::state::MAX_TAG), &current) else {
+    let Ok(Some(input)) = w.prompt_with_message_and_default(
+        &format!("Tag for {user} (up to {} characters; empty removes it):", hn_core::state::MAX_TAG),
+        &current,
+    ) else {
         return;
     };
     let tag = if input.trim().is_empty() {
@@ -262,7 +265,10 @@ fn edit_tag(ctx: &Shared, button: &Element) {
         match hn_core::state::valid_tag(&input) {
             Some(t) => Some(t),
             None => {
-                let _ = button.set_attribute("title", &format!("Not saved: a tag is 1 to {} characters", hn_core::state::MAX_TAG));
+                let _ = button.set_attribute(
+                    "title",
+                    &format!("Not saved: a tag is 1 to {} characters", hn_core::state::MAX_TAG),
+                );
                 return;
             }
         }
@@ -272,9 +278,13 @@ fn edit_tag(ctx: &Shared, button: &Element) {
     wasm_bindgen_futures::spawn_local(async move {
         match hn_ext::ask(Request::SetTag { site, user, tag }).await {
             Ok(Response::Done) => {}
-            Ok(Response::Error { message }) => { let _ = button.set_attribute("title", &format!("Not saved: {message}")); }
+            Ok(Response::Error { message }) => {
+                let _ = button.set_attribute("title", &format!("Not saved: {message}"));
+            }
             Ok(_) => {}
-            Err(e) => { let _ = button.set_attribute("title", &format!("Not saved: {e}")); }
+            Err(e) => {
+                let _ = button.set_attribute("title", &format!("Not saved: {e}"));
+            }
         }
     });
 }

@@ -57,8 +57,12 @@ pub fn share_view(props: &Props) -> Html {
     };
 
     let announcer = match (prefs.announcer, props.device) {
-        (None, _) => html! { <p class="hint">{ "No device announces due posts yet: the first post you queue picks this one." }</p> },
-        (Some(a), Some(d)) if a == d => html! { <p class="hint" id="announcer">{ "Due posts are announced on this device." }</p> },
+        (None, _) => {
+            html! { <p class="hint">{ "No device announces due posts yet: the first post you queue picks this one." }</p> }
+        }
+        (Some(a), Some(d)) if a == d => {
+            html! { <p class="hint" id="announcer">{ "Due posts are announced on this device." }</p> }
+        }
         _ => html! {
             <p class="hint" id="announcer">{ "Due posts are announced on another of your devices. " }
                 <button type="button" id="announce-here" onclick={cmd(Cmd::AnnounceHere)}>{ "Announce here instead" }</button></p>
