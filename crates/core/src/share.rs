@@ -90,6 +90,20 @@ impl Destination {
         Destination::Email,
     ];
 
+    /// The destination's name as stored and as pages and forms use it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Destination::Buffer => "buffer",
+            Destination::X => "x",
+            Destination::Mastodon => "mastodon",
+            Destination::Bluesky => "bluesky",
+            Destination::Linkedin => "linkedin",
+            Destination::Reddit => "reddit",
+            Destination::Facebook => "facebook",
+            Destination::Email => "email",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Destination::Buffer => "Buffer",
@@ -403,6 +417,13 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn ids_are_the_stored_names() {
+        for d in Destination::ALL {
+            assert_eq!(serde_json::to_string(&d).unwrap(), format!("\"{}\"", d.id()));
         }
     }
 

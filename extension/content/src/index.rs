@@ -20,6 +20,18 @@ pub struct StoryRow {
     pub user: Option<String>,
 }
 
+impl StoryRow {
+    /// The link to the story's discussion that carries its comment count
+    /// ("340 comments", "discuss"), with the count.
+    pub fn comments_link(&self) -> Option<(Element, u32)> {
+        let sub = self.sub.as_ref()?;
+        dom::all(sub, "a[href^='item?id=']").into_iter().rev().find_map(|a| {
+            let n = a.text_content().and_then(|t| hn_core::unread::parse_comment_count(&t))?;
+            Some((a, n))
+        })
+    }
+}
+
 /// A comment. Its author and depth are read from the page only when a
 /// feature first asks: a 3,000-comment thread with no follows or filters
 /// never reads them.

@@ -239,7 +239,7 @@ fn fill(ctx: &Shared, menu: &Element, target: &ShareTarget) {
                     let _ = a.set_attribute("href", &url);
                     let _ = a.set_attribute("target", "_blank");
                     let _ = a.set_attribute("rel", "noopener noreferrer");
-                    dom::set_data(&a, "destination", &format!("{dest:?}").to_lowercase());
+                    dom::set_data(&a, "destination", dest.id());
                     dom::listen(&a.into(), "click", |_| close(false));
                 }
             }

@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use hn_core::site::PageKind;
-use hn_core::unread::{parse_age_title, parse_comment_count, parse_points, sort_order, SortBy, SortKeys};
+use hn_core::unread::{parse_age_title, parse_points, sort_order, SortBy, SortKeys};
 
 use super::Feature;
 use crate::{dom, Shared};
@@ -105,12 +105,7 @@ fn choose(ctx: &Shared, by: SortBy) {
             SortKeys {
                 position,
                 points: text("span.score").and_then(|t| parse_points(&t)),
-                comments: sub.and_then(|r| {
-                    dom::all(r, "a[href^='item?id=']")
-                        .iter()
-                        .rev()
-                        .find_map(|a| a.text_content().and_then(|t| parse_comment_count(&t)))
-                }),
+                comments: story.comments_link().map(|(_, n)| n),
                 time: sub
                     .and_then(|r| r.query_selector(s.age).ok().flatten())
                     .and_then(|a| a.get_attribute("title"))

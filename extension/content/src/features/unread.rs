@@ -6,7 +6,7 @@
 
 use hn_core::page::parse_item_id;
 use hn_core::site::PageKind;
-use hn_core::unread::{new_since, parse_comment_count, Visits};
+use hn_core::unread::{new_since, Visits};
 use wasm_bindgen_futures::spawn_local;
 
 use super::Feature;
@@ -91,12 +91,7 @@ fn show_count(ctx: &Shared, new: usize, total: usize) {
 
 /// The comment count in story `i`'s subtext ("340 comments").
 fn comment_count(ctx: &Shared, i: usize) -> Option<u32> {
-    let index = ctx.index.borrow();
-    let sub = index.stories.get(i)?.sub.as_ref()?;
-    dom::all(sub, "a[href^='item?id=']")
-        .iter()
-        .rev()
-        .find_map(|a| a.text_content().and_then(|t| parse_comment_count(&t)))
+    ctx.index.borrow().stories.get(i)?.comments_link().map(|(_, n)| n)
 }
 
 fn mark_lists(ctx: &Shared, visits: &Visits, range: std::ops::Range<usize>) {
@@ -106,13 +101,7 @@ fn mark_lists(ctx: &Shared, visits: &Visits, range: std::ops::Range<usize>) {
     let index = ctx.index.borrow();
     for story in &index.stories[range] {
         let Some(visit) = visits.get(story.id) else { continue };
-        let Some(sub) = &story.sub else { continue };
-        let link = dom::all(sub, "a[href^='item?id=']")
-            .into_iter()
-            .rev()
-            .find(|a| a.text_content().and_then(|t| parse_comment_count(&t)).is_some());
-        let Some(link) = link else { continue };
-        let now = link.text_content().and_then(|t| parse_comment_count(&t)).unwrap_or(0);
+        let Some((link, now)) = story.comments_link() else { continue };
         let new = now.saturating_sub(visit.count);
         if new > 0 && parse_item_id(&story.row.id()).is_some() {
             if let Some(span) = dom::make(&ctx.document, "span", "hnew-new-comments", &format!(" ({new} new)")) {

@@ -19,22 +19,18 @@ pub struct Props {
 
 const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-fn dest_id(d: Destination) -> String {
-    format!("{d:?}").to_lowercase()
-}
-
 fn dest_select(id: String, current: Destination, onchange: Callback<Event>) -> Html {
     html! {
         <select {id} aria-label="Destination" {onchange}>
             { for Destination::ALL.iter().map(|&d| html! {
-                <option value={dest_id(d)} selected={d == current}>{ d.label() }</option>
+                <option value={d.id()} selected={d == current}>{ d.label() }</option>
             }) }
         </select>
     }
 }
 
 fn parse_dest(v: &str) -> Option<Destination> {
-    Destination::ALL.into_iter().find(|&d| dest_id(d) == v)
+    Destination::ALL.into_iter().find(|&d| d.id() == v)
 }
 
 #[function_component(ShareView)]
@@ -246,7 +242,7 @@ fn schedule_form(props: &FormProps) -> Html {
             <label>{ "New posts go to" }
                 <select ref={dest} id="default-destination">
                     { for Destination::ALL.iter().map(|&d| html! {
-                        <option value={dest_id(d)} selected={d == props.prefs.destination}>{ d.label() }</option>
+                        <option value={d.id()} selected={d == props.prefs.destination}>{ d.label() }</option>
                     }) }
                 </select>
             </label>
