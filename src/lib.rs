@@ -110,6 +110,25 @@ impl Harness {
         Ok(self.browser.extension_worker(EXTENSION_ID, Duration::from_secs(20))?)
     }
 
+    /// Stops the extension's service worker (as Chrome does when it is idle,
+    /// or kills it) and waits until it is gone.
+    pub fn stop_worker(&self) -> Result<(), Error> {
+        let prefix = format!("chrome-extension://{EXTENSION_ID}/");
+        let is_worker = |t: &serde_json::Value| {
+            t["type"] == "service_worker" && t["url"].as_str().is_some_and(|u| u.starts_with(&prefix))
+        };
+        let target = self.browser.targets()?.into_iter().find(|t| is_worker(t)).ok_or("the worker is not running")?;
+        self.browser.call(None, "Target.closeTarget", serde_json::json!({ "targetId": target["targetId"] }))?;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self.browser.targets()?.iter().any(|t| is_worker(t) && t["targetId"] == target["targetId"]) {
+            if std::time::Instant::now() > deadline {
+                return Err("the worker did not stop".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
+    }
+
     /// Waits until the background has installed its page-policy rule.
     pub fn wait_for_rule(&self) -> Result<(), Error> {
         let worker = self.worker()?;

@@ -12,19 +12,8 @@ fn harness() -> Harness {
     Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
 }
 
-/// Stops the extension's service worker (as Chrome does when it is idle, or
-/// kills it) and waits until it is gone.
 fn stop_worker(h: &Harness) {
-    let prefix = format!("chrome-extension://{EXTENSION_ID}/");
-    let is_worker =
-        |t: &Value| t["type"] == "service_worker" && t["url"].as_str().is_some_and(|u| u.starts_with(&prefix));
-    let target = h.browser.targets().unwrap().into_iter().find(|t| is_worker(t)).expect("the worker runs");
-    h.browser.call(None, "Target.closeTarget", serde_json::json!({ "targetId": target["targetId"] })).unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while h.browser.targets().unwrap().iter().any(|t| is_worker(t) && t["targetId"] == target["targetId"]) {
-        assert!(std::time::Instant::now() < deadline, "the worker did not stop");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    h.stop_worker().expect("the worker stops");
 }
 
 #[test]

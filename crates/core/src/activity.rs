@@ -32,6 +32,9 @@ pub struct ApiItem {
     pub url: Option<String>,
     #[serde(default)]
     pub parent: Option<ItemId>,
+    /// Direct replies, oldest first as HN ranks them.
+    #[serde(default)]
+    pub kids: Vec<ItemId>,
     #[serde(default)]
     pub deleted: bool,
     #[serde(default)]
@@ -62,20 +65,26 @@ impl ActivityItem {
             return None;
         }
         let kind = item.kind.unwrap_or_else(|| "story".into());
-        let summary = match (&item.title, &item.text) {
-            (Some(t), _) if !t.trim().is_empty() => t.trim().to_string(),
-            (_, Some(html)) => {
-                crate::sanitize::text(&crate::sanitize::sanitize(html)).split_whitespace().collect::<Vec<_>>().join(" ")
-            }
-            _ => String::new(),
-        };
-        let summary = if summary.chars().count() > SUMMARY {
-            let cut: String = summary.chars().take(SUMMARY - 1).collect();
-            format!("{}…", cut.trim_end())
-        } else {
-            summary
-        };
+        let summary = summary(item.title.as_deref(), item.text.as_deref());
         Some(ActivityItem { id: item.id, by: user.to_string(), kind, time: item.time, summary })
+    }
+}
+
+/// A story's title, or the first words of a comment as plain text, at most
+/// [`SUMMARY`] characters.
+pub fn summary(title: Option<&str>, text: Option<&str>) -> String {
+    let summary = match (title, text) {
+        (Some(t), _) if !t.trim().is_empty() => t.trim().to_string(),
+        (_, Some(html)) => {
+            crate::sanitize::text(&crate::sanitize::sanitize(html)).split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+        _ => String::new(),
+    };
+    if summary.chars().count() > SUMMARY {
+        let cut: String = summary.chars().take(SUMMARY - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        summary
     }
 }
 

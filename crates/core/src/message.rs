@@ -150,6 +150,35 @@ pub enum Request {
     },
     /// What each rule hid on the current HN tab.
     GetFilterHits,
+    /// A page loaded: its kind (`page`), who is signed in (`me`; `signed_out` when
+    /// the page shows a login link instead) and what it could not read.
+    PageSeen {
+        page: String,
+        me: Option<String>,
+        #[serde(default)]
+        signed_out: bool,
+        #[serde(default)]
+        problems: Vec<String>,
+    },
+    /// Replies to the reader, for the popup's inbox.
+    GetInbox,
+    /// Look for new replies now (within the request caps).
+    CheckReplies,
+    /// Mark replies read: these, or all of them (`None`).
+    MarkRepliesRead {
+        ids: Option<Vec<u64>>,
+    },
+    SaveNotifyPrefs {
+        prefs: crate::notify::NotifyPrefs,
+    },
+    /// Whether a followed user's posts raise a system notification.
+    SetNotify {
+        site: String,
+        user: String,
+        notify: bool,
+    },
+    /// The extension's health lines for the popup.
+    GetHealth,
 }
 
 /// What the background answers.
@@ -210,6 +239,12 @@ pub enum Response {
     Unserved {
         reason: crate::page::Unserved,
         message: String,
+    },
+    Inbox {
+        inbox: crate::notify::Inbox,
+    },
+    Health {
+        lines: Vec<crate::health::HealthLine>,
     },
     Done,
     Error {
@@ -280,7 +315,22 @@ impl Request {
                 Some(tag) if valid_username(&user) => Ok(Request::SetTag { site, user, tag: Some(tag) }),
                 _ => Err(MessageError::Malformed(format!("a tag is 1 to {} characters", crate::state::MAX_TAG))),
             },
+            Request::PageSeen { ref page, ref me, ref problems, .. }
+                if page.len() > 32
+                    || me.as_deref().is_some_and(|m| !valid_username(m))
+                    || problems.len() > 32
+                    || problems.iter().any(|p| p.len() > 64) =>
+            {
+                Err(MessageError::Malformed("a page report out of bounds".into()))
+            }
+            Request::SaveNotifyPrefs { prefs } => {
+                prefs.validated().map(|prefs| Request::SaveNotifyPrefs { prefs }).map_err(MessageError::Malformed)
+            }
+            Request::MarkRepliesRead { ids: Some(ref ids) } if ids.len() > 1000 => {
+                Err(MessageError::Malformed("too many replies".into()))
+            }
             Request::SetFollow { ref user, .. }
+            | Request::SetNotify { ref user, .. }
             | Request::GetProfile { ref user, .. }
             | Request::SetNote { ref user, .. }
             | Request::SetTag { ref user, .. }
@@ -351,6 +401,7 @@ impl Request {
                 | Request::AddToBuffer { .. }
                 | Request::SaveSharePrefs { .. }
                 | Request::FilterHits { .. }
+                | Request::PageSeen { .. }
         )
     }
 }

@@ -19,6 +19,11 @@ pub const SHARE: &str = "share";
 pub const SHARE_STATUS: &str = "share_status";
 /// The settings key of the share buffer's preferences.
 pub const SHARE_PREFS: &str = "share";
+/// The settings key of the notification preferences.
+pub const NOTIFY_PREFS: &str = "notify";
+/// Marks of replies the reader was told about, by reply id
+/// ([`crate::notify::ReplyMark`]); read by the background only.
+pub const REPLIES: &str = "replies";
 /// The one key of the settings collection.
 pub const READING: &str = "reading";
 
@@ -35,6 +40,9 @@ pub struct UserRecord {
     /// A record kept for its tag or note only: the user is not followed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unfollowed: bool,
+    /// A system notification when this followed user posts.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub notify: bool,
 }
 
 /// Longest tag, in characters.
@@ -69,6 +77,8 @@ pub struct UserState {
     pub share_status: BTreeMap<String, ItemStatus>,
     #[serde(default)]
     pub share_prefs: SharePrefs,
+    #[serde(default)]
+    pub notify_prefs: crate::notify::NotifyPrefs,
 }
 
 /// The key of a user on a site. Users are per site (an HN user and a
@@ -87,6 +97,15 @@ impl UserState {
     pub fn followed_on<'a>(&'a self, site: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let prefix = format!("{site}:");
         self.follows.iter().filter(|(_, r)| !r.unfollowed).filter_map(move |(k, _)| k.strip_prefix(prefix.as_str()))
+    }
+
+    /// Followed users on one site who notify when they post.
+    pub fn notifying_on<'a>(&'a self, site: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let prefix = format!("{site}:");
+        self.follows
+            .iter()
+            .filter(|(_, r)| !r.unfollowed && r.notify)
+            .filter_map(move |(k, _)| k.strip_prefix(prefix.as_str()))
     }
 
     /// Tagged users on one site, with their tags.

@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::notes::Click;
+use hn_core::notify::Mode;
+
 pub const ALARM: &str = "activity";
 const KEY: &str = "activity";
 const API: &str = "https://hacker-news.firebaseio.com/v0";
@@ -101,8 +104,16 @@ async fn get_json<T: for<'de> Deserialize<'de>>(url: &str, cache: &mut Cache) ->
         return Err(format!("paused at {PER_MINUTE} requests a minute; continuing at the next refresh"));
     }
     cache.requests += 1;
+    fetch_json(url).await
+}
+
+/// One document of HN's API (`None` for what does not exist), without the
+/// session's cookies.
+pub async fn fetch_json<T: for<'de> Deserialize<'de>>(url: &str) -> Result<Option<T>, String> {
     let init = Object::new();
     let _ = Reflect::set(&init, &"credentials".into(), &"omit".into());
+    // Replies and new posts are the point: never an earlier copy.
+    let _ = Reflect::set(&init, &"cache".into(), &"no-store".into());
     let response = JsFuture::from(crate::net::fetch(url, &init))
         .await
         .map_err(|e| format!("HN's API did not answer ({})", hn_ext::describe(&e)))?;
@@ -146,7 +157,18 @@ pub async fn refresh() -> Feed {
         at(a).total_cmp(&at(b))
     });
     let mut problem = None;
+    let state = crate::state::user_state().await;
+    let prefs = state.notify_prefs.clone();
+    let active: Vec<&str> = state.notifying_on("hn").collect();
+    let mut fresh: Vec<ActivityItem> = Vec::new();
     'users: for user in stale {
+        // A user fetched for the first time brings history, not news.
+        // An item that only moved into the newest few (another was deleted)
+        // is not news either: it must be newer than the last look, give or
+        // take an hour of HN's clock.
+        let last_look = cache.users.get(&user).map(|c| c.fetched_at);
+        let tell = last_look.is_some() && (prefs.followed == Mode::Active || active.contains(&user.as_str()));
+        let since = last_look.unwrap_or(0.0) - 3_600_000.0;
         let doc: Option<ApiUser> = match get_json(&format!("{API}/user/{user}.json"), &mut cache).await {
             Ok(d) => d,
             Err(e) => {
@@ -163,7 +185,14 @@ pub async fn refresh() -> Feed {
                 continue;
             }
             match get_json::<ApiItem>(&format!("{API}/item/{id}.json"), &mut cache).await {
-                Ok(Some(item)) => items.extend(ActivityItem::from_api(item, &user)),
+                Ok(Some(item)) => {
+                    if let Some(item) = ActivityItem::from_api(item, &user) {
+                        if tell && (item.time as f64) * 1000.0 > since {
+                            fresh.push(item.clone());
+                        }
+                        items.push(item);
+                    }
+                }
                 Ok(None) => {}
                 Err(e) => {
                     problem = Some(e);
@@ -176,10 +205,36 @@ pub async fn refresh() -> Feed {
     cache.problem = problem;
     cache.updated_at = Some(js_sys::Date::now());
     save(&cache).await;
+    if !fresh.is_empty() && prefs.followed != Mode::Off {
+        announce(&fresh, &prefs).await;
+    }
     REFRESHING.with(|r| r.set(false));
     let f = feed(&cache, &users);
     badge(&f).await;
     f
+}
+
+/// One notification for new posts by users who notify (held back in quiet
+/// hours: they stay in the feed and the badge).
+async fn announce(fresh: &[ActivityItem], prefs: &hn_core::notify::NotifyPrefs) {
+    if !prefs.may_interrupt(&hn_ext::BrowserZone, js_sys::Date::now() as i64) {
+        return;
+    }
+    let (id, title, message, click) = match fresh {
+        [i] => (
+            format!("post:{}", i.id),
+            format!("{} posted", i.by),
+            i.summary.clone(),
+            Click::Open { url: format!("https://news.ycombinator.com/item?id={}", i.id), replies: vec![] },
+        ),
+        _ => (
+            format!("posts:{}", js_sys::Date::now()),
+            format!("{} new posts by people you follow", fresh.len()),
+            "Click to see them.".to_string(),
+            Click::Options { tab: "activity".into() },
+        ),
+    };
+    crate::notes::raise(&id, &title, &message, click).await;
 }
 
 pub async fn get(refresh_first: bool) -> Feed {
@@ -204,9 +259,10 @@ pub async fn update_badge() {
     badge(&feed(&load().await, &users)).await;
 }
 
+/// The badge counts unread posts by followed users and unread replies.
 async fn badge(feed: &Feed) {
     let on = crate::state::user_state().await.settings.badge;
-    let n = if on { feed.unread() } else { 0 };
+    let n = if on { feed.unread() + crate::replies::unread().await } else { 0 };
     let details = Object::new();
     let text = match n {
         0 => String::new(),

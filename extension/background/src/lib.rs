@@ -6,10 +6,13 @@
 
 mod activity;
 mod csp_rule;
+mod health;
 mod hits;
 mod net;
+mod notes;
 mod pages;
 mod profiles;
+mod replies;
 mod reply;
 mod share;
 mod state;
@@ -39,6 +42,7 @@ pub fn on_installed(reason: String) -> Promise {
         activity::schedule();
         csp_rule::refresh().await;
         state::merge_from_sync().await;
+        replies::schedule().await;
         share::reschedule().await;
         Ok(JsValue::UNDEFINED)
     })
@@ -59,6 +63,7 @@ pub fn on_startup() -> Promise {
     future_to_promise(async move {
         csp_rule::schedule();
         activity::schedule();
+        replies::schedule().await;
         csp_rule::refresh().await;
         // Slots missed while the browser was closed: announced once, together.
         state::merge_from_sync().await;
@@ -70,7 +75,10 @@ pub fn on_startup() -> Promise {
 /// A notification (or one of its buttons) was clicked.
 #[wasm_bindgen]
 pub fn on_notification_clicked(id: String) -> Promise {
-    future_to_promise(async move { Ok(JsValue::from_bool(share::clicked(&id).await)) })
+    future_to_promise(async move {
+        let handled = notes::clicked(&id).await || share::clicked(&id).await;
+        Ok(JsValue::from_bool(handled))
+    })
 }
 
 /// Runs the share buffer's schedule as if the clock read `at` (ms since the
@@ -87,6 +95,8 @@ pub fn on_alarm(name: String) -> Promise {
             csp_rule::refresh().await;
         } else if name == activity::ALARM {
             activity::refresh().await;
+        } else if name == replies::ALARM {
+            replies::check(false).await;
         } else if name == share::ALARM {
             share::tick(js_sys::Date::now() as i64).await;
         } else if name == state::RETRY_ALARM {
@@ -133,6 +143,34 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             hits::report(id, url, hits).await
         }
         Request::GetFilterHits => hits::current().await,
+        Request::PageSeen { page, me, signed_out, problems } => {
+            health::page_seen(&page, &problems).await;
+            if me.is_some() || signed_out {
+                replies::signed_in(me).await;
+            }
+            Response::Done
+        }
+        Request::GetInbox => Response::Inbox { inbox: replies::inbox().await },
+        Request::CheckReplies => Response::Inbox { inbox: replies::check(true).await },
+        Request::MarkRepliesRead { ids } => {
+            replies::mark_read(ids).await;
+            Response::Inbox { inbox: replies::inbox().await }
+        }
+        Request::SaveNotifyPrefs { prefs } => {
+            let key = hn_core::state::NOTIFY_PREFS.to_string();
+            let value = state::to_json(&prefs);
+            let r = state::edit(state::Edit::Put { collection: hn_core::state::SETTINGS, key, value }).await;
+            replies::schedule().await;
+            done(r)
+        }
+        Request::SetNotify { site, user, notify } => {
+            if !state::user_state().await.follows(&site, &user) {
+                return Response::Error { message: format!("follow {user} to be notified of their posts") };
+            }
+            let key = hn_core::state::user_key(&site, &user);
+            done(state::edit(state::Edit::Notify { key, notify }).await.map(|_| ()))
+        }
+        Request::GetHealth => Response::Health { lines: health::lines().await },
         Request::Ping { nonce } => Response::Pong { nonce, version: hn_ext::version() },
         Request::CspBlocked { url } => {
             log(&format!("wasm was refused by the page policy on {url}; refreshing the rule"));

@@ -61,7 +61,10 @@ pub async fn fetch_page(path: &str) -> Response {
         Err(e) => return unserved(Unserved::Network, hn_ext::describe(&e)),
     };
     match classify(status, &text, true) {
-        Ok(()) => Response::Page { html: text },
+        Ok(()) => {
+            crate::health::hn_served().await;
+            Response::Page { html: text }
+        }
         Err(kind) => {
             let message = match kind {
                 Unserved::RateLimited => "Hacker News asked us to slow down".to_string(),
@@ -69,6 +72,9 @@ pub async fn fetch_page(path: &str) -> Response {
                 Unserved::Empty => "Hacker News sent a page without stories".to_string(),
                 _ => format!("HTTP {status}"),
             };
+            if matches!(kind, Unserved::RateLimited | Unserved::Unavailable) {
+                crate::health::hn_refused(&message).await;
+            }
             unserved(kind, message)
         }
     }

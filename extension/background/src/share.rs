@@ -26,10 +26,6 @@ const NOTES_KEY: &str = "share_notifications";
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = create)]
-    fn notifications_create(id: &str, options: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear)]
-    fn notifications_clear(id: &str) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create)]
     fn tabs_create(props: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
@@ -227,15 +223,7 @@ async fn notify(s: &UserState, due: &[(String, i64)]) {
         notes.remove(&first);
     }
     let _ = hn_ext::set_typed(hn_ext::Area::Local, NOTES_KEY, &notes).await;
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"type".into(), &"basic".into());
-    let _ = Reflect::set(&options, &"iconUrl".into(), &hn_ext::runtime_get_url("icons/128.png").into());
-    let _ = Reflect::set(&options, &"title".into(), &title.into());
-    let _ = Reflect::set(&options, &"message".into(), &message.into());
-    let _ = Reflect::set(&options, &"requireInteraction".into(), &JsValue::TRUE);
-    if let Err(e) = JsFuture::from(notifications_create(&id, &options)).await {
-        crate::log(&format!("share buffer: notification refused: {}", hn_ext::describe(&e)));
-    }
+    crate::notes::show(&id, &title, &message).await;
 }
 
 /// A share notification was clicked: one item opens its composer (and is
@@ -244,7 +232,7 @@ pub async fn clicked(id: &str) -> bool {
     let notes: serde_json::Map<String, serde_json::Value> =
         hn_ext::get_typed(hn_ext::Area::Local, NOTES_KEY).await.0.unwrap_or_default();
     let Some(keys) = notes.get(id).and_then(|v| v.as_array()).cloned() else { return false };
-    let _ = JsFuture::from(notifications_clear(id)).await;
+    crate::notes::clear(id).await;
     match keys.as_slice() {
         [key] => {
             let key = key.as_str().unwrap_or_default();
@@ -253,9 +241,7 @@ pub async fn clicked(id: &str) -> bool {
             }
         }
         _ => {
-            let props = Object::new();
-            let _ = Reflect::set(&props, &"url".into(), &hn_ext::runtime_get_url("popup/options.html#share").into());
-            let _ = JsFuture::from(tabs_create(&props)).await;
+            crate::notes::open_tab(&hn_ext::runtime_get_url("popup/options.html#share")).await;
         }
     }
     true

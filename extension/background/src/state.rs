@@ -145,6 +145,9 @@ fn view(r: &Replica) -> UserState {
     if let Some(p) = doc.get(keys::SETTINGS, keys::SHARE_PREFS) {
         state.share_prefs = serde_json::from_value(p.clone()).unwrap_or_default();
     }
+    if let Some(p) = doc.get(keys::SETTINGS, keys::NOTIFY_PREFS) {
+        state.notify_prefs = serde_json::from_value(p.clone()).unwrap_or_default();
+    }
     if let Some(s) = doc.get(keys::SETTINGS, keys::READING) {
         state.settings = serde_json::from_value::<Settings>(s.clone()).unwrap_or_default().clamped();
     }
@@ -171,6 +174,12 @@ pub enum Edit {
     SaveFilter(FilterRule),
     RemoveFilter(String),
     Settings(Settings),
+    /// Whether a followed user's posts notify (a user not followed has no
+    /// such choice).
+    Notify {
+        key: String,
+        notify: bool,
+    },
     /// Any value of a collection (the share buffer's items, statuses, prefs).
     Put {
         collection: &'static str,
@@ -191,6 +200,23 @@ pub async fn edit(edit: Edit) -> Result<(), String> {
 /// Applies several edits as one change (one save, one push, one re-render
 /// per open page). Returns how many changed anything.
 pub async fn edit_many(edits: Vec<Edit>) -> Result<usize, String> {
+    apply(edits, true).await
+}
+
+/// Edits that pages do not show (reply marks): saved and pushed, without
+/// telling open tabs.
+pub async fn edit_quietly(edits: Vec<Edit>) -> Result<usize, String> {
+    apply(edits, false).await
+}
+
+/// The values of one collection of the synced document, for what the
+/// features' view leaves out.
+pub async fn entries(collection: &str) -> Vec<(String, serde_json::Value)> {
+    ensure_loaded().await;
+    with(|r| r.doc().entries(collection).map(|(k, v)| (k.to_string(), v.clone())).collect()).unwrap_or_default()
+}
+
+async fn apply(edits: Vec<Edit>, tell_tabs: bool) -> Result<usize, String> {
     ensure_loaded().await;
     let t = now();
     let changed =
@@ -198,7 +224,9 @@ pub async fn edit_many(edits: Vec<Edit>) -> Result<usize, String> {
     if changed > 0 {
         save_local().await?;
         push().await;
-        notify_tabs().await;
+        if tell_tabs {
+            notify_tabs().await;
+        }
     }
     Ok(changed)
 }
@@ -246,6 +274,12 @@ fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
             rec.note = note;
             r.set(t, keys::FOLLOWS, &key, to_json(&rec))
         }
+        Edit::Notify { key, notify } => match record(r, &key) {
+            Some(rec) if !rec.unfollowed && rec.notify != notify => {
+                r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { notify, ..rec }))
+            }
+            _ => false,
+        },
         Edit::SaveFilter(rule) => r.set(t, keys::FILTERS, &rule.key(), to_json(&rule)),
         Edit::RemoveFilter(key) => r.remove(t, keys::FILTERS, &key),
         Edit::Settings(s) => r.set(t, keys::SETTINGS, keys::READING, to_json(&s)),

@@ -80,9 +80,37 @@ fn refresh_state(ctx: Shared) {
             Ok(Response::State { state }) => {
                 *ctx.state.borrow_mut() = state;
                 manager::apply_state_all(&ctx);
+                if !REPORTED.with(|r| r.replace(true)) {
+                    report(&ctx);
+                }
             }
             Ok(_) => dom::log("unexpected answer to GetState"),
             Err(e) => dom::log(&format!("the user's state is unavailable: {e}")),
+        }
+    });
+}
+
+thread_local! {
+    static REPORTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Tells the background, once per page, who is signed in and what this page
+/// could not read (for the popup's health lines).
+fn report(ctx: &Shared) {
+    let sel = &ctx.site.selectors;
+    let text = |selector: &str| {
+        ctx.root.query_selector(selector).ok().flatten().and_then(|e| e.text_content()).map(|t| t.trim().to_string())
+    };
+    let me = text(sel.me).filter(|m| hn_core::state::valid_username(m));
+    let signed_out = me.is_none() && text(sel.login).is_some();
+    let stories = ctx.index.borrow().stories.len();
+    // Only a page without stories is searched for item links.
+    let item_links = if stories == 0 && ctx.kind.has_stories() { dom::all(&ctx.root, sel.item_link).len() } else { 0 };
+    let problems = hn_core::health::page_problems(ctx.kind, stories, item_links, &manager::failed());
+    let request = Request::PageSeen { page: ctx.kind.name().to_string(), me, signed_out, problems };
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = hn_ext::ask(request).await {
+            dom::log(&format!("could not report the page: {e}"));
         }
     });
 }

@@ -86,6 +86,11 @@ fn fail(_ctx: &Shared, feature: &Feature, e: &str) {
     FAILED.with(|f| f.borrow_mut().push(feature.id));
 }
 
+/// Features switched off on this page so far.
+pub fn failed() -> Vec<&'static str> {
+    FAILED.with(|f| f.borrow().clone())
+}
+
 fn publish(ctx: &Shared) {
     let timings = TIMINGS.with(|t| t.borrow().join(" "));
     dom::set_data(&ctx.root, "hnew-timings", &timings);

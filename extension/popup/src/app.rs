@@ -11,8 +11,8 @@ use yew::prelude::*;
 use crate::service;
 use crate::state::{Action, State, Status, Tab};
 use crate::views::{
-    activity::ActivityView, filters::FiltersView, following::FollowingView, settings::SettingsView, share::ShareView,
-    sync::SyncView,
+    activity::ActivityView, filters::FiltersView, following::FollowingView, inbox::InboxView, settings::SettingsView,
+    share::ShareView, sync::SyncView,
 };
 
 /// What a view asks the root to do.
@@ -34,6 +34,12 @@ pub enum Cmd {
     ShuffleBuffer,
     SaveSharePrefs(SharePrefs),
     AnnounceHere,
+    /// Whether a followed user's posts notify.
+    Notify(String, bool),
+    SaveNotifyPrefs(hn_core::notify::NotifyPrefs),
+    CheckReplies,
+    /// Mark these replies read, or all (`None`).
+    MarkRead(Option<Vec<u64>>),
 }
 
 async fn run(cmd: Cmd) -> Result<String, String> {
@@ -78,6 +84,23 @@ async fn run(cmd: Cmd) -> Result<String, String> {
         Cmd::SaveSharePrefs(prefs) => {
             service::send(Request::SaveSharePrefs { prefs }).await.map(|_| "Schedule saved".into())
         }
+        Cmd::Notify(user, notify) => {
+            service::send(Request::SetNotify { site: "hn".into(), user: user.clone(), notify }).await.map(|_| {
+                if notify {
+                    format!("You will be notified when {user} posts")
+                } else {
+                    format!("{user}'s posts wait quietly in Activity")
+                }
+            })
+        }
+        Cmd::SaveNotifyPrefs(prefs) => {
+            service::send(Request::SaveNotifyPrefs { prefs }).await.map(|_| "Notification settings saved".into())
+        }
+        Cmd::CheckReplies => service::inbox(Request::CheckReplies).await.map(|i| match i.problem {
+            Some(p) => format!("Checked: {p}"),
+            None => "Checked for replies".into(),
+        }),
+        Cmd::MarkRead(ids) => service::inbox(Request::MarkRepliesRead { ids }).await.map(|_| "Marked read".into()),
         Cmd::AnnounceHere => {
             service::send(Request::AnnounceHere).await.map(|_| "This device announces due posts".into())
         }
@@ -113,6 +136,12 @@ async fn reload(state: &UseReducerHandle<State>) {
     }
     if let Ok(h) = service::filter_hits().await {
         state.dispatch(Action::Hits(h));
+    }
+    if let Ok(i) = service::inbox(Request::GetInbox).await {
+        state.dispatch(Action::Inbox(i));
+    }
+    if let Ok(h) = service::health().await {
+        state.dispatch(Action::Health(h));
     }
 }
 
@@ -221,6 +250,9 @@ pub fn app() -> Html {
         (Some(user), Tab::Filters) => {
             html! { <FiltersView rules={user.rules()} hits={state.hits.clone()} on_cmd={on_cmd.clone()} /> }
         }
+        (Some(user), Tab::Inbox) => html! {
+            <InboxView inbox={state.inbox.clone()} prefs={user.notify_prefs.clone()} on_cmd={on_cmd.clone()} />
+        },
         (Some(user), Tab::Activity) => html! {
             <ActivityView feed={state.activity.clone()} seen_at={state.activity_seen.unwrap_or(0.0)}
                 loading={state.activity_loading} following={user.followed_on("hn").count()} />
@@ -249,6 +281,13 @@ pub fn app() -> Html {
                 <h1>{ "Hacker New" }</h1>
                 <span class="version">{ state.version.clone() }</span>
             </header>
+            if !state.health.is_empty() {
+                <ul class="health" id="health" aria-label="Problems">
+                    { for state.health.iter().map(|l| html! {
+                        <li><strong>{ l.what.clone() }</strong>{ " " }<span class="meta">{ l.detail.clone() }</span></li>
+                    }) }
+                </ul>
+            }
             <nav role="tablist" aria-label="Sections">{ for tabs }</nav>
             <section role="tabpanel" id={format!("panel-{}", state.tab.id())} aria-labelledby={format!("tab-{}", state.tab.id())}>
                 { panel }

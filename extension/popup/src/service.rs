@@ -78,3 +78,18 @@ pub async fn filter_hits() -> Result<std::collections::BTreeMap<String, u32>, St
         other => Err(unexpected(other)),
     }
 }
+
+/// The inbox, after `request` (get, check, mark read).
+pub async fn inbox(request: Request) -> Result<hn_core::notify::Inbox, String> {
+    match ask(request).await? {
+        Response::Inbox { inbox } => Ok(inbox),
+        other => Err(unexpected(other)),
+    }
+}
+
+pub async fn health() -> Result<Vec<hn_core::health::HealthLine>, String> {
+    match ask(Request::GetHealth).await? {
+        Response::Health { lines } => Ok(lines),
+        other => Err(unexpected(other)),
+    }
+}

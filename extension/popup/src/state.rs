@@ -12,6 +12,7 @@ use yew::Reducible;
 pub enum Tab {
     #[default]
     Following,
+    Inbox,
     Activity,
     Filters,
     Appearance,
@@ -20,7 +21,8 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [Tab::Following, Tab::Activity, Tab::Filters, Tab::Appearance, Tab::Share, Tab::Sync];
+    pub const ALL: [Tab; 7] =
+        [Tab::Following, Tab::Inbox, Tab::Activity, Tab::Filters, Tab::Appearance, Tab::Share, Tab::Sync];
     /// The tab named by a page's `#fragment` (the options page opened from
     /// a notification lands on its tab).
     pub fn from_id(id: &str) -> Option<Tab> {
@@ -30,6 +32,7 @@ impl Tab {
     pub fn label(self) -> &'static str {
         match self {
             Tab::Following => "Following",
+            Tab::Inbox => "Replies",
             Tab::Activity => "Activity",
             Tab::Filters => "Filters",
             Tab::Appearance => "Appearance",
@@ -40,6 +43,7 @@ impl Tab {
     pub fn id(self) -> &'static str {
         match self {
             Tab::Following => "following",
+            Tab::Inbox => "inbox",
             Tab::Activity => "activity",
             Tab::Filters => "filters",
             Tab::Appearance => "appearance",
@@ -70,6 +74,9 @@ pub struct State {
     pub activity_loading: bool,
     /// What each filter rule hid on the current HN tab.
     pub hits: Option<std::collections::BTreeMap<String, u32>>,
+    /// Replies to the reader, and the extension's health lines.
+    pub inbox: Option<hn_core::notify::Inbox>,
+    pub health: Vec<hn_core::health::HealthLine>,
     /// When the app first had the user's state, in ms since navigation start.
     pub ready_ms: Option<f64>,
 }
@@ -97,6 +104,8 @@ pub enum Action {
         loading: bool,
     },
     Hits(std::collections::BTreeMap<String, u32>),
+    Inbox(hn_core::notify::Inbox),
+    Health(Vec<hn_core::health::HealthLine>),
     Tab(Tab),
     Search(String),
     SortRecent(bool),
@@ -131,6 +140,8 @@ impl Reducible for State {
                 next.activity_loading = loading;
             }
             Action::Hits(h) => next.hits = Some(h),
+            Action::Inbox(i) => next.inbox = Some(i),
+            Action::Health(h) => next.health = h,
             Action::Tab(t) => next.tab = t,
             Action::Search(s) => next.search = s,
             Action::SortRecent(r) => next.recent_first = r,

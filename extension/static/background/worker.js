@@ -27,3 +27,5 @@ self.hnewHandleAs = (message, sender) => ready.then(() => bg.handle_message(mess
 // The share buffer's clock and a notification click, for the same tests.
 self.hnewShareTick = (at) => ready.then(() => bg.share_tick(at));
 self.hnewNotificationClicked = (id) => ready.then(() => bg.on_notification_clicked(id));
+// An alarm by name (the reply checks, the activity refresh), for the same tests.
+self.hnewAlarm = (name) => ready.then(() => bg.on_alarm(name));

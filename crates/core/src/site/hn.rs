@@ -36,6 +36,8 @@ pub const SELECTORS: Selectors = Selectors {
     story_list: "#bigbox > td > table, table.itemlist",
     comment_tree: "table.comment-tree",
     me: "#me",
+    login: "span.pagetop a[href^='login']",
+    item_link: "a[href^='item?id=']",
     vote_arrow: "div.votearrow",
     logo: "a[href='https://news.ycombinator.com'] > img, img[src='y18.svg'], img[src='y18.gif']",
 };

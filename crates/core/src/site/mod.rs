@@ -80,6 +80,10 @@ pub struct Selectors {
     pub comment_tree: &'static str,
     /// The logged-in user's name in the top bar.
     pub me: &'static str,
+    /// The login link a signed-out reader sees in the top bar.
+    pub login: &'static str,
+    /// Links to items (stories and comments), anywhere on a page.
+    pub item_link: &'static str,
     /// The vote arrow images or elements.
     pub vote_arrow: &'static str,
     /// The site's logo image.
@@ -88,7 +92,7 @@ pub struct Selectors {
 
 impl Selectors {
     /// Every selector with its name, for tests and the health view.
-    pub fn named(&self) -> [(&'static str, &'static str); 18] {
+    pub fn named(&self) -> [(&'static str, &'static str); 20] {
         [
             ("story", self.story),
             ("comment", self.comment),
@@ -106,6 +110,8 @@ impl Selectors {
             ("story_list", self.story_list),
             ("comment_tree", self.comment_tree),
             ("me", self.me),
+            ("login", self.login),
+            ("item_link", self.item_link),
             ("vote_arrow", self.vote_arrow),
             ("logo", self.logo),
         ]

@@ -70,6 +70,10 @@ pub fn following_view(props: &Props) -> Html {
         let on_cmd = props.on_cmd.clone();
         let n = name.clone();
         let onclick = Callback::from(move |_| on_cmd.emit(Cmd::Follow(n.clone(), false)));
+        let on_bell = {
+            let (on_cmd, n, notify) = (props.on_cmd.clone(), name.clone(), rec.notify);
+            Callback::from(move |_| on_cmd.emit(Cmd::Notify(n.clone(), !notify)))
+        };
         let on_note = {
             let (on_cmd, n, old) = (props.on_cmd.clone(), name.clone(), rec.note.clone());
             Callback::from(move |e: Event| {
@@ -87,6 +91,9 @@ pub fn following_view(props: &Props) -> Html {
                 }
                 <input class="note" type="text" maxlength="500" placeholder="note" value={rec.note.clone()}
                     aria-label={format!("Note on {name}")} onchange={on_note} />
+                <button type="button" class={classes!("quiet", "bell", rec.notify.then_some("on"))}
+                    aria-pressed={rec.notify.to_string()} aria-label={format!("Notify me when {name} posts")}
+                    title={format!("Notify me when {name} posts")} onclick={on_bell}>{ if rec.notify { "🔔" } else { "🔕" } }</button>
                 <button type="button" class="quiet" aria-label={format!("Unfollow {name}")} {onclick}>{ "Unfollow" }</button>
             </li>
         }

@@ -1,6 +1,7 @@
 pub mod activity;
 pub mod filters;
 pub mod following;
+pub mod inbox;
 pub mod settings;
 pub mod share;
 pub mod sync;

@@ -1,0 +1,93 @@
+//! The extension's health lines for the popup: what pages could not read
+//! (reported by content scripts, cleared when pages of that kind read
+//! normally again), sync refusals, HN refusing us, the reply watch and the
+//! activity feed backing off, notifications blocked by the browser. Each
+//! line disappears when its cause does. Nothing leaves the browser.
+
+use hn_core::health::{HealthLine, PageHealth};
+use hn_core::notify::Mode;
+use serde::{Deserialize, Serialize};
+
+const PAGES_KEY: &str = "page_health";
+const HN_KEY: &str = "hn_refused";
+/// A refusal by HN is shown for this long after the last one.
+const HN_SHOWN_MS: f64 = 10.0 * 60_000.0;
+
+pub async fn page_seen(page: &str, problems: &[String]) {
+    let mut h: PageHealth = hn_ext::get_typed(hn_ext::Area::Local, PAGES_KEY).await.0.unwrap_or_default();
+    if h.report(page, problems, js_sys::Date::now()) {
+        let _ = hn_ext::set_typed(hn_ext::Area::Local, PAGES_KEY, &h).await;
+    }
+    for p in problems {
+        crate::log(&format!("a {page} page could not be read fully: {p}"));
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Refused {
+    at: f64,
+    message: String,
+    times: u32,
+}
+
+/// HN refused a page (rate limit, outage).
+pub async fn hn_refused(message: &str) {
+    let mut r: Refused = hn_ext::get_typed(hn_ext::Area::Local, HN_KEY).await.0.unwrap_or_default();
+    r.times = if js_sys::Date::now() - r.at < HN_SHOWN_MS { r.times + 1 } else { 1 };
+    r.at = js_sys::Date::now();
+    r.message = message.to_string();
+    let _ = hn_ext::set_typed(hn_ext::Area::Local, HN_KEY, &r).await;
+}
+
+/// HN served a page: any refusal is over.
+pub async fn hn_served() {
+    if hn_ext::get_typed::<Refused>(hn_ext::Area::Local, HN_KEY).await.0.is_some() {
+        let _ = hn_ext::remove(hn_ext::Area::Local, HN_KEY).await;
+    }
+}
+
+pub async fn lines() -> Vec<HealthLine> {
+    let now = js_sys::Date::now();
+    let pages: PageHealth = hn_ext::get_typed(hn_ext::Area::Local, PAGES_KEY).await.0.unwrap_or_default();
+    let mut out = pages.lines();
+    if let Some(problem) = crate::state::status().await.problem {
+        out.push(HealthLine {
+            what: format!("Sync is not saving: {problem}"),
+            detail: "Everything stays on this device and is sent again every minute until it fits.".into(),
+        });
+    }
+    if let Some(r) = hn_ext::get_typed::<Refused>(hn_ext::Area::Local, HN_KEY).await.0 {
+        if now - r.at < HN_SHOWN_MS {
+            let times = if r.times == 1 { String::new() } else { format!(" ({} times)", r.times) };
+            out.push(HealthLine {
+                what: format!("Hacker News refused a page: {}{times}", r.message),
+                detail: "Endless scroll waits longer between pages and retries on its own.".into(),
+            });
+        }
+    }
+    let inbox = crate::replies::inbox().await;
+    if let Some(problem) = inbox.problem {
+        let paused = inbox.waiting_until.is_some();
+        out.push(HealthLine {
+            what: format!("Checking for replies {}: {problem}", if paused { "is paused" } else { "stopped early" }),
+            detail: "Replies already found stay in the inbox; checks resume on their own.".into(),
+        });
+    }
+    if let Some(problem) = crate::activity::get(false).await.problem {
+        out.push(HealthLine {
+            what: format!("Followed users' activity is not up to date: {problem}"),
+            detail: "The feed keeps what it has and refreshes again later.".into(),
+        });
+    }
+    let prefs = crate::state::user_state().await.notify_prefs;
+    let wants = prefs.replies == Mode::Active || prefs.followed == Mode::Active || prefs.digest_at.is_some();
+    if wants && !crate::notes::allowed().await {
+        out.push(HealthLine {
+            what: "The browser blocks this extension's notifications".into(),
+            detail: "Replies and posts still wait in the inbox and the badge; allow notifications in the \
+                     system or browser settings to be interrupted."
+                .into(),
+        });
+    }
+    out
+}

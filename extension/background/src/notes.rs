@@ -1,0 +1,110 @@
+//! System notifications: raised with what their click does, remembered in
+//! `chrome.storage.local` so a worker started by the click still knows.
+
+use std::collections::BTreeMap;
+
+use js_sys::{Object, Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+const KEY: &str = "notes";
+/// Clicks remembered at most (the oldest are forgotten).
+const KEPT: usize = 50;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = create)]
+    fn notifications_create(id: &str, options: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear)]
+    fn notifications_clear(id: &str) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = getPermissionLevel)]
+    fn permission_level() -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create)]
+    fn tabs_create(props: &JsValue) -> Promise;
+}
+
+/// What a click does.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum Click {
+    /// Open a page; the replies named are marked read.
+    Open {
+        url: String,
+        #[serde(default)]
+        replies: Vec<u64>,
+    },
+    /// Open a tab of the options page.
+    Options { tab: String },
+}
+
+/// Raises a notification; `false` when the browser refused it.
+pub async fn raise(id: &str, title: &str, message: &str, click: Click) -> bool {
+    let mut clicks: BTreeMap<String, (f64, Click)> =
+        hn_ext::get_typed(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
+    clicks.insert(id.to_string(), (js_sys::Date::now(), click));
+    while clicks.len() > KEPT {
+        let oldest = clicks.iter().min_by(|a, b| a.1 .0.total_cmp(&b.1 .0)).map(|(k, _)| k.clone());
+        clicks.remove(&oldest.unwrap_or_default());
+    }
+    let _ = hn_ext::set_typed(hn_ext::Area::Local, KEY, &clicks).await;
+    show(id, title, message).await
+}
+
+/// Shows a notification whose click the caller handles itself.
+pub async fn show(id: &str, title: &str, message: &str) -> bool {
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"type".into(), &"basic".into());
+    let _ = Reflect::set(&options, &"iconUrl".into(), &hn_ext::runtime_get_url("icons/128.png").into());
+    let _ = Reflect::set(&options, &"title".into(), &title.into());
+    let _ = Reflect::set(&options, &"message".into(), &message.into());
+    let _ = Reflect::set(&options, &"requireInteraction".into(), &JsValue::TRUE);
+    match JsFuture::from(notifications_create(id, &options)).await {
+        Ok(_) => true,
+        Err(e) => {
+            crate::log(&format!("notification refused: {}", hn_ext::describe(&e)));
+            false
+        }
+    }
+}
+
+pub async fn clear(id: &str) {
+    let _ = JsFuture::from(notifications_clear(id)).await;
+}
+
+/// A notification raised by [`raise`] was clicked: does what it says and
+/// returns `true`; `false` for one this module did not raise.
+pub async fn clicked(id: &str) -> bool {
+    let mut clicks: BTreeMap<String, (f64, Click)> =
+        hn_ext::get_typed(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
+    let Some((_, click)) = clicks.remove(id) else { return false };
+    let _ = hn_ext::set_typed(hn_ext::Area::Local, KEY, &clicks).await;
+    clear(id).await;
+    let url = match click {
+        Click::Open { url, replies } => {
+            if !replies.is_empty() {
+                crate::replies::mark_read(Some(replies)).await;
+            }
+            url
+        }
+        Click::Options { tab } => hn_ext::runtime_get_url(&format!("popup/options.html#{tab}")),
+    };
+    open_tab(&url).await;
+    true
+}
+
+pub async fn open_tab(url: &str) {
+    let props = Object::new();
+    let _ = Reflect::set(&props, &"url".into(), &url.into());
+    if let Err(e) = JsFuture::from(tabs_create(&props)).await {
+        crate::log(&format!("could not open {url}: {}", hn_ext::describe(&e)));
+    }
+}
+
+/// Whether the browser lets the extension raise notifications.
+pub async fn allowed() -> bool {
+    match JsFuture::from(permission_level()).await {
+        Ok(level) => level.as_string().as_deref() != Some("denied"),
+        Err(_) => true,
+    }
+}
