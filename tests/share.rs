@@ -260,3 +260,65 @@ fn the_popup_edits_reorders_and_schedules_the_buffer() {
     popup.value("document.querySelector('#queue li button.remove').click(), true");
     popup.expect("document.querySelectorAll('#queue li').length === 1", "removed");
 }
+
+/// The browser's context menu ("Add to share buffer" for a selection, a
+/// link, the page) and the keyboard command, as Chrome calls them.
+#[test]
+fn the_context_menu_queues_a_selection_and_the_command_opens_the_menu() {
+    let h = harness();
+    let page = h.open("/item?id=126809").unwrap();
+    ready(&page);
+    let worker = h.worker().unwrap();
+    let state = || worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => r.state.share)").unwrap();
+    let on_tab = |call: &str| {
+        worker
+            .eval(&format!("chrome.tabs.query({{ url: 'https://news.ycombinator.com/item*' }}).then(t => {call})"))
+            .unwrap()
+    };
+
+    // Words selected inside the third comment: quoted, with its author and permalink.
+    let picked = page.value(
+        "(() => { const row = document.querySelectorAll('tr.athing.comtr')[2]; \
+           const text = row.querySelector('.commtext'); \
+           const node = document.createTreeWalker(text, NodeFilter.SHOW_TEXT, { acceptNode: n => n.textContent.trim().length > 12 ? 1 : 3 }).nextNode(); \
+           const r = document.createRange(); r.setStart(node, 0); r.setEnd(node, 12); \
+           getSelection().removeAllRanges(); getSelection().addRange(r); \
+           return [row.id, row.querySelector('a.hnuser').textContent, getSelection().toString()]; })()",
+    );
+    let (id, user, words) =
+        (picked[0].as_str().unwrap(), picked[1].as_str().unwrap(), picked[2].as_str().unwrap().to_string());
+    on_tab(&format!("self.hnewContextMenu({{ menuItemId: 'share-selection', selectionText: {words:?} }}, t[0])"));
+    page.expect(
+        "[...document.querySelectorAll('.hnew-toast')].some(t => t.textContent === 'Added to your share buffer')",
+        "the page says it was added",
+    );
+    let queued = state();
+    let item = &queued[id];
+    let quoted = format!("\u{201c}{}\u{201d} \u{2014} {user}", words.split_whitespace().collect::<Vec<_>>().join(" "));
+    assert_eq!(item["text"], quoted.as_str(), "{queued}");
+    assert_eq!(item["target"]["comment"], true);
+    assert_eq!(item["target"]["id"].to_string(), id);
+
+    // A link: the story's title link shares the story.
+    page.value("document.querySelector('span.titleline > a, a.storylink').dispatchEvent(new MouseEvent('contextmenu', { bubbles: true })), true");
+    on_tab("self.hnewContextMenu({ menuItemId: 'share-link' }, t[0])");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while state().get("126809").is_none() {
+        assert!(std::time::Instant::now() < deadline, "the story was not queued: {}", state());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The page itself is the same story: already queued, said plainly.
+    on_tab("self.hnewContextMenu({ menuItemId: 'share-page' }, t[0])");
+    page.expect(
+        "[...document.querySelectorAll('.hnew-toast')].some(t => t.textContent.startsWith('Not added: already in your share buffer'))",
+        "already queued",
+    );
+
+    // The keyboard command opens the share menu of the focused item (the
+    // first one when none is focused).
+    on_tab("self.hnewCommand('share-focused', t[0])");
+    page.expect(
+        "(() => { const m = document.querySelector('.hnew-share-menu'); return m && !m.hidden; })()",
+        "the share menu is open",
+    );
+}

@@ -8,6 +8,7 @@ mod activity;
 mod csp_rule;
 mod health;
 mod hits;
+mod menus;
 mod net;
 mod notes;
 mod pages;
@@ -38,6 +39,7 @@ pub fn handle_message(raw: JsValue, sender: JsValue) -> Promise {
 pub fn on_installed(reason: String) -> Promise {
     future_to_promise(async move {
         log(&format!("installed ({reason})"));
+        menus::install().await;
         csp_rule::schedule();
         activity::schedule();
         csp_rule::refresh().await;
@@ -79,6 +81,18 @@ pub fn on_notification_clicked(id: String) -> Promise {
         let handled = notes::clicked(&id).await || share::clicked(&id).await;
         Ok(JsValue::from_bool(handled))
     })
+}
+
+/// A context menu item was chosen on an HN page.
+#[wasm_bindgen]
+pub fn on_context_menu(info: JsValue, tab: JsValue) -> Promise {
+    future_to_promise(async move { Ok(JsValue::from_bool(menus::clicked(info, tab).await)) })
+}
+
+/// A keyboard command of the extension was pressed.
+#[wasm_bindgen]
+pub fn on_command(name: String, tab: JsValue) -> Promise {
+    future_to_promise(async move { Ok(JsValue::from_bool(menus::command(name, tab).await)) })
 }
 
 /// Runs the share buffer's schedule as if the clock read `at` (ms since the

@@ -65,8 +65,16 @@ pub fn run() {
     let listener_ctx = ctx.clone();
     let listener = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
         let kind = js_sys::Reflect::get(&message, &"kind".into()).ok().and_then(|k| k.as_string());
-        if kind.as_deref() == Some("state_changed") {
-            refresh_state(listener_ctx.clone());
+        let text = |name: &str| js_sys::Reflect::get(&message, &name.into()).ok().and_then(|v| v.as_string());
+        match kind.as_deref() {
+            Some("state_changed") => refresh_state(listener_ctx.clone()),
+            // The browser's context menu and keyboard command, passed on by
+            // the background with what the page alone knows.
+            Some("context_share") => {
+                features::share::from_context(&listener_ctx, &text("what").unwrap_or_default(), text("selection"))
+            }
+            Some("open_share") => features::keys::share_focused(&listener_ctx),
+            _ => {}
         }
     });
     on_message(&listener);

@@ -16,6 +16,8 @@ chrome.runtime.onStartup.addListener(() => { ready.then(() => bg.on_startup()); 
 chrome.alarms.onAlarm.addListener((alarm) => { ready.then(() => bg.on_alarm(alarm.name)); });
 chrome.notifications.onClicked.addListener((id) => { ready.then(() => bg.on_notification_clicked(id)); });
 chrome.notifications.onButtonClicked.addListener((id) => { ready.then(() => bg.on_notification_clicked(id)); });
+chrome.contextMenus.onClicked.addListener((info, tab) => { ready.then(() => bg.on_context_menu(info, tab)); });
+chrome.commands.onCommand.addListener((command, tab) => { ready.then(() => bg.on_command(command, tab)); });
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'sync') ready.then(() => bg.on_sync_changed());
 });
@@ -27,5 +29,8 @@ self.hnewHandleAs = (message, sender) => ready.then(() => bg.handle_message(mess
 // The share buffer's clock and a notification click, for the same tests.
 self.hnewShareTick = (at) => ready.then(() => bg.share_tick(at));
 self.hnewNotificationClicked = (id) => ready.then(() => bg.on_notification_clicked(id));
+// The context menu and the keyboard command, as Chrome would call them.
+self.hnewContextMenu = (info, tab) => ready.then(() => bg.on_context_menu(info, tab));
+self.hnewCommand = (name, tab) => ready.then(() => bg.on_command(name, tab));
 // An alarm by name (the reply checks, the activity refresh), for the same tests.
 self.hnewAlarm = (name) => ready.then(() => bg.on_alarm(name));

@@ -58,6 +58,15 @@ fn init(ctx: &Shared) -> Result<(), String> {
     Ok(())
 }
 
+/// The browser's keyboard command: the share menu of the focused item, or
+/// of the first one when nothing is focused yet.
+pub fn share_focused(ctx: &Shared) {
+    if !run(ctx, Action::Share) {
+        run(ctx, Action::Next);
+        run(ctx, Action::Share);
+    }
+}
+
 /// Whether the event comes from somewhere the reader types.
 fn typing(target: Option<web_sys::EventTarget>) -> bool {
     let Some(el) = target.and_then(|t| t.dyn_into::<Element>().ok()) else { return false };

@@ -91,6 +91,10 @@ fn init(ctx: &Shared) -> Result<(), String> {
     // Comments get their control when reached, like the fold control.
     let c = ctx.clone();
     dom::on_reach(&ctx.document, ctx.site.selectors.comment, move |row| comment_control(&c, row));
+    dom::listen(&ctx.document.clone().into(), "contextmenu", move |e| {
+        let el = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+        CONTEXT.with(|c| *c.borrow_mut() = el);
+    });
     let c = ctx.clone();
     dom::listen(&ctx.document.clone().into(), "click", move |e| {
         if let Some(button) = dom::closest(e.target(), "button.hnew-share") {
@@ -136,22 +140,31 @@ fn comment_control(ctx: &Shared, row: &Element) {
 fn target_of(ctx: &Shared, button: &Element) -> Option<ShareTarget> {
     let wrap = button.closest(".hnew-share-wrap").ok().flatten()?;
     let id: u64 = wrap.get_attribute("data-id")?.parse().ok()?;
-    let s = &ctx.site.selectors;
     if wrap.get_attribute("data-kind").as_deref() == Some("comment") {
-        let row = button.closest(s.comment).ok().flatten()?;
-        let user = row.query_selector(s.user_link).ok().flatten().and_then(|a| a.text_content()).unwrap_or_default();
-        // The story: the page's title on a thread, the "on:" link elsewhere.
-        let story = row
-            .query_selector("span.onstory a")
-            .ok()
-            .flatten()
-            .or_else(|| ctx.root.query_selector(s.title_link).ok().flatten())
-            .and_then(|a| a.text_content())
-            .unwrap_or_default();
-        let title =
-            if story.is_empty() { format!("Comment by {user}") } else { format!("Comment by {user} on: {story}") };
-        return Some(ShareTarget { id, comment: true, title, url: None });
+        let row = button.closest(ctx.site.selectors.comment).ok().flatten()?;
+        return Some(comment_target(ctx, &row, id).0);
     }
+    story_target(ctx, id)
+}
+
+/// A comment as a share target, and its author.
+fn comment_target(ctx: &Shared, row: &Element, id: u64) -> (ShareTarget, String) {
+    let s = &ctx.site.selectors;
+    let user = row.query_selector(s.user_link).ok().flatten().and_then(|a| a.text_content()).unwrap_or_default();
+    // The story: the page's title on a thread, the "on:" link elsewhere.
+    let story = row
+        .query_selector("span.onstory a")
+        .ok()
+        .flatten()
+        .or_else(|| ctx.root.query_selector(s.title_link).ok().flatten())
+        .and_then(|a| a.text_content())
+        .unwrap_or_default();
+    let title = if story.is_empty() { format!("Comment by {user}") } else { format!("Comment by {user} on: {story}") };
+    (ShareTarget { id, comment: true, title, url: None }, user)
+}
+
+fn story_target(ctx: &Shared, id: u64) -> Option<ShareTarget> {
+    let s = &ctx.site.selectors;
     let index = ctx.index.borrow();
     let story = index.stories.iter().find(|st| st.id == id)?;
     let url = story
@@ -166,6 +179,106 @@ fn target_of(ctx: &Shared, button: &Element) -> Option<ShareTarget> {
                 && !h.starts_with(&format!("https://{}/item?", ctx.site.host))
         });
     Some(ShareTarget { id, comment: false, title: story.title.clone(), url })
+}
+
+thread_local! {
+    /// Where the reader last opened the browser's context menu.
+    static CONTEXT: RefCell<Option<Element>> = const { RefCell::new(None) };
+}
+
+/// The item an element belongs to: the comment or story row around it, or
+/// the item a link points to.
+fn target_around(ctx: &Shared, el: &Element) -> Option<(ShareTarget, Option<String>)> {
+    let s = &ctx.site.selectors;
+    if let Some(row) = el.closest(s.comment).ok().flatten() {
+        let id = parse_item_id(&row.id())?;
+        let (t, user) = comment_target(ctx, &row, id);
+        return Some((t, Some(user)));
+    }
+    if let Some(row) = el.closest(s.story).ok().flatten() {
+        return Some((story_target(ctx, parse_item_id(&row.id())?)?, None));
+    }
+    // The line under a story belongs to the story row before it.
+    let sub = el.closest("tr").ok().flatten()?.previous_element_sibling()?;
+    Some((story_target(ctx, parse_item_id(&sub.id())?)?, None))
+}
+
+/// The browser's "Add to share buffer" menu item was chosen on this page
+/// (`what`: the page, a link, or the selected text).
+pub fn from_context(ctx: &Shared, what: &str, selection: Option<String>) {
+    let here = CONTEXT.with(|c| c.borrow().clone());
+    let chosen: Option<(ShareTarget, Option<String>)> = match what {
+        "share-selection" => {
+            let sel = web_sys::window().and_then(|w| w.get_selection().ok().flatten());
+            let anchor = sel
+                .as_ref()
+                .and_then(|s| s.anchor_node())
+                .and_then(|n| n.clone().dyn_into::<Element>().ok().or_else(|| n.parent_element()))
+                .or(here);
+            let text = selection
+                .or_else(|| sel.and_then(|s| s.to_string().as_string()))
+                .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|t| !t.is_empty());
+            anchor.and_then(|a| target_around(ctx, &a)).zip(text).map(|((target, user), text)| {
+                let limit = share::MAX_TEXT - 80;
+                let quote: String = if text.chars().count() > limit {
+                    format!("{}…", text.chars().take(limit - 1).collect::<String>().trim_end())
+                } else {
+                    text
+                };
+                let text = match user {
+                    Some(u) => format!("\u{201c}{quote}\u{201d} \u{2014} {u}"),
+                    None => format!("\u{201c}{quote}\u{201d}"),
+                };
+                (target, Some(text))
+            })
+        }
+        "share-link" => here.and_then(|el| {
+            let link = el.closest("a").ok().flatten()?;
+            let href = link.get_attribute("href").unwrap_or_default();
+            // A link to an item on this page shares that item.
+            let linked = href
+                .strip_prefix("item?id=")
+                .and_then(|rest| rest.split(['&', '#']).next())
+                .and_then(|id| id.parse::<u64>().ok())
+                .and_then(|id| story_target(ctx, id));
+            linked.map(|t| (t, None)).or_else(|| target_around(ctx, &link).map(|(t, _)| (t, None)))
+        }),
+        _ => {
+            let index = ctx.index.borrow();
+            let first_story = index.stories.first().map(|s| s.id);
+            let first_comment = index.comments.first().map(|c| (c.row.clone(), c.id));
+            drop(index);
+            match (ctx.kind, first_story, first_comment) {
+                (hn_core::site::PageKind::Item, Some(id), _) => story_target(ctx, id).map(|t| (t, None)),
+                (hn_core::site::PageKind::Item, None, Some((row, id))) => Some((comment_target(ctx, &row, id).0, None)),
+                _ => None,
+            }
+        }
+    };
+    let Some((target, text)) = chosen else {
+        toast(ctx, "Nothing here to add to the share buffer: use it on a story, a comment or a selection in one.");
+        return;
+    };
+    let ctx = ctx.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let said = match hn_ext::ask(Request::AddToBuffer { target, text }).await {
+            Ok(Response::Queued { .. }) => "Added to your share buffer".to_string(),
+            Ok(Response::Error { message }) => format!("Not added: {message}"),
+            Ok(_) => "Not added: unexpected answer".into(),
+            Err(e) => format!("Not added: {e}"),
+        };
+        toast(&ctx, &said);
+    });
+}
+
+/// A short message at the bottom of the window, gone after a few seconds.
+fn toast(ctx: &Shared, text: &str) {
+    let Some(body) = ctx.document.body() else { return };
+    let Some(el) = dom::make(&ctx.document, "div", "hnew-toast", text) else { return };
+    let _ = el.set_attribute("role", "status");
+    let _ = body.append_child(&el);
+    dom::after(4000, move || el.remove());
 }
 
 fn toggle(ctx: &Shared, button: &Element) {
