@@ -46,3 +46,94 @@ fn lists_sort_by_points_comments_and_age_and_remember_it() {
     assert_eq!(after.as_array().unwrap()[..5], before.as_array().unwrap()[..5], "rank restores HN's order");
     assert!(page.exceptions().is_empty());
 }
+
+/// Stories already read are dimmed or hidden (with a count and a way to
+/// show them), and on a thread read before, subthreads with nothing new fold.
+#[test]
+fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
+    let h = Harness::start(Options::default()).unwrap();
+    let worker = h.worker().unwrap();
+    let save = |read: &str, fold: bool| {
+        let r = worker
+            .eval(&format!(
+                "self.hnewHandle({{ v: 1, kind: 'save_settings', settings: {{ read_stories: '{read}', fold_old: {fold} }} }})"
+            ))
+            .unwrap();
+        assert_eq!(r["kind"], "settings", "{r}");
+    };
+    let list = h.open("/news").unwrap();
+    ready(&list);
+    // Opening the third story's link makes it read (the navigation itself is
+    // stopped here: the replica has no outside web).
+    let id = list.value("document.querySelectorAll('tr.athing.submission')[2].id").as_str().unwrap().to_string();
+    list.value(
+        "window.addEventListener('click', e => e.preventDefault(), true), \
+         document.querySelectorAll('tr.athing.submission')[2].querySelector('span.titleline > a').click(), true",
+    );
+    worker
+        .wait_until(
+            &format!("chrome.storage.local.get('visits').then(r => !!(r.visits && r.visits['{id}'] && r.visits['{id}'].link_only))"),
+            std::time::Duration::from_secs(10),
+        )
+        .unwrap();
+    save("dim", false);
+    // Endless scroll moves the address to `?p=2`: the list is opened again by name.
+    list.navigate("/news").unwrap();
+    ready(&list);
+    list.expect(
+        &format!("document.getElementById('{id}').classList.contains('hnew-read')"),
+        "the story is marked read",
+    );
+    assert_eq!(list.value(&format!("getComputedStyle(document.getElementById('{id}')).opacity")), "0.5");
+    assert_eq!(list.value("document.querySelectorAll('tr.athing.submission.hnew-read').length"), 1);
+    assert_eq!(
+        list.value(&format!("document.getElementById('{id}').nextElementSibling.classList.contains('hnew-read')")),
+        true,
+        "its subtext line too"
+    );
+    assert_eq!(list.value("document.querySelectorAll('.hnew-new-comments').length"), 0, "no comment count was seen");
+    save("hide", false);
+    list.expect(&format!("getComputedStyle(document.getElementById('{id}')).display === 'none'"), "hidden at once");
+    assert_eq!(list.value("document.querySelector('.hnew-read-line span').textContent"), "1 story you read is hidden");
+    list.value("document.querySelector('.hnew-read-line button').click(), true");
+    list.expect(&format!("getComputedStyle(document.getElementById('{id}')).display !== 'none'"), "shown again");
+
+    // A thread read before, with five newer comments: with the option on,
+    // the top-level subthreads holding none of them fold.
+    save("show", true);
+    let thread = h.open("/item?id=30883015").unwrap();
+    ready(&thread);
+    assert_eq!(thread.value("document.documentElement.dataset.hnewFoldedOld || ''"), "", "a first visit folds nothing");
+    let ids = thread.value("[...document.querySelectorAll('tr.athing.comtr')].map(r => +r.id)");
+    let mut ids: Vec<u64> = ids.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    ids.sort_unstable();
+    let cut = ids[ids.len() - 6];
+    worker
+        .wait_until(
+            "chrome.storage.local.get('visits').then(r => !!(r.visits && r.visits['30883015']))",
+            std::time::Duration::from_secs(10),
+        )
+        .unwrap();
+    worker
+        .eval(&format!(
+            "chrome.storage.local.get('visits').then(r => chrome.storage.local.set({{ visits: {{ ...r.visits, '30883015': {{ max_id: {cut}, count: 1, at: Date.now() }} }} }})).then(() => true)"
+        ))
+        .unwrap();
+    thread.reload().unwrap();
+    ready(&thread);
+    thread.expect("+(document.documentElement.dataset.hnewFoldedOld || 0) > 0", "quiet subthreads folded");
+    // Every new comment stays visible; every folded top-level comment holds none.
+    assert_eq!(
+        thread.value("[...document.querySelectorAll('tr.hnew-new')].every(r => !r.classList.contains('noshow'))"),
+        true
+    );
+    let folded = thread.value(
+        "(() => { const rows = [...document.querySelectorAll('tr.athing.comtr')]; \
+           const depth = r => +(r.querySelector('td.ind').getAttribute('indent') || 0); \
+           return rows.filter(r => r.classList.contains('coll')).every(r => { \
+             const i = rows.indexOf(r); let j = i + 1; \
+             while (j < rows.length && depth(rows[j]) > depth(r)) { if (rows[j].classList.contains('hnew-new')) return false; j++; } \
+             return depth(r) === 0 && !r.classList.contains('hnew-new'); }); })()",
+    );
+    assert_eq!(folded, true, "only subthreads without new comments are folded");
+}

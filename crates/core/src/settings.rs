@@ -20,6 +20,17 @@ pub enum Theme {
     Dark,
 }
 
+/// What story lists do with stories the reader already read (opened the
+/// link or the discussion, as this extension recorded on this device).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadStories {
+    #[default]
+    Show,
+    Dim,
+    Hide,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -35,6 +46,10 @@ pub struct Settings {
     pub badge: bool,
     /// Keyboard bindings (missing actions take their default key).
     pub keys: crate::keys::Bindings,
+    pub read_stories: ReadStories,
+    /// On a thread visited before, fold the top-level subthreads that hold
+    /// no new comment.
+    pub fold_old: bool,
 }
 
 impl Default for Settings {
@@ -48,6 +63,8 @@ impl Default for Settings {
             crisp_assets: true,
             badge: true,
             keys: crate::keys::Bindings::default(),
+            read_stories: ReadStories::Show,
+            fold_old: false,
         }
     }
 }

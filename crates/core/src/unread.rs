@@ -20,6 +20,10 @@ pub struct Visit {
     pub count: u32,
     /// Milliseconds since the epoch.
     pub at: f64,
+    /// Only the story's link was opened, not its discussion: the story is
+    /// read, but no comment count was seen.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub link_only: bool,
 }
 
 /// Visits by story id (as a string key, for JSON).
@@ -34,11 +38,31 @@ impl Visits {
     /// Records a visit: the larger max id wins (a later visit of a page
     /// split by "More" never forgets what an earlier one saw).
     pub fn record(&mut self, story: ItemId, max_id: ItemId, count: u32, now: f64) {
-        let e = self.0.entry(story.to_string()).or_insert(Visit { max_id, count, at: now });
+        let e = self.0.entry(story.to_string()).or_insert(Visit { max_id, count, at: now, link_only: false });
         e.max_id = e.max_id.max(max_id);
         e.count = e.count.max(count);
         e.at = now;
+        e.link_only = false;
         self.prune(now);
+    }
+
+    /// Records that the story's link was opened from a list.
+    pub fn record_link(&mut self, story: ItemId, now: f64) {
+        let e = self.0.entry(story.to_string()).or_insert(Visit { max_id: 0, count: 0, at: now, link_only: true });
+        e.at = now;
+        self.prune(now);
+    }
+
+    /// Whether the reader opened the story's link or its discussion.
+    pub fn read(&self, story: ItemId) -> bool {
+        self.get(story).is_some()
+    }
+
+    /// New comments on a story list: the count now minus the count seen,
+    /// for stories whose discussion was opened.
+    pub fn new_comments(&self, story: ItemId, count_now: u32) -> Option<u32> {
+        let v = self.get(story).filter(|v| !v.link_only)?;
+        Some(count_now.saturating_sub(v.count))
     }
 
     /// Drops expired visits, then the oldest beyond the bound.
@@ -70,9 +94,52 @@ pub fn parse_comment_count(text: &str) -> Option<u32> {
     (word.starts_with("comment")).then(|| n.parse().ok()).flatten()
 }
 
+/// Top-level comments whose whole subthread holds none of the `fresh`
+/// comment indexes (in page order), for folding what holds nothing new.
+pub fn quiet_subthreads(depths: &[u32], fresh: &[usize]) -> Vec<usize> {
+    let top = depths.iter().copied().min().unwrap_or(0);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < depths.len() {
+        let end = crate::thread::descendants(depths, i).end;
+        if depths[i] == top && !fresh.iter().any(|&f| (i..end).contains(&f)) {
+            out.push(i);
+        }
+        i = if depths[i] == top { end } else { i + 1 };
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opened_links_count_as_read_without_a_comment_count() {
+        let mut v = Visits::default();
+        v.record_link(7, 1.0);
+        assert!(v.read(7) && !v.read(8));
+        assert_eq!(v.new_comments(7, 40), None, "the discussion was never seen");
+        v.record(7, 100, 30, 2.0);
+        assert_eq!(v.new_comments(7, 40), Some(10));
+        v.record_link(7, 3.0);
+        assert_eq!(v.new_comments(7, 40), Some(10), "a later link open keeps the count");
+        // Stored visits from before the field read as discussions.
+        let old: Visit = serde_json::from_str(r#"{"max_id":5,"count":2,"at":1.0}"#).unwrap();
+        assert!(!old.link_only);
+    }
+
+    #[test]
+    fn subthreads_with_nothing_new_are_found() {
+        // 0 ─ 1 ─ 2 │ 3 │ 4 ─ 5 │ 6
+        let depths = [0, 1, 2, 0, 0, 1, 0];
+        assert_eq!(quiet_subthreads(&depths, &[2]), vec![3, 4, 6]);
+        assert_eq!(quiet_subthreads(&depths, &[5, 6]), vec![0, 3]);
+        assert_eq!(quiet_subthreads(&depths, &[]), vec![0, 3, 4, 6]);
+        assert!(quiet_subthreads(&[], &[]).is_empty());
+        // A page that starts deeper (a comment's permalink) uses its own top.
+        assert_eq!(quiet_subthreads(&[2, 3, 2], &[1]), vec![2]);
+    }
 
     #[test]
     fn new_comments_are_those_after_the_last_visit() {

@@ -114,7 +114,7 @@ fn ensure_depths(ctx: &Shared) {
 }
 
 /// Folds or unfolds comment `i`'s subthread the way HN's toggle does.
-fn set_folded(ctx: &Shared, i: usize, fold: bool) {
+pub(crate) fn set_folded(ctx: &Shared, i: usize, fold: bool) {
     ensure_depths(ctx);
     let index = ctx.index.borrow();
     let Some(c) = index.comments.get(i) else { return };

@@ -4,7 +4,7 @@
 //! (applies the user's state; called again whenever it changes).
 
 mod actions;
-mod collapse;
+pub(crate) mod collapse;
 mod endless;
 mod filters;
 mod follow;

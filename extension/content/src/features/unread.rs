@@ -3,10 +3,17 @@
 //! 340"); the `n` key walks them. On story lists, stories whose discussion
 //! the reader opened before show how many comments are new. Visits are kept
 //! on this device (`chrome.storage.local`, bounded: see `hn_core::unread`).
+//!
+//! Options: stories already read (link or discussion opened, as recorded
+//! here) are dimmed or hidden on lists; on a thread visited before, the
+//! top-level subthreads holding nothing new are folded.
+
+use std::cell::{Cell, RefCell};
 
 use hn_core::page::parse_item_id;
+use hn_core::settings::ReadStories;
 use hn_core::site::PageKind;
-use hn_core::unread::{new_since, Visits};
+use hn_core::unread::{new_since, quiet_subthreads, Visits};
 use wasm_bindgen_futures::spawn_local;
 
 use super::Feature;
@@ -16,16 +23,104 @@ pub const FEATURE: Feature = Feature {
     id: "unread",
     applies: |ctx| matches!(ctx.kind, PageKind::Item | PageKind::StoryList) && !ctx.index.borrow().stories.is_empty(),
     init,
-    apply: None,
+    apply: Some(apply),
     added: Some(added),
 };
+
+thread_local! {
+    /// The new comments found on this thread (indexes), once known.
+    static FRESH: RefCell<Option<Vec<usize>>> = const { RefCell::new(None) };
+    /// Whether this thread was visited before.
+    static REVISIT: Cell<bool> = const { Cell::new(false) };
+    static STATE_SEEN: Cell<bool> = const { Cell::new(false) };
+    static FOLDED_OLD: Cell<bool> = const { Cell::new(false) };
+    /// Read stories marked on this list.
+    static READ: Cell<usize> = const { Cell::new(0) };
+}
+
+pub const READ_CLASS: &str = "hnew-read";
+
+fn apply(ctx: &Shared) -> Result<(), String> {
+    STATE_SEEN.with(|s| s.set(true));
+    let mode = ctx.state.borrow().settings.read_stories;
+    let value = match mode {
+        ReadStories::Show => "",
+        ReadStories::Dim => "dim",
+        ReadStories::Hide => "hide",
+    };
+    dom::set_data(&ctx.root, "hnew-read", value);
+    read_line(ctx);
+    fold_old(ctx);
+    Ok(())
+}
+
+/// On a revisited thread, with the option on: folds each top-level
+/// subthread without a new comment, once.
+fn fold_old(ctx: &Shared) {
+    if !STATE_SEEN.with(|s| s.get()) || !REVISIT.with(|r| r.get()) || !ctx.state.borrow().settings.fold_old {
+        return;
+    }
+    let Some(fresh) = FRESH.with(|f| f.borrow().clone()) else { return };
+    if FOLDED_OLD.with(|f| f.replace(true)) {
+        return;
+    }
+    let depths = ctx.index.borrow().depths(ctx.site);
+    let quiet = quiet_subthreads(&depths, &fresh);
+    for &i in &quiet {
+        super::collapse::set_folded(ctx, i, true);
+    }
+    dom::set_data(&ctx.root, "hnew-folded-old", &quiet.len().to_string());
+}
+
+/// "N stories you read are hidden · Show" above a list, in hide mode.
+fn read_line(ctx: &Shared) {
+    let n = READ.with(|r| r.get());
+    let hide = ctx.state.borrow().settings.read_stories == ReadStories::Hide;
+    let existing = ctx.root.query_selector(".hnew-read-line").ok().flatten();
+    if !hide || n == 0 {
+        if let Some(e) = existing {
+            e.remove();
+        }
+        return;
+    }
+    let text =
+        if n == 1 { "1 story you read is hidden".to_string() } else { format!("{n} stories you read are hidden") };
+    if let Some(e) = existing {
+        if let Ok(Some(t)) = e.query_selector("span") {
+            t.set_text_content(Some(&text));
+        }
+        return;
+    }
+    let Some(line) = dom::make(&ctx.document, "div", "hnew-read-line", "") else { return };
+    let _ = line.set_attribute("role", "status");
+    if let Some(t) = dom::make(&ctx.document, "span", "", &text) {
+        let _ = line.append_child(&t);
+    }
+    if let Some(b) = dom::make(&ctx.document, "button", "hnew-read-show", "Show") {
+        let _ = b.set_attribute("type", "button");
+        let c = ctx.clone();
+        dom::listen(&b.clone().into(), "click", move |_| {
+            // Shown dimmed on this page; the setting stays.
+            dom::set_data(&c.root, "hnew-read", "dim");
+            if let Ok(Some(l)) = c.root.query_selector(".hnew-read-line") {
+                l.remove();
+            }
+        });
+        let _ = line.append_child(&b);
+    }
+    let list = ctx.root.query_selector(ctx.site.selectors.story_list).ok().flatten();
+    if let Some(list) = list {
+        let _ = list.before_with_node_1(&line);
+    }
+}
 
 const KEY: &str = "visits";
 pub const NEW: &str = "hnew-new";
 
 fn init(ctx: &Shared) -> Result<(), String> {
-    let ctx = ctx.clone();
+    let c = ctx.clone();
     spawn_local(async move {
+        let ctx = c;
         let (visits, problem) = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, KEY).await;
         if let Some(p) = problem {
             dom::log(&format!("the record of visited threads was unreadable ({p}); starting afresh"));
@@ -36,9 +131,42 @@ fn init(ctx: &Shared) -> Result<(), String> {
             thread(&ctx, &mut visits).await;
         } else {
             mark_lists(&ctx, &visits, 0..len);
+            read_line(&ctx);
         }
     });
+    if ctx.kind == PageKind::StoryList {
+        // Opening a story's link from a list makes it read.
+        let c = ctx.clone();
+        dom::listen(&ctx.document.clone().into(), "click", move |e| {
+            let Some(link) = dom::closest(e.target(), c.site.selectors.title_link) else { return };
+            let Some(row) = link.closest(c.site.selectors.story).ok().flatten() else { return };
+            let Some(id) = parse_item_id(&row.id()) else { return };
+            spawn_local(async move {
+                let mut visits = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
+                visits.record_link(id, js_sys::Date::now());
+                if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, KEY, &visits).await {
+                    dom::log(&format!("this story was not recorded as read: {e}"));
+                }
+            });
+            mark_read(&row);
+        });
+    }
     Ok(())
+}
+
+/// Marks a story row (and the lines under it) read.
+fn mark_read(row: &web_sys::Element) {
+    dom::toggle_class(row, READ_CLASS, true);
+    let mut next = row.next_element_sibling();
+    // The subtext line and the spacer row that follow a story row.
+    for _ in 0..2 {
+        let Some(r) = next else { break };
+        if r.class_list().contains("athing") {
+            break;
+        }
+        dom::toggle_class(&r, READ_CLASS, true);
+        next = r.next_element_sibling();
+    }
 }
 
 fn added(ctx: &Shared, stories: std::ops::Range<usize>, _: std::ops::Range<usize>) -> Result<(), String> {
@@ -65,6 +193,9 @@ async fn thread(ctx: &Shared, visits: &mut Visits) {
     for &i in &fresh {
         dom::toggle_class(&rows[i], NEW, true);
     }
+    REVISIT.with(|r| r.set(visits.get(story).is_some_and(|v| !v.link_only)));
+    FRESH.with(|f| *f.borrow_mut() = Some(fresh.clone()));
+    fold_old(ctx);
     dom::set_data(&ctx.root, "hnew-new", &fresh.len().to_string());
     if visits.get(story).is_some() {
         show_count(ctx, fresh.len(), ids.len());
@@ -100,9 +231,13 @@ fn mark_lists(ctx: &Shared, visits: &Visits, range: std::ops::Range<usize>) {
     }
     let index = ctx.index.borrow();
     for story in &index.stories[range] {
-        let Some(visit) = visits.get(story.id) else { continue };
+        if !visits.read(story.id) {
+            continue;
+        }
+        mark_read(&story.row);
+        READ.with(|r| r.set(r.get() + 1));
         let Some((link, now)) = story.comments_link() else { continue };
-        let new = now.saturating_sub(visit.count);
+        let Some(new) = visits.new_comments(story.id, now) else { continue };
         if new > 0 && parse_item_id(&story.row.id()).is_some() {
             if let Some(span) = dom::make(&ctx.document, "span", "hnew-new-comments", &format!(" ({new} new)")) {
                 let _ = link.after_with_node_1(&span);

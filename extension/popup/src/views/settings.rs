@@ -57,6 +57,19 @@ pub fn settings_view(props: &Props) -> Html {
             on_edit.emit(Settings { theme, ..settings.clone() });
         })
     };
+    let on_read = {
+        let settings = s.clone();
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let read_stories = match select.value().as_str() {
+                "dim" => hn_core::settings::ReadStories::Dim,
+                "hide" => hn_core::settings::ReadStories::Hide,
+                _ => hn_core::settings::ReadStories::Show,
+            };
+            on_edit.emit(Settings { read_stories, ..settings.clone() });
+        })
+    };
     let checkbox = |id: &'static str, label: &'static str, on: bool, set: fn(&mut Settings, bool)| {
         let settings = s.clone();
         let on_edit = props.on_edit.clone();
@@ -106,6 +119,14 @@ pub fn settings_view(props: &Props) -> Html {
             </label>
             { checkbox("high-contrast", "Stronger link contrast", s.high_contrast, |s, v| s.high_contrast = v) }
             { checkbox("crisp-assets", "Sharp icons (SVG)", s.crisp_assets, |s, v| s.crisp_assets = v) }
+            <label for="read-stories">{ "Stories I already read" }
+                <select id="read-stories" onchange={on_read}>
+                    <option value="show" selected={s.read_stories == hn_core::settings::ReadStories::Show}>{ "Show as usual" }</option>
+                    <option value="dim" selected={s.read_stories == hn_core::settings::ReadStories::Dim}>{ "Dim" }</option>
+                    <option value="hide" selected={s.read_stories == hn_core::settings::ReadStories::Hide}>{ "Hide (with a count and Show)" }</option>
+                </select>
+            </label>
+            { checkbox("fold-old", "On threads I read before, fold the subthreads with nothing new", s.fold_old, |s, v| s.fold_old = v) }
             { checkbox("badge", "Count new posts by people I follow on the toolbar icon", s.badge, |s, v| s.badge = v) }
             <details class="keys">
                 <summary>{ "Keyboard shortcuts on Hacker News" }</summary>
