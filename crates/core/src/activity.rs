@@ -36,6 +36,11 @@ pub struct ApiItem {
     #[serde(default)]
     pub kids: Vec<ItemId>,
     #[serde(default)]
+    pub score: Option<i64>,
+    /// A story's comment count.
+    #[serde(default)]
+    pub descendants: Option<i64>,
+    #[serde(default)]
     pub deleted: bool,
     #[serde(default)]
     pub dead: bool,

@@ -10,6 +10,7 @@ pub mod activity;
 pub mod csp;
 pub mod filters;
 pub mod health;
+pub mod items;
 pub mod keys;
 pub mod message;
 pub mod notify;

@@ -179,6 +179,15 @@ pub enum Request {
     },
     /// The extension's health lines for the popup.
     GetHealth,
+    /// The hover card of a link to an HN item.
+    GetItem {
+        id: u64,
+    },
+    /// Earlier HN discussions of a story's link (HN's search API).
+    PastDiscussions {
+        id: u64,
+        url: String,
+    },
 }
 
 /// What the background answers.
@@ -245,6 +254,12 @@ pub enum Response {
     },
     Health {
         lines: Vec<crate::health::HealthLine>,
+    },
+    Item {
+        item: crate::items::ItemCard,
+    },
+    Past {
+        stories: Vec<crate::items::PastStory>,
     },
     Done,
     Error {
@@ -322,6 +337,11 @@ impl Request {
                     || problems.iter().any(|p| p.len() > 64) =>
             {
                 Err(MessageError::Malformed("a page report out of bounds".into()))
+            }
+            Request::PastDiscussions { ref url, .. }
+                if url.len() > 2048 || !(url.starts_with("https://") || url.starts_with("http://")) =>
+            {
+                Err(MessageError::Malformed("past discussions are of a web link".into()))
             }
             Request::SaveNotifyPrefs { prefs } => {
                 prefs.validated().map(|prefs| Request::SaveNotifyPrefs { prefs }).map_err(MessageError::Malformed)
@@ -402,6 +422,8 @@ impl Request {
                 | Request::SaveSharePrefs { .. }
                 | Request::FilterHits { .. }
                 | Request::PageSeen { .. }
+                | Request::GetItem { .. }
+                | Request::PastDiscussions { .. }
         )
     }
 }

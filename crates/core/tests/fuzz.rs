@@ -129,7 +129,7 @@ proptest! {
 
     #[test]
     fn api_items_never_panic(text in htmlish(), title in any::<Option<String>>(), dead in any::<bool>()) {
-        let item = ApiItem { id: 1, by: Some("u".into()), kind: None, time: 0, title, text: Some(text), url: None, parent: None, kids: vec![], deleted: false, dead };
+        let item = ApiItem { id: 1, by: Some("u".into()), kind: None, time: 0, title, text: Some(text), url: None, parent: None, kids: vec![], score: None, descendants: None, deleted: false, dead };
         if let Some(i) = ActivityItem::from_api(item, "u") {
             prop_assert!(i.summary.chars().count() <= hn_core::activity::SUMMARY);
         }

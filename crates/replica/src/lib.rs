@@ -11,6 +11,7 @@ mod assets;
 mod forms;
 mod http;
 mod routes;
+mod search;
 pub mod synth;
 
 use std::collections::HashMap;
@@ -27,7 +28,9 @@ pub use routes::{Fixtures, FIXTURES_ENV};
 /// The host names the replica answers for.
 pub const HN_HOST: &str = "news.ycombinator.com";
 pub const API_HOST: &str = "hacker-news.firebaseio.com";
-pub const HOSTS: [&str; 2] = [HN_HOST, API_HOST];
+/// HN's search API.
+pub const SEARCH_HOST: &str = "hn.algolia.com";
+pub const HOSTS: [&str; 3] = [HN_HOST, API_HOST, SEARCH_HOST];
 
 /// HN's answer when it rate-limits, served with status 200 as HN does.
 pub const RATE_LIMITED_BODY: &str = "Sorry, we're not able to serve your requests this quickly.";

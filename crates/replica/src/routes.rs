@@ -205,6 +205,10 @@ pub(crate) fn route(state: &State, request: &Request) -> Response {
     }
     match request.host.as_str() {
         API_HOST => api(state, request),
+        crate::SEARCH_HOST if path_of(&request.target) == "/api/v1/search" => {
+            let body = crate::search::answer(&state.fixtures, &request.target).to_string();
+            Response::new(200, "application/json; charset=utf-8", body).with("Access-Control-Allow-Origin", "*")
+        }
         HN_HOST | "localhost" | "127.0.0.1" | "" => hn(state, request),
         _ => Response::new(404, "text/plain", "Unknown host."),
     }

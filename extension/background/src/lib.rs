@@ -8,6 +8,7 @@ mod activity;
 mod csp_rule;
 mod health;
 mod hits;
+mod items;
 mod menus;
 mod net;
 mod notes;
@@ -185,6 +186,14 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             done(state::edit(state::Edit::Notify { key, notify }).await.map(|_| ()))
         }
         Request::GetHealth => Response::Health { lines: health::lines().await },
+        Request::GetItem { id } => match items::card(id).await {
+            Ok(item) => Response::Item { item },
+            Err(message) => Response::Error { message },
+        },
+        Request::PastDiscussions { id, url } => match items::past(id, &url).await {
+            Ok(stories) => Response::Past { stories },
+            Err(message) => Response::Error { message },
+        },
         Request::Ping { nonce } => Response::Pong { nonce, version: hn_ext::version() },
         Request::CspBlocked { url } => {
             log(&format!("wasm was refused by the page policy on {url}; refreshing the rule"));

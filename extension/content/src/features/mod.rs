@@ -9,8 +9,10 @@ mod endless;
 mod filters;
 mod follow;
 mod inline_reply;
+mod item_card;
 pub(crate) mod keys;
 mod page_mark;
+mod past;
 mod readability;
 pub(crate) mod share;
 mod sort;
@@ -37,12 +39,14 @@ pub const REGISTRY: &[Feature] = &[
     follow::FEATURE,
     tags::FEATURE,
     user_card::FEATURE,
+    item_card::FEATURE,
     filters::FEATURE,
     collapse::FEATURE,
     endless::FEATURE,
     inline_reply::FEATURE,
     actions::FEATURE,
     share::FEATURE,
+    past::FEATURE,
     unread::FEATURE,
     sort::FEATURE,
     keys::FEATURE,

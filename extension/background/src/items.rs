@@ -1,0 +1,81 @@
+//! Items for hover cards (HN's API, cached ten minutes, at most `KEPT`) and
+//! past discussions of a link (HN's search API at hn.algolia.com, asked
+//! only when the reader clicks, cached an hour).
+
+use std::collections::BTreeMap;
+
+use hn_core::activity::ApiItem;
+use hn_core::items::{past_from_algolia, Hits, ItemCard, PastStory};
+use js_sys::{Object, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+const CARDS_KEY: &str = "item_cards";
+const PAST_KEY: &str = "past_discussions";
+const CARD_TTL_MS: f64 = 10.0 * 60_000.0;
+const PAST_TTL_MS: f64 = 60.0 * 60_000.0;
+const KEPT: usize = 200;
+const PAST_KEPT: usize = 50;
+
+#[derive(Serialize, Deserialize, Clone)]
+struct Kept<T> {
+    at: f64,
+    value: T,
+}
+
+/// A map in `chrome.storage.local` of values with their time, the oldest
+/// dropped beyond `kept`.
+async fn cached<T: Clone + Serialize + for<'de> Deserialize<'de>>(key: &str, id: &str, ttl: f64) -> Option<T> {
+    let map: BTreeMap<String, Kept<T>> = hn_ext::get_typed(hn_ext::Area::Local, key).await.0.unwrap_or_default();
+    map.get(id).filter(|k| js_sys::Date::now() - k.at < ttl).map(|k| k.value.clone())
+}
+
+async fn keep<T: Clone + Serialize + for<'de> Deserialize<'de>>(key: &str, id: &str, value: T, kept: usize) {
+    let mut map: BTreeMap<String, Kept<T>> = hn_ext::get_typed(hn_ext::Area::Local, key).await.0.unwrap_or_default();
+    map.insert(id.to_string(), Kept { at: js_sys::Date::now(), value });
+    while map.len() > kept {
+        let oldest = map.iter().min_by(|a, b| a.1.at.total_cmp(&b.1.at)).map(|(k, _)| k.clone());
+        map.remove(&oldest.unwrap_or_default());
+    }
+    if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, key, &map).await {
+        crate::log(&format!("could not keep {key}: {e}"));
+    }
+}
+
+pub async fn card(id: u64) -> Result<ItemCard, String> {
+    if let Some(c) = cached::<ItemCard>(CARDS_KEY, &id.to_string(), CARD_TTL_MS).await {
+        return Ok(c);
+    }
+    let url = format!("https://hacker-news.firebaseio.com/v0/item/{id}.json");
+    let item: ApiItem = crate::activity::fetch_json(&url).await?.ok_or_else(|| format!("HN has no item {id}"))?;
+    let card = ItemCard::from_api(item);
+    keep(CARDS_KEY, &id.to_string(), card.clone(), KEPT).await;
+    Ok(card)
+}
+
+pub async fn past(id: u64, link: &str) -> Result<Vec<PastStory>, String> {
+    if let Some(p) = cached::<Vec<PastStory>>(PAST_KEY, link, PAST_TTL_MS).await {
+        return Ok(p);
+    }
+    let init = Object::new();
+    let _ = Reflect::set(&init, &"credentials".into(), &"omit".into());
+    let response = JsFuture::from(crate::net::fetch(&hn_core::items::algolia_url(link), &init))
+        .await
+        .map_err(|e| format!("HN's search did not answer ({})", hn_ext::describe(&e)))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
+    if !response.ok() {
+        return Err(format!("HN's search answered {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(|e| hn_ext::describe(&e))?)
+        .await
+        .map_err(|e| hn_ext::describe(&e))?
+        .as_string()
+        .unwrap_or_default();
+    let value = js_sys::JSON::parse(&text).map_err(|_| "HN's search sent something that is not JSON".to_string())?;
+    let hits: Hits =
+        serde_wasm_bindgen::from_value(value).map_err(|e| format!("HN's search sent something unexpected ({e})"))?;
+    let stories = past_from_algolia(hits, link, id);
+    keep(PAST_KEY, link, stories.clone(), PAST_KEPT).await;
+    Ok(stories)
+}

@@ -1,0 +1,102 @@
+//! Past discussions: on a story's page, a "past discussions" button under
+//! the story asks HN's search API (through the background, only on click)
+//! for earlier stories of the same link and lists them in place.
+
+use hn_core::message::{Request, Response};
+use hn_core::site::PageKind;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use super::Feature;
+use crate::{dom, Shared};
+
+pub const FEATURE: Feature = Feature {
+    id: "past",
+    applies: |ctx| ctx.kind == PageKind::Item && ctx.index.borrow().stories.first().is_some_and(|s| s.sub.is_some()),
+    init,
+    apply: None,
+    added: None,
+};
+
+/// The story's own link, when it has one (not Ask HN).
+fn story_link(ctx: &Shared) -> Option<(u64, String, Element)> {
+    let index = ctx.index.borrow();
+    let story = index.stories.first()?;
+    let href = story
+        .row
+        .query_selector(ctx.site.selectors.title_link)
+        .ok()
+        .flatten()?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .ok()?
+        .href();
+    let own = (href.starts_with("https://") || href.starts_with("http://"))
+        && !href.starts_with(&format!("https://{}/", ctx.site.host));
+    if !own {
+        return None;
+    }
+    Some((story.id, href, story.sub.clone()?))
+}
+
+fn init(ctx: &Shared) -> Result<(), String> {
+    let Some((id, url, sub)) = story_link(ctx) else { return Ok(()) };
+    let Some(button) = dom::make(&ctx.document, "button", "hnew-past", "past discussions") else { return Ok(()) };
+    let _ = button.set_attribute("type", "button");
+    let _ = button.set_attribute("aria-expanded", "false");
+    let cell = sub.query_selector(ctx.site.selectors.subtext).ok().flatten().unwrap_or(sub);
+    let _ = cell.append_with_str_1(" | ");
+    let _ = cell.append_child(&button);
+    let doc = ctx.document.clone();
+    let b = button.clone();
+    dom::listen(&button.into(), "click", move |e| {
+        e.prevent_default();
+        if let Ok(Some(list)) = cell.query_selector(".hnew-past-list") {
+            // A second click folds the list away.
+            list.remove();
+            let _ = b.set_attribute("aria-expanded", "false");
+            return;
+        }
+        let Some(list) = dom::make(&doc, "div", "hnew-past-list", "Looking for earlier discussions…") else { return };
+        let _ = list.set_attribute("role", "status");
+        let _ = cell.append_child(&list);
+        let _ = b.set_attribute("aria-expanded", "true");
+        let (doc, url) = (doc.clone(), url.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            match hn_ext::ask(Request::PastDiscussions { id, url }).await {
+                Ok(Response::Past { stories }) if stories.is_empty() => {
+                    list.set_text_content(Some("No earlier discussions of this link."));
+                }
+                Ok(Response::Past { stories }) => {
+                    list.set_text_content(None);
+                    let n = stories.len();
+                    let head =
+                        if n == 1 { "1 earlier discussion:".to_string() } else { format!("{n} earlier discussions:") };
+                    if let Some(h) = dom::make(&doc, "span", "", &head) {
+                        let _ = list.append_child(&h);
+                    }
+                    let Some(ul) = dom::make(&doc, "ul", "", "") else { return };
+                    for s in stories {
+                        let Some(li) = dom::make(&doc, "li", "", "") else { continue };
+                        if let Some(a) = dom::make(&doc, "a", "", &s.title) {
+                            let _ = a.set_attribute("href", &format!("item?id={}", s.id));
+                            let _ = li.append_child(&a);
+                        }
+                        let year = if s.time > 0 {
+                            format!("{} · ", hn_core::schedule::civil_from_days(s.time.div_euclid(86_400)).0)
+                        } else {
+                            String::new()
+                        };
+                        let facts = format!(" {year}{} points · {} comments", s.points, s.comments);
+                        let _ = li.append_with_str_1(&facts);
+                        let _ = ul.append_child(&li);
+                    }
+                    let _ = list.append_child(&ul);
+                }
+                Ok(Response::Error { message }) => list.set_text_content(Some(&format!("Not available: {message}"))),
+                Ok(_) => list.set_text_content(Some("Not available")),
+                Err(e) => list.set_text_content(Some(&format!("Not available: {e}"))),
+            }
+        });
+    });
+    Ok(())
+}
