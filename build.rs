@@ -176,7 +176,7 @@ fn find_wasm_opt(root: &Path) -> Option<PathBuf> {
 fn optimise(wasm_opt: &Path, wasm: &Path) {
     let tmp = wasm.with_extension("opt.wasm");
     let status = Command::new(wasm_opt)
-        .arg("-Oz")
+        .args(["-Oz", "--converge"])
         .args([
             "--enable-reference-types",
             "--enable-bulk-memory",

@@ -81,13 +81,13 @@ fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
     list.navigate("/news").unwrap();
     ready(&list);
     list.expect(
-        &format!("document.getElementById('{id}').classList.contains('hnew-read')"),
+        &format!("document.getElementById('{id}').classList.contains('hnew-was-read')"),
         "the story is marked read",
     );
     assert_eq!(list.value(&format!("getComputedStyle(document.getElementById('{id}')).opacity")), "0.5");
-    assert_eq!(list.value("document.querySelectorAll('tr.athing.submission.hnew-read').length"), 1);
+    assert_eq!(list.value("document.querySelectorAll('tr.athing.submission.hnew-was-read').length"), 1);
     assert_eq!(
-        list.value(&format!("document.getElementById('{id}').nextElementSibling.classList.contains('hnew-read')")),
+        list.value(&format!("document.getElementById('{id}').nextElementSibling.classList.contains('hnew-was-read')")),
         true,
         "its subtext line too"
     );

@@ -267,6 +267,74 @@ pub enum Response {
     },
 }
 
+/// The requests a content script sends: the same names and fields as the
+/// [`Request`]s pages may send ([`Request::allowed_from_page`]), so a page's
+/// script carries no code for the others.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PageRequest {
+    Ping { nonce: u32 },
+    GetState,
+    SetFollow { site: String, user: String, follow: bool },
+    SetTag { site: String, user: String, tag: Option<String> },
+    GetProfile { site: String, user: String },
+    FetchPage { path: String },
+    PostReply { parent: u64, text: String },
+    Act { path: String },
+    AddToBuffer { target: crate::share::ShareTarget, text: Option<String> },
+    SaveSharePrefs { prefs: crate::share::SharePrefs },
+    FilterHits { hits: std::collections::BTreeMap<String, u32> },
+    PageSeen { page: String, me: Option<String>, signed_out: bool, problems: Vec<String> },
+    GetItem { id: u64 },
+    PastDiscussions { id: u64, url: String },
+}
+
+/// The answers a content script reads: the same names and payloads as
+/// [`Response`], without the ones only the popup reads (a page's script
+/// then carries no code to decode them).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PageAnswer {
+    Pong {
+        nonce: u32,
+        version: String,
+    },
+    State {
+        state: UserState,
+    },
+    Profile {
+        profile: crate::profile::Profile,
+        fetched_at: f64,
+    },
+    Page {
+        html: String,
+    },
+    Posted {
+        id: Option<u64>,
+    },
+    /// The reason in words (pages show it; the typed `error` is for the popup and the tests).
+    ReplyFailed {
+        message: String,
+    },
+    Queued {
+        key: String,
+    },
+    Item {
+        item: crate::items::ItemCard,
+    },
+    Past {
+        stories: Vec<crate::items::PastStory>,
+    },
+    Unserved {
+        reason: crate::page::Unserved,
+        message: String,
+    },
+    Done,
+    Error {
+        message: String,
+    },
+}
+
 /// Whether the page-policy rule is in force, and from which observed header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct CspRuleStatus {
@@ -451,6 +519,77 @@ mod tests {
         let json = serde_json::to_string(&Envelope::new(Request::Ping { nonce: 7 })).unwrap();
         assert_eq!(json, r#"{"v":1,"kind":"ping","nonce":7}"#);
         assert_eq!(roundtrip(Request::GetSettings), Request::GetSettings);
+    }
+
+    #[test]
+    fn page_answers_read_what_the_background_sends() {
+        let answers = [
+            Response::Pong { nonce: 1, version: "1".into() },
+            Response::State { state: UserState::default() },
+            Response::Page { html: "<p>".into() },
+            Response::Posted { id: Some(3) },
+            Response::ReplyFailed { error: crate::reply::ReplyError::TooFast, message: "slow down".into() },
+            Response::Queued { key: "5".into() },
+            Response::Past { stories: vec![] },
+            Response::Unserved { reason: crate::page::Unserved::RateLimited, message: "slow".into() },
+            Response::Done,
+            Response::Error { message: "no".into() },
+        ];
+        for r in answers {
+            let json = serde_json::to_string(&r).unwrap();
+            let a: PageAnswer = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!(serde_json::to_value(&r).unwrap()["kind"], json_kind(&a), "{json}");
+        }
+        // What pages never ask for is not readable there.
+        let popup_only = serde_json::to_string(&Response::Health { lines: vec![] }).unwrap();
+        assert!(serde_json::from_str::<PageAnswer>(&popup_only).is_err());
+    }
+
+    #[test]
+    fn page_requests_are_requests_pages_may_send() {
+        let target = crate::share::ShareTarget { id: 1, comment: false, title: "t".into(), url: None };
+        let all = [
+            PageRequest::Ping { nonce: 1 },
+            PageRequest::GetState,
+            PageRequest::SetFollow { site: "hn".into(), user: "pg".into(), follow: true },
+            PageRequest::SetTag { site: "hn".into(), user: "pg".into(), tag: Some("x".into()) },
+            PageRequest::GetProfile { site: "hn".into(), user: "pg".into() },
+            PageRequest::FetchPage { path: "/news?p=2".into() },
+            PageRequest::PostReply { parent: 1, text: "hi".into() },
+            PageRequest::Act { path: "vote?id=1&how=up&auth=x".into() },
+            PageRequest::AddToBuffer { target, text: None },
+            PageRequest::SaveSharePrefs { prefs: crate::share::SharePrefs::default() },
+            PageRequest::FilterHits { hits: Default::default() },
+            PageRequest::PageSeen { page: "item".into(), me: None, signed_out: true, problems: vec![] },
+            PageRequest::GetItem { id: 1 },
+            PageRequest::PastDiscussions { id: 1, url: "https://example.com/".into() },
+        ];
+        for r in all {
+            let json = serde_json::to_string(&Envelope::new(&r)).unwrap();
+            let env: Envelope<Request> = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert!(env.body.allowed_from_page(), "{json}");
+            // Nothing lost on the way: the request reads back as sent.
+            let mut sent: serde_json::Value = serde_json::from_str(&json).unwrap();
+            sent.as_object_mut().unwrap().remove("v");
+            assert_eq!(serde_json::to_value(&env.body).unwrap(), sent, "{json}");
+        }
+    }
+
+    fn json_kind(a: &PageAnswer) -> &'static str {
+        match a {
+            PageAnswer::Pong { .. } => "pong",
+            PageAnswer::State { .. } => "state",
+            PageAnswer::Profile { .. } => "profile",
+            PageAnswer::Page { .. } => "page",
+            PageAnswer::Posted { .. } => "posted",
+            PageAnswer::ReplyFailed { .. } => "reply_failed",
+            PageAnswer::Queued { .. } => "queued",
+            PageAnswer::Item { .. } => "item",
+            PageAnswer::Past { .. } => "past",
+            PageAnswer::Unserved { .. } => "unserved",
+            PageAnswer::Done => "done",
+            PageAnswer::Error { .. } => "error",
+        }
     }
 
     #[test]

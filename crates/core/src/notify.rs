@@ -189,6 +189,10 @@ impl Reply {
 /// The popup's inbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Inbox {
+    /// What interrupts and what waits (synced; kept out of the state pages
+    /// read, which have no use for it).
+    #[serde(default)]
+    pub prefs: NotifyPrefs,
     /// Who is signed in to HN, as the last page showed.
     pub me: Option<String>,
     /// Newest first.

@@ -77,8 +77,6 @@ pub struct UserState {
     pub share_status: BTreeMap<String, ItemStatus>,
     #[serde(default)]
     pub share_prefs: SharePrefs,
-    #[serde(default)]
-    pub notify_prefs: crate::notify::NotifyPrefs,
 }
 
 /// The key of a user on a site. Users are per site (an HN user and a

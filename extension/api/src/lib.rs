@@ -69,6 +69,12 @@ pub fn describe(err: &JsValue) -> String {
 
 /// Sends a request to the background and decodes its answer.
 pub async fn ask(request: Request) -> Result<Response, String> {
+    ask_for(request).await
+}
+
+/// [`ask`], reading the answer as `R` (a content script reads only the
+/// answers pages get: `hn_core::message::PageAnswer`).
+pub async fn ask_for<Q: serde::Serialize, R: serde::de::DeserializeOwned>(request: Q) -> Result<R, String> {
     let message = Envelope::new(request)
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| e.to_string())?;

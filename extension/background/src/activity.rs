@@ -158,7 +158,7 @@ pub async fn refresh() -> Feed {
     });
     let mut problem = None;
     let state = crate::state::user_state().await;
-    let prefs = state.notify_prefs.clone();
+    let prefs = crate::state::notify_prefs().await;
     let active: Vec<&str> = state.notifying_on("hn").collect();
     let mut fresh: Vec<ActivityItem> = Vec::new();
     'users: for user in stale {

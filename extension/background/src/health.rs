@@ -79,7 +79,7 @@ pub async fn lines() -> Vec<HealthLine> {
             detail: "The feed keeps what it has and refreshes again later.".into(),
         });
     }
-    let prefs = crate::state::user_state().await.notify_prefs;
+    let prefs = crate::state::notify_prefs().await;
     let wants = prefs.replies == Mode::Active || prefs.followed == Mode::Active || prefs.digest_at.is_some();
     if wants && !crate::notes::allowed().await {
         out.push(HealthLine {

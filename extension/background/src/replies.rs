@@ -82,7 +82,7 @@ fn now() -> i64 {
 
 /// Sets the check alarm to the reader's interval.
 pub async fn schedule() {
-    let minutes = state::user_state().await.notify_prefs.interval_min;
+    let minutes = state::notify_prefs().await.interval_min;
     let info = Object::new();
     let _ = Reflect::set(&info, &"periodInMinutes".into(), &JsValue::from_f64(f64::from(minutes)));
     alarms_create(ALARM, &info);
@@ -144,7 +144,7 @@ pub async fn check(forced: bool) -> Inbox {
     if CHECKING.with(|c| c.replace(true)) {
         return inbox().await;
     }
-    let prefs = state::user_state().await.notify_prefs;
+    let prefs = state::notify_prefs().await;
     let mut w = load().await;
     if w.me.is_some() && prefs.replies != Mode::Off && (forced || !w.backoff.waiting(now())) {
         // What other devices announced counts before deciding what is new.
@@ -338,6 +338,7 @@ async fn digest(w: &mut Watch, prefs: &notify::NotifyPrefs) {
 async fn view(w: &Watch) -> Inbox {
     let marks = marks().await;
     Inbox {
+        prefs: state::notify_prefs().await,
         me: w.me.clone(),
         replies: w
             .inbox

@@ -113,6 +113,14 @@ fn with<T>(f: impl FnOnce(&mut Replica) -> T) -> Option<T> {
     REPLICA.with(|r| r.borrow_mut().as_mut().map(f))
 }
 
+/// The notification preferences (synced with the settings).
+pub async fn notify_prefs() -> hn_core::notify::NotifyPrefs {
+    ensure_loaded().await;
+    with(|r| r.doc().get(keys::SETTINGS, keys::NOTIFY_PREFS).and_then(|p| serde_json::from_value(p.clone()).ok()))
+        .flatten()
+        .unwrap_or_default()
+}
+
 /// The features' view of the state.
 pub async fn user_state() -> UserState {
     ensure_loaded().await;
@@ -144,9 +152,6 @@ fn view(r: &Replica) -> UserState {
     }
     if let Some(p) = doc.get(keys::SETTINGS, keys::SHARE_PREFS) {
         state.share_prefs = serde_json::from_value(p.clone()).unwrap_or_default();
-    }
-    if let Some(p) = doc.get(keys::SETTINGS, keys::NOTIFY_PREFS) {
-        state.notify_prefs = serde_json::from_value(p.clone()).unwrap_or_default();
     }
     if let Some(s) = doc.get(keys::SETTINGS, keys::READING) {
         state.settings = serde_json::from_value::<Settings>(s.clone()).unwrap_or_default().clamped();

@@ -12,7 +12,7 @@ mod manager;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use hn_core::message::{Request, Response};
+use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::site::{self, PageKind, SiteSpec};
 use hn_core::state::UserState;
 use wasm_bindgen::prelude::*;
@@ -81,10 +81,15 @@ pub fn run() {
     listener.forget();
 }
 
+/// Asks the background; the answer is read as one of those pages get.
+pub async fn ask(request: Request) -> Result<Response, String> {
+    hn_ext::ask_for(request).await
+}
+
 /// Asks the background for the state and applies it.
 fn refresh_state(ctx: Shared) {
     wasm_bindgen_futures::spawn_local(async move {
-        match hn_ext::ask(Request::GetState).await {
+        match crate::ask(Request::GetState).await {
             Ok(Response::State { state }) => {
                 *ctx.state.borrow_mut() = state;
                 manager::apply_state_all(&ctx);
@@ -117,7 +122,7 @@ fn report(ctx: &Shared) {
     let problems = hn_core::health::page_problems(ctx.kind, stories, item_links, &manager::failed());
     let request = Request::PageSeen { page: ctx.kind.name().to_string(), me, signed_out, problems };
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = hn_ext::ask(request).await {
+        if let Err(e) = crate::ask(request).await {
             dom::log(&format!("could not report the page: {e}"));
         }
     });

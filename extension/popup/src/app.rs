@@ -250,8 +250,8 @@ pub fn app() -> Html {
         (Some(user), Tab::Filters) => {
             html! { <FiltersView rules={user.rules()} hits={state.hits.clone()} on_cmd={on_cmd.clone()} /> }
         }
-        (Some(user), Tab::Inbox) => html! {
-            <InboxView inbox={state.inbox.clone()} prefs={user.notify_prefs.clone()} on_cmd={on_cmd.clone()} />
+        (Some(_), Tab::Inbox) => html! {
+            <InboxView inbox={state.inbox.clone()} prefs={state.inbox.as_ref().map(|i| i.prefs.clone()).unwrap_or_default()} on_cmd={on_cmd.clone()} />
         },
         (Some(user), Tab::Activity) => html! {
             <ActivityView feed={state.activity.clone()} seen_at={state.activity_seen.unwrap_or(0.0)}

@@ -6,7 +6,7 @@
 //! out, rate limit, 503, network).
 
 use hn_core::act::is_action_path;
-use hn_core::message::{Request, Response};
+use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -109,7 +109,7 @@ fn act(ctx: &Shared, link: &Element, path: String) {
     };
     let link = link.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let error = match hn_ext::ask(Request::Act { path }).await {
+        let error = match crate::ask(Request::Act { path }).await {
             Ok(Response::Done) => None,
             Ok(Response::Error { message }) => Some(message),
             Ok(_) => Some("unexpected answer".into()),

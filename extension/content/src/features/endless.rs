@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use hn_core::message::{Request, Response};
+use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::page::{backoff_ms, parse_item_id, parse_rank, resolve_link};
 use hn_core::site::PageKind;
 use wasm_bindgen::prelude::*;
@@ -196,7 +196,7 @@ fn load(ctx: Shared) {
     say("Loading more…", false);
     set_state(&ctx, "loading");
     wasm_bindgen_futures::spawn_local(async move {
-        let answer = hn_ext::ask(Request::FetchPage { path: path.clone() }).await;
+        let answer = crate::ask(Request::FetchPage { path: path.clone() }).await;
         match answer {
             Ok(Response::Page { html }) => {
                 if let Err(e) = append(&ctx, &path, &html) {

@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use hn_core::message::{Request, Response};
+use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::page::parse_item_id;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -139,7 +139,7 @@ fn send_top(ctx: &Shared, form: &Element) {
     status.set_text_content(Some("Sending…"));
     let ctx = ctx.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        match hn_ext::ask(Request::PostReply { parent, text: text.clone() }).await {
+        match crate::ask(Request::PostReply { parent, text: text.clone() }).await {
             Ok(Response::Posted { .. }) => {
                 let _ = hn_ext::remove(hn_ext::Area::Local, &draft_key(parent)).await;
                 if let Some(a) = area.dyn_ref::<HtmlTextAreaElement>() {
@@ -289,7 +289,7 @@ fn send(ctx: &Shared, editor: &Element) {
     let ctx = ctx.clone();
     let editor = editor.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let answer = hn_ext::ask(Request::PostReply { parent, text: text.clone() }).await;
+        let answer = crate::ask(Request::PostReply { parent, text: text.clone() }).await;
         let _ = editor.remove_attribute("data-sending");
         match answer {
             Ok(Response::Posted { id }) => {

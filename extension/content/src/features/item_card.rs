@@ -6,7 +6,7 @@
 use std::cell::{Cell, RefCell};
 
 use hn_core::items::{linked_item, ItemCard};
-use hn_core::message::{Request, Response};
+use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use web_sys::Element;
 
 use super::Feature;
@@ -112,7 +112,7 @@ fn show(ctx: &Shared, link: &Element, id: u64) {
     let _ = card.remove_attribute("hidden");
     let doc = ctx.document.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let answer = hn_ext::ask(Request::GetItem { id }).await;
+        let answer = crate::ask(Request::GetItem { id }).await;
         // The reader moved on meanwhile.
         if SHOWN.with(|s| s.get()) != id {
             return;

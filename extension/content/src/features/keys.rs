@@ -8,7 +8,7 @@
 use std::cell::{Cell, RefCell};
 
 use hn_core::keys::{self, Action};
-use hn_core::message::Request;
+use hn_core::message::PageRequest as Request;
 use hn_core::site::PageKind;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
@@ -199,7 +199,7 @@ fn follow(ctx: &Shared, row: &Element) -> bool {
     let follow = !ctx.state.borrow().follows(ctx.site.id, &user);
     let site = ctx.site.id.to_string();
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = hn_ext::ask(Request::SetFollow { site, user, follow }).await {
+        if let Err(e) = crate::ask(Request::SetFollow { site, user, follow }).await {
             dom::log(&format!("follow from the keyboard failed: {e}"));
         }
     });

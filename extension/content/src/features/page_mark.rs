@@ -3,7 +3,7 @@
 //! health view and the tests read these marks; the ping proves the message
 //! path from the page to the worker.
 
-use hn_core::message::{Request, Response};
+use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use wasm_bindgen_futures::spawn_local;
 
 use super::Feature;
@@ -21,7 +21,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
     dom::set_data(root, "hnew-comments", &index.comments.len().to_string());
     let root = root.clone();
     spawn_local(async move {
-        let answer = match hn_ext::ask(Request::Ping { nonce: 1 }).await {
+        let answer = match crate::ask(Request::Ping { nonce: 1 }).await {
             Ok(Response::Pong { version, .. }) => format!("ok {version}"),
             Ok(_) => "unexpected answer".to_string(),
             Err(e) => format!("error {e}"),

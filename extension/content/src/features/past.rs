@@ -2,7 +2,7 @@
 //! the story asks HN's search API (through the background, only on click)
 //! for earlier stories of the same link and lists them in place.
 
-use hn_core::message::{Request, Response};
+use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::site::PageKind;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -62,7 +62,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
         let _ = b.set_attribute("aria-expanded", "true");
         let (doc, url) = (doc.clone(), url.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            match hn_ext::ask(Request::PastDiscussions { id, url }).await {
+            match crate::ask(Request::PastDiscussions { id, url }).await {
                 Ok(Response::Past { stories }) if stories.is_empty() => {
                     list.set_text_content(Some("No earlier discussions of this link."));
                 }

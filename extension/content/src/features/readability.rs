@@ -25,8 +25,8 @@ fn apply(ctx: &Shared) -> Result<(), String> {
         }
         style.set_property(name, &value).map_err(|_| format!("cannot set {name}"))
     };
-    set("--hnew-font-scale", format!("{}", f32::from(s.font_scale) / 100.0))?;
-    set("--hnew-line-height", format!("{}", f32::from(s.line_height) / 100.0))?;
+    set("--hnew-font-scale", hundredths(s.font_scale))?;
+    set("--hnew-line-height", hundredths(s.line_height))?;
     set("--hnew-width", format!("{}%", s.width))?;
     dom::toggle_class(root, "hnew-read", true);
     dom::toggle_class(root, "hnew-theme-dark", s.theme == Theme::Dark);
@@ -34,6 +34,17 @@ fn apply(ctx: &Shared) -> Result<(), String> {
     dom::toggle_class(root, "hnew-contrast", s.high_contrast);
     dom::toggle_class(root, "hnew-crisp", s.crisp_assets);
     Ok(())
+}
+
+/// `150` → `"1.5"`: the number a CSS variable gets, written with integers
+/// (float formatting would add kilobytes to the content script).
+fn hundredths(v: u16) -> String {
+    let (i, f) = (v / 100, v % 100);
+    match f {
+        0 => i.to_string(),
+        f if f % 10 == 0 => format!("{i}.{}", f / 10),
+        f => format!("{i}.{f:02}"),
+    }
 }
 
 use wasm_bindgen::JsCast;

@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 
-use hn_core::message::{Request, Response};
+use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::page::parse_item_id;
 use hn_core::share::{self, Destination, ShareTarget};
 use wasm_bindgen::JsCast;
@@ -262,7 +262,7 @@ pub fn from_context(ctx: &Shared, what: &str, selection: Option<String>) {
     };
     let ctx = ctx.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let said = match hn_ext::ask(Request::AddToBuffer { target, text }).await {
+        let said = match crate::ask(Request::AddToBuffer { target, text }).await {
             Ok(Response::Queued { .. }) => "Added to your share buffer".to_string(),
             Ok(Response::Error { message }) => format!("Not added: {message}"),
             Ok(_) => "Not added: unexpected answer".into(),
@@ -306,8 +306,8 @@ fn toggle(ctx: &Shared, button: &Element) {
     let rect = button.get_bounding_client_rect();
     let (sx, sy) = web_sys::window().map_or((0.0, 0.0), |w| (w.scroll_x().unwrap_or(0.0), w.scroll_y().unwrap_or(0.0)));
     if let Some(h) = menu.dyn_ref::<HtmlElement>() {
-        let _ = h.style().set_property("left", &format!("{}px", (rect.left() + sx).round()));
-        let _ = h.style().set_property("top", &format!("{}px", (rect.bottom() + sy + 2.0).round()));
+        let _ = h.style().set_property("left", &format!("{}px", (rect.left() + sx).round() as i32));
+        let _ = h.style().set_property("top", &format!("{}px", (rect.bottom() + sy + 2.0).round() as i32));
         h.set_hidden(false);
     }
     move_focus(0);
@@ -392,7 +392,7 @@ fn say(status: &Option<Element>, text: &str) {
 fn add_to_buffer(_ctx: &Shared, target: &ShareTarget, status: Option<Element>) {
     let target = target.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let text = match hn_ext::ask(Request::AddToBuffer { target, text: None }).await {
+        let text = match crate::ask(Request::AddToBuffer { target, text: None }).await {
             Ok(Response::Queued { .. }) => "Added to your share buffer".to_string(),
             Ok(Response::Error { message }) => format!("Not added: {message}"),
             Ok(_) => "Not added: unexpected answer".into(),
@@ -427,9 +427,9 @@ fn ask_instance(_ctx: &Shared, target: &ShareTarget, text: &str, status: Option<
     }
     close(false);
     wasm_bindgen_futures::spawn_local(async move {
-        if let Ok(Response::State { state }) = hn_ext::ask(Request::GetState).await {
+        if let Ok(Response::State { state }) = crate::ask(Request::GetState).await {
             let prefs = share::SharePrefs { mastodon: Some(instance), ..state.share_prefs };
-            let _ = hn_ext::ask(Request::SaveSharePrefs { prefs }).await;
+            let _ = crate::ask(Request::SaveSharePrefs { prefs }).await;
         }
     });
 }

@@ -38,7 +38,7 @@ thread_local! {
     static READ: Cell<usize> = const { Cell::new(0) };
 }
 
-pub const READ_CLASS: &str = "hnew-read";
+pub const READ_CLASS: &str = "hnew-was-read";
 
 fn apply(ctx: &Shared) -> Result<(), String> {
     STATE_SEEN.with(|s| s.set(true));

@@ -6,7 +6,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use hn_core::message::{Request, Response};
+use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::profile::{account_age, Profile};
 use hn_core::sanitize::{self, Node};
 use hn_core::state::valid_username;
@@ -159,7 +159,7 @@ fn show(ctx: &Shared, link: &Element) {
     let site = ctx.site.id.to_string();
     let doc = doc.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let answer = hn_ext::ask(Request::GetProfile { site, user: user.clone() }).await;
+        let answer = crate::ask(Request::GetProfile { site, user: user.clone() }).await;
         // The reader may have moved to another name meanwhile.
         if USER.with(|u| u.borrow().as_deref() != Some(user.as_str())) {
             return;
@@ -187,7 +187,7 @@ fn toggle_follow(ctx: &Shared, button: &Element) {
     let site = ctx.site.id.to_string();
     let button = button.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        match hn_ext::ask(Request::SetFollow { site, user: user.clone(), follow }).await {
+        match crate::ask(Request::SetFollow { site, user: user.clone(), follow }).await {
             Ok(Response::Done) => {}
             other => {
                 set_follow_button(&button, !follow, &user);
@@ -276,7 +276,7 @@ fn edit_tag(ctx: &Shared, button: &Element) {
     let site = ctx.site.id.to_string();
     let button = button.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        match hn_ext::ask(Request::SetTag { site, user, tag }).await {
+        match crate::ask(Request::SetTag { site, user, tag }).await {
             Ok(Response::Done) => {}
             Ok(Response::Error { message }) => {
                 let _ = button.set_attribute("title", &format!("Not saved: {message}"));
