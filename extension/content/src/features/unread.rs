@@ -48,8 +48,14 @@ fn apply(ctx: &Shared) -> Result<(), String> {
         ReadStories::Dim => "dim",
         ReadStories::Hide => "hide",
     };
-    dom::set_data(&ctx.root, "hnew-read", value);
-    read_line(ctx);
+    // Only lists show read stories; a root attribute set again restyles
+    // every row of a long thread, so it is set only when it changes.
+    if ctx.kind == PageKind::StoryList {
+        if ctx.root.get_attribute("data-hnew-read").as_deref().unwrap_or("") != value {
+            dom::set_data(&ctx.root, "hnew-read", value);
+        }
+        read_line(ctx);
+    }
     fold_old(ctx);
     Ok(())
 }
