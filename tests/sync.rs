@@ -86,8 +86,20 @@ fn two_profiles_converge_after_concurrent_edits() {
     let filters: Vec<&String> = s1["filters"].as_object().unwrap().keys().collect();
     assert_eq!(filters.len(), 2, "{filters:?}");
 
-    // And a page in profile 2 shows profile 1's follow.
+    // A user tag set on a page of profile 1 shows beside the name on
+    // profile 2's pages once sync delivers it.
+    let page1 = h.open("/news").unwrap();
+    page1.expect("document.documentElement.dataset.hnewState === 'applied'", "ready");
+    let user = page1.value("document.querySelector('a.hnuser').textContent").as_str().unwrap().to_string();
+    let tagged = ask(&w1, json!({"kind": "set_tag", "site": "hn", "user": user, "tag": "met at RustConf"}));
+    assert_eq!(tagged["kind"], "done");
+    page1.expect(&format!("document.querySelector(\"a.hnuser[href='user?id={user}'] + .hnew-tag\")?.textContent === 'met at RustConf'"), "tagged on profile 1");
+    deliver(&w1, &w2, &mut seed);
     let page = b2.open("https://news.ycombinator.com/news").unwrap();
-    page.wait_until("document.documentElement.dataset.hnewState === 'applied'", Duration::from_secs(15)).unwrap();
+    page.wait_until(
+        &format!("document.documentElement.dataset.hnewState === 'applied' && document.querySelector(\"a.hnuser[href='user?id={user}'] + .hnew-tag\")?.textContent === 'met at RustConf'"),
+        Duration::from_secs(15),
+    )
+    .expect("the tag shows on profile 2");
     b2.close();
 }
