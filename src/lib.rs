@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+pub mod package;
+
 pub use hn_browser::{Browser, Launch, Session};
 pub use hn_replica::{Fault, Replica};
 
@@ -27,6 +29,17 @@ pub fn dist() -> PathBuf {
 /// Where failing tests leave screenshots and benchmarks their reports.
 pub fn artifacts() -> PathBuf {
     root().join("target").join("artifacts")
+}
+
+/// Firefox: `$FIREFOX`, else `firefox-esr` or `firefox` on the path.
+pub fn firefox_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("FIREFOX").map(PathBuf::from).filter(|p| p.exists()) {
+        return Some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| ["firefox-esr", "firefox"].map(|name| dir.join(name)))
+        .find(|p| p.is_file())
 }
 
 /// One browser at a time: the machines have two cores, and parallel

@@ -8,7 +8,6 @@
 //! - `bench`: the benchmarks (see README).
 
 mod bench;
-mod package;
 mod setup;
 
 use std::process::ExitCode;
@@ -23,7 +22,7 @@ fn main() -> ExitCode {
     let result = match command {
         "run" => run(rest),
         "test" => setup::test(rest),
-        "package" => package::package(),
+        "package" => hacker_new::package::package(),
         "bench" => bench::bench(rest),
         "-h" | "--help" | "help" => {
             println!(

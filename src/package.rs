@@ -3,10 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::Result;
+use crate::Error;
 
-pub fn package() -> Result {
-    let dist = hacker_new::dist();
+/// `dist/` as a zip, without the development `key` and without Chromium's
+/// `_metadata`: what the Chrome Web Store and Firefox (as an `.xpi`) take.
+/// Returns the zip and the manifest's version.
+pub fn store_zip() -> Result<(Vec<u8>, String), Error> {
+    let dist = crate::dist();
     let manifest_text = std::fs::read_to_string(dist.join("manifest.json"))
         .map_err(|e| format!("dist/manifest.json: {e} (build first with `cargo build`)"))?;
     let mut manifest: serde_json::Value = serde_json::from_str(&manifest_text)?;
@@ -25,8 +28,14 @@ pub fn package() -> Result {
         }
         zip.add(&rel, &std::fs::read(dist.join(&rel))?);
     }
-    let out = hacker_new::root().join("target").join(format!("hacker-new-{version}.zip"));
-    std::fs::write(&out, zip.finish())?;
+    Ok((zip.finish(), version))
+}
+
+/// Writes the store zip to `target/` and prints its path.
+pub fn package() -> Result<(), Error> {
+    let (zip, version) = store_zip()?;
+    let out = crate::root().join("target").join(format!("hacker-new-{version}.zip"));
+    std::fs::write(&out, zip)?;
     println!("{}", out.display());
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! What a fresh machine needs before the tests can run: the wasm target,
-//! Debian's Chromium, and (optionally) binaryen's wasm-opt from npm.
+//! Debian's Chromium and Firefox ESR, and (optionally) binaryen's wasm-opt
+//! from npm.
 
 use std::path::Path;
 use std::process::Command;
@@ -10,6 +11,7 @@ use crate::Result;
 pub fn test(args: &[String]) -> Result {
     ensure_wasm_target()?;
     ensure_chromium()?;
+    ensure_firefox()?;
     ensure_wasm_opt();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
@@ -64,6 +66,30 @@ pub fn ensure_chromium() -> Result {
             .success();
     if !ok || hn_browser::chromium_path().is_none() {
         return Err("installing Chromium with apt-get failed (see above)".into());
+    }
+    Ok(())
+}
+
+/// Finds Firefox (for the test that the same build loads there), or
+/// installs Debian's Firefox ESR when running as root.
+fn ensure_firefox() -> Result {
+    if hacker_new::firefox_path().is_some() {
+        return Ok(());
+    }
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    if !root || !Path::new("/usr/bin/apt-get").exists() {
+        return Err("Firefox is not installed. On Debian or Ubuntu: `sudo apt-get install firefox-esr`; \
+                    elsewhere install Firefox ESR and set FIREFOX to its path."
+            .into());
+    }
+    println!("installing Debian's firefox-esr package");
+    let ok = Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "firefox-esr"])
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status()?
+        .success();
+    if !ok || hacker_new::firefox_path().is_none() {
+        return Err("installing Firefox ESR with apt-get failed (see above)".into());
     }
     Ok(())
 }
