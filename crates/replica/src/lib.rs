@@ -30,7 +30,14 @@ pub const HN_HOST: &str = "news.ycombinator.com";
 pub const API_HOST: &str = "hacker-news.firebaseio.com";
 /// HN's search API.
 pub const SEARCH_HOST: &str = "hn.algolia.com";
-pub const HOSTS: [&str; 3] = [HN_HOST, API_HOST, SEARCH_HOST];
+/// Lobsters, the second site.
+pub const LOBSTERS_HOST: &str = "lobste.rs";
+/// A strict policy for the Lobsters replica, without `'wasm-unsafe-eval'`:
+/// the content script must work whatever policy the live site sends.
+pub const LOBSTERS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+     frame-ancestors 'none'";
+pub const HOSTS: [&str; 4] = [HN_HOST, API_HOST, SEARCH_HOST, LOBSTERS_HOST];
 
 /// HN's answer when it rate-limits, served with status 200 as HN does.
 pub const RATE_LIMITED_BODY: &str = "Sorry, we're not able to serve your requests this quickly.";

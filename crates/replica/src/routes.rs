@@ -205,6 +205,7 @@ pub(crate) fn route(state: &State, request: &Request) -> Response {
     }
     match request.host.as_str() {
         API_HOST => api(state, request),
+        crate::LOBSTERS_HOST => lobsters(state, request),
         crate::SEARCH_HOST if path_of(&request.target) == "/api/v1/search" => {
             let body = crate::search::answer(&state.fixtures, &request.target).to_string();
             Response::new(200, "application/json; charset=utf-8", body).with("Access-Control-Allow-Origin", "*")
@@ -253,6 +254,24 @@ fn api(state: &State, request: &Request) -> Response {
         None => Response::new(404, "application/json", r#"{"error":"Permission denied"}"#),
     }
     .with("Access-Control-Allow-Origin", "*")
+}
+
+/// Lobsters' saved pages at their addresses, under a strict policy.
+fn lobsters(state: &State, request: &Request) -> Response {
+    let path = path_of(&request.target);
+    let rel = match path {
+        "/" | "/page/1" => Some("lobsters/lobsters-frontpage-2023-03.html"),
+        p if p.starts_with("/s/tdfoqh") => Some("lobsters/lobsters-story-tdfoqh-2022-07-10comments.html"),
+        p if p.starts_with("/s/zkndyy") => {
+            Some("lobsters/lobsters-story-new-tag-sustainability-2023-03-18comments.html")
+        }
+        _ => None,
+    };
+    let (status, body) = match rel.and_then(|r| state.fixtures.by_rel(r)) {
+        Some(page) => (200, page.body.clone()),
+        None => (404, Arc::new(b"<!DOCTYPE html><title>Not found</title><p>Not found.</p>".to_vec())),
+    };
+    Response::shared(status, "text/html; charset=utf-8", body).with("Content-Security-Policy", crate::LOBSTERS_CSP)
 }
 
 pub(crate) fn html(state: &State, status: u16, body: Arc<Vec<u8>>) -> Response {

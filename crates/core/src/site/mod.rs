@@ -4,6 +4,7 @@
 //! [`SiteSpec`] of the page they run on. A second site is a second spec.
 
 pub mod hn;
+pub mod lobsters;
 
 /// The kind of page, from its URL alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,122 @@
+//! Lobsters (lobste.rs): every selector and URL rule the extension relies
+//! on there, beside Hacker News's.
+//!
+//! Markup kept in mind: user links were `/u/name` (2023) and `/~name`
+//! (2022 and again later); each byline has an avatar link before the name
+//! link; stories are `li.story` with everything inside (no separate
+//! subtext row); comments are `div.comment[data-shortid]` nested in
+//! `li.comments_subtree > ol.comments`. Ids are short base-36 strings
+//! (`story_5qk7dp`, `c_ncdsfc`), read into numbers by [`row_id`]; unlike
+//! HN's, they do not grow with time.
+
+use super::{Capabilities, PageKind, Selectors, SiteSpec};
+
+pub const SITE: SiteSpec = SiteSpec {
+    id: "lobsters",
+    host: "lobste.rs",
+    selectors: SELECTORS,
+    // Votes and replies need the page's CSRF token and a signed-in session;
+    // the extension does not act for the reader there.
+    capabilities: Capabilities { votes: false, inline_reply: false, tags: true },
+    page_kind,
+};
+
+/// Matches nothing: for what Lobsters does not have.
+const NONE: &str = ":not(*)";
+
+pub const SELECTORS: Selectors = Selectors {
+    story: "li.story",
+    comment: "div.comment[data-shortid]",
+    // The name link of a byline, not the avatar link before it.
+    user_link: "div.byline a[href^='/~']:not(:has(img)), div.byline a[href^='/u/']:not(:has(img))",
+    title_link: "span.link > a",
+    site_str: "a.domain",
+    rank: NONE,
+    // Inside the story itself.
+    subtext: "div.byline",
+    age: "div.byline time, div.byline span[title]",
+    indent: NONE,
+    comment_text: "div.comment_text",
+    comment_head: "div.byline",
+    toggle: "label.comment_folder",
+    more_link: ".morelink a[href*='/page/']",
+    story_list: "ol.stories",
+    comment_tree: "ol.comments",
+    me: "#headerright a[href^='/~'], #headerright a[href^='/u/'], nav.corner a[href^='/~'], nav.corner a[href^='/u/']",
+    login: "a[href='/login']",
+    item_link: "a[href^='/s/']",
+    vote_arrow: "a.upvoter",
+    logo: "#logo",
+};
+
+/// Page kind from the path and query.
+pub fn page_kind(path: &str, _query: &str) -> PageKind {
+    let path = path.trim_start_matches('/');
+    let first = path.split('/').next().unwrap_or("");
+    match first {
+        "" | "page" | "newest" | "recent" | "active" | "top" | "t" | "domains" | "domain" | "hottest" => {
+            PageKind::StoryList
+        }
+        "comments" | "threads" => PageKind::CommentList,
+        "s" => PageKind::Item,
+        "u" | "~" => PageKind::User,
+        f if f.starts_with('~') => PageKind::User,
+        _ => PageKind::Other,
+    }
+}
+
+/// A row's id (`story_5qk7dp`, `c_ncdsfc`, or a bare short id) as a number:
+/// the short id read in base 36.
+pub fn row_id(id: &str) -> Option<u64> {
+    let short = id.strip_prefix("story_").or_else(|| id.strip_prefix("c_")).unwrap_or(id);
+    if short.is_empty() || short.len() > 12 {
+        return None;
+    }
+    short.chars().try_fold(0u64, |n, c| Some(n * 36 + u64::from(c.to_digit(36)?)))
+}
+
+/// The short id back from its number.
+pub fn short_id(mut n: u64) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(std::char::from_digit((n % 36) as u32, 36).unwrap_or('0'));
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_kinds() {
+        assert_eq!(page_kind("/", ""), PageKind::StoryList);
+        assert_eq!(page_kind("/page/2", ""), PageKind::StoryList);
+        assert_eq!(page_kind("/t/rust", ""), PageKind::StoryList);
+        assert_eq!(page_kind("/domains/example.com", ""), PageKind::StoryList);
+        assert_eq!(page_kind("/s/tdfoqh/some_title", ""), PageKind::Item);
+        assert_eq!(page_kind("/comments", ""), PageKind::CommentList);
+        assert_eq!(page_kind("/~dpercy", ""), PageKind::User);
+        assert_eq!(page_kind("/u/sjamaan", ""), PageKind::User);
+        assert_eq!(page_kind("/login", ""), PageKind::Other);
+    }
+
+    #[test]
+    fn short_ids_read_as_numbers_and_back() {
+        for s in ["5qk7dp", "tdfoqh", "ncdsfc", "0", "zzzzzz"] {
+            let n = row_id(s).unwrap();
+            assert_eq!(short_id(n), s);
+            assert_eq!(row_id(&format!("story_{s}")), Some(n));
+            assert_eq!(row_id(&format!("c_{s}")), Some(n));
+        }
+        assert_ne!(row_id("5qk7dp"), row_id("jn9o7y"));
+        assert_eq!(row_id(""), None);
+        assert_eq!(row_id("story_"), None);
+        assert_eq!(row_id("c_not-an-id"), None);
+        assert_eq!(row_id("comments-tdfoqh"), None, "the thread's wrapper is not a comment");
+    }
+}
