@@ -31,6 +31,32 @@ pub fn artifacts() -> PathBuf {
     root().join("target").join("artifacts")
 }
 
+/// Asks the extension's background directly, as its own pages do: the
+/// worker's shim exposes its handler to its own global scope (pages cannot
+/// reach it). `request` is the message without the protocol version.
+pub fn ask(worker: &Session, request: serde_json::Value) -> serde_json::Value {
+    let mut msg = serde_json::json!({ "v": 1 });
+    if let (Some(m), Some(r)) = (msg.as_object_mut(), request.as_object()) {
+        m.extend(r.clone());
+    }
+    worker.eval(&format!("self.hnewHandle({msg})")).expect("the background answered")
+}
+
+/// `counts.tsv` beside the saved pages: file (relative) → column → value.
+pub fn counts(dir: &Path) -> std::collections::HashMap<String, std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(dir.join("counts.tsv")).expect("counts.tsv beside the fixtures");
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+    lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split('\t').collect();
+            let file = cells[0].trim_start_matches("./").to_string();
+            let row = head.iter().zip(cells.iter()).map(|(h, c)| (h.to_string(), c.to_string())).collect();
+            (file, row)
+        })
+        .collect()
+}
+
 /// Firefox: `$FIREFOX`, else `firefox-esr` or `firefox` on the path.
 pub fn firefox_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("FIREFOX").map(PathBuf::from).filter(|p| p.exists()) {

@@ -8,23 +8,10 @@ use std::collections::HashMap;
 use hacker_new::{Harness, Options};
 use hn_core::site::lobsters::{row_id, SELECTORS};
 
-fn counts(dir: &std::path::Path) -> HashMap<String, HashMap<String, String>> {
-    let text = std::fs::read_to_string(dir.join("counts.tsv")).expect("counts.tsv beside the fixtures");
-    let mut lines = text.lines();
-    let head: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
-    lines
-        .map(|l| {
-            let cells: Vec<&str> = l.split('\t').collect();
-            let row = head.iter().zip(cells.iter()).map(|(h, c)| (h.to_string(), c.to_string())).collect();
-            (cells[0].trim_start_matches("./").to_string(), row)
-        })
-        .collect()
-}
-
 #[test]
 fn the_lobsters_site_module_reads_the_saved_pages() {
     let h = Harness::start(Options { extension: false, ..Options::default() }).unwrap();
-    let expected = counts(&h.replica.fixtures().dir);
+    let expected = hacker_new::counts(&h.replica.fixtures().dir);
     let selectors_js = serde_json::to_string(&SELECTORS.named().to_vec()).unwrap();
     let mut found: HashMap<String, usize> = HashMap::new();
     for (address, rel) in [

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hacker_new::{Browser, Fault, Harness, Launch, Options, Session, EXTENSION_ID};
+use hacker_new::{ask, Browser, Fault, Harness, Launch, Options, Session, EXTENSION_ID};
 use hn_replica::API_HOST;
 use serde_json::{json, Value};
 
@@ -49,12 +49,6 @@ impl Api {
         let reply = json!({ "id": id, "by": by, "type": "comment", "parent": parent, "time": now_s(), "text": text });
         self.put(h, &format!("item/{id}"), reply);
     }
-}
-
-fn ask(worker: &Session, request: Value) -> Value {
-    let mut msg = json!({ "v": 1 });
-    msg.as_object_mut().unwrap().extend(request.as_object().unwrap().clone());
-    worker.eval(&format!("self.hnewHandle({msg})")).expect("the background answered")
 }
 
 fn inbox(worker: &Session) -> Value {

@@ -8,26 +8,11 @@ use std::time::Duration;
 use hacker_new::{Harness, Options};
 use hn_core::site::hn::SELECTORS;
 
-/// counts.tsv: file → column → value.
-fn counts(dir: &std::path::Path) -> HashMap<String, HashMap<String, String>> {
-    let text = std::fs::read_to_string(dir.join("counts.tsv")).expect("counts.tsv beside the fixtures");
-    let mut lines = text.lines();
-    let head: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
-    lines
-        .map(|l| {
-            let cells: Vec<&str> = l.split('\t').collect();
-            let file = cells[0].trim_start_matches("./").to_string();
-            let row = head.iter().zip(cells.iter()).map(|(h, c)| (h.to_string(), c.to_string())).collect();
-            (file, row)
-        })
-        .collect()
-}
-
 #[test]
 fn every_saved_page_loads_without_errors_and_selectors_match() {
     let h = Harness::start(Options::default()).unwrap();
     let fixtures = h.replica.fixtures().clone();
-    let expected = counts(&fixtures.dir);
+    let expected = hacker_new::counts(&fixtures.dir);
     let selectors: Vec<(&str, &str)> = SELECTORS.named().to_vec();
     let selectors_js = serde_json::to_string(&selectors).unwrap();
     let page = h.open("/news").unwrap();

@@ -5,18 +5,8 @@
 
 use std::time::Duration;
 
-use hacker_new::{Browser, Harness, Launch, Options, Session, EXTENSION_ID};
+use hacker_new::{ask, Browser, Harness, Launch, Options, Session, EXTENSION_ID};
 use serde_json::{json, Value};
-
-fn ask(worker: &Session, request: Value) -> Value {
-    // The worker's shim exposes its handler to its own global scope (pages
-    // cannot reach it), so the test can ask without a page.
-    let mut msg = json!({"v": 1});
-    if let (Some(m), Some(r)) = (msg.as_object_mut(), request.as_object()) {
-        m.extend(r.clone());
-    }
-    worker.eval(&format!("self.hnewHandle({msg})")).expect("the background answered")
-}
 
 fn items(worker: &Session) -> Vec<(String, Value)> {
     let v = worker.eval("chrome.storage.sync.get(null)").unwrap();

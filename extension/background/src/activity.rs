@@ -104,38 +104,7 @@ async fn get_json<T: for<'de> Deserialize<'de>>(url: &str, cache: &mut Cache) ->
         return Err(format!("paused at {PER_MINUTE} requests a minute; continuing at the next refresh"));
     }
     cache.requests += 1;
-    fetch_json(url).await
-}
-
-/// One document of HN's API (`None` for what does not exist), without the
-/// session's cookies.
-pub async fn fetch_json<T: for<'de> Deserialize<'de>>(url: &str) -> Result<Option<T>, String> {
-    let init = Object::new();
-    let _ = Reflect::set(&init, &"credentials".into(), &"omit".into());
-    // Replies and new posts are the point: never an earlier copy.
-    let _ = Reflect::set(&init, &"cache".into(), &"no-store".into());
-    let response = JsFuture::from(crate::net::fetch(url, &init))
-        .await
-        .map_err(|e| format!("HN's API did not answer ({})", hn_ext::describe(&e)))?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
-    if !response.ok() {
-        return Err(format!("HN's API answered {}", response.status()));
-    }
-    let text = JsFuture::from(response.text().map_err(|e| hn_ext::describe(&e))?)
-        .await
-        .map_err(|e| hn_ext::describe(&e))?
-        .as_string()
-        .unwrap_or_default();
-    // Firebase answers `null` for what does not exist.
-    serde_json_lite(&text)
-}
-
-fn serde_json_lite<T: for<'de> Deserialize<'de>>(text: &str) -> Result<Option<T>, String> {
-    let value = js_sys::JSON::parse(text).map_err(|_| "HN's API sent something that is not JSON".to_string())?;
-    if value.is_null() {
-        return Ok(None);
-    }
-    serde_wasm_bindgen::from_value(value).map(Some).map_err(|e| format!("unexpected API document: {e}"))
+    crate::net::get_json(url, "HN's API").await
 }
 
 /// Fetches what is stale, within the budget; returns the feed.

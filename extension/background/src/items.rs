@@ -6,10 +6,7 @@ use std::collections::BTreeMap;
 
 use hn_core::activity::ApiItem;
 use hn_core::items::{past_from_algolia, Hits, ItemCard, PastStory};
-use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 const CARDS_KEY: &str = "item_cards";
 const PAST_KEY: &str = "past_discussions";
@@ -48,7 +45,7 @@ pub async fn card(id: u64) -> Result<ItemCard, String> {
         return Ok(c);
     }
     let url = format!("https://hacker-news.firebaseio.com/v0/item/{id}.json");
-    let item: ApiItem = crate::activity::fetch_json(&url).await?.ok_or_else(|| format!("HN has no item {id}"))?;
+    let item: ApiItem = crate::net::get_json(&url, "HN's API").await?.ok_or_else(|| format!("HN has no item {id}"))?;
     let card = ItemCard::from_api(item);
     keep(CARDS_KEY, &id.to_string(), card.clone(), KEPT).await;
     Ok(card)
@@ -58,23 +55,9 @@ pub async fn past(id: u64, link: &str) -> Result<Vec<PastStory>, String> {
     if let Some(p) = cached::<Vec<PastStory>>(PAST_KEY, link, PAST_TTL_MS).await {
         return Ok(p);
     }
-    let init = Object::new();
-    let _ = Reflect::set(&init, &"credentials".into(), &"omit".into());
-    let response = JsFuture::from(crate::net::fetch(&hn_core::items::algolia_url(link), &init))
-        .await
-        .map_err(|e| format!("HN's search did not answer ({})", hn_ext::describe(&e)))?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
-    if !response.ok() {
-        return Err(format!("HN's search answered {}", response.status()));
-    }
-    let text = JsFuture::from(response.text().map_err(|e| hn_ext::describe(&e))?)
-        .await
-        .map_err(|e| hn_ext::describe(&e))?
-        .as_string()
-        .unwrap_or_default();
-    let value = js_sys::JSON::parse(&text).map_err(|_| "HN's search sent something that is not JSON".to_string())?;
-    let hits: Hits =
-        serde_wasm_bindgen::from_value(value).map_err(|e| format!("HN's search sent something unexpected ({e})"))?;
+    let hits: Hits = crate::net::get_json(&hn_core::items::algolia_url(link), "HN's search")
+        .await?
+        .ok_or("HN's search sent nothing")?;
     let stories = past_from_algolia(hits, link, id);
     keep(PAST_KEY, link, stories.clone(), PAST_KEPT).await;
     Ok(stories)

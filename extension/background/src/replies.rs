@@ -134,7 +134,7 @@ impl Fetcher<'_> {
         }
         self.used += 1;
         self.w.requests += 1;
-        crate::activity::fetch_json(&format!("{API}{path}")).await.map_err(Stop::Failed)
+        crate::net::get_json(&format!("{API}{path}"), "HN's API").await.map_err(Stop::Failed)
     }
 }
 

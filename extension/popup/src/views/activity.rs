@@ -13,7 +13,8 @@ pub struct Props {
     pub following: usize,
 }
 
-fn ago(secs: i64) -> String {
+/// "3 min ago", from seconds since the epoch.
+pub fn ago(secs: i64) -> String {
     let s = ((js_sys::Date::now() / 1000.0) as i64 - secs).max(0);
     match s {
         0..=59 => "just now".into(),

@@ -6,22 +6,13 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::app::Cmd;
+use crate::views::activity::ago;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub inbox: Option<Inbox>,
     pub prefs: NotifyPrefs,
     pub on_cmd: Callback<Cmd>,
-}
-
-fn ago_ms(ms: f64) -> String {
-    let s = ((js_sys::Date::now() - ms) / 1000.0).max(0.0) as i64;
-    match s {
-        0..=59 => "just now".into(),
-        60..=3599 => format!("{} min ago", s / 60),
-        3600..=86_399 => format!("{} h ago", s / 3600),
-        _ => format!("{} days ago", s / 86_400),
-    }
 }
 
 fn mode_of(id: &str) -> Mode {
@@ -113,7 +104,7 @@ pub fn inbox_view(props: &Props) -> Html {
                     "Sign in to Hacker News in this browser: replies to your comments then arrive here.".to_string()
                 }
                 (Some(me), None) => format!("Watching replies to {me}; the first check notes what is already there."),
-                (Some(me), Some(at)) => format!("Replies to {me} · checked {}", ago_ms(at)),
+                (Some(me), Some(at)) => format!("Replies to {me} · checked {}", ago((at / 1000.0) as i64)),
             };
             let unread = inbox.unread();
             html! {
@@ -144,7 +135,7 @@ pub fn inbox_view(props: &Props) -> Html {
                                         <a href={r.url()} target="_blank" rel="noopener" {onclick}>
                                             { if r.summary.is_empty() { "(no text)".to_string() } else { r.summary.clone() } }
                                         </a>
-                                        <span class="meta">{ format!("{} replied · {}", r.by, ago_ms(r.time as f64 * 1000.0)) }</span>
+                                        <span class="meta">{ format!("{} replied · {}", r.by, ago(r.time)) }</span>
                                     </li>
                                 }
                             }) }
