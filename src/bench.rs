@@ -440,7 +440,7 @@ fn core_table(out: &mut String) {
             .filter(|i| {
                 let title = format!("Story {i}: word{} considered harmful", i * 11);
                 let domain = format!("blog.site{}.example.com", i * 3 + 2);
-                set.hides_story(&StoryFacts { title: &title, domain: Some(&domain), user: Some("someone") })
+                set.hides_story(&StoryFacts { title: &title, domain: Some(&domain), user: Some("someone"), tags: &[] })
             })
             .count()
     });

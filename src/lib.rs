@@ -84,6 +84,11 @@ pub struct Options {
     pub headed: bool,
     /// Wait for the page-policy rule before returning.
     pub wait_for_rule: bool,
+    /// Optional sites (hosts) the reader has allowed, as Chrome records it
+    /// once they said yes to its prompt (which headless Chromium cannot
+    /// show): the extension is loaded from a copy whose manifest grants
+    /// them at install. Everything after the grant is the product's own.
+    pub granted: Vec<String>,
 }
 
 impl Default for Options {
@@ -95,6 +100,7 @@ impl Default for Options {
             profile: None,
             headed: false,
             wait_for_rule: true,
+            granted: Vec::new(),
         }
     }
 }
@@ -123,7 +129,7 @@ impl Harness {
             if !dist.join("manifest.json").exists() {
                 return Err(format!("{} has no manifest.json: run `cargo build` first", dist.display()).into());
             }
-            extensions.push(dist);
+            extensions.push(if opts.granted.is_empty() { dist } else { granting(&dist, &opts.granted)? });
         }
         extensions.extend(opts.others.iter().cloned());
         let mut args = replica.chromium_args();
@@ -184,11 +190,54 @@ impl Harness {
         Ok(Page { session: self.browser.open(&url)?, name: slug(target) })
     }
 
+    /// Opens any address (another site the replica serves) in a new tab.
+    pub fn open_url(&self, url: &str) -> Result<Page<'_>, Error> {
+        Ok(Page { session: self.browser.open(url)?, name: slug(url) })
+    }
+
     /// Opens an extension page, e.g. `popup/popup.html`.
     pub fn open_extension(&self, path: &str) -> Result<Page<'_>, Error> {
         let url = format!("chrome-extension://{EXTENSION_ID}/{path}");
         Ok(Page { session: self.browser.open(&url)?, name: slug(path) })
     }
+}
+
+/// A copy of `dist` whose manifest grants the optional `hosts` at install
+/// (same key, so the same extension id).
+fn granting(dist: &Path, hosts: &[String]) -> Result<PathBuf, Error> {
+    let copy = root().join("target").join(format!("dist-granted-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_tree(dist, &copy)?;
+    let path = copy.join("manifest.json");
+    let mut manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+    let origins: Vec<String> = hosts.iter().map(|h| format!("https://{h}/*")).collect();
+    let optional = manifest["optional_host_permissions"].as_array().cloned().unwrap_or_default();
+    for o in &origins {
+        if !optional.iter().any(|v| v == o) {
+            return Err(format!("{o} is not an optional host permission of the extension").into());
+        }
+    }
+    manifest["optional_host_permissions"] =
+        optional.into_iter().filter(|v| !origins.iter().any(|o| v == o)).collect::<Vec<_>>().into();
+    if let Some(hp) = manifest["host_permissions"].as_array_mut() {
+        hp.extend(origins.into_iter().map(serde_json::Value::from));
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest)?)?;
+    Ok(copy)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &dest)?;
+        } else {
+            std::fs::copy(entry.path(), dest)?;
+        }
+    }
+    Ok(())
 }
 
 fn is_mv2(dir: &Path) -> bool {

@@ -1,11 +1,13 @@
 //! Lobsters, the second site: the replica serves the saved Lobsters pages on
 //! their own host under a strict policy, and every selector of the Lobsters
 //! site module is valid there and finds what `counts.tsv` (counted
-//! independently) says is there.
+//! independently) says is there. With the site off nothing runs there; once
+//! the reader allows it, the features work on its pages: follows, tag
+//! filters, folding, endless scroll, sharing, quick profiles.
 
 use std::collections::HashMap;
 
-use hacker_new::{Harness, Options};
+use hacker_new::{ask, Harness, Options, Page};
 use hn_core::site::lobsters::{row_id, SELECTORS};
 
 #[test]
@@ -87,4 +89,197 @@ fn the_lobsters_site_module_reads_the_saved_pages() {
     ] {
         assert!(found[name] > 0, "{name} matched nothing on any saved Lobsters page: {found:?}");
     }
+}
+
+const FRONT: &str = "https://lobste.rs/";
+const THREAD: &str = "https://lobste.rs/s/tdfoqh/ranking_comments";
+
+fn enhanced(page: &Page) {
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page was enhanced");
+}
+
+#[test]
+fn lobsters_stays_off_until_the_reader_allows_it() {
+    let h = Harness::start(Options::default()).unwrap();
+    let options = h.open_extension("popup/options.html#appearance").unwrap();
+    options.expect("document.querySelector('li.site[data-site=lobsters]')?.dataset.on === 'false'", "the site is off");
+    assert_eq!(options.value("document.querySelector('#site-lobsters').textContent"), "Turn on");
+    let page = h.open_url(FRONT).unwrap();
+    page.expect("document.readyState === 'complete'", "the page loaded");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(page.value("document.documentElement.classList.contains('hnew')"), false, "nothing runs there");
+    let worker = h.worker().unwrap();
+    assert_eq!(worker.eval("chrome.scripting.getRegisteredContentScripts().then(s => s.length)").unwrap(), 0);
+    assert_eq!(worker.eval("chrome.declarativeNetRequest.getDynamicRules().then(r => r.length)").unwrap(), 1);
+    // Without the site a page cannot have the background fetch it either.
+    let answer = worker
+        .eval(r#"self.hnewHandleAs({v: 1, kind: "fetch_page", site: "lobsters", path: "/page/2"}, {url: "https://news.ycombinator.com/"})"#)
+        .unwrap();
+    assert_eq!(answer["kind"], "error", "{answer}");
+}
+
+#[test]
+fn features_work_on_lobsters_once_allowed() {
+    let h = Harness::start(Options { granted: vec!["lobste.rs".into()], ..Options::default() }).unwrap();
+    let worker = h.worker().unwrap();
+    worker
+        .wait_until(
+            "chrome.scripting.getRegisteredContentScripts().then(s => s.length === 1)",
+            std::time::Duration::from_secs(20),
+        )
+        .unwrap();
+    // Lobsters' own policy, plus the one keyword, replaces the strict one.
+    worker
+        .wait_until(
+            "chrome.declarativeNetRequest.getDynamicRules().then(r => r.some(x => x.condition.requestDomains[0] === 'lobste.rs'))",
+            std::time::Duration::from_secs(20),
+        )
+        .unwrap();
+    let options = h.open_extension("popup/options.html#appearance").unwrap();
+    options.expect("document.querySelector('li.site[data-site=lobsters]')?.dataset.on === 'true'", "the site is on");
+
+    // Follow: a user's names and stories on the front page, comments in a thread.
+    let page = h.open_url(FRONT).unwrap();
+    enhanced(&page);
+    assert_eq!(page.value("document.documentElement.dataset.hnewSite"), "lobsters");
+    assert_eq!(page.value("document.documentElement.dataset.hnewStories"), "25");
+    ask(&worker, serde_json::json!({"kind": "set_follow", "site": "lobsters", "user": "sjamaan", "follow": true}));
+    page.expect("document.querySelectorAll('a.hnew-followed').length > 0", "the followed name is marked");
+    let by_sjamaan = "[...document.querySelectorAll('li.story')].filter(s => s.querySelector('a.u-author')?.textContent === 'sjamaan')";
+    assert_eq!(
+        page.value(&format!("{by_sjamaan}.map(s => s.id).join()")),
+        page.value("[...document.querySelectorAll('li.story.hnew-followed-item')].map(s => s.id).join()"),
+    );
+    assert_eq!(page.value(&format!("{by_sjamaan}.length")), 3);
+    assert_eq!(page.value("[...document.querySelectorAll('a.hnew-followed')].every(a => a.textContent === 'sjamaan' && !a.querySelector('img'))"), true);
+    // The same name on HN is someone else.
+    let state = ask(&worker, serde_json::json!({"kind": "get_state"}));
+    assert!(
+        state["state"]["follows"].get("lobsters:sjamaan").is_some()
+            && state["state"]["follows"].get("hn:sjamaan").is_none()
+    );
+
+    let thread = h.open_url(THREAD).unwrap();
+    enhanced(&thread);
+    ask(&worker, serde_json::json!({"kind": "set_follow", "site": "lobsters", "user": "friendlysock", "follow": true}));
+    thread.expect("document.querySelector('#c_m3wyu5.hnew-followed-item')", "the followed user's comment is marked");
+    assert_eq!(thread.value("document.querySelectorAll('div.comment.hnew-followed-item').length"),
+        thread.value("[...document.querySelectorAll('div.comment')].filter(c => c.querySelector('.byline a[href=\"/~friendlysock\"]:not([aria-hidden])')).length"));
+
+    // A tag filter hides exactly the stories with that tag, and says how many.
+    let tagged =
+        page.value("document.querySelectorAll('li.story:has(a.tag[href=\"/t/rust\"])').length").as_u64().unwrap();
+    assert_eq!(tagged, 5);
+    let saved = ask(
+        &worker,
+        serde_json::json!({"kind": "save_filter", "rule": {"kind": "tag", "pattern": "Rust", "target": "stories", "site": "lobsters"}}),
+    );
+    assert_eq!(saved["kind"], "done", "{saved}");
+    page.expect(
+        &format!("document.documentElement.dataset.hnewHidden === '{tagged}'"),
+        "the tagged stories are hidden",
+    );
+    assert_eq!(page.value("[...document.querySelectorAll('li.story.hnew-hidden')].every(s => s.querySelector('a.tag[href=\"/t/rust\"]'))"), true);
+    assert_eq!(
+        page.value(
+            "[...document.querySelectorAll('li.story.hnew-hidden')].every(s => getComputedStyle(s).display === 'none')"
+        ),
+        true
+    );
+    assert_eq!(
+        page.value("document.querySelector('.hnew-filter-count').textContent"),
+        format!("{tagged} stories hidden by your filters")
+    );
+    page.value("document.querySelector('.hnew-filter-reveal').click(), true");
+    assert_eq!(page.value("getComputedStyle(document.querySelector('li.story.hnew-hidden')).display"), "list-item");
+    page.value("document.querySelector('.hnew-filter-reveal').click(), true");
+    // An HN rule does not reach Lobsters.
+    ask(
+        &worker,
+        serde_json::json!({"kind": "save_filter", "rule": {"kind": "keyword", "pattern": "PotatoP", "target": "stories"}}),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    page.expect(
+        &format!("document.documentElement.dataset.hnewHidden === '{tagged}'"),
+        "HN's rule left Lobsters alone",
+    );
+
+    // Folding a subthread from a reply, with the count, and back.
+    let inside =
+        "[...document.querySelector('li.comments_subtree:has(> #c_9vyyu5)').querySelectorAll('div.comment')].slice(1)";
+    let replies = thread.value(&format!("{inside}.length")).as_u64().unwrap();
+    assert!(replies >= 2, "{replies}");
+    thread
+        .value("document.querySelector('#c_lqqn3a').dispatchEvent(new MouseEvent('mouseover', {bubbles: true})), true");
+    thread.expect("document.querySelector('#c_lqqn3a button.hnew-fold')", "the reply has a fold control");
+    thread.value("document.querySelector('#c_lqqn3a button.hnew-fold').click(), true");
+    thread.expect("document.querySelector('#c_9vyyu5').classList.contains('hnew-coll')", "the whole subthread folded");
+    assert_eq!(thread.value(&format!("{inside}.every(c => !c.checkVisibility())")), true, "its replies are hidden");
+    assert_eq!(thread.value("document.querySelector('#c_9vyyu5 .comment_text').checkVisibility()"), false);
+    assert_eq!(
+        thread.value("document.querySelector('#c_ncdsfc .comment_text').checkVisibility()"),
+        true,
+        "others stay"
+    );
+    thread
+        .value("document.querySelector('#c_9vyyu5').dispatchEvent(new MouseEvent('mouseover', {bubbles: true})), true");
+    thread.expect("document.querySelector('#c_9vyyu5 button.hnew-fold')", "the folded comment has its control");
+    assert_eq!(
+        thread.value("document.querySelector('#c_9vyyu5 button.hnew-fold').textContent"),
+        format!("unfold ({replies} hidden)")
+    );
+    thread.value("document.querySelector('#c_9vyyu5 button.hnew-fold').click(), true");
+    thread.expect("!document.querySelector('#c_9vyyu5').classList.contains('hnew-coll')", "unfolded");
+    assert_eq!(thread.value(&format!("{inside}.every(c => c.checkVisibility())")), true, "its replies are back");
+
+    // Sharing: a story into the share buffer, with its Lobsters discussion.
+    page.value("document.querySelector('li.story:not(.hnew-hidden) button.hnew-share').click(), true");
+    page.expect(
+        "(() => { const m = document.querySelector('.hnew-share-menu'); return m && !m.hidden; })()",
+        "the menu opened",
+    );
+    page.value("document.querySelector('.hnew-share-menu [data-action=buffer]').click(), true");
+    page.expect("document.querySelector('.hnew-share-status')?.textContent === 'Added to your share buffer'", "queued");
+    page.value("document.body.click(), true");
+    let first = page.value("document.querySelector('li.story:not(.hnew-hidden)').dataset.shortid");
+    let first = first.as_str().unwrap().to_string();
+    let state = ask(&worker, serde_json::json!({"kind": "get_state"}));
+    let key = format!("lobsters:{}", row_id(&first).unwrap());
+    let item = &state["state"]["share"][&key];
+    assert_eq!(item["target"]["site"], "lobsters", "{}", state["state"]["share"]);
+    assert_eq!(
+        item["target"]["url"],
+        page.value("document.querySelector('li.story:not(.hnew-hidden) span.link > a').href")
+    );
+
+    // Quick profile: from Lobsters' JSON, sanitized.
+    page.value(
+        "document.querySelector('a.u-author').dispatchEvent(new MouseEvent('mouseover', {bubbles: true})), true",
+    );
+    page.expect("document.querySelector('.hnew-card:not([hidden]) .hnew-card-facts')", "the card shows the profile");
+    let card = page.value("document.querySelector('.hnew-card').innerHTML").as_str().unwrap().to_string();
+    assert!(card.contains("karma") && card.contains("My site"), "{card}");
+    assert!(!card.contains("<img") && !card.contains("<script") && !card.contains("onerror"), "{card}");
+
+    // Endless scroll: page 2 from the replica appended inside the list (the
+    // tab in front: a background tab does not render, so nothing scrolls
+    // into view there).
+    page.session.call("Page.bringToFront", serde_json::json!({})).unwrap();
+    page.value("window.scrollTo(0, document.body.scrollHeight), true");
+    page.expect("document.documentElement.dataset.hnewPages === '1'", "page 2 arrived");
+    assert_eq!(page.value("document.querySelectorAll('ol.stories > li.story').length"), 50);
+    assert_eq!(page.value("document.documentElement.dataset.hnewStories"), "50");
+    // The appended stories are covered by the tag filter and follows too.
+    page.expect(
+        &format!("document.documentElement.dataset.hnewHidden === '{}'", tagged * 2),
+        "page 2's tagged stories are hidden",
+    );
+    assert_eq!(page.value("document.querySelectorAll('li.story.hnew-followed-item').length"), 6);
+    page.value("window.scrollTo(0, document.body.scrollHeight), true");
+    page.expect("document.documentElement.dataset.hnewScroll === 'end'", "page 3 does not exist: the end");
+    for p in [&page, &thread] {
+        assert!(p.exceptions().is_empty(), "{:?}", p.exceptions());
+    }
+    assert_eq!(page.value("document.documentElement.dataset.hnewFailed || ''"), "", "no feature failed");
+    assert_eq!(thread.value("document.documentElement.dataset.hnewFailed || ''"), "", "no feature failed");
 }

@@ -74,6 +74,7 @@ fn the_share_menu_is_built_when_opened_and_loads_nothing() {
         comment: false,
         title: title.as_str().unwrap().into(),
         url: Some(href.as_str().unwrap().into()),
+        site: "hn".into(),
     };
     for (dest, name) in [
         (Destination::X, "x"),
@@ -181,6 +182,7 @@ fn queued_stories_are_announced_once_and_the_notification_opens_the_composer() {
         comment: false,
         title: title.as_str().unwrap().into(),
         url: Some(href.as_str().unwrap().into()),
+        site: "hn".into(),
     };
     let expected = composer_url(Destination::X, &target, &target.title, None).unwrap();
     assert_eq!(worker.eval(&format!("self.hnewNotificationClicked('share:{id}')")).unwrap(), true);

@@ -17,6 +17,8 @@ pub enum RuleKind {
     User,
     /// A story's domain, subdomains included.
     Domain,
+    /// A story's topic tag, on sites that tag stories (Lobsters).
+    Tag,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -48,10 +50,22 @@ pub struct FilterRule {
     pub substring: bool,
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// The site the rule is for (rules are per site, like users): absent
+    /// means Hacker News, so rules saved before a second site read as HN's.
+    #[serde(default = "hn", skip_serializing_if = "is_hn")]
+    pub site: String,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn hn() -> String {
+    "hn".to_string()
+}
+
+fn is_hn(site: &str) -> bool {
+    site == "hn"
 }
 
 /// Why a rule cannot be saved, in words for the form.
@@ -61,6 +75,9 @@ pub enum RuleError {
     TooLong,
     BadDomain,
     BadUser,
+    BadTag,
+    /// A site the extension does not know, or one without tags.
+    BadSite,
     /// The rule would hide almost everything (a one-letter substring, say).
     TooBroad,
 }
@@ -72,6 +89,8 @@ impl std::fmt::Display for RuleError {
             RuleError::TooLong => "the rule is longer than 200 characters",
             RuleError::BadDomain => "that is not a domain (like example.com)",
             RuleError::BadUser => "usernames are letters, digits, - and _",
+            RuleError::BadTag => "tags are lower-case letters, digits, - and _",
+            RuleError::BadSite => "that site has no such rule",
             RuleError::TooBroad => "that would hide nearly everything",
         })
     }
@@ -79,7 +98,13 @@ impl std::fmt::Display for RuleError {
 
 impl FilterRule {
     pub fn new(kind: RuleKind, pattern: &str, target: Target) -> FilterRule {
-        FilterRule { kind, pattern: pattern.to_string(), target, substring: false, enabled: true }
+        FilterRule { kind, pattern: pattern.to_string(), target, substring: false, enabled: true, site: hn() }
+    }
+
+    /// The same rule on another site.
+    pub fn on(mut self, site: &str) -> FilterRule {
+        self.site = site.to_string();
+        self
     }
 
     /// The rule in its stored form, or why it is refused.
@@ -91,6 +116,7 @@ impl FilterRule {
         if p.chars().count() > 200 {
             return Err(RuleError::TooLong);
         }
+        let spec = crate::site::by_id(&self.site).ok_or(RuleError::BadSite)?;
         self.pattern = match self.kind {
             RuleKind::Keyword => {
                 if self.substring && p.chars().count() < 3 {
@@ -99,14 +125,27 @@ impl FilterRule {
                 p.to_string()
             }
             RuleKind::User => {
-                if !p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                if !(spec.valid_user)(p) {
                     return Err(RuleError::BadUser);
                 }
                 p.to_string()
             }
             RuleKind::Domain => normalize_domain(p).ok_or(RuleError::BadDomain)?,
+            RuleKind::Tag => {
+                if !spec.capabilities.tags {
+                    return Err(RuleError::BadSite);
+                }
+                let tag = p.trim_start_matches('#').to_ascii_lowercase();
+                if tag.is_empty()
+                    || tag.len() > 40
+                    || !tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' || c == '+')
+                {
+                    return Err(RuleError::BadTag);
+                }
+                tag
+            }
         };
-        if self.kind == RuleKind::Domain {
+        if matches!(self.kind, RuleKind::Domain | RuleKind::Tag) {
             self.target = Target::Stories;
         }
         Ok(self)
@@ -119,13 +158,19 @@ impl FilterRule {
             RuleKind::Keyword => "k",
             RuleKind::User => "u",
             RuleKind::Domain => "d",
+            RuleKind::Tag => "t",
         };
         let target = match self.target {
             Target::Stories => "s",
             Target::Comments => "c",
             Target::Both => "b",
         };
-        format!("{kind}{target}:{}", self.pattern.to_lowercase())
+        let key = format!("{kind}{target}:{}", self.pattern.to_lowercase());
+        if is_hn(&self.site) {
+            key
+        } else {
+            format!("{}/{key}", self.site)
+        }
     }
 }
 
@@ -146,6 +191,8 @@ pub struct StoryFacts<'a> {
     pub title: &'a str,
     pub domain: Option<&'a str>,
     pub user: Option<&'a str>,
+    /// Topic tags, lower case (empty where the site has none).
+    pub tags: &'a [String],
 }
 
 /// What a comment is matched on. `text` is only read when keyword rules for
@@ -244,6 +291,7 @@ pub struct FilterSet {
     story_users: HashSet<String>,
     comment_users: HashSet<String>,
     domains: HashSet<String>,
+    tags: HashSet<String>,
 }
 
 impl FilterSet {
@@ -272,6 +320,9 @@ impl FilterSet {
                         set.domains.insert(d);
                     }
                 }
+                RuleKind::Tag => {
+                    set.tags.insert(rule.pattern.to_ascii_lowercase());
+                }
             }
         }
         set
@@ -283,10 +334,11 @@ impl FilterSet {
             && self.story_users.is_empty()
             && self.comment_users.is_empty()
             && self.domains.is_empty()
+            && self.tags.is_empty()
     }
 
     pub fn has_story_rules(&self) -> bool {
-        !(self.story_words.is_empty() && self.story_users.is_empty() && self.domains.is_empty())
+        !(self.story_words.is_empty() && self.story_users.is_empty() && self.domains.is_empty() && self.tags.is_empty())
     }
 
     pub fn has_comment_rules(&self) -> bool {
@@ -301,6 +353,7 @@ impl FilterSet {
     pub fn hides_story(&self, s: &StoryFacts) -> bool {
         s.user.is_some_and(|u| self.story_users.contains(u))
             || s.domain.is_some_and(|d| self.domain_matches(d))
+            || s.tags.iter().any(|t| self.tags.contains(t))
             || self.story_words.matches(s.title)
     }
 
@@ -337,7 +390,7 @@ mod tests {
     }
 
     fn story<'a>(title: &'a str, domain: Option<&'a str>, user: Option<&'a str>) -> StoryFacts<'a> {
-        StoryFacts { title, domain, user }
+        StoryFacts { title, domain, user, tags: &[] }
     }
 
     #[test]
@@ -428,5 +481,34 @@ mod tests {
         let set = FilterSet::compile(&rules);
         assert!(set.hides_story(&story("this has word999 in it", None, None)));
         assert!(!set.hides_story(&story("this has word1000 in it", None, None)));
+    }
+
+    #[test]
+    fn tag_rules_are_per_site_and_hide_tagged_stories() {
+        let t = FilterRule::new(RuleKind::Tag, " #Rust ", Target::Both).on("lobsters").validated().unwrap();
+        assert_eq!((t.pattern.as_str(), t.target), ("rust", Target::Stories));
+        assert_eq!(t.key(), "lobsters/ts:rust");
+        assert_eq!(FilterRule::new(RuleKind::Tag, "rust", Target::Stories).validated(), Err(RuleError::BadSite));
+        assert_eq!(
+            FilterRule::new(RuleKind::Tag, "a b", Target::Stories).on("lobsters").validated(),
+            Err(RuleError::BadTag)
+        );
+        assert_eq!(
+            FilterRule::new(RuleKind::User, "x", Target::Both).on("nowhere").validated(),
+            Err(RuleError::BadSite)
+        );
+        // Lobsters names run longer than HN's.
+        let long = "averyverylongname_1234567";
+        assert!(FilterRule::new(RuleKind::User, long, Target::Both).on("lobsters").validated().is_ok());
+        assert_eq!(FilterRule::new(RuleKind::User, long, Target::Both).validated(), Err(RuleError::BadUser));
+        let set = FilterSet::compile(&[t]);
+        let tags = ["lisp".to_string(), "rust".to_string()];
+        assert!(set.has_story_rules() && !set.has_comment_rules());
+        assert!(set.hides_story(&StoryFacts { title: "x", domain: None, user: None, tags: &tags }));
+        assert!(!set.hides_story(&StoryFacts { title: "rust", domain: None, user: None, tags: &tags[..1] }));
+        // HN's stored rules (no site) still read, and keep their keys.
+        let old: FilterRule = serde_json::from_str(r#"{"kind":"keyword","pattern":"go"}"#).unwrap();
+        assert_eq!((old.site.as_str(), old.key().as_str()), ("hn", "ks:go"));
+        assert!(!serde_json::to_string(&old).unwrap().contains("site"));
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::filters::FilterRule;
 use crate::settings::Settings;
-use crate::state::{valid_username, UserState};
+use crate::state::UserState;
 
 /// Version of the message protocol; bumped on any incompatible change.
 pub const PROTOCOL: u32 = 1;
@@ -88,9 +88,11 @@ pub enum Request {
         site: String,
         user: String,
     },
-    /// A page of the site (path and query, e.g. `/news?p=2`), for endless
-    /// scroll; fetched by the background with the user's HN session.
+    /// A page of a site (path and query, e.g. `/news?p=2`), for endless
+    /// scroll; fetched by the background with the reader's session there.
     FetchPage {
+        #[serde(default = "hn_site")]
+        site: String,
         path: String,
     },
     /// Follow one of HN's vote, favorite, hide or flag links (path and
@@ -153,6 +155,8 @@ pub enum Request {
     /// A page loaded: its kind (`page`), who is signed in (`me`; `signed_out` when
     /// the page shows a login link instead) and what it could not read.
     PageSeen {
+        #[serde(default = "hn_site")]
+        site: String,
         page: String,
         me: Option<String>,
         #[serde(default)]
@@ -278,13 +282,13 @@ pub enum PageRequest {
     SetFollow { site: String, user: String, follow: bool },
     SetTag { site: String, user: String, tag: Option<String> },
     GetProfile { site: String, user: String },
-    FetchPage { path: String },
+    FetchPage { site: String, path: String },
     PostReply { parent: u64, text: String },
     Act { path: String },
     AddToBuffer { target: crate::share::ShareTarget, text: Option<String> },
     SaveSharePrefs { prefs: crate::share::SharePrefs },
     FilterHits { hits: std::collections::BTreeMap<String, u32> },
-    PageSeen { page: String, me: Option<String>, signed_out: bool, problems: Vec<String> },
+    PageSeen { site: String, page: String, me: Option<String>, signed_out: bool, problems: Vec<String> },
     GetItem { id: u64 },
     PastDiscussions { id: u64, url: String },
 }
@@ -395,12 +399,14 @@ impl Request {
                 Err(MessageError::Malformed(format!("a note is at most {} characters", crate::state::MAX_NOTE)))
             }
             Request::SetTag { site, user, tag: Some(tag) } => match crate::state::valid_tag(&tag) {
-                Some(tag) if valid_username(&user) => Ok(Request::SetTag { site, user, tag: Some(tag) }),
+                Some(tag) if crate::site::valid_user(&site, &user) => {
+                    Ok(Request::SetTag { site, user, tag: Some(tag) })
+                }
                 _ => Err(MessageError::Malformed(format!("a tag is 1 to {} characters", crate::state::MAX_TAG))),
             },
-            Request::PageSeen { ref page, ref me, ref problems, .. }
+            Request::PageSeen { ref site, ref page, ref me, ref problems, .. }
                 if page.len() > 32
-                    || me.as_deref().is_some_and(|m| !valid_username(m))
+                    || me.as_deref().is_some_and(|m| !crate::site::valid_user(site, m))
                     || problems.len() > 32
                     || problems.iter().any(|p| p.len() > 64) =>
             {
@@ -417,14 +423,14 @@ impl Request {
             Request::MarkRepliesRead { ids: Some(ref ids) } if ids.len() > 1000 => {
                 Err(MessageError::Malformed("too many replies".into()))
             }
-            Request::SetFollow { ref user, .. }
-            | Request::SetNotify { ref user, .. }
-            | Request::GetProfile { ref user, .. }
-            | Request::SetNote { ref user, .. }
-            | Request::SetTag { ref user, .. }
-                if !valid_username(user) =>
+            Request::SetFollow { ref site, ref user, .. }
+            | Request::SetNotify { ref site, ref user, .. }
+            | Request::GetProfile { ref site, ref user }
+            | Request::SetNote { ref site, ref user, .. }
+            | Request::SetTag { ref site, ref user, .. }
+                if !crate::site::valid_user(site, user) =>
             {
-                Err(MessageError::Malformed(format!("{user:?} is not a username")))
+                Err(MessageError::Malformed(format!("{user:?} is not a username on {site:?}")))
             }
             Request::SaveFilter { rule } => rule
                 .validated()
@@ -439,7 +445,10 @@ impl Request {
             Request::Act { path } if !crate::act::is_action_path(&path) => {
                 Err(MessageError::Malformed(format!("{path:?} is not a vote, favorite, hide or flag link")))
             }
-            Request::FetchPage { path } if !crate::page::is_site_path(&path) => {
+            Request::FetchPage { ref site, .. } if crate::site::by_id(site).is_none() => {
+                Err(MessageError::Malformed(format!("{site:?} is not a site")))
+            }
+            Request::FetchPage { path, .. } if !crate::page::is_site_path(&path) => {
                 Err(MessageError::Malformed(format!("{path:?} is not a page of the site")))
             }
             Request::AddToBuffer { target, text } => {
@@ -496,6 +505,11 @@ impl Request {
     }
 }
 
+/// The site of requests sent before there was a second one.
+fn hn_site() -> String {
+    "hn".to_string()
+}
+
 /// Checks the version envelope of a decoded request and validates it.
 pub fn accept(envelope: Envelope<Request>) -> Result<Request, MessageError> {
     if envelope.v != PROTOCOL {
@@ -547,20 +561,27 @@ mod tests {
 
     #[test]
     fn page_requests_are_requests_pages_may_send() {
-        let target = crate::share::ShareTarget { id: 1, comment: false, title: "t".into(), url: None };
+        let target =
+            crate::share::ShareTarget { id: 1, comment: false, title: "t".into(), url: None, site: "hn".into() };
         let all = [
             PageRequest::Ping { nonce: 1 },
             PageRequest::GetState,
             PageRequest::SetFollow { site: "hn".into(), user: "pg".into(), follow: true },
             PageRequest::SetTag { site: "hn".into(), user: "pg".into(), tag: Some("x".into()) },
             PageRequest::GetProfile { site: "hn".into(), user: "pg".into() },
-            PageRequest::FetchPage { path: "/news?p=2".into() },
+            PageRequest::FetchPage { site: "hn".into(), path: "/news?p=2".into() },
             PageRequest::PostReply { parent: 1, text: "hi".into() },
             PageRequest::Act { path: "vote?id=1&how=up&auth=x".into() },
             PageRequest::AddToBuffer { target, text: None },
             PageRequest::SaveSharePrefs { prefs: crate::share::SharePrefs::default() },
             PageRequest::FilterHits { hits: Default::default() },
-            PageRequest::PageSeen { page: "item".into(), me: None, signed_out: true, problems: vec![] },
+            PageRequest::PageSeen {
+                site: "hn".into(),
+                page: "item".into(),
+                me: None,
+                signed_out: true,
+                problems: vec![],
+            },
             PageRequest::GetItem { id: 1 },
             PageRequest::PastDiscussions { id: 1, url: "https://example.com/".into() },
         ];

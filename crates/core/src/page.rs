@@ -42,6 +42,12 @@ pub enum Unserved {
 
 /// Classifies HN's answer for a page that should hold rows.
 pub fn classify(status: u16, body: &str, rows_expected: bool) -> Result<(), Unserved> {
+    classify_rows(status, body, rows_expected.then_some("athing"))
+}
+
+/// [`classify`], with the text that marks a page holding rows on its site
+/// (`rows`: none when rows are not expected).
+pub fn classify_rows(status: u16, body: &str, rows: Option<&str>) -> Result<(), Unserved> {
     if body.contains(crate::message::RATE_LIMITED) || status == 429 {
         return Err(Unserved::RateLimited);
     }
@@ -54,7 +60,7 @@ pub fn classify(status: u16, body: &str, rows_expected: bool) -> Result<(), Unse
     if !(200..300).contains(&status) {
         return Err(Unserved::Other);
     }
-    if rows_expected && !body.contains("athing") {
+    if rows.is_some_and(|marker| !body.contains(marker)) {
         return Err(Unserved::Empty);
     }
     Ok(())

@@ -32,6 +32,37 @@ pub fn from_api_json_fields(
     }
 }
 
+/// A time as Lobsters' JSON writes it (`2014-01-02T03:04:05.000-06:00`,
+/// or `... 03:04:05 -0600`) in Unix seconds.
+pub fn iso_seconds(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let num = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    // The zone: `Z`, `+hh:mm`, `-hhmm`, after any fraction and space.
+    let rest = t[19..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit()).trim();
+    let offset = match rest.chars().next() {
+        None | Some('Z') => 0,
+        Some(sign @ ('+' | '-')) => {
+            let digits: String = rest[1..].chars().filter(char::is_ascii_digit).collect();
+            let hh = digits.get(0..2)?.parse::<i64>().ok()?;
+            let mm = digits.get(2..4).map_or(Some(0), |m| m.parse::<i64>().ok())?;
+            let secs = hh * 3600 + mm * 60;
+            if sign == '-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    let days = crate::schedule::days_from_civil(y, mo as u32, d as u32);
+    Some(days * 86_400 + h * 3600 + mi * 60 + s - offset)
+}
+
 /// From the HTML of `/user?id=<id>`, logged out or logged in (one's own
 /// profile is a form); `None` when the page is not a profile ("No such
 /// user.", the rate-limit apology, anything else). The page shows no count
@@ -252,5 +283,15 @@ three</textarea>&nbsp;<a href="formatdoc">help</a></td>"#;
         );
         assert!(submitted > 200);
         assert_eq!(from_api_json_fields("x", None, None, None, 0).about, "");
+    }
+
+    #[test]
+    fn lobsters_times_read_in_any_zone() {
+        assert_eq!(iso_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(iso_seconds("2022-07-22T14:04:36.000-05:00"), Some(1658516676));
+        assert_eq!(iso_seconds("2022-07-22 14:04:36 -0500"), Some(1658516676));
+        assert_eq!(iso_seconds("2022-07-22T19:04:36+00:00"), Some(1658516676));
+        assert_eq!(iso_seconds("2022-13-22T19:04:36Z"), None);
+        assert_eq!(iso_seconds("yesterday"), None);
     }
 }

@@ -28,11 +28,42 @@ pub struct ShareTarget {
     /// The story's own link; `None` for Ask HN and comments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The site of the item; absent means Hacker News (as stored before a
+    /// second site).
+    #[serde(default = "hn", skip_serializing_if = "is_hn")]
+    pub site: String,
+}
+
+fn hn() -> String {
+    "hn".to_string()
+}
+
+fn is_hn(site: &str) -> bool {
+    site == "hn"
 }
 
 impl ShareTarget {
+    /// The item's key in the share buffer: its id, after its site's unless
+    /// HN (as keyed before a second site).
+    pub fn key(&self) -> String {
+        if is_hn(&self.site) {
+            self.id.to_string()
+        } else {
+            format!("{}:{}", self.site, self.id)
+        }
+    }
+
+    /// A story or comment of Hacker News.
+    pub fn hn(id: ItemId, comment: bool, title: String, url: Option<String>) -> ShareTarget {
+        ShareTarget { id, comment, title, url, site: hn() }
+    }
+
     pub fn discussion(&self) -> String {
-        discussion_url(self.id)
+        match crate::site::by_id(&self.site) {
+            Some(s) if self.comment => (s.comment_url)(self.id),
+            Some(s) => (s.item_url)(self.id),
+            None => discussion_url(self.id),
+        }
     }
 
     /// The link a destination with one URL field gets: the story's own link,
@@ -51,6 +82,9 @@ impl ShareTarget {
     pub fn validated(self) -> Result<ShareTarget, String> {
         if self.id == 0 {
             return Err("no item to share".into());
+        }
+        if crate::site::by_id(&self.site).is_none() {
+            return Err(format!("{:?} is not a site", self.site));
         }
         if self.title.trim().is_empty() || self.title.len() > 600 {
             return Err("a share needs a title of 1 to 600 characters".into());
@@ -242,10 +276,10 @@ impl BufferItem {
         Ok(self)
     }
 
-    /// The buffer key of an item: its HN id (an item is queued once; its
-    /// destination can change).
+    /// The buffer key of an item: its id, after its site's unless HN (an
+    /// item is queued once; its destination can change).
     pub fn key(&self) -> String {
-        self.target.id.to_string()
+        self.target.key()
     }
 }
 
@@ -368,7 +402,13 @@ mod tests {
     ];
 
     fn story(title: &str) -> ShareTarget {
-        ShareTarget { id: 42, comment: false, title: title.into(), url: Some("https://example.com/a?b=1&c=#x".into()) }
+        ShareTarget {
+            id: 42,
+            comment: false,
+            title: title.into(),
+            url: Some("https://example.com/a?b=1&c=#x".into()),
+            site: "hn".into(),
+        }
     }
 
     fn get<'a>(q: &'a [(String, String)], k: &str) -> &'a str {
@@ -429,7 +469,7 @@ mod tests {
 
     #[test]
     fn ask_hn_and_comments_share_the_discussion() {
-        let t = ShareTarget { id: 7, comment: true, title: "Comment by pg on: X".into(), url: None };
+        let t = ShareTarget { id: 7, comment: true, title: "Comment by pg on: X".into(), url: None, site: "hn".into() };
         let q = query(&composer_url(Destination::X, &t, "hi", None).unwrap());
         assert_eq!(get(&q, "url"), "https://news.ycombinator.com/item?id=7");
         let q = query(&composer_url(Destination::Bluesky, &t, "hi", None).unwrap());
@@ -454,7 +494,9 @@ mod tests {
         let mut t = story("ok");
         t.url = Some("javascript:alert(1)".into());
         assert!(t.validated().is_err());
-        assert!(ShareTarget { id: 0, comment: false, title: "x".into(), url: None }.validated().is_err());
+        assert!(ShareTarget { id: 0, comment: false, title: "x".into(), url: None, site: "hn".into() }
+            .validated()
+            .is_err());
         let item =
             BufferItem { target: story("t"), text: "  ".into(), destination: Destination::X, position: 0.0, added: 0 };
         assert!(item.validated().is_err());

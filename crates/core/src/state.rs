@@ -164,6 +164,11 @@ impl UserState {
     pub fn rules(&self) -> Vec<FilterRule> {
         self.filters.values().cloned().collect()
     }
+
+    /// The filter rules of one site.
+    pub fn rules_on(&self, site: &str) -> Vec<FilterRule> {
+        self.filters.values().filter(|r| r.site == site).cloned().collect()
+    }
 }
 
 /// A valid HN username: 2–15 letters, digits, `-` or `_`.

@@ -137,7 +137,7 @@ proptest! {
 
     #[test]
     fn composer_urls_carry_any_title_intact(title in any::<String>(), id in 1u64..u64::MAX) {
-        let target = ShareTarget { id, comment: false, title: title.clone(), url: Some(format!("https://example.com/?q={}", id)) };
+        let target = ShareTarget::hn(id, false, title.clone(), Some(format!("https://example.com/?q={}", id)));
         for dest in Destination::ALL {
             let url = composer_url(dest, &target, &title, Some("mastodon.social")).unwrap();
             let query = url.split_once('?').map_or("", |(_, q)| q);
@@ -179,7 +179,7 @@ proptest! {
         for kind in [RuleKind::Keyword, RuleKind::User, RuleKind::Domain] {
             if let Ok(rule) = FilterRule::new(kind, &pattern, Target::Both).validated() {
                 let set = FilterSet::compile(&[rule]);
-                let _ = set.hides_story(&StoryFacts { title: &text, domain: Some(&text), user: Some(&text) });
+                let _ = set.hides_story(&StoryFacts { title: &text, domain: Some(&text), user: Some(&text), tags: &[] });
             }
         }
     }

@@ -256,9 +256,30 @@ fn api(state: &State, request: &Request) -> Response {
     .with("Access-Control-Allow-Origin", "*")
 }
 
-/// Lobsters' saved pages at their addresses, under a strict policy.
+/// Lobsters' saved pages at their addresses, under a strict policy; a
+/// second page of stories and users' JSON made from them.
 fn lobsters(state: &State, request: &Request) -> Response {
     let path = path_of(&request.target);
+    const FRONT: &str = "lobsters/lobsters-frontpage-2023-03.html";
+    if path == "/page/2" {
+        if let Some(page) = state.fixtures.by_rel(FRONT) {
+            let body = crate::synth::lobsters_page_two(&String::from_utf8_lossy(&page.body));
+            return Response::new(200, "text/html; charset=utf-8", body)
+                .with("Content-Security-Policy", crate::LOBSTERS_CSP);
+        }
+    }
+    if let Some(name) = path.strip_prefix("/~").and_then(|p| p.strip_suffix(".json")) {
+        let known = state
+            .fixtures
+            .pages
+            .iter()
+            .filter(|f| f.rel.starts_with("lobsters/"))
+            .any(|f| crate::synth::lobsters_user_named(&f.body, name));
+        return match crate::synth::lobsters_user_json(name).filter(|_| known) {
+            Some(json) => Response::new(200, "application/json; charset=utf-8", json),
+            None => Response::new(404, "application/json; charset=utf-8", r#"{"error":"not found"}"#),
+        };
+    }
     let rel = match path {
         "/" | "/page/1" => Some("lobsters/lobsters-frontpage-2023-03.html"),
         p if p.starts_with("/s/tdfoqh") => Some("lobsters/lobsters-story-tdfoqh-2022-07-10comments.html"),

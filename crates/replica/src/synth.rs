@@ -87,3 +87,58 @@ mod tests {
         assert_eq!(thread(&template, 1000, 90_000_000, 7).unwrap(), page, "deterministic");
     }
 }
+
+/// Lobsters' second page of stories, made from its front page: every story's
+/// short id reversed (new items, same markup), and the pager pointing back
+/// to page 1 and on to page 3 (which the replica does not have).
+pub fn lobsters_page_two(front: &str) -> String {
+    let mut ids: Vec<&str> = Vec::new();
+    let marker = "data-shortid=\"";
+    let mut rest = front;
+    while let Some(i) = rest.find(marker) {
+        rest = &rest[i + marker.len()..];
+        if let Some(end) = rest.find('"') {
+            ids.push(&rest[..end]);
+        }
+    }
+    let mut out = front.to_string();
+    for id in ids.into_iter().filter(|id| id.len() >= 4) {
+        let new: String = id.chars().rev().collect();
+        out = out.replace(id, &new);
+    }
+    out.replace(
+        "<div class=\"morelink\"><a href=\"/page/2\">Page 2 &gt;&gt;</a></div>",
+        "<div class=\"morelink\"><a href=\"/page/1\">&lt;&lt; Page 1</a> | <a href=\"/page/3\">Page 3 &gt;&gt;</a></div>",
+    )
+}
+
+/// Whether a saved Lobsters page names user `name` (in a byline link).
+pub fn lobsters_user_named(page: &[u8], name: &str) -> bool {
+    let text = String::from_utf8_lossy(page);
+    text.contains(&format!("href=\"/~{name}\"")) || text.contains(&format!("href=\"/u/{name}\""))
+}
+
+/// A user's JSON as Lobsters' `/~name.json` gives it (the fields the
+/// extension reads), made up deterministically from the name; the `about`
+/// holds markup the sanitizer must take apart.
+pub fn lobsters_user_json(name: &str) -> Option<String> {
+    if name.is_empty() || name.len() > 25 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return None;
+    }
+    let h = name.bytes().fold(2166136261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16777619));
+    let karma = h % 5000;
+    let year = 2013 + h % 10;
+    let month = 1 + (h / 10) % 12;
+    Some(format!(
+        concat!(
+            r#"{{"username":"{n}","created_at":"{y}-{m:02}-15T09:30:00.000-06:00","is_admin":false,"#,
+            r#""about":"<p>Hi, I am {n}. <a href=\"https://example.com/{n}\">My site</a>"#,
+            r#"<img src=x onerror=alert(1)><script>alert(1)</script></p>","is_moderator":false,"karma":{k},"#,
+            r#""avatar_url":"/avatars/{n}-100.png","invited_by_user":"pushcx"}}"#
+        ),
+        n = name,
+        y = year,
+        m = month,
+        k = karma
+    ))
+}

@@ -36,7 +36,7 @@ fn add(r: &mut Replica, now: u64, id: u64) {
         return;
     }
     let position = s.share.values().map(|i| i.position).fold(0.0, f64::max) + 1.0;
-    let target = ShareTarget { id, comment: false, title: format!("story {id}"), url: None };
+    let target = ShareTarget::hn(id, false, format!("story {id}"), None);
     let item =
         BufferItem { text: target.title.clone(), target, destination: Destination::X, position, added: now as i64 };
     r.set(now, SHARE, &key, serde_json::to_value(&item).unwrap());

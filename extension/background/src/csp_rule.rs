@@ -1,7 +1,8 @@
-//! Keeps the one declarativeNetRequest rule that lets the content script's
-//! WebAssembly compile on Hacker News: it sets the page's
-//! Content-Security-Policy to the policy HN itself sends, plus
-//! `'wasm-unsafe-eval'` in `script-src`, and nothing else.
+//! Keeps the declarativeNetRequest rule, one per site the extension runs
+//! on, that lets the content script's WebAssembly compile there: it sets
+//! the page's Content-Security-Policy to the policy the site itself sends,
+//! plus `'wasm-unsafe-eval'` in `script-src`, and nothing else. (Lobsters'
+//! rule exists only while the reader has given the extension that site.)
 //!
 //! The policy is read from HN's own response (a fetch from the worker, which
 //! the rule does not touch because it applies to documents only), on install,
@@ -12,6 +13,7 @@
 
 use hn_core::csp::{allow_wasm, CspPatch};
 use hn_core::message::CspRuleStatus;
+use hn_core::site::SiteSpec;
 use hn_ext::Area;
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -20,7 +22,6 @@ use wasm_bindgen_futures::JsFuture;
 pub const ALARM: &str = "csp-refresh";
 const RULE_ID: i32 = 1;
 const STATUS_KEY: &str = "csp_status";
-const HN_URL: &str = "https://news.ycombinator.com/";
 /// At most one refresh a minute when pages report refusals.
 const THROTTLE_MS: f64 = 60_000.0;
 
@@ -38,8 +39,26 @@ pub fn schedule() {
     alarms_create(ALARM, &info);
 }
 
+/// HN's status (the one the popup's diagnostics show).
 pub async fn status() -> CspRuleStatus {
-    hn_ext::get_typed(Area::Local, STATUS_KEY).await.0.unwrap_or_default()
+    status_of(&hn_core::site::hn::SITE).await
+}
+
+async fn status_of(site: &SiteSpec) -> CspRuleStatus {
+    hn_ext::get_typed(Area::Local, &status_key(site)).await.0.unwrap_or_default()
+}
+
+fn status_key(site: &SiteSpec) -> String {
+    if site.id == "hn" {
+        STATUS_KEY.to_string()
+    } else {
+        format!("{STATUS_KEY}:{}", site.id)
+    }
+}
+
+/// Each site's rule has its own id (HN's is 1, as before a second site).
+fn rule_id(site: &SiteSpec) -> i32 {
+    hn_core::site::SITES.iter().position(|s| s.id == site.id).map_or(RULE_ID, |i| RULE_ID + i as i32)
 }
 
 pub async fn refresh_throttled() {
@@ -49,14 +68,23 @@ pub async fn refresh_throttled() {
     }
 }
 
+/// Refreshes the rule of every site the extension runs on.
 pub async fn refresh() {
-    let mut status = status().await;
-    match observed_policy().await {
+    for site in hn_core::site::SITES {
+        if crate::sites::enabled(site).await {
+            refresh_site(site).await;
+        }
+    }
+}
+
+pub async fn refresh_site(site: &SiteSpec) {
+    let mut status = status_of(site).await;
+    match observed_policy(site).await {
         Ok(observed) => {
             let patch = allow_wasm(observed.as_deref().unwrap_or(""));
             let applied = match &patch {
-                CspPatch::Replace(policy) => set_rule(Some(policy)).await,
-                CspPatch::Untouched | CspPatch::Empty => set_rule(None).await,
+                CspPatch::Replace(policy) => set_rule(site, Some(policy)).await,
+                CspPatch::Untouched | CspPatch::Empty => set_rule(site, None).await,
             };
             match applied {
                 Ok(()) => {
@@ -71,23 +99,32 @@ pub async fn refresh() {
                 Err(e) => status.last_error = Some(format!("rule not updated: {e}")),
             }
         }
-        // Keep the last derived rule: HN's policy rarely changes, and an
+        // Keep the last derived rule: a site's policy rarely changes, and an
         // outage must not switch the extension off.
-        Err(e) => status.last_error = Some(format!("could not read HN's policy: {e}")),
+        Err(e) => status.last_error = Some(format!("could not read {}'s policy: {e}", site.name)),
     }
     if let Some(e) = &status.last_error {
         crate::log(e);
     }
-    if let Err(e) = hn_ext::set_typed(Area::Local, STATUS_KEY, &status).await {
+    if let Err(e) = hn_ext::set_typed(Area::Local, &status_key(site), &status).await {
         crate::log(&format!("policy status not saved: {e}"));
     }
 }
 
-async fn observed_policy() -> Result<Option<String>, String> {
+/// Removes a site's rule (its permission was taken back).
+pub async fn remove(site: &SiteSpec) {
+    if let Err(e) = set_rule(site, None).await {
+        crate::log(&format!("{}'s rule not removed: {e}", site.name));
+    }
+    let _ = hn_ext::remove(Area::Local, &status_key(site)).await;
+}
+
+async fn observed_policy(site: &SiteSpec) -> Result<Option<String>, String> {
     let init = Object::new();
     let _ = Reflect::set(&init, &"credentials".into(), &"omit".into());
     let _ = Reflect::set(&init, &"cache".into(), &"no-store".into());
-    let response = JsFuture::from(crate::net::fetch(HN_URL, &init)).await.map_err(|e| hn_ext::describe(&e))?;
+    let url = format!("https://{}/", site.host);
+    let response = JsFuture::from(crate::net::fetch(&url, &init)).await.map_err(|e| hn_ext::describe(&e))?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
     if !response.ok() {
         return Err(format!("HTTP {}", response.status()));
@@ -95,22 +132,23 @@ async fn observed_policy() -> Result<Option<String>, String> {
     response.headers().get("content-security-policy").map_err(|e| hn_ext::describe(&e))
 }
 
-async fn set_rule(policy: Option<&str>) -> Result<(), String> {
+async fn set_rule(site: &SiteSpec, policy: Option<&str>) -> Result<(), String> {
+    let id = rule_id(site);
     let options = Object::new();
-    let remove = Array::of1(&JsValue::from(RULE_ID));
+    let remove = Array::of1(&JsValue::from(id));
     Reflect::set(&options, &"removeRuleIds".into(), &remove).map_err(|e| hn_ext::describe(&e))?;
     if let Some(policy) = policy {
-        let rule = js_sys::JSON::parse(&rule_json(policy)).map_err(|e| hn_ext::describe(&e))?;
+        let rule = js_sys::JSON::parse(&rule_json(id, site.host, policy)).map_err(|e| hn_ext::describe(&e))?;
         Reflect::set(&options, &"addRules".into(), &Array::of1(&rule)).map_err(|e| hn_ext::describe(&e))?;
     }
     JsFuture::from(update_dynamic_rules(&options)).await.map_err(|e| hn_ext::describe(&e))?;
     Ok(())
 }
 
-fn rule_json(policy: &str) -> String {
+fn rule_json(id: i32, host: &str, policy: &str) -> String {
     let value = JsValue::from_str(policy);
     let quoted = js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string()).unwrap_or_default();
     format!(
-        r#"{{"id":{RULE_ID},"priority":1,"action":{{"type":"modifyHeaders","responseHeaders":[{{"header":"content-security-policy","operation":"set","value":{quoted}}}]}},"condition":{{"requestDomains":["news.ycombinator.com"],"resourceTypes":["main_frame","sub_frame"]}}}}"#
+        r#"{{"id":{id},"priority":1,"action":{{"type":"modifyHeaders","responseHeaders":[{{"header":"content-security-policy","operation":"set","value":{quoted}}}]}},"condition":{{"requestDomains":["{host}"],"resourceTypes":["main_frame","sub_frame"]}}}}"#
     )
 }

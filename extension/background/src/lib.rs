@@ -17,6 +17,7 @@ mod profiles;
 mod replies;
 mod reply;
 mod share;
+mod sites;
 mod state;
 
 use hn_core::message::{self, Envelope, Request, Response, MAX_MESSAGE_BYTES};
@@ -44,6 +45,7 @@ pub fn on_installed(reason: String) -> Promise {
         csp_rule::schedule();
         activity::schedule();
         csp_rule::refresh().await;
+        sites::sync().await;
         state::merge_from_sync().await;
         replies::schedule().await;
         share::reschedule().await;
@@ -68,9 +70,19 @@ pub fn on_startup() -> Promise {
         activity::schedule();
         replies::schedule().await;
         csp_rule::refresh().await;
+        sites::sync().await;
         // Slots missed while the browser was closed: announced once, together.
         state::merge_from_sync().await;
         share::tick(js_sys::Date::now() as i64).await;
+        Ok(JsValue::UNDEFINED)
+    })
+}
+
+/// The extension's permissions changed (a site turned on or off).
+#[wasm_bindgen]
+pub fn on_permissions_changed() -> Promise {
+    future_to_promise(async move {
+        sites::sync().await;
         Ok(JsValue::UNDEFINED)
     })
 }
@@ -141,6 +153,13 @@ fn accept(raw: &JsValue, sender: &JsValue) -> Result<Request, String> {
     if from_page && !request.allowed_from_page() {
         return Err("pages cannot ask for that: use the extension's popup or options".into());
     }
+    // A page fetches pages of its own site only.
+    if let Request::FetchPage { site, .. } = &request {
+        let host = hn_core::site::by_id(site).map_or("", |s| s.host);
+        if from_page && !url.starts_with(&format!("https://{host}/")) {
+            return Err(format!("a page cannot fetch pages of {site:?}"));
+        }
+    }
     Ok(request)
 }
 
@@ -158,9 +177,10 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             hits::report(id, url, hits).await
         }
         Request::GetFilterHits => hits::current().await,
-        Request::PageSeen { page, me, signed_out, problems } => {
+        Request::PageSeen { site, page, me, signed_out, problems } => {
             health::page_seen(&page, &problems).await;
-            if me.is_some() || signed_out {
+            // Replies are watched on HN (through its API) only.
+            if site == "hn" && (me.is_some() || signed_out) {
                 replies::signed_in(me).await;
             }
             Response::Done
@@ -259,8 +279,11 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         Request::AnnounceHere => share::announce_here().await,
         Request::PostReply { parent, text } => reply::post(parent, &text).await,
         Request::Act { path } => reply::act(&path).await,
-        Request::FetchPage { path } => pages::fetch_page(&path).await,
-        Request::GetProfile { user, .. } => match profiles::get(&user).await {
+        Request::FetchPage { site, path } => match hn_core::site::by_id(&site) {
+            Some(site) => pages::fetch_page(site, &path).await,
+            None => Response::Error { message: format!("{site:?} is not a site") },
+        },
+        Request::GetProfile { site, user } => match profiles::get(&site, &user).await {
             Ok((profile, fetched_at)) => Response::Profile { profile, fetched_at },
             Err(message) => Response::Error { message },
         },
@@ -284,7 +307,7 @@ async fn import(json: &str) -> Response {
     let follows = imported.follows.values().filter(|r| !r.unfollowed).count() as u32;
     let current = state::user_state().await;
     for (key, rec) in &imported.follows {
-        let valid = key.split_once(':').is_some_and(|(_, u)| hn_core::state::valid_username(u));
+        let valid = key.split_once(':').is_some_and(|(site, u)| hn_core::site::valid_user(site, u));
         if valid {
             if let Some(tag) = rec.tag.as_deref().and_then(hn_core::state::valid_tag) {
                 if current.follows.get(key).is_none_or(|r| r.tag.is_none()) {

@@ -22,8 +22,10 @@ extern "C" {
 /// Creates the menu items (on install and update; Chrome keeps them).
 pub async fn install() {
     let _ = JsFuture::from(menus_remove_all()).await;
-    let everywhere = Array::of1(&"https://news.ycombinator.com/*".into());
-    let threads = Array::of1(&"https://news.ycombinator.com/item*".into());
+    // Every site's pages; its threads (HN's `item`, Lobsters' `s/`).
+    let everywhere: Array =
+        hn_core::site::SITES.iter().map(|s| JsValue::from(format!("https://{}/*", s.host))).collect();
+    let threads = Array::of2(&"https://news.ycombinator.com/item*".into(), &"https://lobste.rs/s/*".into());
     for (id, context, title, patterns) in [
         ("share-page", "page", "Add this story to the share buffer", &threads),
         ("share-link", "link", "Add this link's story to the share buffer", &everywhere),

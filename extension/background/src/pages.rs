@@ -6,12 +6,12 @@
 use std::cell::Cell;
 
 use hn_core::message::Response;
-use hn_core::page::{classify, Unserved};
+use hn_core::page::{classify_rows, Unserved};
+use hn_core::site::SiteSpec;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-const ORIGIN: &str = "https://news.ycombinator.com";
 const MIN_INTERVAL_MS: f64 = 1_000.0;
 
 thread_local! {
@@ -43,11 +43,13 @@ async fn take_slot() {
     }
 }
 
-pub async fn fetch_page(path: &str) -> Response {
+pub async fn fetch_page(site: &SiteSpec, path: &str) -> Response {
     take_slot().await;
     let init = Object::new();
     let _ = Reflect::set(&init, &"credentials".into(), &"include".into());
-    let url = format!("{ORIGIN}{path}");
+    let url = format!("https://{}{path}", site.host);
+    let hn = site.id == "hn";
+    let name = site.name;
     let response = match JsFuture::from(crate::net::fetch(&url, &init)).await {
         Ok(r) => r,
         Err(e) => return unserved(Unserved::Network, hn_ext::describe(&e)),
@@ -60,19 +62,22 @@ pub async fn fetch_page(path: &str) -> Response {
         Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
         Err(e) => return unserved(Unserved::Network, hn_ext::describe(&e)),
     };
-    match classify(status, &text, true) {
+    match classify_rows(status, &text, Some(site.row_marker)) {
         Ok(()) => {
-            crate::health::hn_served().await;
+            if hn {
+                crate::health::hn_served().await;
+            }
             Response::Page { html: text }
         }
         Err(kind) => {
             let message = match kind {
-                Unserved::RateLimited => "Hacker News asked us to slow down".to_string(),
-                Unserved::Unavailable => format!("Hacker News is unavailable (HTTP {status})"),
-                Unserved::Empty => "Hacker News sent a page without stories".to_string(),
+                Unserved::RateLimited => format!("{name} asked us to slow down"),
+                Unserved::Unavailable => format!("{name} is unavailable (HTTP {status})"),
+                Unserved::Empty => format!("{name} sent a page without stories"),
                 _ => format!("HTTP {status}"),
             };
-            if matches!(kind, Unserved::RateLimited | Unserved::Unavailable) {
+            // The health lines are about Hacker News.
+            if hn && matches!(kind, Unserved::RateLimited | Unserved::Unavailable) {
                 crate::health::hn_refused(&message).await;
             }
             unserved(kind, message)

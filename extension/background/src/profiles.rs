@@ -1,6 +1,7 @@
 //! Quick profiles: fetched from HN's API (falling back to the profile page),
-//! cached in `chrome.storage.local` for an hour, and asked of HN once however
-//! many tabs hover the same name at the same moment.
+//! or from Lobsters' `/~name.json`, cached in `chrome.storage.local` for an
+//! hour, and asked of the site once however many tabs hover the same name
+//! at the same moment.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -35,36 +36,52 @@ struct ApiUser {
     submitted: Vec<u64>,
 }
 
-fn cache_key(user: &str) -> String {
-    format!("profile:{user}")
+#[derive(Deserialize)]
+struct LobstersUser {
+    username: String,
+    karma: Option<i64>,
+    created_at: Option<String>,
+    about: Option<String>,
 }
 
-/// The profile, from the cache when fresh, else from HN.
-pub async fn get(user: &str) -> Result<(Profile, f64), String> {
-    let (cached, _) = hn_ext::get_typed::<Cached>(hn_ext::Area::Local, &cache_key(user)).await;
+/// The cache key and in-flight key of a user: `profile:name` on HN (as
+/// before a second site), `profile:site:name` elsewhere.
+fn cache_key(site: &str, user: &str) -> String {
+    if site == "hn" {
+        format!("profile:{user}")
+    } else {
+        format!("profile:{site}:{user}")
+    }
+}
+
+/// The profile, from the cache when fresh, else from the site.
+pub async fn get(site: &str, user: &str) -> Result<(Profile, f64), String> {
+    let key = cache_key(site, user);
+    let (cached, _) = hn_ext::get_typed::<Cached>(hn_ext::Area::Local, &key).await;
     if let Some(c) = cached.as_ref().filter(|c| js_sys::Date::now() - c.fetched_at < TTL_MS) {
         return Ok((c.profile.clone(), c.fetched_at));
     }
-    match fetch_coalesced(user).await {
+    match fetch_coalesced(site, user).await {
         Ok(p) => Ok((p, js_sys::Date::now())),
         // An old copy beats an error card.
         Err(e) => cached.map(|c| (c.profile, c.fetched_at)).ok_or(e),
     }
 }
 
-async fn fetch_coalesced(user: &str) -> Result<Profile, String> {
+async fn fetch_coalesced(site: &str, user: &str) -> Result<Profile, String> {
+    let key = cache_key(site, user);
     let promise = IN_FLIGHT.with(|m| {
         m.borrow_mut()
-            .entry(user.to_string())
+            .entry(key.clone())
             .or_insert_with(|| {
-                let user = user.to_string();
+                let (site, user) = (site.to_string(), user.to_string());
                 future_to_promise(async move {
-                    let result = fetch(&user).await;
-                    IN_FLIGHT.with(|m| m.borrow_mut().remove(&user));
+                    let result = if site == "hn" { fetch(&user).await } else { fetch_lobsters(&user).await };
+                    IN_FLIGHT.with(|m| m.borrow_mut().remove(&key));
                     match result {
                         Ok(p) => {
                             let cached = Cached { profile: p, fetched_at: js_sys::Date::now() };
-                            let _ = hn_ext::set_typed(hn_ext::Area::Local, &cache_key(&user), &cached).await;
+                            let _ = hn_ext::set_typed(hn_ext::Area::Local, &key, &cached).await;
                             cached
                                 .profile
                                 .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -102,6 +119,15 @@ async fn fetch(user: &str) -> Result<Profile, String> {
         return Err("Hacker News is rate-limiting requests; try again in a minute".into());
     }
     profile::from_user_page(&html).ok_or_else(|| format!("no profile for {user}"))
+}
+
+/// Lobsters' own JSON for a user (its `about` is HTML, shown only through
+/// the sanitizer like HN's).
+async fn fetch_lobsters(user: &str) -> Result<Profile, String> {
+    let text = fetch_text(&format!("https://lobste.rs/~{user}.json")).await?;
+    let u: LobstersUser = serde_json::from_str(&text).map_err(|e| format!("unreadable answer from Lobsters: {e}"))?;
+    let created = u.created_at.as_deref().and_then(profile::iso_seconds);
+    Ok(profile::from_api_json_fields(&u.username, u.karma, created, u.about.as_deref(), 0))
 }
 
 async fn fetch_text(url: &str) -> Result<String, String> {

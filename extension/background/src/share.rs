@@ -51,7 +51,7 @@ fn put<T: serde::Serialize>(collection: &'static str, key: &str, value: &T) -> E
 
 pub async fn add(target: ShareTarget, text: Option<String>) -> Response {
     let s = state::user_state().await;
-    let key = target.id.to_string();
+    let key = target.key();
     let shared_before = s.share_status.get(&key).is_some_and(|st| st.shared.is_some());
     if s.share.contains_key(&key) && !shared_before {
         return Response::Error { message: "already in your share buffer".into() };

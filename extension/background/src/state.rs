@@ -406,7 +406,10 @@ pub async fn status() -> SyncStatus {
 /// it once and re-applies.
 async fn notify_tabs() {
     let query = Object::new();
-    let _ = Reflect::set(&query, &"url".into(), &"https://news.ycombinator.com/*".into());
+    // Every site's pages (a site the reader has not allowed matches none).
+    let urls: js_sys::Array =
+        hn_core::site::SITES.iter().map(|s| JsValue::from(format!("https://{}/*", s.host))).collect();
+    let _ = Reflect::set(&query, &"url".into(), &urls);
     let Ok(tabs) = JsFuture::from(tabs_query(&query)).await else { return };
     let message = Object::new();
     let _ = Reflect::set(&message, &"kind".into(), &"state_changed".into());

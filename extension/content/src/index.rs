@@ -3,7 +3,7 @@
 
 use std::cell::OnceCell;
 
-use hn_core::page::{parse_item_id, parse_rank, ItemId};
+use hn_core::page::{parse_rank, ItemId};
 use hn_core::site::{PageKind, SiteSpec};
 use web_sys::Element;
 
@@ -18,14 +18,16 @@ pub struct StoryRow {
     pub title: String,
     pub domain: Option<String>,
     pub user: Option<String>,
+    /// Topic tags, lower case, where the site has them.
+    pub tags: Vec<String>,
 }
 
 impl StoryRow {
     /// The link to the story's discussion that carries its comment count
     /// ("340 comments", "discuss"), with the count.
-    pub fn comments_link(&self) -> Option<(Element, u32)> {
+    pub fn comments_link(&self, site: &SiteSpec) -> Option<(Element, u32)> {
         let sub = self.sub.as_ref()?;
-        dom::all(sub, "a[href^='item?id=']").into_iter().rev().find_map(|a| {
+        dom::all(sub, site.selectors.item_link).into_iter().rev().find_map(|a| {
             let n = a.text_content().and_then(|t| hn_core::unread::parse_comment_count(&t))?;
             Some((a, n))
         })
@@ -51,16 +53,11 @@ impl CommentRow {
             .as_deref()
     }
 
+    /// The comment's depth as the page shows it: from its indent where the
+    /// site has one, else from how deep its replies' containers nest (an
+    /// offset the same for every comment of a page; see [`Index::depths`]).
     pub fn depth(&self, site: &SiteSpec) -> u32 {
-        *self.depth.get_or_init(|| {
-            self.row
-                .query_selector(site.selectors.indent)
-                .ok()
-                .flatten()
-                .and_then(|td| td.get_attribute("indent"))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0)
-        })
+        *self.depth.get_or_init(|| depth_of(&self.row, site))
     }
 }
 
@@ -93,9 +90,14 @@ impl Index {
     pub fn add_story(&mut self, row: Element, site: &SiteSpec) {
         let s = &site.selectors;
         {
-            let id = parse_item_id(&row.id()).unwrap_or(0);
+            let id = (site.row_id)(&row.id()).unwrap_or(0);
             let title_link = row.query_selector(s.title_link).ok().flatten();
-            let sub = row.next_element_sibling();
+            let sub = sub_of(&row, site);
+            let tags = if site.capabilities.tags {
+                dom::all(&row, s.tag).iter().filter_map(|t| t.text_content()).map(|t| t.trim().to_lowercase()).collect()
+            } else {
+                Vec::new()
+            };
             let user =
                 sub.as_ref().and_then(|r| r.query_selector(s.user_link).ok().flatten()).and_then(|a| a.text_content());
             self.stories.push(StoryRow {
@@ -116,18 +118,60 @@ impl Index {
                     .and_then(|d| d.text_content())
                     .map(|d| d.split('/').next().unwrap_or("").to_string()),
                 user,
+                tags,
                 sub,
                 row,
             });
         }
     }
 
-    pub fn add_comment(&mut self, row: Element, _site: &SiteSpec) {
-        let id = parse_item_id(&row.id()).unwrap_or(0);
+    pub fn add_comment(&mut self, row: Element, site: &SiteSpec) {
+        let id = (site.row_id)(&row.id()).unwrap_or(0);
         self.comments.push(CommentRow { row, id, user: OnceCell::new(), depth: OnceCell::new() });
     }
 
+    /// Every comment's depth, the shallowest being 0 where depth comes from
+    /// nesting.
     pub fn depths(&self, site: &SiteSpec) -> Vec<u32> {
-        self.comments.iter().map(|c| c.depth(site)).collect()
+        let mut depths: Vec<u32> = self.comments.iter().map(|c| c.depth(site)).collect();
+        if site.layout.depth_attr.is_none() {
+            let top = depths.iter().copied().min().unwrap_or(0);
+            depths.iter_mut().for_each(|d| *d -= top);
+        }
+        depths
+    }
+}
+
+/// The line under a story (score, user, comments): the next row on sites
+/// that lay it out so, else inside the story itself.
+pub fn sub_of(row: &Element, site: &SiteSpec) -> Option<Element> {
+    if site.layout.sub_row {
+        row.next_element_sibling()
+    } else {
+        Some(row.clone())
+    }
+}
+
+/// A comment element's depth, as [`CommentRow::depth`].
+pub fn depth_of(row: &Element, site: &SiteSpec) -> u32 {
+    match site.layout.depth_attr {
+        Some(attr) => row
+            .query_selector(site.selectors.indent)
+            .ok()
+            .flatten()
+            .and_then(|el| el.get_attribute(attr))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+        None => {
+            let mut n = 0;
+            let mut at = row.parent_element();
+            while let Some(el) = at {
+                if el.matches(site.selectors.nest).unwrap_or(false) {
+                    n += 1;
+                }
+                at = el.parent_element();
+            }
+            n
+        }
     }
 }

@@ -81,6 +81,15 @@ pub fn run() {
     listener.forget();
 }
 
+/// The key under which a thread's local record `name` (folds, say) is
+/// kept: `name:id` on HN, `name:site:id` elsewhere.
+pub fn thread_key(ctx: &Ctx, name: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let (path, query) = (location.pathname().ok()?, location.search().ok()?);
+    let id = (ctx.site.page_item)(&path, query.trim_start_matches('?'))?;
+    Some(if ctx.site.id == "hn" { format!("{name}:{id}") } else { format!("{name}:{}:{id}", ctx.site.id) })
+}
+
 /// Asks the background; the answer is read as one of those pages get.
 pub async fn ask(request: Request) -> Result<Response, String> {
     hn_ext::ask_for(request).await
@@ -114,13 +123,19 @@ fn report(ctx: &Shared) {
     let text = |selector: &str| {
         ctx.root.query_selector(selector).ok().flatten().and_then(|e| e.text_content()).map(|t| t.trim().to_string())
     };
-    let me = text(sel.me).filter(|m| hn_core::state::valid_username(m));
+    let me = text(sel.me).filter(|m| (ctx.site.valid_user)(m));
     let signed_out = me.is_none() && text(sel.login).is_some();
     let stories = ctx.index.borrow().stories.len();
     // Only a page without stories is searched for item links.
     let item_links = if stories == 0 && ctx.kind.has_stories() { dom::all(&ctx.root, sel.item_link).len() } else { 0 };
     let problems = hn_core::health::page_problems(ctx.kind, stories, item_links, &manager::failed());
-    let request = Request::PageSeen { page: ctx.kind.name().to_string(), me, signed_out, problems };
+    let request = Request::PageSeen {
+        site: ctx.site.id.to_string(),
+        page: ctx.kind.name().to_string(),
+        me,
+        signed_out,
+        problems,
+    };
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = crate::ask(request).await {
             dom::log(&format!("could not report the page: {e}"));

@@ -264,7 +264,10 @@ pub fn app() -> Html {
                     let draft = draft.clone();
                     Callback::from(move |_| on_cmd.emit(Cmd::SaveSettings(draft.clone())))
                 };
-                html! { <SettingsView settings={draft} on_edit={on_edit} on_save={on_save} dirty={state.dirty()} /> }
+                html! { <>
+                    <SettingsView settings={draft} on_edit={on_edit} on_save={on_save} dirty={state.dirty()} />
+                    <crate::views::sites::SitesView />
+                </> }
             }
             None => html! {},
         },

@@ -17,6 +17,8 @@ chrome.alarms.onAlarm.addListener((alarm) => { ready.then(() => bg.on_alarm(alar
 chrome.notifications.onClicked.addListener((id) => { ready.then(() => bg.on_notification_clicked(id)); });
 chrome.notifications.onButtonClicked.addListener((id) => { ready.then(() => bg.on_notification_clicked(id)); });
 chrome.contextMenus.onClicked.addListener((info, tab) => { ready.then(() => bg.on_context_menu(info, tab)); });
+chrome.permissions.onAdded.addListener(() => { ready.then(() => bg.on_permissions_changed()); });
+chrome.permissions.onRemoved.addListener(() => { ready.then(() => bg.on_permissions_changed()); });
 chrome.commands.onCommand.addListener((command, tab) => { ready.then(() => bg.on_command(command, tab)); });
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'sync') ready.then(() => bg.on_sync_changed());

@@ -5,14 +5,37 @@
 //! `submission` class in 2023; pages before about 2013 had no `athing` rows at
 //! all, and there the features that need rows stay off.
 
-use super::{Capabilities, PageKind, Selectors, SiteSpec};
+use super::{Capabilities, Layout, PageKind, Selectors, SiteSpec};
+use crate::page::parse_item_id;
 
 pub const SITE: SiteSpec = SiteSpec {
     id: "hn",
+    name: "Hacker News",
+    row_marker: "athing",
     host: "news.ycombinator.com",
     selectors: SELECTORS,
-    capabilities: Capabilities { votes: true, inline_reply: true, tags: false },
+    capabilities: Capabilities {
+        votes: true,
+        inline_reply: true,
+        tags: false,
+        items_api: true,
+        ordered_ids: true,
+        sort: true,
+    },
     page_kind,
+    row_id: parse_item_id,
+    page_item: |_, query| parse_item_id(query),
+    item_url: crate::share::discussion_url,
+    comment_url: crate::share::discussion_url,
+    valid_user: crate::state::valid_username,
+    layout: Layout {
+        sub_row: true,
+        depth_attr: Some("indent"),
+        // HN's own classes: its `[–]` toggle and ours agree.
+        folded: "coll",
+        hidden: "noshow",
+        toggle_counts: true,
+    },
 };
 
 pub const SELECTORS: Selectors = Selectors {
@@ -23,6 +46,7 @@ pub const SELECTORS: Selectors = Selectors {
     // a permalink's head, the reply page), which have no `comtr`.
     comment: "tr.athing.comtr, tr.athing[id]:has(> td.default)",
     user_link: "a.hnuser",
+    user_named: "a.hnuser[href='user?id={}']",
     title_link: "span.titleline > a, a.titlelink, a.storylink",
     site_str: "span.sitestr",
     rank: "span.rank",
@@ -40,7 +64,12 @@ pub const SELECTORS: Selectors = Selectors {
     item_link: "a[href^='item?id=']",
     vote_arrow: "div.votearrow",
     logo: "a[href='https://news.ycombinator.com'] > img, img[src='y18.svg'], img[src='y18.gif']",
+    tag: NONE,
+    nest: NONE,
 };
+
+/// Matches nothing: for what HN does not have.
+const NONE: &str = ":not(*)";
 
 /// Page kind from the path (without the leading slash) and query.
 pub fn page_kind(path: &str, _query: &str) -> PageKind {

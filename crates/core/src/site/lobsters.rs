@@ -9,17 +9,50 @@
 //! (`story_5qk7dp`, `c_ncdsfc`), read into numbers by [`row_id`]; unlike
 //! HN's, they do not grow with time.
 
-use super::{Capabilities, PageKind, Selectors, SiteSpec};
+use super::{Capabilities, Layout, PageKind, Selectors, SiteSpec};
 
 pub const SITE: SiteSpec = SiteSpec {
     id: "lobsters",
+    name: "Lobsters",
+    row_marker: "data-shortid",
     host: "lobste.rs",
     selectors: SELECTORS,
-    // Votes and replies need the page's CSRF token and a signed-in session;
-    // the extension does not act for the reader there.
-    capabilities: Capabilities { votes: false, inline_reply: false, tags: true },
+    capabilities: Capabilities {
+        // Votes and replies post the page's CSRF token with the reader's
+        // session: the extension does not act for the reader there.
+        votes: false,
+        inline_reply: false,
+        tags: true,
+        // Item cards and past discussions read HN's API and search.
+        items_api: false,
+        // Short ids are random, not growing.
+        ordered_ids: false,
+        sort: false,
+    },
     page_kind,
+    row_id,
+    page_item: |path, _| row_id(path.trim_start_matches('/').strip_prefix("s/")?.split('/').next()?),
+    item_url: |id| format!("https://lobste.rs/s/{}", short_id(id)),
+    comment_url: |id| format!("https://lobste.rs/c/{}", short_id(id)),
+    valid_user,
+    layout: Layout {
+        sub_row: false,
+        depth_attr: None,
+        // Lobsters folds with a checkbox per comment; the extension's own
+        // fold uses its own classes.
+        folded: "hnew-coll",
+        hidden: "hnew-noshow",
+        toggle_counts: false,
+    },
 };
+
+/// A Lobsters username: a letter or digit, then up to 24 letters, digits,
+/// `-` or `_`.
+pub fn valid_user(name: &str) -> bool {
+    name.len() <= 25
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
 
 /// Matches nothing: for what Lobsters does not have.
 const NONE: &str = ":not(*)";
@@ -29,6 +62,7 @@ pub const SELECTORS: Selectors = Selectors {
     comment: "div.comment[data-shortid]",
     // The name link of a byline, not the avatar link before it.
     user_link: "div.byline a[href^='/~']:not(:has(img)), div.byline a[href^='/u/']:not(:has(img))",
+    user_named: "div.byline a[href='/~{}']:not(:has(img)), div.byline a[href='/u/{}']:not(:has(img))",
     title_link: "span.link > a",
     site_str: "a.domain",
     rank: NONE,
@@ -39,7 +73,8 @@ pub const SELECTORS: Selectors = Selectors {
     comment_text: "div.comment_text",
     comment_head: "div.byline",
     toggle: "label.comment_folder",
-    more_link: ".morelink a[href*='/page/']",
+    // The last pager link: "Page N+1 >>" ("<< Page N-1" comes first).
+    more_link: ".morelink a[href*='/page/']:last-child",
     story_list: "ol.stories",
     comment_tree: "ol.comments",
     me: "#headerright a[href^='/~'], #headerright a[href^='/u/'], nav.corner a[href^='/~'], nav.corner a[href^='/u/']",
@@ -47,6 +82,8 @@ pub const SELECTORS: Selectors = Selectors {
     item_link: "a[href^='/s/']",
     vote_arrow: "a.upvoter",
     logo: "#logo",
+    tag: "span.tags > a.tag",
+    nest: "li.comments_subtree",
 };
 
 /// Page kind from the path and query.
@@ -103,6 +140,19 @@ mod tests {
         assert_eq!(page_kind("/~dpercy", ""), PageKind::User);
         assert_eq!(page_kind("/u/sjamaan", ""), PageKind::User);
         assert_eq!(page_kind("/login", ""), PageKind::Other);
+    }
+
+    #[test]
+    fn threads_users_and_links() {
+        let id = row_id("tdfoqh").unwrap();
+        assert_eq!((SITE.page_item)("/s/tdfoqh/some_title", ""), Some(id));
+        assert_eq!((SITE.page_item)("/s/tdfoqh", ""), Some(id));
+        assert_eq!((SITE.page_item)("/page/2", ""), None);
+        assert_eq!((SITE.item_url)(id), "https://lobste.rs/s/tdfoqh");
+        assert!(
+            valid_user("friendlysock") && valid_user("a") && valid_user("averyveryverylongname_1234"[..25].as_ref())
+        );
+        assert!(!valid_user("averyveryverylongname_12345") && !valid_user("-dash") && !valid_user("a b"));
     }
 
     #[test]

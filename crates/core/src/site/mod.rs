@@ -54,6 +54,8 @@ pub struct Selectors {
     pub comment: &'static str,
     /// Username links.
     pub user_link: &'static str,
+    /// One user's name links: `{}` stands for the (valid) name.
+    pub user_named: &'static str,
     /// A story's title link, inside its story row.
     pub title_link: &'static str,
     /// The domain shown beside a title, inside its story row.
@@ -89,15 +91,21 @@ pub struct Selectors {
     pub vote_arrow: &'static str,
     /// The site's logo image.
     pub logo: &'static str,
+    /// A story's topic tags, inside its story row.
+    pub tag: &'static str,
+    /// The element each comment's replies nest in, one per level, where
+    /// depth comes from nesting rather than an indent (see [`Layout`]).
+    pub nest: &'static str,
 }
 
 impl Selectors {
     /// Every selector with its name, for tests and the health view.
-    pub fn named(&self) -> [(&'static str, &'static str); 20] {
+    pub fn named(&self) -> [(&'static str, &'static str); 23] {
         [
             ("story", self.story),
             ("comment", self.comment),
             ("user_link", self.user_link),
+            ("user_named", self.user_named),
             ("title_link", self.title_link),
             ("site_str", self.site_str),
             ("rank", self.rank),
@@ -115,16 +123,46 @@ impl Selectors {
             ("item_link", self.item_link),
             ("vote_arrow", self.vote_arrow),
             ("logo", self.logo),
+            ("tag", self.tag),
+            ("nest", self.nest),
         ]
     }
 }
 
-/// Which cross-site features a site supports at all.
+/// Which cross-site features a site supports at all. A feature whose
+/// capability is off stays off on that site's pages.
 #[derive(Debug, Clone, Copy)]
 pub struct Capabilities {
+    /// Voting, favorites, flags and hides in place.
     pub votes: bool,
     pub inline_reply: bool,
+    /// Stories carry topic tags (filterable).
     pub tags: bool,
+    /// Item hover cards and past discussions (HN's API and search).
+    pub items_api: bool,
+    /// Comment ids grow with time, so "new since the last visit" is "id
+    /// above the highest seen"; where they do not, new-comment marks stay
+    /// off.
+    pub ordered_ids: bool,
+    /// Lists can be re-sorted by points, comments and age in place.
+    pub sort: bool,
+}
+
+/// How a site lays out its rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// A story's byline (score, user, age, comments) is the row after the
+    /// story row (HN's tables), rather than inside it.
+    pub sub_row: bool,
+    /// The attribute of the indent element that holds a comment's depth;
+    /// `None`: depth is how many [`Selectors::nest`] elements hold it.
+    pub depth_attr: Option<&'static str>,
+    /// The classes a folded comment and a hidden reply get: the site's own
+    /// where it has them (so its toggle and ours agree), else ours.
+    pub folded: &'static str,
+    pub hidden: &'static str,
+    /// The site's toggle shows the folded count itself (`[12 more]`).
+    pub toggle_counts: bool,
 }
 
 /// A site the extension enhances.
@@ -132,13 +170,42 @@ pub struct Capabilities {
 pub struct SiteSpec {
     /// Short stable id, used as a namespace for per-site user state.
     pub id: &'static str,
+    /// The site's name, for messages.
+    pub name: &'static str,
+    /// Text every page holding stories or comments contains (a fetched
+    /// page without it is not what was asked for).
+    pub row_marker: &'static str,
     pub host: &'static str,
     pub selectors: Selectors,
     pub capabilities: Capabilities,
     pub page_kind: fn(path: &str, query: &str) -> PageKind,
+    /// A story or comment element's id attribute as the item's number.
+    pub row_id: fn(&str) -> Option<u64>,
+    /// The item a thread page shows, from its path and query.
+    pub page_item: fn(path: &str, query: &str) -> Option<u64>,
+    /// The absolute address of a story's discussion.
+    pub item_url: fn(u64) -> String,
+    /// The absolute address of a comment.
+    pub comment_url: fn(u64) -> String,
+    /// Whether a name can be a user of this site.
+    pub valid_user: fn(&str) -> bool,
+    pub layout: Layout,
 }
+
+/// Every site the extension knows.
+pub const SITES: [&SiteSpec; 2] = [&hn::SITE, &lobsters::SITE];
 
 /// The sites the extension knows, by host.
 pub fn for_host(host: &str) -> Option<&'static SiteSpec> {
-    [&hn::SITE].into_iter().find(|s| s.host.eq_ignore_ascii_case(host))
+    SITES.into_iter().find(|s| s.host.eq_ignore_ascii_case(host))
+}
+
+/// A site by its id (`hn`, `lobsters`).
+pub fn by_id(id: &str) -> Option<&'static SiteSpec> {
+    SITES.into_iter().find(|s| s.id == id)
+}
+
+/// Whether `user` can be a user of site `site` (unknown sites have none).
+pub fn valid_user(site: &str, user: &str) -> bool {
+    by_id(site).is_some_and(|s| (s.valid_user)(user))
 }

@@ -1,8 +1,10 @@
 //! Collapsible threads: every comment gets a "fold thread" control that folds
-//! the whole top-level subthread it is in, from any depth; HN's own `[–]`
-//! still folds a comment's own replies. Folding uses HN's own classes
-//! (`coll`, `noshow`) and its `[N more]` label, so HN's toggle and ours never
-//! disagree. Folds are remembered per thread on this device.
+//! the whole top-level subthread it is in, from any depth; the site's own
+//! toggle still folds a comment's own replies. On HN folding uses HN's own
+//! classes (`coll`, `noshow`) and its `[N more]` label, so HN's toggle and
+//! ours never disagree; where a site has no such classes (its layout says)
+//! ours are used and the fold control shows the count. Folds are
+//! remembered per thread on this device.
 //!
 //! The control is built for a comment only when the reader reaches it (the
 //! pointer enters the comment, or focus moves into it), so a 3,000-comment
@@ -11,7 +13,6 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-use hn_core::page::parse_item_id;
 use hn_core::thread::{descendants, root_of};
 use serde::{Deserialize, Serialize};
 
@@ -37,8 +38,8 @@ struct Saved {
 }
 
 thread_local! {
-    /// Row element → index in the page's comments, filled as rows are reached.
-    static POSITIONS: RefCell<std::collections::HashMap<String, usize>> = RefCell::new(std::collections::HashMap::new());
+    /// Comment id → index in the page's comments, filled as rows are reached.
+    static POSITIONS: RefCell<std::collections::HashMap<u64, usize>> = RefCell::new(std::collections::HashMap::new());
 }
 
 /// Gives the comment in `row` its fold control, if it has none yet.
@@ -50,14 +51,14 @@ fn ensure_control(ctx: &Shared, row: &web_sys::Element) {
     let i = POSITIONS.with(|p| {
         let mut p = p.borrow_mut();
         if p.len() != index.comments.len() {
-            *p = index.comments.iter().enumerate().map(|(i, c)| (c.id.to_string(), i)).collect();
+            *p = index.comments.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         }
-        p.get(&row.id()).copied()
+        (ctx.site.row_id)(&row.id()).and_then(|id| p.get(&id).copied())
     });
     let Some(i) = i else { return };
     let _ = row.set_attribute("data-hnew-fold", "");
     let Ok(Some(h)) = row.query_selector(ctx.site.selectors.comment_head) else { return };
-    let Some(button) = dom::make(&ctx.document, "button", "hnew-fold", "fold thread") else { return };
+    let Some(button) = dom::make(&ctx.document, "button", "hnew-fold", &label(ctx, row)) else { return };
     let _ = button.set_attribute("type", "button");
     let _ = button.set_attribute("aria-label", "Fold the whole thread this comment is in");
     dom::set_data(&button, "i", &i.to_string());
@@ -101,7 +102,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
 }
 
 fn is_folded(ctx: &Shared, i: usize) -> bool {
-    ctx.index.borrow().comments.get(i).is_some_and(|c| c.row.class_list().contains("coll"))
+    ctx.index.borrow().comments.get(i).is_some_and(|c| c.row.class_list().contains(ctx.site.layout.folded))
 }
 
 /// Reads every comment's depth, once, when folding is first used.
@@ -119,39 +120,59 @@ pub(crate) fn set_folded(ctx: &Shared, i: usize, fold: bool) {
     let index = ctx.index.borrow();
     let Some(c) = index.comments.get(i) else { return };
     let range = DEPTHS.with(|d| descendants(&d.borrow(), i));
-    dom::toggle_class(&c.row, "coll", fold);
+    let layout = ctx.site.layout;
+    dom::toggle_class(&c.row, layout.folded, fold);
     if fold {
         for r in &index.comments[range.clone()] {
-            dom::toggle_class(&r.row, "noshow", true);
+            dom::toggle_class(&r.row, layout.hidden, true);
         }
     } else {
         // Show the descendants, except those inside a still-folded reply.
         let mut j = range.start;
         while j < range.end {
             let r = &index.comments[j];
-            dom::toggle_class(&r.row, "noshow", false);
-            if r.row.class_list().contains("coll") {
+            dom::toggle_class(&r.row, layout.hidden, false);
+            if r.row.class_list().contains(layout.folded) {
                 j = DEPTHS.with(|d| descendants(&d.borrow(), j)).end;
             } else {
                 j += 1;
             }
         }
     }
-    if let Ok(Some(t)) = c.row.query_selector(ctx.site.selectors.toggle) {
-        t.set_text_content(Some(&if fold { format!("[{} more]", range.len() + 1) } else { "[–]".to_string() }));
+    if layout.toggle_counts {
+        if let Ok(Some(t)) = c.row.query_selector(ctx.site.selectors.toggle) {
+            t.set_text_content(Some(&if fold { format!("[{} more]", range.len() + 1) } else { "[–]".to_string() }));
+        }
     }
     dom::set_data(&c.row, "hnew-hidden-replies", &if fold { range.len().to_string() } else { String::new() });
+    if let Ok(Some(b)) = c.row.query_selector("button.hnew-fold") {
+        b.set_text_content(Some(&label(ctx, &c.row)));
+    }
 }
 
-fn storage_key() -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    parse_item_id(&search).map(|id| format!("folds:{id}"))
+/// The fold control's text: where the site's own toggle shows no count,
+/// a folded comment's control says how many replies it hides.
+fn label(ctx: &Shared, row: &web_sys::Element) -> String {
+    match row.get_attribute("data-hnew-hidden-replies").filter(|n| !n.is_empty()) {
+        Some(n) if !ctx.site.layout.toggle_counts => format!("unfold ({n} hidden)"),
+        _ => "fold thread".to_string(),
+    }
+}
+
+fn storage_key(ctx: &Shared) -> Option<String> {
+    crate::thread_key(ctx, "folds")
 }
 
 fn save(ctx: &Shared) {
-    let Some(key) = storage_key() else { return };
-    let folded: BTreeSet<u64> =
-        ctx.index.borrow().comments.iter().filter(|c| c.row.class_list().contains("coll")).map(|c| c.id).collect();
+    let Some(key) = storage_key(ctx) else { return };
+    let folded: BTreeSet<u64> = ctx
+        .index
+        .borrow()
+        .comments
+        .iter()
+        .filter(|c| c.row.class_list().contains(ctx.site.layout.folded))
+        .map(|c| c.id)
+        .collect();
     wasm_bindgen_futures::spawn_local(async move {
         let saved = Saved { folded, at: js_sys::Date::now() };
         if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, &key, &saved).await {
@@ -161,7 +182,7 @@ fn save(ctx: &Shared) {
 }
 
 fn restore(ctx: Shared) {
-    let Some(key) = storage_key() else { return };
+    let Some(key) = storage_key(&ctx) else { return };
     wasm_bindgen_futures::spawn_local(async move {
         let (saved, problem) = hn_ext::get_typed::<Saved>(hn_ext::Area::Local, &key).await;
         if let Some(p) = problem {

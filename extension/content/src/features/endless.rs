@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
-use hn_core::page::{backoff_ms, parse_item_id, parse_rank, resolve_link};
+use hn_core::page::{backoff_ms, parse_rank, resolve_link};
 use hn_core::site::PageKind;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -27,8 +27,9 @@ pub const FEATURE: Feature = Feature {
             return false;
         }
         let Some(more) = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten() else { return false };
-        // Markup it does not know (a More link outside a row): off, quietly.
-        let in_row = more.closest("tr").ok().flatten().is_some();
+        // Markup it does not know (a More link outside a row or block): off,
+        // quietly.
+        let in_row = container(&more).is_some();
         if !in_row {
             dom::log("endless scroll is off on this page: its More link is not in a row");
         }
@@ -65,9 +66,15 @@ thread_local! {
     static SCROLL: RefCell<Scroll> = RefCell::new(Scroll::default());
 }
 
+/// The row (HN's tables) or block holding the More link: the status line
+/// goes before it, and it is hidden.
+fn container(more: &Element) -> Option<Element> {
+    more.closest("tr, div").ok().flatten()
+}
+
 fn init(ctx: &Shared) -> Result<(), String> {
     let more = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten().ok_or("no More link")?;
-    let anchor = more.closest("tr").ok().flatten().ok_or("the More link is not in a row")?;
+    let anchor = container(&more).ok_or("the More link is not in a row")?;
     let current = current_path();
     let next = more.get_attribute("href").and_then(|h| resolve_link(&current, &h));
     let status = make_status(ctx, &anchor)?;
@@ -101,9 +108,14 @@ fn current_path() -> String {
 
 fn make_status(ctx: &Shared, anchor: &Element) -> Result<Element, String> {
     let doc = &ctx.document;
-    let row = dom::make(doc, "tr", "hnew-more-status", "").ok_or("cannot build the status row")?;
-    let cell = dom::make(doc, "td", "", "").ok_or("cannot build the status row")?;
-    let _ = cell.set_attribute("colspan", "3");
+    // A table row beside table rows, a block beside a block.
+    let table = anchor.tag_name().eq_ignore_ascii_case("tr");
+    let (outer, inner) = if table { ("tr", "td") } else { ("div", "span") };
+    let row = dom::make(doc, outer, "hnew-more-status", "").ok_or("cannot build the status row")?;
+    let cell = dom::make(doc, inner, "", "").ok_or("cannot build the status row")?;
+    if table {
+        let _ = cell.set_attribute("colspan", "3");
+    }
     let text = dom::make(doc, "span", "hnew-more-text", "").ok_or("cannot build the status row")?;
     let _ = text.set_attribute("role", "status");
     let _ = text.set_attribute("aria-live", "polite");
@@ -196,7 +208,7 @@ fn load(ctx: Shared) {
     say("Loading more…", false);
     set_state(&ctx, "loading");
     wasm_bindgen_futures::spawn_local(async move {
-        let answer = crate::ask(Request::FetchPage { path: path.clone() }).await;
+        let answer = crate::ask(Request::FetchPage { site: ctx.site.id.to_string(), path: path.clone() }).await;
         match answer {
             Ok(Response::Page { html }) => {
                 if let Err(e) = append(&ctx, &path, &html) {
@@ -258,22 +270,29 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
         (i.stories.len(), i.comments.len())
     };
     let mut added = 0;
+    // Stories go before the More row when it is inside the list (HN's
+    // table), else at the end of the list (a list followed by a link).
+    let list = ctx.root.query_selector(s.story_list).ok().flatten().filter(|l| !l.contains(Some(&anchor)));
+    let layout = ctx.site.layout;
     for row in dom::all(&page, s.story) {
-        let id = parse_item_id(&row.id()).unwrap_or(0);
-        let sub = row.next_element_sibling();
+        let id = (ctx.site.row_id)(&row.id()).unwrap_or(0);
+        let sub = if layout.sub_row { row.next_element_sibling() } else { None };
         let spacer = sub.as_ref().and_then(|x| x.next_element_sibling()).filter(|x| x.class_list().contains("spacer"));
         if !SCROLL.with(|x| x.borrow_mut().seen.insert(id)) {
             continue;
         }
         renumber(&row, s.rank);
         for part in [Some(row.clone()), sub, spacer].into_iter().flatten() {
-            let _ = anchor.before_with_node_1(&part);
+            let _ = match &list {
+                Some(l) => l.append_child(&part).map(|_| ()),
+                None => anchor.before_with_node_1(&part),
+            };
         }
         ctx.index.borrow_mut().add_story(row, ctx.site);
         added += 1;
     }
     for row in dom::all(&page, s.comment) {
-        let id = parse_item_id(&row.id()).unwrap_or(0);
+        let id = (ctx.site.row_id)(&row.id()).unwrap_or(0);
         if !SCROLL.with(|x| x.borrow_mut().seen.insert(id)) {
             continue;
         }

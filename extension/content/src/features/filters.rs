@@ -30,7 +30,7 @@ thread_local! {
 }
 
 fn apply(ctx: &Shared) -> Result<(), String> {
-    let rules = ctx.state.borrow().rules();
+    let rules = ctx.state.borrow().rules_on(ctx.site.id);
     let set = FilterSet::compile(&rules);
     let had_hidden = HIDDEN_NOW.with(|h| !h.borrow().is_empty());
     if set.is_empty() && !had_hidden {
@@ -56,7 +56,8 @@ fn apply(ctx: &Shared) -> Result<(), String> {
     };
     if set.has_story_rules() {
         for s in &index.stories {
-            let facts = StoryFacts { title: &s.title, domain: s.domain.as_deref(), user: s.user.as_deref() };
+            let facts =
+                StoryFacts { title: &s.title, domain: s.domain.as_deref(), user: s.user.as_deref(), tags: &s.tags };
             if set.hides_story(&facts) {
                 stories += 1;
                 count(&mut attribution.story(&facts));
@@ -96,7 +97,7 @@ fn apply(ctx: &Shared) -> Result<(), String> {
 
 fn hide_story(row: &Element, sub: Option<&Element>, hidden: &mut Vec<Element>) {
     let mut parts = vec![row.clone()];
-    if let Some(sub) = sub {
+    if let Some(sub) = sub.filter(|s| *s != row) {
         parts.push(sub.clone());
         // The spacer row HN puts after each story.
         if let Some(spacer) = sub.next_element_sibling().filter(|e| e.class_list().contains("spacer")) {

@@ -25,20 +25,18 @@ fn apply(ctx: &Shared) -> Result<(), String> {
         return Ok(());
     }
     SHOWN.with(|s| s.set(!followed.is_empty()));
-    // One pass over the user links: each marks its name and its item's row
-    // (a comment's own row, or the story row above a story's subtext).
-    for a in dom::all(&ctx.root, ctx.site.selectors.user_link) {
+    // One pass over the user links: each marks its name and its item (the
+    // comment or story around it, or on a site with a separate line under
+    // stories, the story row above that line).
+    let s = ctx.site.selectors;
+    for a in dom::all(&ctx.root, s.user_link) {
         let on = a.text_content().is_some_and(|n| followed.contains(n.as_str()));
         dom::toggle_class(&a, NAME, on);
-        let item = match a.closest("tr.athing").ok().flatten() {
-            Some(row) => Some(row),
-            None => a
-                .closest("tr")
-                .ok()
-                .flatten()
-                .and_then(|r| r.previous_element_sibling())
-                .filter(|r| r.class_list().contains("athing")),
-        };
+        let item = a.closest(s.comment).ok().flatten().or_else(|| a.closest(s.story).ok().flatten()).or_else(|| {
+            let line = a.closest(s.subtext).ok().flatten()?;
+            let row = if ctx.site.layout.sub_row { line.parent_element()?.previous_element_sibling()? } else { line };
+            row.matches(s.story).unwrap_or(false).then_some(row)
+        });
         if let Some(item) = item {
             dom::toggle_class(&item, ITEM, on);
         }

@@ -19,8 +19,13 @@ use web_sys::{Element, HtmlTextAreaElement};
 use super::Feature;
 use crate::{dom, Shared};
 
-pub const FEATURE: Feature =
-    Feature { id: "inline-reply", applies: |ctx| ctx.kind.has_comments(), init, apply: None, added: None };
+pub const FEATURE: Feature = Feature {
+    id: "inline-reply",
+    applies: |ctx| ctx.site.capabilities.inline_reply && ctx.kind.has_comments(),
+    init,
+    apply: None,
+    added: None,
+};
 
 const SAVE_DELAY_MS: i32 = 400;
 

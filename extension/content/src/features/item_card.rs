@@ -14,7 +14,9 @@ use crate::{dom, Shared};
 
 pub const FEATURE: Feature = Feature {
     id: "item-card",
-    applies: |ctx| ctx.kind.has_comments() && !ctx.index.borrow().comments.is_empty(),
+    applies: |ctx| {
+        ctx.site.capabilities.items_api && ctx.kind.has_comments() && !ctx.index.borrow().comments.is_empty()
+    },
     init,
     apply: None,
     added: None,

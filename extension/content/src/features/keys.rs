@@ -106,19 +106,14 @@ fn focus(row: &Element) {
 }
 
 fn depth(ctx: &Shared, row: &Element) -> u32 {
-    row.query_selector(ctx.site.selectors.indent)
-        .ok()
-        .flatten()
-        .and_then(|td| td.get_attribute("indent"))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    crate::index::depth_of(row, ctx.site)
 }
 
 /// Clicks the first element matching `selector` in the focused item (its
 /// row, or for a story the row under it).
 fn click_in(ctx: &Shared, row: &Element, selector: &str) -> bool {
     let mut scopes = vec![row.clone()];
-    if !ON_COMMENTS.with(|c| c.get()) {
+    if !ON_COMMENTS.with(|c| c.get()) && ctx.site.layout.sub_row {
         scopes.extend(row.next_element_sibling());
     }
     let _ = ctx;
@@ -143,7 +138,11 @@ fn run(ctx: &Shared, action: Action) -> bool {
         }
         None => false,
     };
-    let depths = || rows.iter().map(|r| depth(ctx, r)).collect::<Vec<_>>();
+    let depths = || {
+        let d: Vec<u32> = rows.iter().map(|r| depth(ctx, r)).collect();
+        let top = d.iter().copied().min().unwrap_or(0);
+        d.into_iter().map(|x| x - top).collect::<Vec<_>>()
+    };
     let focused = at.and_then(|i| rows.get(i)).cloned();
     match action {
         Action::Next => go(keys::step(at, rows.len(), true)),
@@ -164,7 +163,7 @@ fn run(ctx: &Shared, action: Action) -> bool {
             let s = ctx.site.selectors;
             match action {
                 Action::Open => click_in(ctx, &row, s.title_link),
-                Action::Discussion => click_in(ctx, &row, "a[href^='item?id=']:not([href*='&'])"),
+                Action::Discussion => click_in(ctx, &row, &format!("{}:not([href*='&'])", s.item_link)),
                 Action::Fold => click_in(ctx, &row, s.toggle),
                 Action::Reply => click_in(ctx, &row, "a[href^='reply?id=']"),
                 Action::Vote => click_in(ctx, &row, "a[id^='up_']:not(.nosee)"),
@@ -188,7 +187,9 @@ fn run(ctx: &Shared, action: Action) -> bool {
 
 fn follow(ctx: &Shared, row: &Element) -> bool {
     let mut scopes = vec![row.clone()];
-    scopes.extend(row.next_element_sibling());
+    if ctx.site.layout.sub_row {
+        scopes.extend(row.next_element_sibling());
+    }
     let Some(user) = scopes
         .iter()
         .find_map(|s| s.query_selector(ctx.site.selectors.user_link).ok().flatten())

@@ -12,7 +12,11 @@ use crate::{dom, Shared};
 
 pub const FEATURE: Feature = Feature {
     id: "past",
-    applies: |ctx| ctx.kind == PageKind::Item && ctx.index.borrow().stories.first().is_some_and(|s| s.sub.is_some()),
+    applies: |ctx| {
+        ctx.site.capabilities.items_api
+            && ctx.kind == PageKind::Item
+            && ctx.index.borrow().stories.first().is_some_and(|s| s.sub.is_some())
+    },
     init,
     apply: None,
     added: None,

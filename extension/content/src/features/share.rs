@@ -11,7 +11,6 @@
 use std::cell::RefCell;
 
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
-use hn_core::page::parse_item_id;
 use hn_core::share::{self, Destination, ShareTarget};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -129,7 +128,7 @@ fn comment_control(ctx: &Shared, row: &Element) {
         return;
     }
     let _ = row.set_attribute("data-hnew-share", "");
-    let Some(id) = parse_item_id(&row.id()) else { return };
+    let Some(id) = (ctx.site.row_id)(&row.id()) else { return };
     let Ok(Some(head)) = row.query_selector(ctx.site.selectors.comment_head) else { return };
     if let Some(b) = control(ctx, id, "comment") {
         let _ = head.append_child(&b);
@@ -160,7 +159,7 @@ fn comment_target(ctx: &Shared, row: &Element, id: u64) -> (ShareTarget, String)
         .and_then(|a| a.text_content())
         .unwrap_or_default();
     let title = if story.is_empty() { format!("Comment by {user}") } else { format!("Comment by {user} on: {story}") };
-    (ShareTarget { id, comment: true, title, url: None }, user)
+    (ShareTarget { id, comment: true, title, url: None, site: ctx.site.id.to_string() }, user)
 }
 
 fn story_target(ctx: &Shared, id: u64) -> Option<ShareTarget> {
@@ -174,11 +173,13 @@ fn story_target(ctx: &Shared, id: u64) -> Option<ShareTarget> {
         .flatten()
         .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
         .map(|a| a.href())
+        // A text post's title links to its own discussion: that is no link
+        // of its own.
         .filter(|h| {
             (h.starts_with("https://") || h.starts_with("http://"))
-                && !h.starts_with(&format!("https://{}/item?", ctx.site.host))
+                && !h.starts_with(&format!("https://{}/", ctx.site.host))
         });
-    Some(ShareTarget { id, comment: false, title: story.title.clone(), url })
+    Some(ShareTarget { id, comment: false, title: story.title.clone(), url, site: ctx.site.id.to_string() })
 }
 
 thread_local! {
@@ -190,17 +191,21 @@ thread_local! {
 /// the item a link points to.
 fn target_around(ctx: &Shared, el: &Element) -> Option<(ShareTarget, Option<String>)> {
     let s = &ctx.site.selectors;
+    let row_id = ctx.site.row_id;
     if let Some(row) = el.closest(s.comment).ok().flatten() {
-        let id = parse_item_id(&row.id())?;
+        let id = row_id(&row.id())?;
         let (t, user) = comment_target(ctx, &row, id);
         return Some((t, Some(user)));
     }
     if let Some(row) = el.closest(s.story).ok().flatten() {
-        return Some((story_target(ctx, parse_item_id(&row.id())?)?, None));
+        return Some((story_target(ctx, row_id(&row.id())?)?, None));
     }
     // The line under a story belongs to the story row before it.
+    if !ctx.site.layout.sub_row {
+        return None;
+    }
     let sub = el.closest("tr").ok().flatten()?.previous_element_sibling()?;
-    Some((story_target(ctx, parse_item_id(&sub.id())?)?, None))
+    Some((story_target(ctx, row_id(&sub.id())?)?, None))
 }
 
 /// The browser's "Add to share buffer" menu item was chosen on this page

@@ -14,6 +14,9 @@ use crate::{dom, Shared};
 pub const FEATURE: Feature = Feature {
     id: "sort",
     applies: |ctx| {
+        if !ctx.site.capabilities.sort {
+            return false;
+        }
         let index = ctx.index.borrow();
         // Markup it does not know (stories outside a table): off, quietly.
         ctx.kind == PageKind::StoryList
@@ -105,7 +108,7 @@ fn choose(ctx: &Shared, by: SortBy) {
             SortKeys {
                 position,
                 points: text("span.score").and_then(|t| parse_points(&t)),
-                comments: story.comments_link().map(|(_, n)| n),
+                comments: story.comments_link(ctx.site).map(|(_, n)| n),
                 time: sub
                     .and_then(|r| r.query_selector(s.age).ok().flatten())
                     .and_then(|a| a.get_attribute("title"))

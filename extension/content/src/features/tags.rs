@@ -3,12 +3,12 @@
 //! from the user card and sync with the rest of the user's state.
 //!
 //! Cheap on any page size: one `querySelectorAll` per tagged user (by the
-//! profile link HN puts on every name), not a walk of every name.
+//! profile link the site puts on every name), not a walk of every name.
 
 use std::cell::RefCell;
 
 use hn_core::site::PageKind;
-use hn_core::state::{tag_color, valid_username};
+use hn_core::state::tag_color;
 
 use super::Feature;
 use crate::{dom, Shared};
@@ -21,10 +21,10 @@ thread_local! {
 }
 
 fn links(ctx: &Shared, user: &str) -> Vec<web_sys::Element> {
-    if !valid_username(user) {
+    if !(ctx.site.valid_user)(user) {
         return Vec::new();
     }
-    dom::all(&ctx.root, &format!("{}[href='user?id={user}']", ctx.site.selectors.user_link))
+    dom::all(&ctx.root, &ctx.site.selectors.user_named.replace("{}", user))
 }
 
 fn init(ctx: &Shared) -> Result<(), String> {

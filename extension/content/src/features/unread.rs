@@ -10,7 +10,6 @@
 
 use std::cell::{Cell, RefCell};
 
-use hn_core::page::parse_item_id;
 use hn_core::settings::ReadStories;
 use hn_core::site::PageKind;
 use hn_core::unread::{new_since, quiet_subthreads, Visits};
@@ -120,14 +119,22 @@ fn read_line(ctx: &Shared) {
     }
 }
 
-const KEY: &str = "visits";
+/// Where this site's visits are kept (`visits` for HN, as before a second
+/// site; `visits:<site>` for the others).
+fn key(ctx: &Shared) -> String {
+    if ctx.site.id == "hn" {
+        "visits".to_string()
+    } else {
+        format!("visits:{}", ctx.site.id)
+    }
+}
 pub const NEW: &str = "hnew-new";
 
 fn init(ctx: &Shared) -> Result<(), String> {
     let c = ctx.clone();
     spawn_local(async move {
         let ctx = c;
-        let (visits, problem) = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, KEY).await;
+        let (visits, problem) = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, &key(&ctx)).await;
         if let Some(p) = problem {
             dom::log(&format!("the record of visited threads was unreadable ({p}); starting afresh"));
         }
@@ -146,23 +153,27 @@ fn init(ctx: &Shared) -> Result<(), String> {
         dom::listen(&ctx.document.clone().into(), "click", move |e| {
             let Some(link) = dom::closest(e.target(), c.site.selectors.title_link) else { return };
             let Some(row) = link.closest(c.site.selectors.story).ok().flatten() else { return };
-            let Some(id) = parse_item_id(&row.id()) else { return };
+            let Some(id) = (c.site.row_id)(&row.id()) else { return };
+            let key = key(&c);
             spawn_local(async move {
-                let mut visits = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
+                let mut visits = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, &key).await.0.unwrap_or_default();
                 visits.record_link(id, js_sys::Date::now());
-                if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, KEY, &visits).await {
+                if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, &key, &visits).await {
                     dom::log(&format!("this story was not recorded as read: {e}"));
                 }
             });
-            mark_read(&row);
+            mark_read(&c, &row);
         });
     }
     Ok(())
 }
 
 /// Marks a story row (and the lines under it) read.
-fn mark_read(row: &web_sys::Element) {
+fn mark_read(ctx: &Shared, row: &web_sys::Element) {
     dom::toggle_class(row, READ_CLASS, true);
+    if !ctx.site.layout.sub_row {
+        return;
+    }
     let mut next = row.next_element_sibling();
     // The subtext line and the spacer row that follow a story row.
     for _ in 0..2 {
@@ -181,7 +192,7 @@ fn added(ctx: &Shared, stories: std::ops::Range<usize>, _: std::ops::Range<usize
     }
     let ctx = ctx.clone();
     spawn_local(async move {
-        let visits = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
+        let visits = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, &key(&ctx)).await.0.unwrap_or_default();
         mark_lists(&ctx, &visits, stories);
     });
     Ok(())
@@ -195,7 +206,8 @@ async fn thread(ctx: &Shared, visits: &mut Visits) {
         let rows: Vec<web_sys::Element> = index.comments.iter().map(|c| c.row.clone()).collect();
         (story, ids, rows)
     };
-    let fresh = new_since(visits.get(story), &ids);
+    // New comments are told by their ids only where ids grow with time.
+    let fresh = if ctx.site.capabilities.ordered_ids { new_since(visits.get(story), &ids) } else { Vec::new() };
     for &i in &fresh {
         dom::toggle_class(&rows[i], NEW, true);
     }
@@ -209,7 +221,7 @@ async fn thread(ctx: &Shared, visits: &mut Visits) {
     let max = ids.iter().copied().max().unwrap_or(0);
     let count = comment_count(ctx, 0).unwrap_or(ids.len() as u32);
     visits.record(story, max, count, js_sys::Date::now());
-    if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, KEY, &*visits).await {
+    if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, &key(ctx), &*visits).await {
         dom::log(&format!("this visit was not recorded: {e}"));
     }
 }
@@ -228,7 +240,7 @@ fn show_count(ctx: &Shared, new: usize, total: usize) {
 
 /// The comment count in story `i`'s subtext ("340 comments").
 fn comment_count(ctx: &Shared, i: usize) -> Option<u32> {
-    ctx.index.borrow().stories.get(i)?.comments_link().map(|(_, n)| n)
+    ctx.index.borrow().stories.get(i)?.comments_link(ctx.site).map(|(_, n)| n)
 }
 
 fn mark_lists(ctx: &Shared, visits: &Visits, range: std::ops::Range<usize>) {
@@ -240,11 +252,11 @@ fn mark_lists(ctx: &Shared, visits: &Visits, range: std::ops::Range<usize>) {
         if !visits.read(story.id) {
             continue;
         }
-        mark_read(&story.row);
+        mark_read(ctx, &story.row);
         READ.with(|r| r.set(r.get() + 1));
-        let Some((link, now)) = story.comments_link() else { continue };
+        let Some((link, now)) = story.comments_link(ctx.site) else { continue };
         let Some(new) = visits.new_comments(story.id, now) else { continue };
-        if new > 0 && parse_item_id(&story.row.id()).is_some() {
+        if new > 0 && (ctx.site.row_id)(&story.row.id()).is_some() {
             if let Some(span) = dom::make(&ctx.document, "span", "hnew-new-comments", &format!(" ({new} new)")) {
                 let _ = link.after_with_node_1(&span);
             }

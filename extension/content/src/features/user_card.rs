@@ -9,7 +9,6 @@ use std::cell::{Cell, RefCell};
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::profile::{account_age, Profile};
 use hn_core::sanitize::{self, Node};
-use hn_core::state::valid_username;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
@@ -120,7 +119,7 @@ fn card(doc: &Document) -> Option<Element> {
 }
 
 fn show(ctx: &Shared, link: &Element) {
-    let Some(user) = link.text_content().filter(|u| valid_username(u)) else { return };
+    let Some(user) = link.text_content().filter(|u| (ctx.site.valid_user)(u)) else { return };
     let Some(card) = card(&ctx.document) else { return };
     let same = USER.with(|u| u.borrow().as_deref() == Some(user.as_str()));
     if same && !card.has_attribute("hidden") {
@@ -181,7 +180,7 @@ fn set_follow_button(button: &Element, following: bool, user: &str) {
 }
 
 fn toggle_follow(ctx: &Shared, button: &Element) {
-    let Some(user) = button.get_attribute("data-user").filter(|u| valid_username(u)) else { return };
+    let Some(user) = button.get_attribute("data-user").filter(|u| (ctx.site.valid_user)(u)) else { return };
     let follow = button.get_attribute("aria-pressed").as_deref() != Some("true");
     set_follow_button(button, follow, &user);
     let site = ctx.site.id.to_string();
@@ -249,7 +248,7 @@ fn build(doc: &Document, parent: &Element, nodes: &[Node]) {
 
 /// Asks for a tag (empty removes it) and saves it.
 fn edit_tag(ctx: &Shared, button: &Element) {
-    let Some(user) = button.get_attribute("data-user").filter(|u| valid_username(u)) else { return };
+    let Some(user) = button.get_attribute("data-user").filter(|u| (ctx.site.valid_user)(u)) else { return };
     let key = hn_core::state::user_key(ctx.site.id, &user);
     let current = ctx.state.borrow().follows.get(&key).and_then(|r| r.tag.clone()).unwrap_or_default();
     let Some(w) = web_sys::window() else { return };

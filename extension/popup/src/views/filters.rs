@@ -1,4 +1,5 @@
-//! Filter rules: add (validated), disable, remove.
+//! Filter rules: add (validated), disable, remove. Rules are per site; a
+//! rule for a site other than Hacker News says which.
 
 use hn_core::filters::{FilterRule, RuleKind, Target};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -20,13 +21,18 @@ fn describe(r: &FilterRule) -> String {
         RuleKind::Keyword => "word",
         RuleKind::User => "user",
         RuleKind::Domain => "domain",
+        RuleKind::Tag => "tag",
     };
     let target = match r.target {
         Target::Stories => "stories",
         Target::Comments => "comments",
         Target::Both => "stories and comments",
     };
-    format!("{target} — {what} \u{201c}{}\u{201d}", r.pattern)
+    let site = match hn_core::site::by_id(&r.site) {
+        Some(s) if s.id != "hn" => format!("{}: ", s.name),
+        _ => String::new(),
+    };
+    format!("{site}{target} — {what} \u{201c}{}\u{201d}", r.pattern)
 }
 
 #[function_component(FiltersView)]
@@ -38,7 +44,9 @@ pub fn filters_view(props: &Props) -> Html {
     let pattern_ref = use_node_ref();
     let target_ref = use_node_ref();
     let substring_ref = use_node_ref();
+    let site_ref = use_node_ref();
     let onsubmit = {
+        let site_ref = site_ref.clone();
         let on_cmd = props.on_cmd.clone();
         let error = error.clone();
         let editing = editing.clone();
@@ -57,14 +65,16 @@ pub fn filters_view(props: &Props) -> Html {
             let kind = match kind.value().as_str() {
                 "user" => RuleKind::User,
                 "domain" => RuleKind::Domain,
+                "tag" => RuleKind::Tag,
                 _ => RuleKind::Keyword,
             };
+            let site = site_ref.cast::<HtmlSelectElement>().map_or("hn".to_string(), |s| s.value());
             let target = match target.value().as_str() {
                 "comments" => Target::Comments,
                 "both" => Target::Both,
                 _ => Target::Stories,
             };
-            let mut rule = FilterRule::new(kind, &pattern.value(), target);
+            let mut rule = FilterRule::new(kind, &pattern.value(), target).on(&site);
             rule.substring = substring.checked();
             match rule.validated() {
                 Ok(rule) => {
@@ -93,6 +103,7 @@ pub fn filters_view(props: &Props) -> Html {
         };
         let edit = {
             let (editing, r) = (editing.clone(), r.clone());
+            let site_ref = site_ref.clone();
             let (kind_ref, pattern_ref, target_ref, substring_ref) =
                 (kind_ref.clone(), pattern_ref.clone(), target_ref.clone(), substring_ref.clone());
             Callback::from(move |_| {
@@ -101,7 +112,11 @@ pub fn filters_view(props: &Props) -> Html {
                         RuleKind::Keyword => "keyword",
                         RuleKind::User => "user",
                         RuleKind::Domain => "domain",
+                        RuleKind::Tag => "tag",
                     });
+                }
+                if let Some(s) = site_ref.cast::<HtmlSelectElement>() {
+                    s.set_value(&r.site);
                 }
                 if let Some(t) = target_ref.cast::<HtmlSelectElement>() {
                     t.set_value(match r.target {
@@ -134,10 +149,14 @@ pub fn filters_view(props: &Props) -> Html {
     html! {
         <div class="filters">
             <form class="rule-form" {onsubmit} aria-label="Add a filter">
+                <select ref={site_ref} id="rule-site" aria-label="Site">
+                    { for hn_core::site::SITES.iter().map(|s| html! { <option value={s.id}>{ s.name }</option> }) }
+                </select>
                 <select ref={kind_ref} id="rule-kind" aria-label="Match on">
                     <option value="keyword">{ "Word" }</option>
                     <option value="user">{ "User" }</option>
                     <option value="domain">{ "Domain" }</option>
+                    <option value="tag">{ "Tag (Lobsters)" }</option>
                 </select>
                 <input ref={pattern_ref} id="rule-pattern" type="text" placeholder="e.g. example.com" aria-label="Word, user or domain" />
                 <select ref={target_ref} id="rule-target" aria-label="Hide">
@@ -150,7 +169,7 @@ pub fn filters_view(props: &Props) -> Html {
             </form>
             if !error.is_empty() { <p class="error" role="alert">{ (*error).clone() }</p> }
             if props.rules.is_empty() {
-                <p class="empty">{ "No filters. Hide stories by word, user or domain; comments by word or user." }</p>
+                <p class="empty">{ "No filters. Hide stories by word, user, domain or tag; comments by word or user." }</p>
             } else {
                 <ul class="rules" aria-label="Filters">{ for rows }</ul>
             }

@@ -4,4 +4,5 @@ pub mod following;
 pub mod inbox;
 pub mod settings;
 pub mod share;
+pub mod sites;
 pub mod sync;

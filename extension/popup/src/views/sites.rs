@@ -1,0 +1,103 @@
+//! Sites beyond Hacker News: each is off until the reader turns it on here,
+//! which is when Chrome asks for access to that site (an optional host
+//! permission). Turning it off gives the access back. The background
+//! registers or unregisters the content script when the permission changes.
+
+use js_sys::{Array, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use yew::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = contains)]
+    fn contains(permissions: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = request)]
+    fn request(permissions: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = remove)]
+    fn remove(permissions: &JsValue) -> Promise;
+}
+
+fn origins(host: &str) -> JsValue {
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"origins".into(), &Array::of1(&format!("https://{host}/*").into()));
+    o.into()
+}
+
+async fn answer(p: Promise) -> Result<bool, String> {
+    JsFuture::from(p).await.map(|v| v.as_bool().unwrap_or(false)).map_err(|e| hn_ext::describe(&e))
+}
+
+#[function_component(SitesView)]
+pub fn sites_view() -> Html {
+    let rows = hn_core::site::SITES
+        .iter()
+        .filter(|s| s.id != "hn")
+        .map(|s| html! { <SiteRow host={s.host} name={s.name} id={s.id} /> });
+    html! {
+        <section class="sites" aria-label="Sites">
+            <h2>{ "Sites" }</h2>
+            <p class="meta">{ "Hacker New always runs on Hacker News. Other sites are off until you turn them on; Chrome then asks you to allow it there. Follows, tags and filters are kept per site." }</p>
+            <ul>{ for rows }</ul>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    host: &'static str,
+    name: &'static str,
+    id: &'static str,
+}
+
+#[function_component(SiteRow)]
+fn site_row(props: &RowProps) -> Html {
+    // None while not known yet.
+    let on = use_state(|| None::<bool>);
+    let message = use_state(String::new);
+    {
+        let (on, host) = (on.clone(), props.host);
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                on.set(Some(answer(contains(&origins(host))).await.unwrap_or(false)));
+            });
+        });
+    }
+    let onclick = {
+        let (on, message, host, name) = (on.clone(), message.clone(), props.host, props.name);
+        Callback::from(move |_: MouseEvent| {
+            let turn_on = *on != Some(true);
+            // Asked in the click itself: Chrome shows its prompt only for a
+            // gesture.
+            let promise = if turn_on { request(&origins(host)) } else { remove(&origins(host)) };
+            let (on, message) = (on.clone(), message.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match answer(promise).await {
+                    Ok(true) => {
+                        on.set(Some(turn_on));
+                        message.set(if turn_on {
+                            format!("On: reload open {name} pages.")
+                        } else {
+                            format!("Off: Hacker New no longer runs on {name}.")
+                        });
+                    }
+                    Ok(false) if turn_on => message.set(format!("{name} stays off: access was not allowed.")),
+                    Ok(false) => message.set(format!("{name} could not be turned off.")),
+                    Err(e) => message.set(format!("Not changed: {e}")),
+                }
+            });
+        })
+    };
+    let label = match *on {
+        None => "…",
+        Some(true) => "Turn off",
+        Some(false) => "Turn on",
+    };
+    html! {
+        <li class="site" data-site={props.id} data-on={on.map(|o| o.to_string())}>
+            <strong>{ props.name }</strong>{ " " }<span class="meta">{ props.host }</span>{ " " }
+            <button type="button" id={format!("site-{}", props.id)} disabled={on.is_none()} {onclick}>{ label }</button>
+            if !message.is_empty() { <span class="meta" role="status">{ (*message).clone() }</span> }
+        </li>
+    }
+}
