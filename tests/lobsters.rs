@@ -280,6 +280,20 @@ fn features_work_on_lobsters_once_allowed() {
     for p in [&page, &thread] {
         assert!(p.exceptions().is_empty(), "{:?}", p.exceptions());
     }
+    // The popup lists them apart from HN's, by site.
+    let popup = h.open_extension("popup/options.html#following").unwrap();
+    popup.expect("document.querySelectorAll('section.elsewhere[data-site=lobsters] li').length === 2", "listed");
+    assert_eq!(
+        popup.value(
+            "[...document.querySelectorAll('section.elsewhere li a')].map(a => a.textContent + ' ' + a.href).join()"
+        ),
+        "friendlysock https://lobste.rs/~friendlysock,sjamaan https://lobste.rs/~sjamaan"
+    );
+    assert_eq!(
+        popup.value("document.querySelectorAll('ul[aria-label=\"Followed users\"] li').length"),
+        0,
+        "none on HN"
+    );
     assert_eq!(page.value("document.documentElement.dataset.hnewFailed || ''"), "", "no feature failed");
     assert_eq!(thread.value("document.documentElement.dataset.hnewFailed || ''"), "", "no feature failed");
 }

@@ -296,8 +296,7 @@ pub enum PageRequest {
 /// The answers a content script reads: the same names and payloads as
 /// [`Response`], without the ones only the popup reads (a page's script
 /// then carries no code to decode them).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PageAnswer {
     Pong {
         nonce: u32,
@@ -337,6 +336,64 @@ pub enum PageAnswer {
     Error {
         message: String,
     },
+}
+
+/// Decoded with its `kind` read first and the variant's fields straight
+/// after it, with no buffering: a derived internally tagged enum buffers
+/// every answer into serde's `Content` and carries a second copy of every
+/// payload's decoder for it, which a page's script has no room for. The
+/// background writes `kind` first (see [`Response`]'s serialization).
+impl<'de> Deserialize<'de> for PageAnswer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<PageAnswer, D::Error> {
+        deserializer.deserialize_map(AnswerVisitor)
+    }
+}
+
+struct AnswerVisitor;
+
+/// One variant's fields, read from the rest of the answer (other fields,
+/// such as those only the popup reads, are skipped).
+macro_rules! fields {
+    ($rest:expr, $variant:ident { $($field:ident : $ty:ty),* }) => {{
+        #[derive(Deserialize)]
+        struct Fields {
+            $($field: $ty,)*
+        }
+        let Fields { $($field),* } = Fields::deserialize($rest)?;
+        PageAnswer::$variant { $($field),* }
+    }};
+}
+
+impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
+    type Value = PageAnswer;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an answer with its kind first")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PageAnswer, A::Error> {
+        use serde::de::Error;
+        if map.next_key::<String>()?.as_deref() != Some("kind") {
+            return Err(A::Error::custom("an answer's kind comes first"));
+        }
+        let kind: String = map.next_value()?;
+        let rest = serde::de::value::MapAccessDeserializer::new(map);
+        Ok(match kind.as_str() {
+            "pong" => fields!(rest, Pong { nonce: u32, version: String }),
+            "state" => fields!(rest, State { state: UserState }),
+            "profile" => fields!(rest, Profile { profile: crate::profile::Profile, fetched_at: f64 }),
+            "page" => fields!(rest, Page { html: String }),
+            "posted" => fields!(rest, Posted { id: Option<u64> }),
+            "reply_failed" => fields!(rest, ReplyFailed { message: String }),
+            "queued" => fields!(rest, Queued { key: String }),
+            "item" => fields!(rest, Item { item: crate::items::ItemCard }),
+            "past" => fields!(rest, Past { stories: Vec<crate::items::PastStory> }),
+            "unserved" => fields!(rest, Unserved { reason: crate::page::Unserved, message: String }),
+            "done" => PageAnswer::Done,
+            "error" => fields!(rest, Error { message: String }),
+            other => return Err(A::Error::custom(format!("an answer of unknown kind {other:?}"))),
+        })
+    }
 }
 
 /// Whether the page-policy rule is in force, and from which observed header.
@@ -554,6 +611,17 @@ mod tests {
             let a: PageAnswer = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
             assert_eq!(serde_json::to_value(&r).unwrap()["kind"], json_kind(&a), "{json}");
         }
+        // Payloads arrive whole; the kind must come first, as the background
+        // writes it.
+        let pong = serde_json::to_string(&Response::Pong { nonce: 7, version: "v".into() }).unwrap();
+        assert_eq!(
+            serde_json::from_str::<PageAnswer>(&pong).unwrap(),
+            PageAnswer::Pong { nonce: 7, version: "v".into() }
+        );
+        let posted = serde_json::from_str::<PageAnswer>(r#"{"kind":"posted","id":null,"extra":[1]}"#).unwrap();
+        assert_eq!(posted, PageAnswer::Posted { id: None });
+        assert!(serde_json::from_str::<PageAnswer>(r#"{"nonce":1,"kind":"pong","version":"1"}"#).is_err());
+        assert!(serde_json::from_str::<PageAnswer>(r#"{"kind":"pong","version":"1"}"#).is_err(), "a field missing");
         // What pages never ask for is not readable there.
         let popup_only = serde_json::to_string(&Response::Health { lines: vec![] }).unwrap();
         assert!(serde_json::from_str::<PageAnswer>(&popup_only).is_err());

@@ -405,19 +405,20 @@ pub async fn status() -> SyncStatus {
 /// Tells every open Hacker News tab that the state changed; each asks for
 /// it once and re-applies.
 async fn notify_tabs() {
-    let query = Object::new();
-    // Every site's pages (a site the reader has not allowed matches none).
-    let urls: js_sys::Array =
-        hn_core::site::SITES.iter().map(|s| JsValue::from(format!("https://{}/*", s.host))).collect();
-    let _ = Reflect::set(&query, &"url".into(), &urls);
-    let Ok(tabs) = JsFuture::from(tabs_query(&query)).await else { return };
     let message = Object::new();
     let _ = Reflect::set(&message, &"kind".into(), &"state_changed".into());
-    for tab in js_sys::Array::from(&tabs).iter() {
-        if let Some(id) = Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()) {
-            // A tab without the content script (still loading) answers with
-            // an error; it reads the state when it starts anyway.
-            let _ = JsFuture::from(tabs_send_message(id as i32, &message)).await;
+    // Each site's pages, asked one site at a time: a query naming a site
+    // the reader has not allowed fails as a whole.
+    for site in hn_core::site::SITES {
+        let query = Object::new();
+        let _ = Reflect::set(&query, &"url".into(), &format!("https://{}/*", site.host).into());
+        let Ok(tabs) = JsFuture::from(tabs_query(&query)).await else { continue };
+        for tab in js_sys::Array::from(&tabs).iter() {
+            if let Some(id) = Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()) {
+                // A tab without the content script (still loading) answers
+                // with an error; it reads the state when it starts anyway.
+                let _ = JsFuture::from(tabs_send_message(id as i32, &message)).await;
+            }
         }
     }
 }

@@ -34,6 +34,8 @@ pub enum Cmd {
     ShuffleBuffer,
     SaveSharePrefs(SharePrefs),
     AnnounceHere,
+    /// Follow or unfollow a user of another site.
+    FollowOn(String, String, bool),
     /// Whether a followed user's posts notify.
     Notify(String, bool),
     SaveNotifyPrefs(hn_core::notify::NotifyPrefs),
@@ -48,6 +50,9 @@ async fn run(cmd: Cmd) -> Result<String, String> {
             let verb = if follow { "Following" } else { "Unfollowed" };
             service::follow(user.clone(), follow).await.map(|_| format!("{verb} {user}"))
         }
+        Cmd::FollowOn(site, user, follow) => service::send(Request::SetFollow { site, user: user.clone(), follow })
+            .await
+            .map(|_| format!("{} {user}", if follow { "Following" } else { "Unfollowed" })),
         Cmd::Note(user, note) => service::send(Request::SetNote { site: "hn".into(), user: user.clone(), note })
             .await
             .map(|_| format!("Note on {user} saved")),
@@ -244,7 +249,7 @@ pub fn app() -> Html {
     let panel = match (&state.user, state.tab) {
         (None, _) => html! {},
         (Some(_), Tab::Following) => html! {
-            <FollowingView users={state.following()} search={state.search.clone()} on_search={on_search}
+            <FollowingView users={state.following()} elsewhere={state.following_elsewhere()} search={state.search.clone()} on_search={on_search}
                 recent_first={state.recent_first} on_sort={on_sort} on_cmd={on_cmd.clone()} />
         },
         (Some(user), Tab::Filters) => {

@@ -189,6 +189,21 @@ impl State {
     }
 }
 
+impl State {
+    /// Followed users of the other sites (site id, name), by name.
+    pub fn following_elsewhere(&self) -> Vec<(String, String)> {
+        let Some(user) = &self.user else { return Vec::new() };
+        let mut rows: Vec<(String, String)> = user
+            .follows
+            .iter()
+            .filter(|(k, rec)| !rec.unfollowed && !k.starts_with("hn:"))
+            .filter_map(|(k, _)| k.split_once(':').map(|(s, n)| (s.to_string(), n.to_string())))
+            .collect();
+        rows.sort_by_key(|(s, n)| (s.clone(), n.to_lowercase()));
+        rows
+    }
+}
+
 /// Usernames from pasted text: separated by spaces, commas or new lines.
 pub fn parse_usernames(text: &str) -> (Vec<String>, Vec<String>) {
     let mut good = Vec::new();

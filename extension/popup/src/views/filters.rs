@@ -150,7 +150,7 @@ pub fn filters_view(props: &Props) -> Html {
         <div class="filters">
             <form class="rule-form" {onsubmit} aria-label="Add a filter">
                 <select ref={site_ref} id="rule-site" aria-label="Site">
-                    { for hn_core::site::SITES.iter().map(|s| html! { <option value={s.id}>{ s.name }</option> }) }
+                    { for hn_core::site::SITES.iter().map(|s| html! { <option value={s.id} selected={s.id == "hn"}>{ s.name }</option> }) }
                 </select>
                 <select ref={kind_ref} id="rule-kind" aria-label="Match on">
                     <option value="keyword">{ "Word" }</option>

@@ -1,4 +1,5 @@
 //! Followed users: search, add, remove, and follow a pasted list at once.
+//! Users followed on other sites (Lobsters) are listed apart, by site.
 
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -9,6 +10,9 @@ use crate::state::parse_usernames;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub users: Vec<(String, hn_core::state::UserRecord)>,
+    /// Followed users of other sites: site id, name.
+    #[prop_or_default]
+    pub elsewhere: Vec<(String, String)>,
     pub search: String,
     pub on_search: Callback<String>,
     pub recent_first: bool,
@@ -121,6 +125,31 @@ pub fn following_view(props: &Props) -> Html {
             } else {
                 <ul class="users" aria-label="Followed users">{ for rows }</ul>
             }
+            { for hn_core::site::SITES.iter().filter(|s| s.id != "hn").map(|site| {
+                let names: Vec<&String> = props.elsewhere.iter().filter(|(s, _)| s == site.id).map(|(_, n)| n).collect();
+                if names.is_empty() {
+                    return html! {};
+                }
+                html! {
+                    <section class="elsewhere" data-site={site.id}>
+                        <h3>{ format!("On {}", site.name) }</h3>
+                        <ul class="users" aria-label={format!("Followed users on {}", site.name)}>
+                            { for names.into_iter().map(|name| {
+                                let on_cmd = props.on_cmd.clone();
+                                let (s, n) = (site.id.to_string(), name.clone());
+                                let onclick = Callback::from(move |_| on_cmd.emit(Cmd::FollowOn(s.clone(), n.clone(), false)));
+                                html! {
+                                    <li class="user">
+                                        <a href={format!("https://{}/~{name}", site.host)} target="_blank" rel="noopener">{ name.clone() }</a>
+                                        { " " }<span class="meta">{ site.name }</span>
+                                        <button type="button" class="quiet" aria-label={format!("Unfollow {name} on {}", site.name)} {onclick}>{ "Unfollow" }</button>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    </section>
+                }
+            }) }
             <details>
                 <summary>{ "Follow a list" }</summary>
                 <textarea ref={import_ref} id="follow-import" rows="3" aria-label="Usernames, separated by spaces or commas" />
