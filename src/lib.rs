@@ -164,7 +164,9 @@ impl Harness {
         };
         let target = self.browser.targets()?.into_iter().find(|t| is_worker(t)).ok_or("the worker is not running")?;
         self.browser.call(None, "Target.closeTarget", serde_json::json!({ "targetId": target["targetId"] }))?;
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        // Generous: on a loaded two-core machine a worker busy with its
+        // start-up work (policy rules, sites, sync) takes a while to close.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
         while self.browser.targets()?.iter().any(|t| is_worker(t) && t["targetId"] == target["targetId"]) {
             if std::time::Instant::now() > deadline {
                 return Err("the worker did not stop".into());
