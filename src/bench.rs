@@ -43,6 +43,8 @@ struct PageCase {
 struct Sample {
     script_ms: f64,
     task_ms: f64,
+    style_ms: f64,
+    layout_ms: f64,
     /// In-page: content script start to last effect (ours, floor).
     effect_ms: Option<f64>,
     instantiate_ms: Option<f64>,
@@ -233,6 +235,8 @@ fn measure(browser: &Browser, variant: &Variant, page: &PageCase) -> Result<Samp
     let mut sample = Sample {
         script_ms: metric("ScriptDuration") * 1000.0,
         task_ms: metric("TaskDuration") * 1000.0,
+        style_ms: metric("RecalcStyleDuration") * 1000.0,
+        layout_ms: metric("LayoutDuration") * 1000.0,
         errors: s.exceptions().len(),
         ..Sample::default()
     };
@@ -361,7 +365,11 @@ fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase],
             mem.map_or("–".into(), |m| format!("{:.0} KiB", m / 1024.0)),
         );
     }
-    let _ = writeln!(out, "\nWhole load, main thread (CDP `Performance.getMetrics`: script / task ms; page errors):\n");
+    let _ = writeln!(
+        out,
+        "\nWhole load, main thread (CDP `Performance.getMetrics`: script / task ms; page errors; \
+         then style recalculation / layout ms):\n"
+    );
     let mut head = "| page |".to_string();
     let mut rule = "|---|".to_string();
     for v in variants {
@@ -376,11 +384,15 @@ fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase],
             let script = median(s.iter().map(|x| x.script_ms).collect());
             let task = median(s.iter().map(|x| x.task_ms).collect());
             let errors: usize = s.iter().map(|x| x.errors).max().unwrap_or(0);
+            let style = median(s.iter().map(|x| x.style_ms).collect());
+            let layout = median(s.iter().map(|x| x.layout_ms).collect());
             row.push_str(&format!(
-                " {} / {}{} |",
+                " {} / {}{}; {} / {} |",
                 fmt(script),
                 fmt(task),
-                if errors > 0 { format!(" ({errors} err)") } else { String::new() }
+                if errors > 0 { format!(" ({errors} err)") } else { String::new() },
+                fmt(style),
+                fmt(layout)
             ));
         }
         let _ = writeln!(out, "{row}");

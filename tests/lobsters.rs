@@ -124,7 +124,8 @@ fn features_work_on_lobsters_once_allowed() {
     let worker = h.worker().unwrap();
     worker
         .wait_until(
-            "chrome.scripting.getRegisteredContentScripts().then(s => s.length === 1)",
+            "chrome.scripting.getRegisteredContentScripts()\
+             .then(s => s.map(x => x.id).sort().join() === 'site-lobsters,site-lobsters-early')",
             std::time::Duration::from_secs(20),
         )
         .unwrap();
@@ -143,6 +144,8 @@ fn features_work_on_lobsters_once_allowed() {
     enhanced(&page);
     assert_eq!(page.value("document.documentElement.dataset.hnewSite"), "lobsters");
     assert_eq!(page.value("document.documentElement.dataset.hnewStories"), "25");
+    // The look was in place before the page was parsed, as on HN.
+    assert_eq!(page.value("document.documentElement.dataset.hnewLook"), "early");
     ask(&worker, serde_json::json!({"kind": "set_follow", "site": "lobsters", "user": "sjamaan", "follow": true}));
     page.expect("document.querySelectorAll('a.hnew-followed').length > 0", "the followed name is marked");
     let by_sjamaan = "[...document.querySelectorAll('li.story')].filter(s => s.querySelector('a.u-author')?.textContent === 'sjamaan')";

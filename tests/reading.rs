@@ -267,8 +267,54 @@ fn reading_settings_apply_live_to_open_tabs() {
     assert_eq!(front.value("document.documentElement.style.getPropertyValue('--hnew-font-scale')"), "1.5");
     let size = front.value("parseFloat(getComputedStyle(document.querySelector('.titleline > a')).fontSize)");
     assert!((size.as_f64().unwrap() - 20.0).abs() < 0.5, "10pt x 1.5 = 20px, got {size}");
-    // The vote arrow is drawn by CSS, not a bitmap.
-    assert_eq!(front.value("getComputedStyle(document.querySelector('.votearrow')).backgroundImage"), "none");
+    // The vote arrow is drawn by CSS (a gradient), not a bitmap.
+    let arrow = front.value("getComputedStyle(document.querySelector('.votearrow')).backgroundImage");
+    let arrow = arrow.as_str().unwrap();
+    assert!(arrow.starts_with("conic-gradient(") && !arrow.contains("url("), "{arrow}");
+}
+
+/// Which of the look's classes the root has.
+const LOOK_CLASSES: &str = "['hnew', 'hnew-read', 'hnew-theme-dark', 'hnew-theme-system', 'hnew-contrast', 'hnew-crisp']\
+    .filter(c => document.documentElement.classList.contains(c)).join(' ')";
+
+/// The reader's look is on the root before the page is parsed (so the
+/// first style pass has it and the content script restyles nothing); a
+/// damaged look record only costs that restyle.
+#[test]
+fn the_look_is_in_place_before_the_page_is_styled() {
+    let h = harness();
+    let answer = ask(
+        &h,
+        json!({"kind": "save_settings", "settings": {"font_scale": 125, "theme": "dark", "high_contrast": true, "crisp_assets": false}}),
+    );
+    assert_eq!(answer["kind"], "settings", "{answer}");
+    let worker = h.worker().unwrap();
+    let look = worker.eval("chrome.storage.local.get('look').then(r => r.look)").unwrap();
+    assert_eq!(look["classes"], json!(["hnew-read", "hnew-theme-dark", "hnew-contrast"]), "{look}");
+    let page = h.open("/item?id=30883015").unwrap();
+    ready(&page);
+    assert_eq!(page.value("document.documentElement.dataset.hnewLook"), "early", "nothing changed after the first style");
+    assert_eq!(
+        page.value(LOOK_CLASSES),
+        "hnew hnew-read hnew-theme-dark hnew-contrast"
+    );
+    assert_eq!(page.value("document.documentElement.style.getPropertyValue('--hnew-font-scale')"), "1.25");
+    assert_eq!(page.value("getComputedStyle(document.body).backgroundColor"), "rgb(22, 24, 26)");
+
+    // A damaged record: skipped before parsing, the content script applies
+    // the look itself (one restyle), and the page loses nothing.
+    worker
+        .eval("chrome.storage.local.set({ look: { classes: 'hnew-theme-dark <b>', vars: [['color', 'red'], ['--hnew-width', 'url(x)']] } }).then(() => true)")
+        .unwrap();
+    let page = h.open("/item?id=30883015").unwrap();
+    ready(&page);
+    assert_eq!(page.value("document.documentElement.dataset.hnewLook"), "changed");
+    assert_eq!(
+        page.value(LOOK_CLASSES),
+        "hnew hnew-read hnew-theme-dark hnew-contrast"
+    );
+    assert_eq!(page.value("document.documentElement.style.getPropertyValue('--hnew-width')"), "85%");
+    assert_eq!(page.value("document.documentElement.style.getPropertyValue('color')"), "");
 }
 
 /// OWASP-style payloads in a user's about text, each rendered by the user

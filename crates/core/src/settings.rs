@@ -81,9 +81,79 @@ impl Settings {
     }
 }
 
+/// Every class the look may put on the root element.
+pub const LOOK_CLASSES: [&str; 5] = ["hnew-read", "hnew-theme-dark", "hnew-theme-system", "hnew-contrast", "hnew-crisp"];
+
+/// The settings as the content stylesheet reads them: classes and custom
+/// properties on the root element. The background keeps the current look
+/// in local storage (`LOOK_KEY`) so a script running before the page is
+/// parsed can put it in place, and the page's first style pass already has
+/// it; the content script applies the same look, so it changes nothing then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Look {
+    pub classes: Vec<&'static str>,
+    pub vars: Vec<(&'static str, String)>,
+}
+
+/// Where the background keeps the look (`chrome.storage.local`).
+pub const LOOK_KEY: &str = "look";
+
+impl Settings {
+    pub fn look(&self) -> Look {
+        let mut classes = vec!["hnew-read"];
+        match self.theme {
+            Theme::Dark => classes.push("hnew-theme-dark"),
+            Theme::System => classes.push("hnew-theme-system"),
+            Theme::Light => {}
+        }
+        if self.high_contrast {
+            classes.push("hnew-contrast");
+        }
+        if self.crisp_assets {
+            classes.push("hnew-crisp");
+        }
+        let vars = vec![
+            ("--hnew-font-scale", hundredths(self.font_scale)),
+            ("--hnew-line-height", hundredths(self.line_height)),
+            ("--hnew-width", format!("{}%", self.width)),
+        ];
+        Look { classes, vars }
+    }
+}
+
+/// `150` → `"1.5"`: a number for CSS written with integers (float
+/// formatting would add kilobytes to the content script).
+pub fn hundredths(v: u16) -> String {
+    let (i, f) = (v / 100, v % 100);
+    match f {
+        0 => i.to_string(),
+        f if f % 10 == 0 => format!("{i}.{}", f / 10),
+        f => format!("{i}.{f:02}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_look_follows_the_settings() {
+        let look = Settings::default().look();
+        assert_eq!(look.classes, ["hnew-read", "hnew-theme-system", "hnew-crisp"]);
+        assert_eq!(look.vars[0], ("--hnew-font-scale", "1".to_string()));
+        let s = Settings { font_scale: 125, line_height: 150, width: 70, theme: Theme::Dark, high_contrast: true, crisp_assets: false, ..Settings::default() };
+        let look = s.look();
+        assert_eq!(look.classes, ["hnew-read", "hnew-theme-dark", "hnew-contrast"]);
+        assert!(look.classes.iter().all(|c| LOOK_CLASSES.contains(c)));
+        assert_eq!(
+            look.vars,
+            [("--hnew-font-scale", "1.25".to_string()), ("--hnew-line-height", "1.5".to_string()), ("--hnew-width", "70%".to_string())]
+        );
+        assert_eq!(
+            serde_json::to_string(&Settings { theme: Theme::Light, ..Settings::default() }.look()).unwrap(),
+            r#"{"classes":["hnew-read","hnew-crisp"],"vars":[["--hnew-font-scale","1"],["--hnew-line-height","1.35"],["--hnew-width","85%"]]}"#
+        );
+    }
 
     #[test]
     fn missing_fields_take_defaults() {

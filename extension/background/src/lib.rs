@@ -41,6 +41,7 @@ pub fn handle_message(raw: JsValue, sender: JsValue) -> Promise {
 pub fn on_installed(reason: String) -> Promise {
     future_to_promise(async move {
         log(&format!("installed ({reason})"));
+        state::save_look().await;
         menus::install().await;
         csp_rule::schedule();
         activity::schedule();
@@ -66,6 +67,7 @@ pub fn on_sync_changed() -> Promise {
 #[wasm_bindgen]
 pub fn on_startup() -> Promise {
     future_to_promise(async move {
+        state::save_look().await;
         csp_rule::schedule();
         activity::schedule();
         replies::schedule().await;

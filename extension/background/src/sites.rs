@@ -31,6 +31,11 @@ fn script_id(site: &SiteSpec) -> String {
     format!("site-{}", site.id)
 }
 
+/// The script that puts the look in place before the page is parsed.
+fn early_id(site: &SiteSpec) -> String {
+    format!("site-{}-early", site.id)
+}
+
 /// Whether the extension runs on `site`: always on HN (the manifest's
 /// content script), on the others while their permission is held.
 pub async fn enabled(site: &SiteSpec) -> bool {
@@ -49,25 +54,37 @@ pub async fn sync() {
     for site in hn_core::site::SITES.iter().filter(|s| s.id != "hn") {
         let on = enabled(site).await;
         let filter = Object::new();
-        let _ = Reflect::set(&filter, &"ids".into(), &Array::of1(&script_id(site).into()));
-        let present = JsFuture::from(registered(&filter))
+        let ids = Array::of2(&early_id(site).into(), &script_id(site).into());
+        let _ = Reflect::set(&filter, &"ids".into(), &ids);
+        // Both scripts, or (registered by an older version) only the main
+        // one: what is there is unregistered by its own ids (naming one that
+        // is not there fails the whole call).
+        let found = JsFuture::from(registered(&filter))
             .await
             .ok()
             .and_then(|v| v.dyn_into::<Array>().ok())
-            .is_some_and(|a| a.length() > 0);
+            .map(|a| a.iter().filter_map(|s| Reflect::get(&s, &"id".into()).ok()).collect::<Array>())
+            .unwrap_or_default();
+        let count = found.length();
+        let present_filter = Object::new();
+        let _ = Reflect::set(&present_filter, &"ids".into(), &found);
+        if on && count == 1 {
+            let _ = JsFuture::from(unregister(&present_filter)).await;
+        }
+        let present = count == 2;
         let result = match (on, present) {
             (true, false) => {
-                let result = JsFuture::from(register(&Array::of1(&script(site)))).await;
+                let result = JsFuture::from(register(&scripts(site))).await;
                 if result.is_ok() {
                     crate::log(&format!("{}: on", site.name));
                 }
                 crate::csp_rule::refresh_site(site).await;
                 result
             }
-            (false, true) => {
+            (false, _) if count > 0 => {
                 crate::csp_rule::remove(site).await;
                 crate::log(&format!("{}: off", site.name));
-                JsFuture::from(unregister(&filter)).await
+                JsFuture::from(unregister(&present_filter)).await
             }
             // Already in line (the daily alarm refreshes the rule).
             _ => Ok(JsValue::UNDEFINED),
@@ -78,17 +95,27 @@ pub async fn sync() {
     }
 }
 
-/// The same content script as the manifest's for HN, plus the site's own
+/// The same content scripts as the manifest's for HN, plus the site's own
 /// styles for its markup.
-fn script(site: &SiteSpec) -> JsValue {
-    let s = Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = Reflect::set(&s, &k.into(), v);
+fn scripts(site: &SiteSpec) -> Array {
+    let make = |id: String, js: Array, run_at: &str| {
+        let s = Object::new();
+        let set = |k: &str, v: &JsValue| {
+            let _ = Reflect::set(&s, &k.into(), v);
+        };
+        set("id", &id.into());
+        set("matches", &Array::of1(&origin(site).into()).into());
+        set("js", &js.into());
+        set("runAt", &run_at.into());
+        s
     };
-    set("id", &script_id(site).into());
-    set("matches", &Array::of1(&origin(site).into()).into());
-    set("js", &Array::of2(&"content/hn_content.js".into(), &"content/loader.js".into()).into());
-    set("css", &Array::of2(&"content/content.css".into(), &format!("content/{}.css", site.id).into()).into());
-    set("runAt", &"document_end".into());
-    s.into()
+    let early = make(early_id(site), Array::of1(&"content/early.js".into()), "document_start");
+    let css = Array::of2(&"content/content.css".into(), &format!("content/{}.css", site.id).into());
+    let _ = Reflect::set(&early, &"css".into(), &css);
+    let main = make(
+        script_id(site),
+        Array::of2(&"content/hn_content.js".into(), &"content/loader.js".into()),
+        "document_end",
+    );
+    Array::of2(&early, &main)
 }

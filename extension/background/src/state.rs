@@ -29,6 +29,7 @@ thread_local! {
     /// Pushes started, and the newest one whose result was recorded.
     static PUSHES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static RECORDED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static LOOK_SAVED: RefCell<Option<hn_core::settings::Look>> = const { RefCell::new(None) };
 }
 
 #[wasm_bindgen]
@@ -153,10 +154,15 @@ fn view(r: &Replica) -> UserState {
     if let Some(p) = doc.get(keys::SETTINGS, keys::SHARE_PREFS) {
         state.share_prefs = serde_json::from_value(p.clone()).unwrap_or_default();
     }
-    if let Some(s) = doc.get(keys::SETTINGS, keys::READING) {
-        state.settings = serde_json::from_value::<Settings>(s.clone()).unwrap_or_default().clamped();
-    }
+    state.settings = settings(r);
     state
+}
+
+fn settings(r: &Replica) -> Settings {
+    r.doc()
+        .get(keys::SETTINGS, keys::READING)
+        .map(|s| serde_json::from_value::<Settings>(s.clone()).unwrap_or_default().clamped())
+        .unwrap_or_default()
 }
 
 /// One edit of the user's state.
@@ -306,7 +312,27 @@ pub fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
 async fn save_local() -> Result<(), String> {
     let Some(json) = with(|r| r.to_local()) else { return Ok(()) };
     let value = json.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
-    hn_ext::set(hn_ext::Area::Local, LOCAL_KEY, &value).await
+    hn_ext::set(hn_ext::Area::Local, LOCAL_KEY, &value).await?;
+    save_look().await;
+    Ok(())
+}
+
+/// Keeps the settings' look where `early.js` reads it before a page is
+/// parsed (written when it changes, and once per worker start).
+pub async fn save_look() {
+    ensure_loaded().await;
+    let Some(look) = with(|r| settings(r).look()) else { return };
+    if LOOK_SAVED.with(|l| l.borrow().as_ref() == Some(&look)) {
+        return;
+    }
+    let value = match look.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        Ok(v) => v,
+        Err(e) => return crate::log(&format!("the look could not be encoded: {e}")),
+    };
+    match hn_ext::set(hn_ext::Area::Local, hn_core::settings::LOOK_KEY, &value).await {
+        Ok(()) => LOOK_SAVED.with(|l| *l.borrow_mut() = Some(look)),
+        Err(e) => crate::log(&format!("the look could not be saved: {e}")),
+    }
 }
 
 async fn sync_items() -> Result<BTreeMap<String, serde_json::Value>, String> {

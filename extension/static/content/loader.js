@@ -18,6 +18,14 @@
       // refreshes its policy rule so the next load works. The page is left
       // exactly as the site sent it.
       root.dataset.hnewError = String(e && e.name || e);
+      // Take back what early.js put on the root before the page was parsed.
+      [].slice.call(root.classList).forEach(function (c) {
+        if (c === 'hnew' || c.indexOf('hnew-') === 0) root.classList.remove(c);
+      });
+      [].slice.call(root.style).forEach(function (p) {
+        if (p.indexOf('--hnew-') === 0) root.style.removeProperty(p);
+      });
+      delete root.dataset.hnewLook;
       console.warn('Hacker New could not start on this page:', e);
       try {
         chrome.runtime.sendMessage({ v: 1, kind: 'csp_blocked', url: location.href });

@@ -1,0 +1,32 @@
+// Runs before the page is parsed. Puts the reader's look on the root
+// element (the classes and custom properties content.css reads, kept by the
+// background under `look` in local storage), so the page's first style pass
+// already has it: on a 3,000-comment thread each later restyle of the whole
+// page costs about a second. The content script applies the same look from
+// the same settings, so it changes nothing when it starts. If it cannot
+// start, loader.js takes all of this off again.
+(function () {
+  'use strict';
+  var root = document.documentElement;
+  if (!root) return;
+  var CLASS = /^hnew-[a-z-]{1,40}$/;
+  var VAR = /^--hnew-[a-z-]{1,40}$/;
+  var VALUE = /^[0-9]{1,4}(\.[0-9]{1,2})?%?$/;
+  try {
+    chrome.storage.local.get('look', function (items) {
+      var look = !chrome.runtime.lastError && items && items.look;
+      // The content script already failed to start: leave the page alone.
+      if (root.dataset.hnewError) return;
+      // Anything unexpected (an old or damaged record) is skipped: the
+      // content script applies the look itself then.
+      if (!look || !Array.isArray(look.classes) || !Array.isArray(look.vars)) return;
+      var classes = look.classes.filter(function (c) { return typeof c === 'string' && CLASS.test(c); });
+      var vars = look.vars.filter(function (v) {
+        return Array.isArray(v) && VAR.test(String(v[0])) && VALUE.test(String(v[1]));
+      });
+      vars.forEach(function (v) { root.style.setProperty(v[0], v[1]); });
+      root.classList.add.apply(root.classList, ['hnew'].concat(classes));
+      root.dataset.hnewLook = 'early';
+    });
+  } catch (_) { /* extension reloaded: the content script applies the look */ }
+})();
