@@ -44,6 +44,7 @@
 //! the caller keeps the whole replica in `chrome.storage.local` (see
 //! [`Replica::to_local`]) and tries again later. Nothing is lost.
 
+pub mod capacity;
 mod codec;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -49,11 +49,7 @@ async fn status_of(site: &SiteSpec) -> CspRuleStatus {
 }
 
 fn status_key(site: &SiteSpec) -> String {
-    if site.id == "hn" {
-        STATUS_KEY.to_string()
-    } else {
-        format!("{STATUS_KEY}:{}", site.id)
-    }
+    hn_core::site::scoped(site.id, STATUS_KEY)
 }
 
 /// Each site's rule has its own id (HN's is 1, as before a second site).

@@ -47,11 +47,7 @@ struct LobstersUser {
 /// The cache key and in-flight key of a user: `profile:name` on HN (as
 /// before a second site), `profile:site:name` elsewhere.
 fn cache_key(site: &str, user: &str) -> String {
-    if site == "hn" {
-        format!("profile:{user}")
-    } else {
-        format!("profile:{site}:{user}")
-    }
+    format!("{}:{user}", hn_core::site::scoped(site, "profile"))
 }
 
 /// The profile, from the cache when fresh, else from the site.

@@ -79,10 +79,10 @@ impl Index {
 
     /// Reads the rows under `scope`.
     pub fn add(&mut self, scope: &Element, site: &SiteSpec) {
-        for row in dom::all(scope, site.selectors.story) {
+        for row in dom::all_parts(scope, site.selectors.story) {
             self.add_story(row, site);
         }
-        for row in dom::all(scope, site.selectors.comment) {
+        for row in dom::all_parts(scope, site.selectors.comment) {
             self.add_comment(row, site);
         }
     }

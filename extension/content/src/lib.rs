@@ -87,7 +87,7 @@ pub fn thread_key(ctx: &Ctx, name: &str) -> Option<String> {
     let location = web_sys::window()?.location();
     let (path, query) = (location.pathname().ok()?, location.search().ok()?);
     let id = (ctx.site.page_item)(&path, query.trim_start_matches('?'))?;
-    Some(if ctx.site.id == "hn" { format!("{name}:{id}") } else { format!("{name}:{}:{id}", ctx.site.id) })
+    Some(format!("{}:{id}", site::scoped(ctx.site.id, name)))
 }
 
 /// Asks the background; the answer is read as one of those pages get.

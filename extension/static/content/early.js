@@ -1,4 +1,5 @@
-// Runs before the page is parsed. Puts the reader's look on the root
+// Runs before the page is parsed. Starts compiling the content script, and
+// puts the reader's look on the root
 // element (the classes and custom properties content.css reads, kept by the
 // background under `look` in local storage), so the page's first style pass
 // already has it: on a 3,000-comment thread each later restyle of the whole
@@ -7,6 +8,23 @@
 // start, loader.js takes all of this off again.
 (function () {
   'use strict';
+  // The content script's wasm is fetched and compiled now, while the page
+  // is still arriving and being parsed (compiling runs off the main
+  // thread); loader.js, at the end of parsing, only instantiates it.
+  try {
+    var url = chrome.runtime.getURL('content/hn_content_bg.wasm');
+    var started = performance.now();
+    var compiled = (WebAssembly.compileStreaming
+      ? WebAssembly.compileStreaming(fetch(url))
+      : fetch(url).then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile));
+    self.hnewCompiled = compiled.then(function (module) {
+      self.hnewCompileMs = performance.now() - started;
+      return module;
+    });
+    // A refusal is reported by loader.js, which waits on this promise.
+    self.hnewCompiled.catch(function () {});
+  } catch (_) { /* loader.js compiles it itself */ }
+
   var root = document.documentElement;
   if (!root) return;
   var CLASS = /^hnew-[a-z-]{1,40}$/;

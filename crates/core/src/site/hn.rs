@@ -40,11 +40,12 @@ pub const SITE: SiteSpec = SiteSpec {
 
 pub const SELECTORS: Selectors = Selectors {
     // Story rows carry a title cell; `tr.athing` alone also marks leaders,
-    // profile and poll-option rows.
-    story: "tr.athing.submission, tr.athing[id]:not(.comtr):has(> td.title)",
+    // profile and poll-option rows. The parts match different rows, so the
+    // content script can query each on its own (faster than the list).
+    story: "tr.athing.submission, tr.athing[id]:not(.submission):not(.comtr):has(> td.title)",
     // Thread rows, and comments shown out of their thread (newest comments,
     // a permalink's head, the reply page), which have no `comtr`.
-    comment: "tr.athing.comtr, tr.athing[id]:has(> td.default)",
+    comment: "tr.athing.comtr, tr.athing[id]:not(.comtr):has(> td.default)",
     user_link: "a.hnuser",
     user_named: "a.hnuser[href='user?id={}']",
     title_link: "span.titleline > a, a.titlelink, a.storylink",

@@ -205,7 +205,30 @@ pub fn by_id(id: &str) -> Option<&'static SiteSpec> {
     SITES.into_iter().find(|s| s.id == id)
 }
 
+/// The name of a record kept per site: `name` itself for Hacker News (so
+/// what was saved before there were other sites keeps its key), `name:site`
+/// for the others.
+pub fn scoped(site: &str, name: &str) -> String {
+    if site == hn::SITE.id {
+        name.to_string()
+    } else {
+        format!("{name}:{site}")
+    }
+}
+
 /// Whether `user` can be a user of site `site` (unknown sites have none).
 pub fn valid_user(site: &str, user: &str) -> bool {
     by_id(site).is_some_and(|s| (s.valid_user)(user))
+}
+
+#[cfg(test)]
+mod scoped_tests {
+    use super::*;
+
+    #[test]
+    fn records_are_scoped_beyond_hn_only() {
+        assert_eq!(scoped("hn", "visits"), "visits");
+        assert_eq!(scoped("lobsters", "visits"), "visits:lobsters");
+        assert_eq!(format!("{}:42", scoped("lobsters", "folds")), "folds:lobsters:42");
+    }
 }

@@ -76,17 +76,21 @@ fn typing(target: Option<web_sys::EventTarget>) -> bool {
 }
 
 /// The rows keys move between, in page order, skipping hidden ones.
-fn rows(ctx: &Shared) -> Vec<Element> {
+/// The rows `j`/`k` move through: the visible stories, or the visible
+/// comments on a thread, each with its place in the index.
+fn rows(ctx: &Shared) -> (Vec<Element>, Vec<usize>) {
     let index = ctx.index.borrow();
+    let hidden = [ctx.site.layout.hidden, "hnew-hidden", "hnew-filtered"];
     let visible = |row: &Element| {
         let cl = row.class_list();
-        !(cl.contains("noshow") || cl.contains("hnew-hidden") || cl.contains("hnew-filtered"))
+        !hidden.iter().any(|c| cl.contains(c))
     };
-    if ON_COMMENTS.with(|c| c.get()) {
-        index.comments.iter().map(|c| c.row.clone()).filter(visible).collect()
+    let rows: Box<dyn Iterator<Item = &Element>> = if ON_COMMENTS.with(|c| c.get()) {
+        Box::new(index.comments.iter().map(|c| &c.row))
     } else {
-        index.stories.iter().map(|s| s.row.clone()).filter(visible).collect()
-    }
+        Box::new(index.stories.iter().map(|s| &s.row))
+    };
+    rows.enumerate().filter(|(_, r)| visible(r)).map(|(i, r)| (r.clone(), i)).unzip()
 }
 
 fn current(rows: &[Element]) -> Option<usize> {
@@ -103,10 +107,6 @@ fn focus(row: &Element) {
     let options = web_sys::ScrollIntoViewOptions::new();
     options.set_block(web_sys::ScrollLogicalPosition::Nearest);
     row.scroll_into_view_with_scroll_into_view_options(&options);
-}
-
-fn depth(ctx: &Shared, row: &Element) -> u32 {
-    crate::index::depth_of(row, ctx.site)
 }
 
 /// Clicks the first element matching `selector` in the focused item (its
@@ -129,7 +129,7 @@ fn click_in(ctx: &Shared, row: &Element, selector: &str) -> bool {
 }
 
 fn run(ctx: &Shared, action: Action) -> bool {
-    let rows = rows(ctx);
+    let (rows, places) = rows(ctx);
     let at = current(&rows);
     let go = |i: Option<usize>| match i.and_then(|i| rows.get(i)) {
         Some(r) => {
@@ -138,10 +138,13 @@ fn run(ctx: &Shared, action: Action) -> bool {
         }
         None => false,
     };
+    // The visible comments' depths in the thread (stories have none).
     let depths = || {
-        let d: Vec<u32> = rows.iter().map(|r| depth(ctx, r)).collect();
-        let top = d.iter().copied().min().unwrap_or(0);
-        d.into_iter().map(|x| x - top).collect::<Vec<_>>()
+        if !ON_COMMENTS.with(|c| c.get()) {
+            return vec![0; rows.len()];
+        }
+        let all = ctx.index.borrow().depths(ctx.site);
+        places.iter().map(|&i| all.get(i).copied().unwrap_or(0)).collect::<Vec<u32>>()
     };
     let focused = at.and_then(|i| rows.get(i)).cloned();
     match action {

@@ -122,11 +122,7 @@ fn read_line(ctx: &Shared) {
 /// Where this site's visits are kept (`visits` for HN, as before a second
 /// site; `visits:<site>` for the others).
 fn key(ctx: &Shared) -> String {
-    if ctx.site.id == "hn" {
-        "visits".to_string()
-    } else {
-        format!("visits:{}", ctx.site.id)
-    }
+    hn_core::site::scoped(ctx.site.id, "visits")
 }
 pub const NEW: &str = "hnew-new";
 
