@@ -24,6 +24,11 @@ fn scrolling_a_front_page_loads_pages_two_and_three_with_continuing_ranks() {
     let h = harness();
     let page = h.open("/news").unwrap();
     page.expect("document.documentElement.dataset.hnewScroll", "endless scroll is on");
+    // The window reaches the end of page 1: page 2 comes unasked, page 3
+    // only once the reader scrolls.
+    page.expect("+document.documentElement.dataset.hnewPages === 1", "page 2 came without scrolling");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(h.replica.count("/news?p="), 1, "page 3 waits for the reader");
     for expected_pages in [1, 2] {
         scroll_to_bottom(&page);
         page.expect(

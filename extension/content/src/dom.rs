@@ -9,7 +9,7 @@ pub fn all(scope: &Element, selector: &str) -> Vec<Element> {
     scope.query_selector_all(selector).map(|list| elements(&list)).unwrap_or_default()
 }
 
-pub fn elements(list: &NodeList) -> Vec<Element> {
+fn elements(list: &NodeList) -> Vec<Element> {
     // A selector query returns only elements: no check per node needed.
     (0..list.length()).filter_map(|i| list.item(i)).map(|n| n.unchecked_into::<Element>()).collect()
 }

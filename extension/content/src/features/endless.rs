@@ -60,6 +60,9 @@ struct Scroll {
     /// HN's own "More" row: new rows go before it.
     anchor: Option<Element>,
     status: Option<Element>,
+    /// The end is within reach after an append: the next page is asked for
+    /// once the reader scrolls (never several pages without them).
+    wait_scroll: bool,
 }
 
 thread_local! {
@@ -95,6 +98,15 @@ fn init(ctx: &Shared) -> Result<(), String> {
     dom::toggle_class(&anchor, "hnew-more-row", true);
     dom::toggle_class(&ctx.root, "hnew-endless", true);
     observe(ctx, &watched)?;
+    let ctx2 = ctx.clone();
+    if let Some(w) = web_sys::window() {
+        dom::listen(&w, "scroll", move |_| {
+            if SCROLL.with(|s| s.borrow().wait_scroll) && near_end(AHEAD) {
+                SCROLL.with(|s| s.borrow_mut().wait_scroll = false);
+                load(ctx2.clone());
+            }
+        });
+    }
     footer_peek(ctx);
     set_state(ctx, "idle");
     Ok(())
@@ -180,12 +192,13 @@ fn observe(ctx: &Shared, anchor: &Element) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether the end of the list is within reach of the reader now.
-fn near_end() -> bool {
+/// Whether the end of the list is within the window, or `ahead` window
+/// heights below it.
+fn near_end(ahead: f64) -> bool {
     let Some(w) = web_sys::window() else { return false };
     let height = w.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
     SCROLL.with(|s| {
-        s.borrow().status.as_ref().is_some_and(|a| a.get_bounding_client_rect().top() < height * (1.0 + AHEAD))
+        s.borrow().status.as_ref().is_some_and(|a| a.get_bounding_client_rect().top() < height * (1.0 + ahead))
     })
 }
 
@@ -336,8 +349,13 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
     }
     say(&format!("{added} more loaded."), false);
     set_state(ctx, "idle");
-    if near_end() {
+    // The end still in sight (filters hid most of the page): go on at once.
+    // Only within reach: the next page waits for the reader to scroll, so a
+    // tall window does not fetch page after page unasked.
+    if near_end(0.0) {
         load(ctx.clone());
+    } else if near_end(AHEAD) {
+        SCROLL.with(|s| s.borrow_mut().wait_scroll = true);
     }
     Ok(())
 }
