@@ -10,6 +10,12 @@ use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = contains)]
+    fn permissions_contains(permissions: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = request)]
+    fn permissions_request(permissions: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = remove)]
+    fn permissions_remove(permissions: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage)]
     fn runtime_send_message(message: &JsValue) -> Promise;
     /// Listens for messages sent to this extension page.
@@ -155,4 +161,29 @@ pub fn local_time(utc_ms: i64) -> String {
         let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
     }
     d.to_locale_string("default", &opts).into()
+}
+
+/// What to do about access to a site (an optional host permission).
+pub enum Access {
+    /// Whether the extension has it.
+    Has,
+    /// Ask the reader (Chrome shows its prompt only during a click).
+    Request,
+    /// Give it back.
+    Remove,
+}
+
+/// Asks Chrome about, for, or to give back access to `host`. The call is
+/// made at once — a request must be made in the click that asks for it —
+/// and its answer (whether it is held, granted, or given back) awaited
+/// after.
+pub fn site_access(what: Access, host: &str) -> impl std::future::Future<Output = Result<bool, String>> {
+    let query = Object::new();
+    let _ = js_sys::Reflect::set(&query, &"origins".into(), &js_sys::Array::of1(&format!("https://{host}/*").into()));
+    let promise = match what {
+        Access::Has => permissions_contains(&query),
+        Access::Request => permissions_request(&query),
+        Access::Remove => permissions_remove(&query),
+    };
+    async move { JsFuture::from(promise).await.map(|v| v.as_bool().unwrap_or(false)).map_err(|e| describe(&e)) }
 }

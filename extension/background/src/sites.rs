@@ -12,8 +12,6 @@ use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = contains)]
-    fn permissions_contains(permissions: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "scripting"], js_name = getRegisteredContentScripts)]
     fn registered(filter: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "scripting"], js_name = registerContentScripts)]
@@ -42,9 +40,7 @@ pub async fn enabled(site: &SiteSpec) -> bool {
     if site.id == "hn" {
         return true;
     }
-    let query = Object::new();
-    let _ = Reflect::set(&query, &"origins".into(), &Array::of1(&origin(site).into()));
-    JsFuture::from(permissions_contains(&query)).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    hn_ext::site_access(hn_ext::Access::Has, site.host).await.unwrap_or(false)
 }
 
 /// Brings every optional site in line with its permission: the content

@@ -3,30 +3,8 @@
 //! permission). Turning it off gives the access back. The background
 //! registers or unregisters the content script when the permission changes.
 
-use js_sys::{Array, Object, Promise, Reflect};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use hn_ext::{site_access, Access};
 use yew::prelude::*;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = contains)]
-    fn contains(permissions: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = request)]
-    fn request(permissions: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "permissions"], js_name = remove)]
-    fn remove(permissions: &JsValue) -> Promise;
-}
-
-fn origins(host: &str) -> JsValue {
-    let o = Object::new();
-    let _ = Reflect::set(&o, &"origins".into(), &Array::of1(&format!("https://{host}/*").into()));
-    o.into()
-}
-
-async fn answer(p: Promise) -> Result<bool, String> {
-    JsFuture::from(p).await.map(|v| v.as_bool().unwrap_or(false)).map_err(|e| hn_ext::describe(&e))
-}
 
 #[function_component(SitesView)]
 pub fn sites_view() -> Html {
@@ -59,7 +37,7 @@ fn site_row(props: &RowProps) -> Html {
         let (on, host) = (on.clone(), props.host);
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                on.set(Some(answer(contains(&origins(host))).await.unwrap_or(false)));
+                on.set(Some(site_access(Access::Has, host).await.unwrap_or(false)));
             });
         });
     }
@@ -69,10 +47,10 @@ fn site_row(props: &RowProps) -> Html {
             let turn_on = *on != Some(true);
             // Asked in the click itself: Chrome shows its prompt only for a
             // gesture.
-            let promise = if turn_on { request(&origins(host)) } else { remove(&origins(host)) };
+            let answer = site_access(if turn_on { Access::Request } else { Access::Remove }, host);
             let (on, message) = (on.clone(), message.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match answer(promise).await {
+                match answer.await {
                     Ok(true) => {
                         on.set(Some(turn_on));
                         message.set(if turn_on {
