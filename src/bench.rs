@@ -84,6 +84,10 @@ pub fn bench(args: &[String]) -> Result {
             if variant.name == "ours" {
                 wait_for_rule(&browser)?;
             }
+            // Every variant starts from a browser at rest: a fresh profile's
+            // start (and an extension's install work) competes with the
+            // first page for the two cores otherwise.
+            std::thread::sleep(Duration::from_secs(SETTLE_S));
             for (p, page) in pages.iter().enumerate() {
                 let s =
                     measure(&browser, variant, page).map_err(|e| format!("{} on {}: {e}", variant.name, page.name))?;
@@ -259,6 +263,9 @@ fn measure(browser: &Browser, variant: &Variant, page: &PageCase) -> Result<Samp
 }
 
 const SCROLL_LATENCY_MS: u64 = 200;
+
+/// Seconds a freshly started browser is left alone before the pages load.
+const SETTLE_S: u64 = 3;
 
 /// Opens the front page with HN answering page 2 after a fixed delay, and
 /// reads how long the append took, as the page measured it.
