@@ -140,6 +140,10 @@ fn mount_pages(replica: &Replica) -> Result<Vec<PageCase>> {
         replica.mount(HN_HOST, &target, "text/html; charset=utf-8", html.into_bytes());
         pages.push(PageCase { name: format!("synthetic thread ({n})"), target, rows: n + 1 });
     }
+    // The front page is the first page each fresh browser loads (cold: the
+    // glue's JavaScript compiled the first time, every wasm function on its
+    // first call); loaded again at the end, as most page loads are.
+    pages.push(PageCase { name: "front page, loaded again".into(), target: "/news".into(), rows: 30 });
     Ok(pages)
 }
 
