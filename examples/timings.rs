@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use hacker_new::{Harness, Options};
 
 fn main() {
-    let extra_args = std::env::var("CHROMIUM_ARGS").map(|a| a.split_whitespace().map(String::from).collect()).unwrap_or_default();
+    let extra_args =
+        std::env::var("CHROMIUM_ARGS").map(|a| a.split_whitespace().map(String::from).collect()).unwrap_or_default();
     let h = Harness::start(Options { extra_args, ..Options::default() }).unwrap();
     let target = if std::env::args().any(|a| a == "front") {
         "/news?fixture=ews-news-2026-03".to_string()

@@ -274,7 +274,8 @@ fn reading_settings_apply_live_to_open_tabs() {
 }
 
 /// Which of the look's classes the root has.
-const LOOK_CLASSES: &str = "['hnew', 'hnew-read', 'hnew-theme-dark', 'hnew-theme-system', 'hnew-contrast', 'hnew-crisp']\
+const LOOK_CLASSES: &str =
+    "['hnew', 'hnew-read', 'hnew-theme-dark', 'hnew-theme-system', 'hnew-contrast', 'hnew-crisp']\
     .filter(c => document.documentElement.classList.contains(c)).join(' ')";
 
 /// The reader's look is on the root before the page is parsed (so the
@@ -293,11 +294,12 @@ fn the_look_is_in_place_before_the_page_is_styled() {
     assert_eq!(look["classes"], json!(["hnew-read", "hnew-theme-dark", "hnew-contrast"]), "{look}");
     let page = h.open("/item?id=30883015").unwrap();
     ready(&page);
-    assert_eq!(page.value("document.documentElement.dataset.hnewLook"), "early", "nothing changed after the first style");
     assert_eq!(
-        page.value(LOOK_CLASSES),
-        "hnew hnew-read hnew-theme-dark hnew-contrast"
+        page.value("document.documentElement.dataset.hnewLook"),
+        "early",
+        "nothing changed after the first style"
     );
+    assert_eq!(page.value(LOOK_CLASSES), "hnew hnew-read hnew-theme-dark hnew-contrast");
     assert_eq!(page.value("document.documentElement.style.getPropertyValue('--hnew-font-scale')"), "1.25");
     assert_eq!(page.value("getComputedStyle(document.body).backgroundColor"), "rgb(22, 24, 26)");
 
@@ -309,10 +311,7 @@ fn the_look_is_in_place_before_the_page_is_styled() {
     let page = h.open("/item?id=30883015").unwrap();
     ready(&page);
     assert_eq!(page.value("document.documentElement.dataset.hnewLook"), "changed");
-    assert_eq!(
-        page.value(LOOK_CLASSES),
-        "hnew hnew-read hnew-theme-dark hnew-contrast"
-    );
+    assert_eq!(page.value(LOOK_CLASSES), "hnew hnew-read hnew-theme-dark hnew-contrast");
     assert_eq!(page.value("document.documentElement.style.getPropertyValue('--hnew-width')"), "85%");
     assert_eq!(page.value("document.documentElement.style.getPropertyValue('color')"), "");
 }

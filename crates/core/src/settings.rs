@@ -82,7 +82,8 @@ impl Settings {
 }
 
 /// Every class the look may put on the root element.
-pub const LOOK_CLASSES: [&str; 5] = ["hnew-read", "hnew-theme-dark", "hnew-theme-system", "hnew-contrast", "hnew-crisp"];
+pub const LOOK_CLASSES: [&str; 5] =
+    ["hnew-read", "hnew-theme-dark", "hnew-theme-system", "hnew-contrast", "hnew-crisp"];
 
 /// The settings as the content stylesheet reads them: classes and custom
 /// properties on the root element. The background keeps the current look
@@ -141,13 +142,25 @@ mod tests {
         let look = Settings::default().look();
         assert_eq!(look.classes, ["hnew-read", "hnew-theme-system", "hnew-crisp"]);
         assert_eq!(look.vars[0], ("--hnew-font-scale", "1".to_string()));
-        let s = Settings { font_scale: 125, line_height: 150, width: 70, theme: Theme::Dark, high_contrast: true, crisp_assets: false, ..Settings::default() };
+        let s = Settings {
+            font_scale: 125,
+            line_height: 150,
+            width: 70,
+            theme: Theme::Dark,
+            high_contrast: true,
+            crisp_assets: false,
+            ..Settings::default()
+        };
         let look = s.look();
         assert_eq!(look.classes, ["hnew-read", "hnew-theme-dark", "hnew-contrast"]);
         assert!(look.classes.iter().all(|c| LOOK_CLASSES.contains(c)));
         assert_eq!(
             look.vars,
-            [("--hnew-font-scale", "1.25".to_string()), ("--hnew-line-height", "1.5".to_string()), ("--hnew-width", "70%".to_string())]
+            [
+                ("--hnew-font-scale", "1.25".to_string()),
+                ("--hnew-line-height", "1.5".to_string()),
+                ("--hnew-width", "70%".to_string())
+            ]
         );
         assert_eq!(
             serde_json::to_string(&Settings { theme: Theme::Light, ..Settings::default() }.look()).unwrap(),

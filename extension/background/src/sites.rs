@@ -108,10 +108,7 @@ fn scripts(site: &SiteSpec) -> Array {
     let early = make(early_id(site), Array::of1(&"content/early.js".into()), "document_start");
     let css = Array::of2(&"content/content.css".into(), &format!("content/{}.css", site.id).into());
     let _ = Reflect::set(&early, &"css".into(), &css);
-    let main = make(
-        script_id(site),
-        Array::of2(&"content/hn_content.js".into(), &"content/loader.js".into()),
-        "document_end",
-    );
+    let main =
+        make(script_id(site), Array::of2(&"content/hn_content.js".into(), &"content/loader.js".into()), "document_end");
     Array::of2(&early, &main)
 }
