@@ -52,20 +52,12 @@ pub struct FilterRule {
     pub enabled: bool,
     /// The site the rule is for (rules are per site, like users): absent
     /// means Hacker News, so rules saved before a second site read as HN's.
-    #[serde(default = "hn", skip_serializing_if = "is_hn")]
+    #[serde(default = "crate::site::hn_id", skip_serializing_if = "crate::site::is_hn")]
     pub site: String,
 }
 
 fn yes() -> bool {
     true
-}
-
-fn hn() -> String {
-    "hn".to_string()
-}
-
-fn is_hn(site: &str) -> bool {
-    site == "hn"
 }
 
 /// Why a rule cannot be saved, in words for the form.
@@ -98,7 +90,14 @@ impl std::fmt::Display for RuleError {
 
 impl FilterRule {
     pub fn new(kind: RuleKind, pattern: &str, target: Target) -> FilterRule {
-        FilterRule { kind, pattern: pattern.to_string(), target, substring: false, enabled: true, site: hn() }
+        FilterRule {
+            kind,
+            pattern: pattern.to_string(),
+            target,
+            substring: false,
+            enabled: true,
+            site: crate::site::hn_id(),
+        }
     }
 
     /// The same rule on another site.
@@ -166,7 +165,7 @@ impl FilterRule {
             Target::Both => "b",
         };
         let key = format!("{kind}{target}:{}", self.pattern.to_lowercase());
-        if is_hn(&self.site) {
+        if crate::site::is_hn(&self.site) {
             key
         } else {
             format!("{}/{key}", self.site)

@@ -30,23 +30,15 @@ pub struct ShareTarget {
     pub url: Option<String>,
     /// The site of the item; absent means Hacker News (as stored before a
     /// second site).
-    #[serde(default = "hn", skip_serializing_if = "is_hn")]
+    #[serde(default = "crate::site::hn_id", skip_serializing_if = "crate::site::is_hn")]
     pub site: String,
-}
-
-fn hn() -> String {
-    "hn".to_string()
-}
-
-fn is_hn(site: &str) -> bool {
-    site == "hn"
 }
 
 impl ShareTarget {
     /// The item's key in the share buffer: its id, after its site's unless
     /// HN (as keyed before a second site).
     pub fn key(&self) -> String {
-        if is_hn(&self.site) {
+        if crate::site::is_hn(&self.site) {
             self.id.to_string()
         } else {
             format!("{}:{}", self.site, self.id)
@@ -55,7 +47,7 @@ impl ShareTarget {
 
     /// A story or comment of Hacker News.
     pub fn hn(id: ItemId, comment: bool, title: String, url: Option<String>) -> ShareTarget {
-        ShareTarget { id, comment, title, url, site: hn() }
+        ShareTarget { id, comment, title, url, site: crate::site::hn_id() }
     }
 
     pub fn discussion(&self) -> String {

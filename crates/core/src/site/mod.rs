@@ -205,11 +205,21 @@ pub fn by_id(id: &str) -> Option<&'static SiteSpec> {
     SITES.into_iter().find(|s| s.id == id)
 }
 
+/// Hacker News' id: what a record without a site (saved before there were
+/// other sites) belongs to.
+pub fn hn_id() -> String {
+    hn::SITE.id.to_string()
+}
+
+pub fn is_hn(site: &str) -> bool {
+    site == hn::SITE.id
+}
+
 /// The name of a record kept per site: `name` itself for Hacker News (so
 /// what was saved before there were other sites keeps its key), `name:site`
 /// for the others.
 pub fn scoped(site: &str, name: &str) -> String {
-    if site == hn::SITE.id {
+    if is_hn(site) {
         name.to_string()
     } else {
         format!("{name}:{site}")
