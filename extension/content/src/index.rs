@@ -146,9 +146,19 @@ impl Index {
 /// that lay it out so, else inside the story itself.
 pub fn sub_of(row: &Element, site: &SiteSpec) -> Option<Element> {
     if site.layout.sub_row {
-        row.next_element_sibling()
+        row_below(row, site)
     } else {
         Some(row.clone())
+    }
+}
+
+/// The row under a story that holds its line, on sites that lay it out so
+/// (none elsewhere: the line is inside the story).
+pub fn row_below(row: &Element, site: &SiteSpec) -> Option<Element> {
+    if site.layout.sub_row {
+        row.next_element_sibling()
+    } else {
+        None
     }
 }
 

@@ -286,10 +286,9 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
     // Stories go before the More row when it is inside the list (HN's
     // table), else at the end of the list (a list followed by a link).
     let list = ctx.root.query_selector(s.story_list).ok().flatten().filter(|l| !l.contains(Some(&anchor)));
-    let layout = ctx.site.layout;
     for row in dom::all(&page, s.story) {
         let id = (ctx.site.row_id)(&row.id()).unwrap_or(0);
-        let sub = if layout.sub_row { row.next_element_sibling() } else { None };
+        let sub = crate::index::row_below(&row, ctx.site);
         let spacer = sub.as_ref().and_then(|x| x.next_element_sibling()).filter(|x| x.class_list().contains("spacer"));
         if !SCROLL.with(|x| x.borrow_mut().seen.insert(id)) {
             continue;

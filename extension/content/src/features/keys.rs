@@ -75,7 +75,6 @@ fn typing(target: Option<web_sys::EventTarget>) -> bool {
         || el.dyn_ref::<HtmlElement>().is_some_and(|h| h.is_content_editable())
 }
 
-/// The rows keys move between, in page order, skipping hidden ones.
 /// The rows `j`/`k` move through: the visible stories, or the visible
 /// comments on a thread, each with its place in the index.
 fn rows(ctx: &Shared) -> (Vec<Element>, Vec<usize>) {
@@ -113,10 +112,9 @@ fn focus(row: &Element) {
 /// row, or for a story the row under it).
 fn click_in(ctx: &Shared, row: &Element, selector: &str) -> bool {
     let mut scopes = vec![row.clone()];
-    if !ON_COMMENTS.with(|c| c.get()) && ctx.site.layout.sub_row {
-        scopes.extend(row.next_element_sibling());
+    if !ON_COMMENTS.with(|c| c.get()) {
+        scopes.extend(crate::index::row_below(row, ctx.site));
     }
-    let _ = ctx;
     for scope in scopes {
         if let Ok(Some(el)) = scope.query_selector(selector) {
             if let Some(h) = el.dyn_ref::<HtmlElement>() {
@@ -190,9 +188,7 @@ fn run(ctx: &Shared, action: Action) -> bool {
 
 fn follow(ctx: &Shared, row: &Element) -> bool {
     let mut scopes = vec![row.clone()];
-    if ctx.site.layout.sub_row {
-        scopes.extend(row.next_element_sibling());
-    }
+    scopes.extend(crate::index::row_below(row, ctx.site));
     let Some(user) = scopes
         .iter()
         .find_map(|s| s.query_selector(ctx.site.selectors.user_link).ok().flatten())

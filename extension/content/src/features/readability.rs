@@ -32,10 +32,11 @@ fn apply(ctx: &Shared) -> Result<(), String> {
             changed = true;
         }
     }
+    let list = root.class_list();
     for class in LOOK_CLASSES {
         let on = look.classes.contains(&class);
-        if root.class_list().contains(class) != on {
-            dom::toggle_class(root, class, on);
+        if list.contains(class) != on {
+            let _ = list.toggle_with_force(class, on);
             changed = true;
         }
     }
