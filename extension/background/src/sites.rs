@@ -61,15 +61,15 @@ pub async fn sync() {
             .and_then(|v| v.dyn_into::<Array>().ok())
             .map(|a| a.iter().filter_map(|s| Reflect::get(&s, &"id".into()).ok()).collect::<Array>())
             .unwrap_or_default();
-        let count = found.length();
-        let present_filter = Object::new();
-        let _ = Reflect::set(&present_filter, &"ids".into(), &found);
-        if on && count == 1 {
-            let _ = JsFuture::from(unregister(&present_filter)).await;
-        }
-        let present = count == 2;
-        let result = match (on, present) {
-            (true, false) => {
+        let present = Object::new();
+        let _ = Reflect::set(&present, &"ids".into(), &found);
+        let result = match (on, found.length()) {
+            // Already in line (the daily alarm refreshes the rule).
+            (true, 2) | (false, 0) => Ok(JsValue::UNDEFINED),
+            (true, count) => {
+                if count > 0 {
+                    let _ = JsFuture::from(unregister(&present)).await;
+                }
                 let result = JsFuture::from(register(&scripts(site))).await;
                 if result.is_ok() {
                     crate::log(&format!("{}: on", site.name));
@@ -77,13 +77,11 @@ pub async fn sync() {
                 crate::csp_rule::refresh_site(site).await;
                 result
             }
-            (false, _) if count > 0 => {
+            (false, _) => {
                 crate::csp_rule::remove(site).await;
                 crate::log(&format!("{}: off", site.name));
-                JsFuture::from(unregister(&present_filter)).await
+                JsFuture::from(unregister(&present)).await
             }
-            // Already in line (the daily alarm refreshes the rule).
-            _ => Ok(JsValue::UNDEFINED),
         };
         if let Err(e) = result {
             crate::log(&format!("{}: content script not (un)registered: {}", site.name, hn_ext::describe(&e)));
