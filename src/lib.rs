@@ -163,13 +163,23 @@ impl Harness {
             t["type"] == "service_worker" && t["url"].as_str().is_some_and(|u| u.starts_with(&prefix))
         };
         let target = self.browser.targets()?.into_iter().find(|t| is_worker(t)).ok_or("the worker is not running")?;
-        self.browser.call(None, "Target.closeTarget", serde_json::json!({ "targetId": target["targetId"] }))?;
         // Generous: on a loaded two-core machine a worker busy with its
-        // start-up work (policy rules, sites, sync) takes a while to close.
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        // start-up work (policy rules, sites, sync) takes a while to close,
+        // and a close asked for while it handles an event can go unheeded:
+        // asked again every 2 s.
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let mut asked = std::time::Instant::now() - Duration::from_secs(10);
         while self.browser.targets()?.iter().any(|t| is_worker(t) && t["targetId"] == target["targetId"]) {
             if std::time::Instant::now() > deadline {
                 return Err("the worker did not stop".into());
+            }
+            if asked.elapsed() >= Duration::from_secs(2) {
+                let _ = self.browser.call(
+                    None,
+                    "Target.closeTarget",
+                    serde_json::json!({ "targetId": target["targetId"] }),
+                );
+                asked = std::time::Instant::now();
             }
             std::thread::sleep(Duration::from_millis(50));
         }
