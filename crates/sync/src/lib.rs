@@ -35,8 +35,10 @@
 //! # Removals and compaction
 //! A removal is a tombstone entry. A tombstone is dropped once every live
 //! device that writes to sync storage says, in its meta, that it has
-//! received it: each has then dropped the entries it superseded from its own
-//! area, so nothing in storage can bring the removed item back.
+//! received it (each has then dropped the entries it superseded from its own
+//! area, so nothing in storage can bring the removed item back), and it is
+//! older than [`DEAD_AFTER_MS`] (a device not yet known may hold an older
+//! edit of the item; one silent that long is adopted anyway).
 //!
 //! # Quota
 //! Writes that would pass Chrome's limits (102,400 bytes, 8,192 per item,
@@ -354,7 +356,7 @@ impl Replica {
                 self.adopted.insert(device);
             }
         }
-        report.changed |= self.compact() > 0;
+        report.changed |= self.compact(now_ms) > 0;
         report
     }
 
@@ -363,7 +365,14 @@ impl Replica {
     /// then dropped the entries the tombstone superseded from its own area,
     /// so no removed item can come back from storage after the tombstone is
     /// gone.
-    fn compact(&mut self) -> usize {
+    ///
+    /// A device that has never written to sync storage is not known yet, and
+    /// it may hold an older edit of a removed item that it publishes later;
+    /// had the tombstone been dropped meanwhile, devices reading that edit
+    /// would bring the item back while the device itself, having read the
+    /// tombstone, drops it. So a tombstone is also kept until it is older
+    /// than [`DEAD_AFTER_MS`]: a device silent that long is adopted anyway.
+    fn compact(&mut self, now_ms: u64) -> usize {
         let live: Vec<&BTreeMap<u32, Hlc>> = self
             .peers
             .iter()
@@ -375,7 +384,10 @@ impl Replica {
             // Alone, a device cannot know who else has yet to hear of a removal.
             return 0;
         }
-        self.doc.compact(|e| live.iter().all(|v| v.get(&e.stamp.device).is_some_and(|s| *s >= e.stamp)))
+        self.doc.compact(|e| {
+            now_ms.saturating_sub(e.stamp.wall) > DEAD_AFTER_MS
+                && live.iter().all(|v| v.get(&e.stamp.device).is_some_and(|s| *s >= e.stamp))
+        })
     }
 
     /// Whether this device writes `stamp`'s entry in its area.
@@ -582,15 +594,23 @@ mod tests {
         exchange(&mut rs, &mut store, 2_000);
         rs[1].remove(3_000, "follows", "hn:x");
         exchange(&mut rs, &mut store, 4_000);
-        // Every device has heard of the removal: the tombstone is gone.
+        // Everyone has heard of the removal, but the tombstone is young: kept.
+        for r in &rs {
+            assert_eq!(r.doc().all().count(), 1, "kept on {}", r.device());
+        }
+        // Every device active since, and the tombstone older than the
+        // horizon: it is gone.
+        exchange(&mut rs, &mut store, 3_000 + DEAD_AFTER_MS / 2);
+        let later = 3_000 + DEAD_AFTER_MS + 1;
+        exchange(&mut rs, &mut store, later);
         for r in &rs {
             assert_eq!(r.doc().all().count(), 0, "compacted on {}", r.device());
         }
         // A fourth device that joins later sees nothing to bring back.
         let mut late = Replica::new(4);
-        late.merge_items(&store, 5_000);
+        late.merge_items(&store, later + 1_000);
         assert_eq!(late.doc().get("follows", "hn:x"), None);
-        exchange(&mut rs, &mut store, 6_000);
+        exchange(&mut rs, &mut store, later + 2_000);
         assert!(rs.iter().all(|r| r.doc().get("follows", "hn:x").is_none()));
     }
 
