@@ -23,6 +23,9 @@ const TARGET: &str = "wasm32-unknown-unknown";
 /// The extension crates, their output names, and how they are loaded.
 const MODULES: &[(&str, &str, Loader)] = &[
     ("hn-content", "content", Loader::Classic),
+    // The content script's second module, loaded on first use by
+    // `import()` from the first (see extension/content/src/lib.rs).
+    ("hn-content-more", "content", Loader::Module),
     ("hn-background", "background", Loader::Module),
     ("hn-popup", "popup", Loader::Module),
 ];

@@ -19,16 +19,79 @@ fn ranks_and_ids(page: &Page) -> Value {
     )
 }
 
+/// What the browser asked of HN since `from` (an index into the request
+/// log), leaving out the page's own static files.
+fn asked_of_hn(h: &Harness, from: usize) -> Vec<String> {
+    let is_static = |t: &str| {
+        let path = t.split('?').next().unwrap_or(t);
+        [".css", ".js", ".svg", ".gif", ".png", ".ico"].iter().any(|x| path.ends_with(x))
+    };
+    h.replica.seen()[from..]
+        .iter()
+        .filter(|s| s.host == hn_replica::HN_HOST && !is_static(&s.target))
+        .map(|s| s.target.clone())
+        .collect()
+}
+
+/// Opens the front page in a window of `height` px and leaves it alone:
+/// HN is asked for that page and nothing else.
+fn opened_and_left(height: u32) -> (Harness, usize) {
+    let h = Harness::start(Options { extra_args: vec![format!("--window-size=1280,{height}")], ..Options::default() })
+        .expect("start the replica and Chromium with the extension");
+    let from = h.replica.seen().len();
+    let page = h.open("/news").unwrap();
+    page.expect("document.documentElement.dataset.hnewScroll", "endless scroll is on");
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
+    let inner = page.value("innerHeight").as_f64().unwrap();
+    assert!((inner - f64::from(height)).abs() < 150.0, "window of {height} px, page sees {inner}");
+    // Time for anything a first layout or the state could set off.
+    std::thread::sleep(Duration::from_millis(2000));
+    assert_eq!(asked_of_hn(&h, from), vec!["/news".to_string()], "one request: the page itself");
+    assert_eq!(page.value("document.documentElement.dataset.hnewPages"), "0");
+    drop(page);
+    (h, from)
+}
+
+#[test]
+fn a_tall_window_sends_no_request_until_the_reader_scrolls_towards_the_end() {
+    let (h, from) = opened_and_left(2000);
+    let page = h.open("/news").unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
+    // The whole list fits: the window cannot scroll, but the wheel (a real
+    // input event, from the browser) says the reader wants more.
+    let fits = page.value("document.documentElement.scrollHeight <= innerHeight + 5");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(h.replica.count("/news?p="), 0);
+    page.session
+        .call(
+            "Input.dispatchMouseEvent",
+            serde_json::json!({ "type": "mouseWheel", "x": 400, "y": 400, "deltaX": 0, "deltaY": 400 }),
+        )
+        .unwrap();
+    page.expect("+document.documentElement.dataset.hnewPages >= 1", "page 2 came after the wheel");
+    assert_eq!(h.replica.count("/news?p="), 1, "one page, asked once");
+    eprintln!("tall window (page fits: {fits}): {:?}", asked_of_hn(&h, from));
+}
+
+#[test]
+fn a_short_window_sends_no_request_until_the_reader_scrolls() {
+    let (h, _) = opened_and_left(500);
+    let page = h.open("/news").unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(h.replica.count("/news?p="), 0, "nothing before the reader scrolls");
+    scroll_to_bottom(&page);
+    page.expect("+document.documentElement.dataset.hnewPages >= 1", "page 2 came after the scroll");
+}
+
 #[test]
 fn scrolling_a_front_page_loads_pages_two_and_three_with_continuing_ranks() {
     let h = harness();
     let page = h.open("/news").unwrap();
     page.expect("document.documentElement.dataset.hnewScroll", "endless scroll is on");
-    // The window reaches the end of page 1: page 2 comes unasked, page 3
-    // only once the reader scrolls.
-    page.expect("+document.documentElement.dataset.hnewPages === 1", "page 2 came without scrolling");
+    // Nothing comes unasked; each page once the reader scrolls to the end.
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(h.replica.count("/news?p="), 1, "page 3 waits for the reader");
+    assert_eq!(h.replica.count("/news?p="), 0, "page 2 waits for the reader");
     for expected_pages in [1, 2] {
         scroll_to_bottom(&page);
         page.expect(

@@ -293,6 +293,18 @@ pub enum PageRequest {
     PastDiscussions { id: u64, url: String },
 }
 
+/// The requests a page's start-up module sends (its state, next pages, its
+/// reports): a subset of [`PageRequest`] under the same names, so that
+/// module carries no code to encode the others.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LoadRequest {
+    GetState,
+    FetchPage { site: String, path: String },
+    FilterHits { hits: std::collections::BTreeMap<String, u32> },
+    PageSeen { site: String, page: String, me: Option<String>, signed_out: bool, problems: Vec<String> },
+}
+
 /// The answers a content script reads: the same names and payloads as
 /// [`Response`], without the ones only the popup reads (a page's script
 /// then carries no code to decode them).
@@ -354,14 +366,26 @@ struct AnswerVisitor;
 /// One variant's fields, read from the rest of the answer (other fields,
 /// such as those only the popup reads, are skipped).
 macro_rules! fields {
-    ($rest:expr, $variant:ident { $($field:ident : $ty:ty),* }) => {{
+    ($rest:expr, $answer:ident :: $variant:ident { $($field:ident : $ty:ty),* }) => {{
         #[derive(Deserialize)]
         struct Fields {
             $($field: $ty,)*
         }
         let Fields { $($field),* } = Fields::deserialize($rest)?;
-        PageAnswer::$variant { $($field),* }
+        $answer::$variant { $($field),* }
     }};
+}
+
+/// Reads an answer's `kind`, the first key, and hands the rest on.
+fn answer_kind<'de, A: serde::de::MapAccess<'de>>(
+    mut map: A,
+) -> Result<(String, serde::de::value::MapAccessDeserializer<A>), A::Error> {
+    use serde::de::Error;
+    if map.next_key::<String>()?.as_deref() != Some("kind") {
+        return Err(A::Error::custom("an answer's kind comes first"));
+    }
+    let kind: String = map.next_value()?;
+    Ok((kind, serde::de::value::MapAccessDeserializer::new(map)))
 }
 
 impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
@@ -371,27 +395,64 @@ impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
         f.write_str("an answer with its kind first")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PageAnswer, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<PageAnswer, A::Error> {
         use serde::de::Error;
-        if map.next_key::<String>()?.as_deref() != Some("kind") {
-            return Err(A::Error::custom("an answer's kind comes first"));
-        }
-        let kind: String = map.next_value()?;
-        let rest = serde::de::value::MapAccessDeserializer::new(map);
+        let (kind, rest) = answer_kind(map)?;
         Ok(match kind.as_str() {
-            "pong" => fields!(rest, Pong { nonce: u32, version: String }),
-            "state" => fields!(rest, State { state: UserState }),
-            "profile" => fields!(rest, Profile { profile: crate::profile::Profile, fetched_at: f64 }),
-            "page" => fields!(rest, Page { html: String }),
-            "posted" => fields!(rest, Posted { id: Option<u64> }),
-            "reply_failed" => fields!(rest, ReplyFailed { message: String }),
-            "queued" => fields!(rest, Queued { key: String }),
-            "item" => fields!(rest, Item { item: crate::items::ItemCard }),
-            "past" => fields!(rest, Past { stories: Vec<crate::items::PastStory> }),
-            "unserved" => fields!(rest, Unserved { reason: crate::page::Unserved, message: String }),
+            "pong" => fields!(rest, PageAnswer::Pong { nonce: u32, version: String }),
+            "state" => fields!(rest, PageAnswer::State { state: UserState }),
+            "profile" => fields!(rest, PageAnswer::Profile { profile: crate::profile::Profile, fetched_at: f64 }),
+            "page" => fields!(rest, PageAnswer::Page { html: String }),
+            "posted" => fields!(rest, PageAnswer::Posted { id: Option<u64> }),
+            "reply_failed" => fields!(rest, PageAnswer::ReplyFailed { message: String }),
+            "queued" => fields!(rest, PageAnswer::Queued { key: String }),
+            "item" => fields!(rest, PageAnswer::Item { item: crate::items::ItemCard }),
+            "past" => fields!(rest, PageAnswer::Past { stories: Vec<crate::items::PastStory> }),
+            "unserved" => fields!(rest, PageAnswer::Unserved { reason: crate::page::Unserved, message: String }),
             "done" => PageAnswer::Done,
-            "error" => fields!(rest, Error { message: String }),
+            "error" => fields!(rest, PageAnswer::Error { message: String }),
             other => return Err(A::Error::custom(format!("an answer of unknown kind {other:?}"))),
+        })
+    }
+}
+
+/// The answers a page reads at load (next pages, reports; the state is
+/// read as [`crate::state::LoadState`]),
+/// under the same names as [`PageAnswer`]: a page's start-up module
+/// decodes only these, and the code for everything a reader does by hand
+/// (profiles, item cards, replies) stays in the module loaded on first use.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadAnswer {
+    Page { html: String },
+    Unserved { reason: crate::page::Unserved, message: String },
+    Done,
+    Error { message: String },
+}
+
+impl<'de> Deserialize<'de> for LoadAnswer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<LoadAnswer, D::Error> {
+        deserializer.deserialize_map(LoadVisitor)
+    }
+}
+
+struct LoadVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LoadVisitor {
+    type Value = LoadAnswer;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an answer with its kind first")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<LoadAnswer, A::Error> {
+        use serde::de::Error;
+        let (kind, rest) = answer_kind(map)?;
+        Ok(match kind.as_str() {
+            "page" => fields!(rest, LoadAnswer::Page { html: String }),
+            "unserved" => fields!(rest, LoadAnswer::Unserved { reason: crate::page::Unserved, message: String }),
+            "done" => LoadAnswer::Done,
+            "error" => fields!(rest, LoadAnswer::Error { message: String }),
+            other => return Err(A::Error::custom(format!("not an answer a page reads at load: {other}"))),
         })
     }
 }
@@ -664,6 +725,24 @@ mod tests {
         }
     }
 
+    #[test]
+    fn load_requests_read_back_as_the_requests_they_name() {
+        let all = [
+            LoadRequest::GetState,
+            LoadRequest::FetchPage { site: "hn".into(), path: "/news?p=2".into() },
+            LoadRequest::FilterHits { hits: [("r".to_string(), 2)].into_iter().collect() },
+            LoadRequest::PageSeen { site: "hn".into(), page: "item".into(), me: None, signed_out: true, problems: vec![] },
+        ];
+        for r in all {
+            let json = serde_json::to_string(&Envelope::new(&r)).unwrap();
+            let env: Envelope<Request> = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert!(env.body.allowed_from_page(), "{json}");
+            let mut sent: serde_json::Value = serde_json::from_str(&json).unwrap();
+            sent.as_object_mut().unwrap().remove("v");
+            assert_eq!(serde_json::to_value(&env.body).unwrap(), sent, "{json}");
+        }
+    }
+
     fn json_kind(a: &PageAnswer) -> &'static str {
         match a {
             PageAnswer::Pong { .. } => "pong",
@@ -679,6 +758,22 @@ mod tests {
             PageAnswer::Done => "done",
             PageAnswer::Error { .. } => "error",
         }
+    }
+
+    #[test]
+    fn load_answers_read_what_a_page_needs_at_load_and_refuse_the_rest() {
+        let unserved = serde_json::to_string(&Response::Unserved {
+            reason: crate::page::Unserved::RateLimited,
+            message: "slow down".into(),
+        })
+        .unwrap();
+        assert!(matches!(serde_json::from_str::<LoadAnswer>(&unserved).unwrap(), LoadAnswer::Unserved { .. }));
+        let page = r#"{"kind":"page","html":"<p>x</p>","extra":1}"#;
+        assert_eq!(serde_json::from_str::<LoadAnswer>(page).unwrap(), LoadAnswer::Page { html: "<p>x</p>".into() });
+        assert_eq!(serde_json::from_str::<LoadAnswer>(r#"{"kind":"done"}"#).unwrap(), LoadAnswer::Done);
+        // Answers to what only a reader's gesture asks are not decoded at load.
+        assert!(serde_json::from_str::<LoadAnswer>(r#"{"kind":"posted","id":1}"#).is_err());
+        assert!(serde_json::from_str::<LoadAnswer>(r#"{"html":"x","kind":"page"}"#).is_err(), "kind first");
     }
 
     #[test]

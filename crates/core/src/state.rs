@@ -79,6 +79,22 @@ pub struct UserState {
     pub share_prefs: SharePrefs,
 }
 
+/// What a page's start-up module reads of the state: what changes the page
+/// at load. The share buffer and its preferences (read by the share menu,
+/// in the module loaded on first use) are skipped unread.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+pub struct LoadState {
+    pub follows: BTreeMap<String, UserRecord>,
+    pub filters: BTreeMap<String, FilterRule>,
+    pub settings: Settings,
+}
+
+impl From<LoadState> for UserState {
+    fn from(s: LoadState) -> UserState {
+        UserState { follows: s.follows, filters: s.filters, settings: s.settings, ..UserState::default() }
+    }
+}
+
 /// The key of a user on a site. Users are per site (an HN user and a
 /// Lobsters user of the same name are different people), and names are
 /// compared exactly, as HN does (`pg` and `PG` are different accounts).
@@ -179,6 +195,19 @@ pub fn valid_username(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_at_load_reads_follows_filters_and_settings_and_skips_the_buffer() {
+        let mut full = UserState::default();
+        full.follows.insert(user_key("hn", "pg"), UserRecord::default());
+        full.settings.font_scale = 120;
+        full.share_prefs.paused = true;
+        let json = serde_json::to_string(&full).unwrap();
+        let load: UserState = serde_json::from_str::<LoadState>(&json).unwrap().into();
+        assert!(load.follows("hn", "pg"));
+        assert_eq!(load.settings, full.settings);
+        assert_eq!(load.share_prefs, SharePrefs::default(), "the buffer is the share menu's, read on first use");
+    }
 
     #[test]
     fn follows_are_per_site_and_case_sensitive() {

@@ -81,6 +81,12 @@ pub async fn ask(request: Request) -> Result<Response, String> {
 /// [`ask`], reading the answer as `R` (a content script reads only the
 /// answers pages get: `hn_core::message::PageAnswer`).
 pub async fn ask_for<Q: serde::Serialize, R: serde::de::DeserializeOwned>(request: Q) -> Result<R, String> {
+    let reply = ask_raw(request).await?;
+    serde_wasm_bindgen::from_value(reply).map_err(|e| format!("unreadable answer: {e}"))
+}
+
+/// [`ask`], the answer left as the background sent it.
+pub async fn ask_raw<Q: serde::Serialize>(request: Q) -> Result<JsValue, String> {
     let message = Envelope::new(request)
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| e.to_string())?;
@@ -88,7 +94,7 @@ pub async fn ask_for<Q: serde::Serialize, R: serde::de::DeserializeOwned>(reques
     if reply.is_undefined() || reply.is_null() {
         return Err("the background did not answer".into());
     }
-    serde_wasm_bindgen::from_value(reply).map_err(|e| format!("unreadable answer: {e}"))
+    Ok(reply)
 }
 
 /// Reads one key; `None` when absent.

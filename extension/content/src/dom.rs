@@ -95,9 +95,58 @@ pub fn closest(target: Option<web_sys::EventTarget>, selector: &str) -> Option<E
 
 /// Adds a listener that lives as long as the page.
 pub fn listen(target: &web_sys::EventTarget, event: &str, f: impl FnMut(web_sys::Event) + 'static) {
-    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
-    let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    listen_with(target, event, false, f);
+}
+
+/// Adds a listener for the capture phase (before the page's own handlers
+/// on the element).
+pub fn listen_capture(target: &web_sys::EventTarget, event: &str, f: impl FnMut(web_sys::Event) + 'static) {
+    listen_with(target, event, true, f);
+}
+
+type Handler = std::rc::Rc<std::cell::RefCell<dyn FnMut(web_sys::Event)>>;
+
+thread_local! {
+    /// The module's listeners on the document, by event type and phase:
+    /// the gesture that woke the second module is replayed to them.
+    static ON_DOCUMENT: std::cell::RefCell<Vec<(String, bool, Handler)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn listen_with(target: &web_sys::EventTarget, event: &str, capture: bool, f: impl FnMut(web_sys::Event) + 'static) {
+    let handler: Handler = std::rc::Rc::new(std::cell::RefCell::new(f));
+    if cfg!(feature = "more") && target.dyn_ref::<Document>().is_some() {
+        ON_DOCUMENT.with(|d| d.borrow_mut().push((event.to_string(), capture, handler.clone())));
+    }
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        // A listener is never re-entered (an event it dispatches itself).
+        if let Ok(mut f) = handler.try_borrow_mut() {
+            f(e);
+        }
+    });
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_capture(capture);
+    let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
+        event,
+        closure.as_ref().unchecked_ref(),
+        &options,
+    );
     closure.forget();
+}
+
+/// Hands an event already dispatched (the gesture that woke this module)
+/// to the module's document listeners of its type, capture phase first.
+pub fn replay(event: &web_sys::Event) {
+    let kind = event.type_();
+    let handlers: Vec<(bool, Handler)> = ON_DOCUMENT.with(|d| {
+        d.borrow().iter().filter(|(k, _, _)| *k == kind).map(|(_, c, h)| (*c, h.clone())).collect()
+    });
+    for capture in [true, false] {
+        for (_, h) in handlers.iter().filter(|(c, _)| *c == capture) {
+            if let Ok(mut f) = h.try_borrow_mut() {
+                f(event.clone());
+            }
+        }
+    }
 }
 
 /// Calls `f` with each element matching `selector` when the reader reaches

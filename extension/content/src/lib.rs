@@ -1,22 +1,32 @@
-//! The content script. `run` is called by the loader once the wasm is
-//! instantiated: it reads which site and page kind this is, indexes the
-//! page's stories and comments once, runs every feature that applies (each
-//! isolated from the others), then asks the background for the user's state
-//! and hands it to the features — again whenever the state changes.
-
-mod dom;
-mod features;
+//! The content script, in two modules built from this one crate.
+//!
+//! The **start-up module** (`hn-content`) is compiled while the page is
+//! parsed and runs at its end: it reads which site and page kind this is,
+//! indexes the page's stories and comments once, runs the features that
+//! change the page at load (filters, follows, tags, read and new marks,
+//! folds, the look, endless scroll), asks the background for the user's
+//! state and hands it to them — again whenever it changes.
+//!
+//! The **module loaded on first use** (`hn-content-more`, this crate with
+//! the `more` feature) holds what a reader does by hand: user and item
+//! cards, the share menu, replies, votes, past discussions, sorting, the
+//! keyboard. The start-up module's `wake` feature listens for the first
+//! gesture that needs it, and the loader fetches, instantiates and runs
+//! it, then replays that gesture to it. Which feature lives where is one
+//! list each in `features/mod.rs`.
+pub mod dom;
+pub mod features;
 mod index;
-mod manager;
+pub mod manager;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use hn_core::message::{PageAnswer as Response, PageRequest as Request};
+use hn_core::message::{LoadAnswer, LoadRequest, PageAnswer as Response, PageRequest as Request};
 use hn_core::site::{self, PageKind, SiteSpec};
 use hn_core::state::UserState;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+
 
 pub use index::Index;
 
@@ -38,48 +48,134 @@ extern "C" {
     fn on_message(listener: &Closure<dyn FnMut(JsValue)>);
 }
 
-#[wasm_bindgen]
-pub fn run() {
-    let Some(window) = web_sys::window() else { return };
-    let Some(document) = window.document() else { return };
-    let Some(root) = document.document_element() else { return };
+/// The page's context, read from the page alone.
+fn context() -> Option<Shared> {
+    let window = web_sys::window()?;
+    let document = window.document()?;
+    let root = document.document_element()?;
     let location = window.location();
     let host = location.host().unwrap_or_default();
-    let Some(site) = site::for_host(&host) else { return };
+    let site = site::for_host(&host)?;
     let path = location.pathname().unwrap_or_default();
     let query = location.search().unwrap_or_default();
     let kind = (site.page_kind)(&path, query.trim_start_matches('?'));
     let start = manager::now();
     let index = Index::read(&root, site, kind);
     manager::timed("index", start);
-    let ctx: Shared = Rc::new(Ctx {
+    Some(Rc::new(Ctx {
         site,
         kind,
         document,
         root,
         index: RefCell::new(index),
         state: RefCell::new(UserState::default()),
-    });
+    }))
+}
+
+/// The start-up module's entry, called by the loader at the end of parsing.
+#[cfg(not(feature = "more"))]
+#[wasm_bindgen]
+pub fn run() {
+    let Some(ctx) = context() else { return };
     manager::init_all(&ctx);
     refresh_state(ctx.clone());
     let listener_ctx = ctx.clone();
     let listener = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
         let kind = js_sys::Reflect::get(&message, &"kind".into()).ok().and_then(|k| k.as_string());
-        let text = |name: &str| js_sys::Reflect::get(&message, &name.into()).ok().and_then(|v| v.as_string());
         match kind.as_deref() {
             Some("state_changed") => refresh_state(listener_ctx.clone()),
-            // The browser's context menu and keyboard command, passed on by
-            // the background with what the page alone knows.
-            Some("context_share") => {
-                features::share::from_context(&listener_ctx, &text("what").unwrap_or_default(), text("selection"))
-            }
-            Some("open_share") => features::keys::share_focused(&listener_ctx),
+            // The browser's context menu and keyboard command, for the
+            // module that shares (loaded now if it is not yet).
+            Some("context_share" | "open_share") => features::wake::message(&message),
             _ => {}
         }
     });
     on_message(&listener);
     listener.forget();
 }
+
+/// The second module's entry, called by the loader on the first gesture
+/// that needs it: reads the page again, takes the state the start-up
+/// module holds, and wires up its features. The loader then replays the
+/// gesture(s) that woke it ([`replay`]).
+#[cfg(feature = "more")]
+#[wasm_bindgen]
+pub fn run_more() {
+    let Some(ctx) = context() else { return };
+    take_state(&ctx);
+    manager::init_all(&ctx);
+    manager::apply_state_all(&ctx);
+    MORE.with(|m| *m.borrow_mut() = Some(ctx));
+}
+
+#[cfg(feature = "more")]
+thread_local! {
+    static MORE: RefCell<Option<Shared>> = const { RefCell::new(None) };
+}
+
+/// Reads the state the start-up module last received (kept as the
+/// background sent it, so this module needs no second request).
+#[cfg(feature = "more")]
+fn take_state(ctx: &Ctx) {
+    let raw = js_sys::Reflect::get(&js_sys::global(), &STATE_SLOT.into()).unwrap_or(JsValue::UNDEFINED);
+    if raw.is_undefined() {
+        return;
+    }
+    match serde_wasm_bindgen::from_value::<UserState>(raw) {
+        Ok(state) => *ctx.state.borrow_mut() = state,
+        Err(e) => dom::log(&format!("the user's state is unreadable: {e}")),
+    }
+}
+
+/// An event that woke this module, handed to its document listeners.
+#[cfg(feature = "more")]
+#[wasm_bindgen]
+pub fn replay(event: web_sys::Event) {
+    dom::replay(&event);
+}
+
+/// The start-up module has a new state: apply it here too.
+#[cfg(feature = "more")]
+#[wasm_bindgen]
+pub fn state_changed() {
+    let Some(ctx) = MORE.with(|m| m.borrow().clone()) else { return };
+    take_state(&ctx);
+    manager::apply_state_all(&ctx);
+}
+
+/// Endless scroll appended rows: read them and let the features cover them.
+#[cfg(feature = "more")]
+#[wasm_bindgen]
+pub fn rows_added() {
+    let Some(ctx) = MORE.with(|m| m.borrow().clone()) else { return };
+    let (stories, comments) = {
+        let i = ctx.index.borrow();
+        (i.stories.len(), i.comments.len())
+    };
+    let fresh = Index::read(&ctx.root, ctx.site, ctx.kind);
+    let ranges = (stories..fresh.stories.len().max(stories), comments..fresh.comments.len().max(comments));
+    *ctx.index.borrow_mut() = fresh;
+    manager::rows_added(&ctx, ranges.0, ranges.1);
+}
+
+/// A message of the background's for this module (the context menu's
+/// item, the keyboard command), passed on by the start-up module.
+#[cfg(feature = "more")]
+#[wasm_bindgen]
+pub fn message(message: JsValue) {
+    let Some(ctx) = MORE.with(|m| m.borrow().clone()) else { return };
+    let text = |name: &str| js_sys::Reflect::get(&message, &name.into()).ok().and_then(|v| v.as_string());
+    match text("kind").as_deref() {
+        Some("context_share") => {
+            features::share::from_context(&ctx, &text("what").unwrap_or_default(), text("selection"))
+        }
+        Some("open_share") => features::keys::share_focused(&ctx),
+        _ => {}
+    }
+}
+
+/// Where the start-up module keeps the state as the background sent it.
+const STATE_SLOT: &str = "hnewState";
 
 /// The key under which a thread's local record `name` (folds, say) is
 /// kept: `name:id` on HN, `name:site:id` elsewhere.
@@ -95,27 +191,47 @@ pub async fn ask(request: Request) -> Result<Response, String> {
     hn_ext::ask_for(request).await
 }
 
-/// Asks the background for the state and applies it.
+/// Asks the background what a page asks at load; only those answers are
+/// decoded (the start-up module carries no decoder for the others).
+pub async fn ask_load(request: LoadRequest) -> Result<LoadAnswer, String> {
+    hn_ext::ask_for(request).await
+}
+
+/// Asks the background for the state and applies it; the state is also
+/// kept as sent, for the module loaded on first use.
+#[cfg(not(feature = "more"))]
 fn refresh_state(ctx: Shared) {
     wasm_bindgen_futures::spawn_local(async move {
-        match crate::ask(Request::GetState).await {
-            Ok(Response::State { state }) => {
-                *ctx.state.borrow_mut() = state;
+        let raw = match hn_ext::ask_raw(LoadRequest::GetState).await {
+            Ok(raw) => raw,
+            Err(e) => {
+                dom::set_data(&ctx.root, "hnew-background", &format!("error {e}"));
+                return dom::log(&format!("the user's state is unavailable: {e}"));
+            }
+        };
+        let state = js_sys::Reflect::get(&raw, &"state".into()).unwrap_or(JsValue::UNDEFINED);
+        match serde_wasm_bindgen::from_value::<hn_core::state::LoadState>(state.clone()) {
+            Ok(decoded) => {
+                let _ = js_sys::Reflect::set(&js_sys::global(), &STATE_SLOT.into(), &state);
+                dom::set_data(&ctx.root, "hnew-background", &format!("ok {}", hn_ext::version()));
+                *ctx.state.borrow_mut() = decoded.into();
                 manager::apply_state_all(&ctx);
+                features::wake::state_changed();
                 if !REPORTED.with(|r| r.replace(true)) {
                     report(&ctx);
                 }
             }
-            Ok(_) => dom::log("unexpected answer to GetState"),
-            Err(e) => dom::log(&format!("the user's state is unavailable: {e}")),
+            Err(e) => dom::log(&format!("unexpected answer to GetState: {e}")),
         }
     });
 }
 
+#[cfg(not(feature = "more"))]
 thread_local! {
     static REPORTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+#[cfg(not(feature = "more"))]
 /// Tells the background, once per page, who is signed in and what this page
 /// could not read (for the popup's health lines).
 fn report(ctx: &Shared) {
@@ -129,7 +245,7 @@ fn report(ctx: &Shared) {
     // Only a page without stories is searched for item links.
     let item_links = if stories == 0 && ctx.kind.has_stories() { dom::all(&ctx.root, sel.item_link).len() } else { 0 };
     let problems = hn_core::health::page_problems(ctx.kind, stories, item_links, &manager::failed());
-    let request = Request::PageSeen {
+    let request = LoadRequest::PageSeen {
         site: ctx.site.id.to_string(),
         page: ctx.kind.name().to_string(),
         me,
@@ -137,15 +253,17 @@ fn report(ctx: &Shared) {
         problems,
     };
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = crate::ask(request).await {
+        if let Err(e) = crate::ask_load(request).await {
             dom::log(&format!("could not report the page: {e}"));
         }
     });
 }
 
 /// Bytes of linear memory the module holds, for the benchmarks.
+#[cfg(not(feature = "more"))]
 #[wasm_bindgen]
 pub fn memory_bytes() -> u32 {
+    use wasm_bindgen::JsCast;
     wasm_bindgen::memory()
         .dyn_into::<js_sys::WebAssembly::Memory>()
         .map(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().map(|b| b.byte_length()).unwrap_or(0))

@@ -76,6 +76,8 @@ pub fn rows_added(ctx: &Shared, stories: std::ops::Range<usize>, comments: std::
         }
     }
     apply_state_all(ctx);
+    #[cfg(not(feature = "more"))]
+    crate::features::wake::rows_added();
 }
 
 fn fail(_ctx: &Shared, feature: &Feature, e: &str) {
@@ -91,13 +93,32 @@ pub fn failed() -> Vec<&'static str> {
     FAILED.with(|f| f.borrow().clone())
 }
 
+/// Names what runs and what failed on the root, for the tests and the
+/// benchmark: both modules' features in one list (the second module adds
+/// its own to the first's), timings per module.
 fn publish(ctx: &Shared) {
     let timings = TIMINGS.with(|t| t.borrow().join(" "));
-    dom::set_data(&ctx.root, "hnew-timings", &timings);
-    let running = RUNNING.with(|r| r.borrow().join(" "));
-    dom::set_data(&ctx.root, "hnew-features", &running);
-    let failed = FAILED.with(|f| f.borrow().join(" "));
+    let timings_name = if cfg!(feature = "more") { "hnew-more-timings" } else { "hnew-timings" };
+    dom::set_data(&ctx.root, timings_name, &timings);
+    let running = RUNNING.with(|r| r.borrow().clone());
+    merge(ctx, "data-hnew-features", &running);
+    let failed = FAILED.with(|f| f.borrow().clone());
     if !failed.is_empty() {
-        dom::set_data(&ctx.root, "hnew-failed", &failed);
+        merge(ctx, "data-hnew-failed", &failed);
+    }
+}
+
+/// Adds `ids` to a space-separated list attribute, each once.
+fn merge(ctx: &Shared, attribute: &str, ids: &[&'static str]) {
+    let before = ctx.root.get_attribute(attribute);
+    let mut words: Vec<&str> = before.as_deref().unwrap_or("").split_whitespace().collect();
+    for id in ids {
+        if !words.contains(id) {
+            words.push(id);
+        }
+    }
+    let after = words.join(" ");
+    if before.as_deref() != Some(after.as_str()) {
+        let _ = ctx.root.set_attribute(attribute, &after);
     }
 }

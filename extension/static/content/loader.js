@@ -1,5 +1,11 @@
 // Starts the content script's wasm. `wasm_bindgen` is defined by
 // hn_content.js (wasm-bindgen's no-modules output), loaded just before this.
+//
+// Also loads the second module — what a reader does by hand: cards, menus,
+// replies, votes, keys — on first use: the start-up module calls
+// hnewPrefetch (fetch and compile, off the main thread) on the first
+// pointer movement or key, and hnewWake with the first gesture that needs
+// it; the module then runs and gets that gesture replayed.
 (function () {
   'use strict';
   var started = performance.now();
@@ -7,6 +13,80 @@
   // Compiled by early.js while the page was parsed; else compiled here.
   var url = chrome.runtime.getURL('content/hn_content_bg.wasm');
   var module = self.hnewCompiled || Promise.resolve(url);
+
+  var more = null; // the second module's glue, once asked for
+  var running = null; // ... once it runs
+  var failed = false;
+  var pending = []; // [event, message] pairs waiting for it
+
+  function loadMore() {
+    if (!more) {
+      var wasm = fetch(chrome.runtime.getURL('content/hn_content_more_bg.wasm'));
+      var compiled = WebAssembly.compileStreaming
+        ? WebAssembly.compileStreaming(wasm)
+        : wasm.then(function (r) { return r.arrayBuffer(); }).then(function (b) { return WebAssembly.compile(b); });
+      more = Promise.all([import(chrome.runtime.getURL('content/hn_content_more.js')), compiled])
+        .then(function (r) {
+          return r[0].default({ module_or_path: r[1] }).then(function () { return r[0]; });
+        });
+    }
+    return more;
+  }
+
+  self.hnewPrefetch = function () {
+    loadMore().catch(function () { /* reported when a gesture needs it */ });
+  };
+
+  // Held-back clicks and submits go ahead as the page meant them when the
+  // module cannot load: the reader loses nothing.
+  function asSent(event) {
+    if (!event) return;
+    if (event.type === 'click') {
+      var link = event.target && event.target.closest && event.target.closest('a[href]');
+      if (link) location.href = link.href;
+    } else if (event.type === 'submit' && event.target && event.target.submit) {
+      event.target.submit();
+    }
+  }
+
+  self.hnewWake = function (event, message) {
+    if (running) {
+      if (message) running.message(message);
+      return false;
+    }
+    if (failed) return false;
+    pending.push([event, message]);
+    if (pending.length > 1) return true;
+    var asked = performance.now();
+    root.dataset.hnewMore = 'loading';
+    loadMore().then(function (m) {
+      m.run_more();
+      running = m;
+      var queue = pending;
+      pending = [];
+      queue.forEach(function (p) {
+        if (p[0]) m.replay(p[0]);
+        if (p[1]) m.message(p[1]);
+      });
+      root.dataset.hnewWakeMs = (performance.now() - asked).toFixed(2);
+      root.dataset.hnewMore = 'running';
+    }).catch(function (e) {
+      failed = true;
+      root.dataset.hnewMore = 'failed';
+      console.warn('Hacker New: cards, menus and replies are unavailable on this page:', e);
+      var queue = pending;
+      pending = [];
+      queue.forEach(function (p) { asSent(p[0]); });
+    });
+    return true;
+  };
+
+  self.hnewMoreNotify = function (what) {
+    if (!running) return;
+    if (what === 'state') running.state_changed();
+    else if (what === 'rows') running.rows_added();
+  };
+
   module
     .then(function (m) { return wasm_bindgen({ module_or_path: m }); })
     .then(function () {

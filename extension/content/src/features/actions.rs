@@ -7,7 +7,6 @@
 
 use hn_core::act::is_action_path;
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use super::Feature;
@@ -21,11 +20,12 @@ pub const FEATURE: Feature = Feature {
     added: None,
 };
 
-const LINKS: &str = "a[href^='vote?'], a[href^='hide?'], a[href^='fave?'], a[href^='flag?']";
+pub(crate) const LINKS: &str = "a[href^='vote?'], a[href^='hide?'], a[href^='fave?'], a[href^='flag?']";
 
 fn init(ctx: &Shared) -> Result<(), String> {
     let c = ctx.clone();
-    let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+    // Capture phase: before HN's own handlers on the link.
+    dom::listen_capture(&ctx.document.clone().into(), "click", move |e| {
         let Some(link) = dom::closest(e.target(), LINKS) else { return };
         let Some(path) = link.get_attribute("href").filter(|h| is_action_path(h)) else { return };
         // Ours, not HN's page script's: it would do the same without
@@ -34,15 +34,6 @@ fn init(ctx: &Shared) -> Result<(), String> {
         e.stop_propagation();
         act(&c, &link, path);
     });
-    // Capture phase: before HN's own handlers on the link.
-    let options = web_sys::AddEventListenerOptions::new();
-    options.set_capture(true);
-    let _ = ctx.document.add_event_listener_with_callback_and_add_event_listener_options(
-        "click",
-        listener.as_ref().unchecked_ref(),
-        &options,
-    );
-    listener.forget();
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! Endless scroll: on lists and on threads split by HN's "More" link, the
-//! next page is asked of the background when about a screen and a half
-//! remains, and its rows are appended in place — ranks continuing, items
+//! next page is asked of the background when the reader scrolls towards the
+//! end (a scroll down, the wheel, a scrolling key or a swipe: never the
+//! page's first layout, so opening a page and leaving costs HN one request)
+//! and about a screen and a half remains, and its rows are appended in place — ranks continuing, items
 //! already shown skipped — then every feature covers them. When HN does not
 //! serve the page the line under the list says so, retries with a growing
 //! delay (2 s doubling to 64 s, one request at a time) and offers "Retry
@@ -10,7 +12,7 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use hn_core::message::{PageAnswer as Response, PageRequest as Request};
+use hn_core::message::{LoadAnswer as Response, LoadRequest as Request};
 use hn_core::page::{backoff_ms, parse_rank, resolve_link};
 use hn_core::site::PageKind;
 use wasm_bindgen::prelude::*;
@@ -63,6 +65,10 @@ struct Scroll {
     /// The end is within reach after an append: the next page is asked for
     /// once the reader scrolls (never several pages without them).
     wait_scroll: bool,
+    /// The reader has scrolled down (or tried to) since the page loaded.
+    scrolled: bool,
+    /// The window's last scroll position seen, to tell down from up.
+    last_y: f64,
 }
 
 thread_local! {
@@ -98,14 +104,40 @@ fn init(ctx: &Shared) -> Result<(), String> {
     dom::toggle_class(&anchor, "hnew-more-row", true);
     dom::toggle_class(&ctx.root, "hnew-endless", true);
     observe(ctx, &watched)?;
-    let ctx2 = ctx.clone();
     if let Some(w) = web_sys::window() {
-        dom::listen(&w, "scroll", move |_| {
-            if SCROLL.with(|s| s.borrow().wait_scroll) && near_end(AHEAD) {
-                SCROLL.with(|s| s.borrow_mut().wait_scroll = false);
-                load(ctx2.clone());
+        let y = w.scroll_y().unwrap_or(0.0);
+        SCROLL.with(|s| s.borrow_mut().last_y = y);
+        let ctx2 = ctx.clone();
+        dom::listen(&w.clone().into(), "scroll", move |_| {
+            let y = web_sys::window().and_then(|w| w.scroll_y().ok()).unwrap_or(0.0);
+            let down = SCROLL.with(|s| {
+                let mut s = s.borrow_mut();
+                let down = y > s.last_y;
+                s.last_y = y;
+                down
+            });
+            if down {
+                reader_scrolled(&ctx2);
             }
         });
+        // A window tall enough for the whole list cannot scroll: the wheel,
+        // a key or a swipe towards the end says the same.
+        let ctx2 = ctx.clone();
+        dom::listen(&ctx.document.clone().into(), "wheel", move |e| {
+            if e.dyn_ref::<web_sys::WheelEvent>().is_some_and(|w| w.delta_y() > 0.0) {
+                reader_scrolled(&ctx2);
+            }
+        });
+        let ctx2 = ctx.clone();
+        dom::listen(&ctx.document.clone().into(), "keydown", move |e| {
+            let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+            let typing = super::wake::typing(e.target());
+            if !typing && matches!(k.key().as_str(), "PageDown" | "End" | "ArrowDown" | " ") {
+                reader_scrolled(&ctx2);
+            }
+        });
+        let ctx2 = ctx.clone();
+        dom::listen(&ctx.document.clone().into(), "touchmove", move |_| reader_scrolled(&ctx2));
     }
     footer_peek(ctx);
     set_state(ctx, "idle");
@@ -173,13 +205,29 @@ fn set_state(ctx: &Shared, state: &str) {
     dom::set_data(&ctx.root, "hnew-pages", &pages.to_string());
 }
 
+/// The reader scrolled down: the first time, the next page comes if the end
+/// is within reach; after an append that left the end within reach, the
+/// page after it.
+fn reader_scrolled(ctx: &Shared) {
+    let (first, waiting) = SCROLL.with(|s| {
+        let mut s = s.borrow_mut();
+        (!std::mem::replace(&mut s.scrolled, true), s.wait_scroll)
+    });
+    if (first || waiting) && near_end(AHEAD) {
+        SCROLL.with(|s| s.borrow_mut().wait_scroll = false);
+        load(ctx.clone());
+    }
+}
+
 fn observe(ctx: &Shared, anchor: &Element) -> Result<(), String> {
     let ctx2 = ctx.clone();
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
         let hit = entries
             .iter()
             .any(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting()));
-        if hit {
+        // The first report comes with the page's first layout: only a
+        // reader who has scrolled is asking for more.
+        if hit && SCROLL.with(|s| s.borrow().scrolled) {
             load(ctx2.clone());
         }
     });
@@ -221,7 +269,7 @@ fn load(ctx: Shared) {
     say("Loading more…", false);
     set_state(&ctx, "loading");
     wasm_bindgen_futures::spawn_local(async move {
-        let answer = crate::ask(Request::FetchPage { site: ctx.site.id.to_string(), path: path.clone() }).await;
+        let answer = crate::ask_load(Request::FetchPage { site: ctx.site.id.to_string(), path: path.clone() }).await;
         match answer {
             Ok(Response::Page { html }) => {
                 if let Err(e) = append(&ctx, &path, &html) {

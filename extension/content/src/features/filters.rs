@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 
 use hn_core::filters::{Attribution, CommentFacts, FilterSet, StoryFacts};
-use hn_core::message::PageRequest as Request;
+use hn_core::message::LoadRequest as Request;
 use web_sys::Element;
 
 use super::Feature;
@@ -85,7 +85,7 @@ fn apply(ctx: &Shared) -> Result<(), String> {
     HIDDEN_NOW.with(|h| *h.borrow_mut() = hidden);
     {
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = crate::ask(Request::FilterHits { hits }).await {
+            if let Err(e) = crate::ask_load(Request::FilterHits { hits }).await {
                 dom::log(&format!("filter counts not reported: {e}"));
             }
         });

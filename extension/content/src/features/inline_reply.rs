@@ -19,13 +19,25 @@ use web_sys::{Element, HtmlTextAreaElement};
 use super::Feature;
 use crate::{dom, Shared};
 
-pub const FEATURE: Feature = Feature {
-    id: "inline-reply",
-    applies: |ctx| ctx.site.capabilities.inline_reply && ctx.kind.has_comments(),
-    init,
-    apply: None,
-    added: None,
-};
+/// At load: a saved draft of the story's own comment box comes back.
+pub const FEATURE: Feature = Feature { id: "inline-reply", applies, init: restore, apply: None, added: None };
+
+/// On first use: the editor, drafts saved as typed, posting in place.
+pub const MORE: Feature = Feature { id: "inline-reply", applies, init, apply: None, added: None };
+
+fn applies(ctx: &Shared) -> bool {
+    ctx.site.capabilities.inline_reply && ctx.kind.has_comments()
+}
+
+/// What the wake listener takes for the start of a reply: a "reply" link,
+/// and the story's own comment box (typed in or sent).
+pub(crate) const REPLY_LINK: &str = "a[href^='reply?id=']";
+pub(crate) const TOP_FORM: &str = "form[action='comment']";
+
+fn restore(ctx: &Shared) -> Result<(), String> {
+    restore_top(ctx);
+    Ok(())
+}
 
 const SAVE_DELAY_MS: i32 = 400;
 
@@ -48,7 +60,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
     {
         let ctx = ctx.clone();
         dom::listen(&doc, "click", move |e| {
-            if let Some(link) = dom::closest(e.target(), "a[href^='reply?id=']") {
+            if let Some(link) = dom::closest(e.target(), REPLY_LINK) {
                 let Some(parent) = link.get_attribute("href").and_then(|h| parse_item_id(&h)) else { return };
                 e.prevent_default();
                 open(&ctx, &link, parent);
@@ -68,12 +80,11 @@ fn init(ctx: &Shared) -> Result<(), String> {
     {
         let ctx = ctx.clone();
         dom::listen(&doc, "submit", move |e| {
-            let Some(form) = dom::closest(e.target(), "form[action='comment']") else { return };
+            let Some(form) = dom::closest(e.target(), TOP_FORM) else { return };
             e.prevent_default();
             send_top(&ctx, &form);
         });
     }
-    restore_top(ctx);
     dom::listen(&doc, "input", move |e| {
         if let Some(area) = dom::closest(e.target(), "form[action='comment'] textarea") {
             if let Some(parent) = top_parent(&area) {

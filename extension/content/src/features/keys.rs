@@ -42,7 +42,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
     let c = ctx.clone();
     dom::listen(&ctx.document.clone().into(), "keydown", move |e| {
         let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-        if e.default_prevented() || typing(e.target()) {
+        if e.default_prevented() || super::wake::typing(e.target()) {
             return;
         }
         let bindings = c.state.borrow().settings.keys.clone();
@@ -65,14 +65,6 @@ pub fn share_focused(ctx: &Shared) {
         run(ctx, Action::Next);
         run(ctx, Action::Share);
     }
-}
-
-/// Whether the event comes from somewhere the reader types.
-fn typing(target: Option<web_sys::EventTarget>) -> bool {
-    let Some(el) = target.and_then(|t| t.dyn_into::<Element>().ok()) else { return false };
-    let tag = el.tag_name().to_ascii_lowercase();
-    matches!(tag.as_str(), "input" | "textarea" | "select")
-        || el.dyn_ref::<HtmlElement>().is_some_and(|h| h.is_content_editable())
 }
 
 /// The rows `j`/`k` move through: the visible stories, or the visible

@@ -1,24 +1,30 @@
-//! Every content feature, registered here. A feature is a module with one
+//! Every content feature, registered here. A feature is a module with a
 //! `FEATURE` constant: its id (also the prefix of its CSS classes), where it
 //! applies, `init` (wires it up once, from the page alone) and `apply`
 //! (applies the user's state; called again whenever it changes).
+//!
+//! Two lists: [`START`], what changes the page at load, runs in the
+//! start-up module; [`MORE`], what the reader does by hand, runs in the
+//! module loaded on first use (woken by [`wake`]). A feature with a part in
+//! each exports `FEATURE` (start) and `MORE` (on first use) under one id.
 
-mod actions;
+pub(crate) mod actions;
 pub(crate) mod collapse;
 mod endless;
 mod filters;
 mod follow;
-mod inline_reply;
-mod item_card;
-pub(crate) mod keys;
+pub(crate) mod inline_reply;
+pub(crate) mod item_card;
+pub mod keys;
 mod page_mark;
 mod past;
 mod readability;
-pub(crate) mod share;
+pub mod share;
 mod sort;
 mod tags;
 mod unread;
 mod user_card;
+pub mod wake;
 
 use crate::Shared;
 
@@ -32,25 +38,41 @@ pub struct Feature {
     pub added: Option<fn(&Shared, std::ops::Range<usize>, std::ops::Range<usize>) -> Result<(), String>>,
 }
 
-/// The registry, in the order features run.
-pub const REGISTRY: &[Feature] = &[
+/// What runs in the start-up module, in order: what changes the page at
+/// load, and the listener that wakes the second module.
+pub const START: &[Feature] = &[
     page_mark::FEATURE,
     readability::FEATURE,
     follow::FEATURE,
     tags::FEATURE,
-    user_card::FEATURE,
-    item_card::FEATURE,
     filters::FEATURE,
     collapse::FEATURE,
     endless::FEATURE,
     inline_reply::FEATURE,
-    actions::FEATURE,
     share::FEATURE,
     past::FEATURE,
     unread::FEATURE,
     sort::FEATURE,
+    wake::FEATURE,
+];
+
+/// What runs in the module loaded on first use, in order.
+pub const MORE: &[Feature] = &[
+    user_card::FEATURE,
+    item_card::FEATURE,
+    inline_reply::MORE,
+    actions::FEATURE,
+    share::MORE,
+    past::MORE,
+    sort::MORE,
     keys::FEATURE,
 ];
+
+/// The list this module runs.
+#[cfg(not(feature = "more"))]
+pub const REGISTRY: &[Feature] = START;
+#[cfg(feature = "more")]
+pub const REGISTRY: &[Feature] = MORE;
 
 /// Every feature module file must be registered: checked natively.
 #[cfg(test)]
@@ -65,9 +87,23 @@ mod tests {
             if module == "mod" {
                 continue;
             }
-            assert!(registry.contains(&format!("    {module}::FEATURE,")), "{module} is not in REGISTRY");
             let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+            assert!(registry.contains(&format!("    {module}::FEATURE,")), "{module} is not registered");
+            if text.contains("pub const MORE: Feature") {
+                assert!(registry.contains(&format!("    {module}::MORE,")), "{module}::MORE is not in MORE");
+            }
             assert!(text.starts_with("//!"), "{module} has no module documentation");
+        }
+    }
+
+    #[test]
+    fn a_feature_runs_once_in_each_module() {
+        for list in [super::START, super::MORE] {
+            let mut ids: Vec<&str> = list.iter().map(|f| f.id).collect();
+            ids.sort();
+            let n = ids.len();
+            ids.dedup();
+            assert_eq!(ids.len(), n, "an id twice in one list");
         }
     }
 }

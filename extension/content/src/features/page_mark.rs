@@ -1,10 +1,8 @@
 //! Marks the page as enhanced and records what the extension found on it:
 //! the site, the page kind, and how many stories and comments it read. The
-//! health view and the tests read these marks; the ping proves the message
-//! path from the page to the worker.
-
-use hn_core::message::{PageAnswer as Response, PageRequest as Request};
-use wasm_bindgen_futures::spawn_local;
+//! health view and the tests read these marks. (That the message path to
+//! the worker works is marked when the state arrives: `data-hnew-background`;
+//! no request of its own.)
 
 use super::Feature;
 use crate::{dom, Shared};
@@ -19,14 +17,5 @@ fn init(ctx: &Shared) -> Result<(), String> {
     let index = ctx.index.borrow();
     dom::set_data(root, "hnew-stories", &index.stories.len().to_string());
     dom::set_data(root, "hnew-comments", &index.comments.len().to_string());
-    let root = root.clone();
-    spawn_local(async move {
-        let answer = match crate::ask(Request::Ping { nonce: 1 }).await {
-            Ok(Response::Pong { version, .. }) => format!("ok {version}"),
-            Ok(_) => "unexpected answer".to_string(),
-            Err(e) => format!("error {e}"),
-        };
-        dom::set_data(&root, "hnew-background", &answer);
-    });
     Ok(())
 }

@@ -10,17 +10,20 @@ use web_sys::Element;
 use super::Feature;
 use crate::{dom, Shared};
 
-pub const FEATURE: Feature = Feature {
-    id: "past",
-    applies: |ctx| {
-        ctx.site.capabilities.items_api
-            && ctx.kind == PageKind::Item
-            && ctx.index.borrow().stories.first().is_some_and(|s| s.sub.is_some())
-    },
-    init,
-    apply: None,
-    added: None,
-};
+/// At load: the button under the story.
+pub const FEATURE: Feature = Feature { id: "past", applies, init, apply: None, added: None };
+
+/// On first use: what a click on it does.
+pub const MORE: Feature = Feature { id: "past", applies, init: init_click, apply: None, added: None };
+
+fn applies(ctx: &Shared) -> bool {
+    ctx.site.capabilities.items_api
+        && ctx.kind == PageKind::Item
+        && ctx.index.borrow().stories.first().is_some_and(|s| s.sub.is_some())
+}
+
+/// The button's class (the wake listener knows it too).
+pub(crate) const BUTTON: &str = "button.hnew-past";
 
 /// The story's own link, when it has one (not Ask HN).
 fn story_link(ctx: &Shared) -> Option<(u64, String, Element)> {
@@ -43,16 +46,22 @@ fn story_link(ctx: &Shared) -> Option<(u64, String, Element)> {
 }
 
 fn init(ctx: &Shared) -> Result<(), String> {
-    let Some((id, url, sub)) = story_link(ctx) else { return Ok(()) };
+    let Some((_, _, sub)) = story_link(ctx) else { return Ok(()) };
     let Some(button) = dom::make(&ctx.document, "button", "hnew-past", "past discussions") else { return Ok(()) };
     let _ = button.set_attribute("type", "button");
     let _ = button.set_attribute("aria-expanded", "false");
     let cell = sub.query_selector(ctx.site.selectors.subtext).ok().flatten().unwrap_or(sub);
     let _ = cell.append_with_str_1(" | ");
     let _ = cell.append_child(&button);
+    Ok(())
+}
+
+fn init_click(ctx: &Shared) -> Result<(), String> {
+    let Some((id, url, _)) = story_link(ctx) else { return Ok(()) };
     let doc = ctx.document.clone();
-    let b = button.clone();
-    dom::listen(&button.into(), "click", move |e| {
+    dom::listen(&ctx.document.clone().into(), "click", move |e| {
+        let Some(b) = dom::closest(e.target(), BUTTON) else { return };
+        let Some(cell) = b.parent_element() else { return };
         e.prevent_default();
         if let Ok(Some(list)) = cell.query_selector(".hnew-past-list") {
             // A second click folds the list away.

@@ -18,16 +18,16 @@ use web_sys::{Element, HtmlElement};
 use super::Feature;
 use crate::{dom, Shared};
 
-pub const FEATURE: Feature = Feature {
-    id: "share",
-    applies: |ctx| {
-        let i = ctx.index.borrow();
-        !i.stories.is_empty() || !i.comments.is_empty()
-    },
-    init,
-    apply: None,
-    added: Some(added),
-};
+/// At load: the controls (a button per story; a comment's when reached).
+pub const FEATURE: Feature = Feature { id: "share", applies, init, apply: None, added: Some(added) };
+
+/// On first use: the menu, the context menu's target, the keyboard in it.
+pub const MORE: Feature = Feature { id: "share", applies, init: init_menu, apply: None, added: None };
+
+fn applies(ctx: &crate::Shared) -> bool {
+    let i = ctx.index.borrow();
+    !i.stories.is_empty() || !i.comments.is_empty()
+}
 
 thread_local! {
     static MENU: RefCell<Option<Element>> = const { RefCell::new(None) };
@@ -90,6 +90,10 @@ fn init(ctx: &Shared) -> Result<(), String> {
     // Comments get their control when reached, like the fold control.
     let c = ctx.clone();
     dom::on_reach(&ctx.document, ctx.site.selectors.comment, move |row| comment_control(&c, row));
+    Ok(())
+}
+
+fn init_menu(ctx: &Shared) -> Result<(), String> {
     dom::listen(&ctx.document.clone().into(), "contextmenu", move |e| {
         let el = e.target().and_then(|t| t.dyn_into::<Element>().ok());
         CONTEXT.with(|c| *c.borrow_mut() = el);

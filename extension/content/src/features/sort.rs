@@ -11,22 +11,26 @@ use hn_core::unread::{parse_age_title, parse_points, sort_order, SortBy, SortKey
 use super::Feature;
 use crate::{dom, Shared};
 
-pub const FEATURE: Feature = Feature {
-    id: "sort",
-    applies: |ctx| {
-        if !ctx.site.capabilities.sort {
-            return false;
-        }
-        let index = ctx.index.borrow();
-        // Markup it does not know (stories outside a table): off, quietly.
-        ctx.kind == PageKind::StoryList
-            && index.stories.len() > 1
-            && index.stories[0].row.closest("table").ok().flatten().is_some()
-    },
-    init,
-    apply: None,
-    added: Some(added),
-};
+/// At load: the bar; a list the reader sorted before wakes the module
+/// that sorts.
+pub const FEATURE: Feature = Feature { id: "sort", applies, init, apply: None, added: None };
+
+/// On first use (or at load when this list has a saved order): sorting.
+pub const MORE: Feature = Feature { id: "sort", applies, init: init_sorting, apply: None, added: Some(added) };
+
+fn applies(ctx: &Shared) -> bool {
+    if !ctx.site.capabilities.sort {
+        return false;
+    }
+    let index = ctx.index.borrow();
+    // Markup it does not know (stories outside a table): off, quietly.
+    ctx.kind == PageKind::StoryList
+        && index.stories.len() > 1
+        && index.stories[0].row.closest("table").ok().flatten().is_some()
+}
+
+/// A sort button (the wake listener knows it too).
+pub(crate) const BUTTON: &str = "button.hnew-sort-by";
 
 const KEY: &str = "list_sort";
 
@@ -49,14 +53,34 @@ fn init(ctx: &Shared) -> Result<(), String> {
         let _ = b.set_attribute("type", "button");
         let _ = b.set_attribute("aria-pressed", if by == SortBy::Rank { "true" } else { "false" });
         dom::set_data(&b, "by", by.label());
-        let c = ctx.clone();
-        dom::listen(&b.clone().into(), "click", move |_| {
-            choose(&c, by);
-            save(by);
-        });
         let _ = bar.append_child(&b);
     }
     let _ = table.before_with_node_1(&bar);
+    // Read without decoding (the names are SortBy's labels): only a list
+    // sorted before needs the module that sorts, now.
+    wasm_bindgen_futures::spawn_local(async move {
+        let saved = hn_ext::get(hn_ext::Area::Local, KEY).await.ok().flatten();
+        let by = saved
+            .and_then(|m| js_sys::Reflect::get(&m, &list_path().into()).ok())
+            .and_then(|v| v.as_string());
+        if by.is_some_and(|b| b != SortBy::Rank.label()) {
+            super::wake::now();
+        }
+    });
+    Ok(())
+}
+
+fn init_sorting(ctx: &Shared) -> Result<(), String> {
+    let c = ctx.clone();
+    dom::listen(&ctx.document.clone().into(), "click", move |e| {
+        let Some(b) = dom::closest(e.target(), BUTTON) else { return };
+        let Some(by) = SortBy::ALL.into_iter().find(|by| b.get_attribute("data-by").as_deref() == Some(by.label()))
+        else {
+            return;
+        };
+        choose(&c, by);
+        save(by);
+    });
     let c = ctx.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let saved = hn_ext::get_typed::<BTreeMap<String, SortBy>>(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
