@@ -283,6 +283,13 @@ impl Page<'_> {
         }
     }
 
+    /// Waits until the content script's second module (cards, menus,
+    /// replies, keys: loaded on the first gesture that needs it) is no
+    /// longer loading, so what a gesture does can be checked at once.
+    pub fn settle(&self) {
+        self.expect("document.documentElement.dataset.hnewMore !== 'loading'", "the second module loaded");
+    }
+
     /// Evaluates `expr` once and returns its value, failing loudly on error.
     pub fn value(&self, expr: &str) -> serde_json::Value {
         match self.session.eval(expr) {

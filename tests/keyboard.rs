@@ -14,6 +14,7 @@ fn press(page: &Page, key: &str) {
     page.value(&format!(
         "document.body.dispatchEvent(new KeyboardEvent('keydown', {{ key: {key:?}, bubbles: true, cancelable: true }})), true"
     ));
+    page.settle();
 }
 
 fn focused_id(page: &Page) -> String {

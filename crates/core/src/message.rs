@@ -416,47 +416,6 @@ impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
     }
 }
 
-/// The answers a page reads at load (next pages, reports; the state is
-/// read as [`crate::state::LoadState`]),
-/// under the same names as [`PageAnswer`]: a page's start-up module
-/// decodes only these, and the code for everything a reader does by hand
-/// (profiles, item cards, replies) stays in the module loaded on first use.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LoadAnswer {
-    Page { html: String },
-    Unserved { reason: crate::page::Unserved, message: String },
-    Done,
-    Error { message: String },
-}
-
-impl<'de> Deserialize<'de> for LoadAnswer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<LoadAnswer, D::Error> {
-        deserializer.deserialize_map(LoadVisitor)
-    }
-}
-
-struct LoadVisitor;
-
-impl<'de> serde::de::Visitor<'de> for LoadVisitor {
-    type Value = LoadAnswer;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an answer with its kind first")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<LoadAnswer, A::Error> {
-        use serde::de::Error;
-        let (kind, rest) = answer_kind(map)?;
-        Ok(match kind.as_str() {
-            "page" => fields!(rest, LoadAnswer::Page { html: String }),
-            "unserved" => fields!(rest, LoadAnswer::Unserved { reason: crate::page::Unserved, message: String }),
-            "done" => LoadAnswer::Done,
-            "error" => fields!(rest, LoadAnswer::Error { message: String }),
-            other => return Err(A::Error::custom(format!("not an answer a page reads at load: {other}"))),
-        })
-    }
-}
-
 /// Whether the page-policy rule is in force, and from which observed header.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct CspRuleStatus {
@@ -758,22 +717,6 @@ mod tests {
             PageAnswer::Done => "done",
             PageAnswer::Error { .. } => "error",
         }
-    }
-
-    #[test]
-    fn load_answers_read_what_a_page_needs_at_load_and_refuse_the_rest() {
-        let unserved = serde_json::to_string(&Response::Unserved {
-            reason: crate::page::Unserved::RateLimited,
-            message: "slow down".into(),
-        })
-        .unwrap();
-        assert!(matches!(serde_json::from_str::<LoadAnswer>(&unserved).unwrap(), LoadAnswer::Unserved { .. }));
-        let page = r#"{"kind":"page","html":"<p>x</p>","extra":1}"#;
-        assert_eq!(serde_json::from_str::<LoadAnswer>(page).unwrap(), LoadAnswer::Page { html: "<p>x</p>".into() });
-        assert_eq!(serde_json::from_str::<LoadAnswer>(r#"{"kind":"done"}"#).unwrap(), LoadAnswer::Done);
-        // Answers to what only a reader's gesture asks are not decoded at load.
-        assert!(serde_json::from_str::<LoadAnswer>(r#"{"kind":"posted","id":1}"#).is_err());
-        assert!(serde_json::from_str::<LoadAnswer>(r#"{"html":"x","kind":"page"}"#).is_err(), "kind first");
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl Visits {
         self.0.retain(|_, v| now - v.at <= TTL_DAYS * DAY_MS);
         if self.0.len() > MAX_THREADS {
             let mut by_age: Vec<(String, f64)> = self.0.iter().map(|(k, v)| (k.clone(), v.at)).collect();
-            by_age.sort_by(|a, b| a.1.total_cmp(&b.1));
+            by_age.sort_unstable_by(|a, b| a.1.total_cmp(&b.1));
             for (k, _) in by_age.into_iter().take(self.0.len() - MAX_THREADS) {
                 self.0.remove(&k);
             }
@@ -210,19 +210,24 @@ pub struct SortKeys {
 /// The page order for `by`: indexes into `stories`. Stable: ties keep HN's
 /// order; stories without the value (jobs have no points) go last.
 pub fn sort_order(stories: &[SortKeys], by: SortBy) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..stories.len()).collect();
-    match by {
-        SortBy::Rank => order.sort_by_key(|&i| stories[i].position),
-        SortBy::Points => order
-            .sort_by_key(|&i| (std::cmp::Reverse(stories[i].points.map(i64::from).unwrap_or(-1)), stories[i].position)),
-        SortBy::Comments => order.sort_by_key(|&i| {
-            (std::cmp::Reverse(stories[i].comments.map(i64::from).unwrap_or(-1)), stories[i].position)
-        }),
-        SortBy::Newest => {
-            order.sort_by_key(|&i| (std::cmp::Reverse(stories[i].time.unwrap_or(i64::MIN)), stories[i].position))
-        }
-    }
-    order
+    // One key per story, HN's position breaking ties: keys are unique, so
+    // an unstable sort gives the stable order (and one sort's code, not four).
+    let missing_last = |v: Option<i64>| std::cmp::Reverse(v.unwrap_or(i64::MIN));
+    let mut keyed: Vec<(std::cmp::Reverse<i64>, usize, usize)> = stories
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let value = match by {
+                SortBy::Rank => std::cmp::Reverse(0),
+                SortBy::Points => missing_last(s.points.map(i64::from)),
+                SortBy::Comments => missing_last(s.comments.map(i64::from)),
+                SortBy::Newest => missing_last(s.time),
+            };
+            (value, s.position, i)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// "86 points" → 86.

@@ -26,20 +26,28 @@ pub fn all_parts(scope: &Element, selector: &str) -> Vec<Element> {
     match found.len() {
         0 => Vec::new(),
         1 => found.pop().unwrap_or_default(),
-        _ => {
-            let mut merged: Vec<Element> = found.into_iter().flatten().collect();
-            merged.sort_by(|a, b| {
-                if a.is_same_node(Some(b)) {
-                    std::cmp::Ordering::Equal
-                } else if a.compare_document_position(b) & web_sys::Node::DOCUMENT_POSITION_FOLLOWING != 0 {
-                    std::cmp::Ordering::Less
-                } else {
-                    std::cmp::Ordering::Greater
-                }
-            });
-            merged.dedup_by(|a, b| a.is_same_node(Some(b)));
-            merged
-        }
+        _ => found.into_iter().reduce(|a, b| merge(a, b)).unwrap_or_default(),
+    }
+}
+
+/// Two lists of elements, each in document order, as one in document
+/// order, each element once (a linear merge: no sort, one comparison per
+/// element).
+fn merge(a: Vec<Element>, b: Vec<Element>) -> Vec<Element> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.is_same_node(Some(y)) => {
+                b.next();
+                true
+            }
+            (Some(x), Some(y)) => x.compare_document_position(y) & web_sys::Node::DOCUMENT_POSITION_FOLLOWING != 0,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return out,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
     }
 }
 

@@ -87,6 +87,23 @@ impl Index {
         }
     }
 
+    /// Reads the rows under `root` not read yet (appended by endless
+    /// scroll, wherever a sort put the earlier ones) and returns the ranges
+    /// of the new stories and comments.
+    pub fn add_new(&mut self, root: &Element, site: &SiteSpec) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let (stories, comments) = (self.stories.len(), self.comments.len());
+        let known: std::collections::HashSet<ItemId> =
+            self.stories.iter().map(|s| s.id).chain(self.comments.iter().map(|c| c.id)).collect();
+        let new = |row: &Element| !known.contains(&(site.row_id)(&row.id()).unwrap_or(0));
+        for row in dom::all_parts(root, site.selectors.story).into_iter().filter(|r| new(r)) {
+            self.add_story(row, site);
+        }
+        for row in dom::all_parts(root, site.selectors.comment).into_iter().filter(|r| new(r)) {
+            self.add_comment(row, site);
+        }
+        (stories..self.stories.len(), comments..self.comments.len())
+    }
+
     pub fn add_story(&mut self, row: Element, site: &SiteSpec) {
         let s = &site.selectors;
         {

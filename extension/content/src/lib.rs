@@ -22,7 +22,7 @@ pub mod manager;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use hn_core::message::{LoadAnswer, LoadRequest, PageAnswer as Response, PageRequest as Request};
+use hn_core::message::{LoadRequest, PageAnswer as Response, PageRequest as Request};
 use hn_core::site::{self, PageKind, SiteSpec};
 use hn_core::state::UserState;
 use wasm_bindgen::prelude::*;
@@ -77,6 +77,7 @@ fn context() -> Option<Shared> {
 #[wasm_bindgen]
 pub fn run() {
     let Some(ctx) = context() else { return };
+    START.with(|s| *s.borrow_mut() = Some(ctx.clone()));
     manager::init_all(&ctx);
     refresh_state(ctx.clone());
     let listener_ctx = ctx.clone();
@@ -92,6 +93,21 @@ pub fn run() {
     });
     on_message(&listener);
     listener.forget();
+}
+
+#[cfg(not(feature = "more"))]
+thread_local! {
+    static START: RefCell<Option<Shared>> = const { RefCell::new(None) };
+}
+
+/// Endless scroll (in the second module) appended rows: read them, let the
+/// features cover them, then the second module's (`rows_added` there).
+#[cfg(not(feature = "more"))]
+#[wasm_bindgen]
+pub fn rows_appended() {
+    let Some(ctx) = START.with(|s| s.borrow().clone()) else { return };
+    let (stories, comments) = ctx.index.borrow_mut().add_new(&ctx.root, ctx.site);
+    manager::rows_added(&ctx, stories, comments);
 }
 
 /// The second module's entry, called by the loader on the first gesture
@@ -148,14 +164,8 @@ pub fn state_changed() {
 #[wasm_bindgen]
 pub fn rows_added() {
     let Some(ctx) = MORE.with(|m| m.borrow().clone()) else { return };
-    let (stories, comments) = {
-        let i = ctx.index.borrow();
-        (i.stories.len(), i.comments.len())
-    };
-    let fresh = Index::read(&ctx.root, ctx.site, ctx.kind);
-    let ranges = (stories..fresh.stories.len().max(stories), comments..fresh.comments.len().max(comments));
-    *ctx.index.borrow_mut() = fresh;
-    manager::rows_added(&ctx, ranges.0, ranges.1);
+    let (stories, comments) = ctx.index.borrow_mut().add_new(&ctx.root, ctx.site);
+    manager::rows_added(&ctx, stories, comments);
 }
 
 /// A message of the background's for this module (the context menu's
@@ -170,6 +180,7 @@ pub fn message(message: JsValue) {
             features::share::from_context(&ctx, &text("what").unwrap_or_default(), text("selection"))
         }
         Some("open_share") => features::keys::share_focused(&ctx),
+        Some("endless") => features::endless::go(&ctx),
         _ => {}
     }
 }
@@ -191,10 +202,11 @@ pub async fn ask(request: Request) -> Result<Response, String> {
     hn_ext::ask_for(request).await
 }
 
-/// Asks the background what a page asks at load; only those answers are
-/// decoded (the start-up module carries no decoder for the others).
-pub async fn ask_load(request: LoadRequest) -> Result<LoadAnswer, String> {
-    hn_ext::ask_for(request).await
+/// Tells the background what a page reports at load (filter counts, what
+/// it found); the answer is only checked for arriving (the start-up module
+/// carries no decoder for answers).
+pub async fn tell(request: LoadRequest) -> Result<(), String> {
+    hn_ext::ask_raw(request).await.map(|_| ())
 }
 
 /// Asks the background for the state and applies it; the state is also
@@ -253,7 +265,7 @@ fn report(ctx: &Shared) {
         problems,
     };
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = crate::ask_load(request).await {
+        if let Err(e) = crate::tell(request).await {
             dom::log(&format!("could not report the page: {e}"));
         }
     });

@@ -81,6 +81,12 @@
     return true;
   };
 
+  // Endless scroll appended rows (in the second module): the start-up
+  // module reads them first.
+  self.hnewStartRows = function () {
+    wasm_bindgen.rows_appended();
+  };
+
   self.hnewMoreNotify = function (what) {
     if (!running) return;
     if (what === 'state') running.state_changed();

@@ -165,14 +165,12 @@ fn storage_key(ctx: &Shared) -> Option<String> {
 
 fn save(ctx: &Shared) {
     let Some(key) = storage_key(ctx) else { return };
-    let folded: BTreeSet<u64> = ctx
-        .index
-        .borrow()
-        .comments
-        .iter()
-        .filter(|c| c.row.class_list().contains(ctx.site.layout.folded))
-        .map(|c| c.id)
-        .collect();
+    // Comments are in page order, ids mostly growing: inserted one by one
+    // (collecting into a set would carry a sort's code for nothing).
+    let mut folded = BTreeSet::new();
+    for c in ctx.index.borrow().comments.iter().filter(|c| c.row.class_list().contains(ctx.site.layout.folded)) {
+        folded.insert(c.id);
+    }
     wasm_bindgen_futures::spawn_local(async move {
         let saved = Saved { folded, at: js_sys::Date::now() };
         if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, &key, &saved).await {

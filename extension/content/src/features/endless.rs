@@ -2,7 +2,8 @@
 //! next page is asked of the background when the reader scrolls towards the
 //! end (a scroll down, the wheel, a scrolling key or a swipe: never the
 //! page's first layout, so opening a page and leaving costs HN one request)
-//! and about a screen and a half remains, and its rows are appended in place — ranks continuing, items
+//! and about a screen and a half remains, and its rows are appended in
+//! place — ranks continuing, items
 //! already shown skipped — then every feature covers them. When HN does not
 //! serve the page the line under the list says so, retries with a growing
 //! delay (2 s doubling to 64 s, one request at a time) and offers "Retry
@@ -12,7 +13,7 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use hn_core::message::{LoadAnswer as Response, LoadRequest as Request};
+use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::page::{backoff_ms, parse_rank, resolve_link};
 use hn_core::site::PageKind;
 use wasm_bindgen::prelude::*;
@@ -20,27 +21,114 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use super::Feature;
-use crate::{dom, manager, Shared};
+use crate::{dom, Shared};
 
-pub const FEATURE: Feature = Feature {
-    id: "endless",
-    applies: |ctx| {
-        if !matches!(ctx.kind, PageKind::StoryList | PageKind::CommentList | PageKind::Item) {
-            return false;
+/// At load: the status line, the footer, the watch for the first scroll.
+pub const FEATURE: Feature = Feature { id: "endless", applies, init: init_watch, apply: None, added: None };
+
+/// From the first scroll towards the end on: fetching and appending.
+pub const MORE: Feature = Feature { id: "endless", applies, init, apply: None, added: None };
+
+fn applies(ctx: &Shared) -> bool {
+    if !matches!(ctx.kind, PageKind::StoryList | PageKind::CommentList | PageKind::Item) {
+        return false;
+    }
+    let Some(more) = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten() else { return false };
+    // Markup it does not know (a More link outside a row or block): off,
+    // quietly.
+    let in_row = container(&more).is_some();
+    if !in_row && !cfg!(feature = "more") {
+        dom::log("endless scroll is off on this page: its More link is not in a row");
+    }
+    in_row
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The start-up module reads the rows just appended (and its features
+    /// cover them), then tells this module to.
+    #[wasm_bindgen(catch, js_name = hnewStartRows)]
+    fn start_rows() -> Result<(), JsValue>;
+}
+
+thread_local! {
+    /// The start-up module's watch: the reader scrolled; handed over.
+    static WATCH: RefCell<(bool, bool)> = const { RefCell::new((false, false)) };
+}
+
+/// The root's mark that the reader has scrolled towards the end (read by
+/// the second module when it starts).
+const SCROLLED: &str = "hnew-scrolled";
+
+fn init_watch(ctx: &Shared) -> Result<(), String> {
+    let more = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten().ok_or("no More link")?;
+    let anchor = container(&more).ok_or("the More link is not in a row")?;
+    let status = make_status(ctx, &anchor)?;
+    dom::toggle_class(&anchor, "hnew-more-row", true);
+    dom::toggle_class(&ctx.root, "hnew-endless", true);
+    let height = || web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(800.0);
+    let c = ctx.clone();
+    let within_reach = move || status.get_bounding_client_rect().top() < height() * (1.0 + AHEAD);
+    let within = std::rc::Rc::new(within_reach);
+    let w = within.clone();
+    on_scroll_down(ctx, move || {
+        WATCH.with(|x| x.borrow_mut().0 = true);
+        if w() {
+            hand_over(&c);
         }
-        let Some(more) = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten() else { return false };
-        // Markup it does not know (a More link outside a row or block): off,
-        // quietly.
-        let in_row = container(&more).is_some();
-        if !in_row {
-            dom::log("endless scroll is off on this page: its More link is not in a row");
+    });
+    let c = ctx.clone();
+    let watched = ctx.root.query_selector(".hnew-more-status").ok().flatten().ok_or("no status line")?;
+    observe(&watched, move || {
+        if WATCH.with(|x| x.borrow().0) {
+            hand_over(&c);
         }
-        in_row
-    },
-    init,
-    apply: None,
-    added: None,
-};
+    })?;
+    footer_peek(ctx);
+    set_state(ctx, "idle", 0);
+    Ok(())
+}
+
+/// The reader scrolled towards the end: the second module fetches.
+fn hand_over(ctx: &Shared) {
+    if WATCH.with(|x| std::mem::replace(&mut x.borrow_mut().1, true)) {
+        return;
+    }
+    dom::set_data(&ctx.root, SCROLLED, "");
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"kind".into(), &"endless".into());
+    super::wake::message(&message);
+}
+
+/// Calls `f` when the reader scrolls down or tries to: the window scrolled
+/// down, the wheel, a scrolling key, a swipe. (A window tall enough for
+/// the whole list cannot scroll; the wheel or a key says the same.)
+fn on_scroll_down(ctx: &Shared, f: impl Fn() + 'static) {
+    let Some(w) = web_sys::window() else { return };
+    let f = std::rc::Rc::new(f);
+    let last_y = std::rc::Rc::new(std::cell::Cell::new(w.scroll_y().unwrap_or(0.0)));
+    let g = f.clone();
+    dom::listen(&w.into(), "scroll", move |_| {
+        let y = web_sys::window().and_then(|w| w.scroll_y().ok()).unwrap_or(0.0);
+        if y > last_y.replace(y) {
+            g();
+        }
+    });
+    let g = f.clone();
+    dom::listen(&ctx.document.clone().into(), "wheel", move |e| {
+        if e.dyn_ref::<web_sys::WheelEvent>().is_some_and(|w| w.delta_y() > 0.0) {
+            g();
+        }
+    });
+    let g = f.clone();
+    dom::listen(&ctx.document.clone().into(), "keydown", move |e| {
+        let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+        if !super::wake::typing(e.target()) && matches!(k.key().as_str(), "PageDown" | "End" | "ArrowDown" | " ") {
+            g();
+        }
+    });
+    dom::listen(&ctx.document.clone().into(), "touchmove", move |_| f());
+}
 
 /// Start loading when this much of the window height remains below.
 const AHEAD: f64 = 1.5;
@@ -67,8 +155,6 @@ struct Scroll {
     wait_scroll: bool,
     /// The reader has scrolled down (or tried to) since the page loaded.
     scrolled: bool,
-    /// The window's last scroll position seen, to tell down from up.
-    last_y: f64,
 }
 
 thread_local! {
@@ -84,12 +170,9 @@ fn container(more: &Element) -> Option<Element> {
 fn init(ctx: &Shared) -> Result<(), String> {
     let more = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten().ok_or("no More link")?;
     let anchor = container(&more).ok_or("the More link is not in a row")?;
+    let status = ctx.root.query_selector(".hnew-more-status").ok().flatten().ok_or("no status line")?;
     let current = current_path();
     let next = more.get_attribute("href").and_then(|h| resolve_link(&current, &h));
-    let status = make_status(ctx, &anchor)?;
-    // HN's own "More" row is hidden; the status line above it is what the
-    // reader scrolls towards.
-    let watched = status.clone();
     {
         let index = ctx.index.borrow();
         SCROLL.with(|s| {
@@ -98,50 +181,39 @@ fn init(ctx: &Shared) -> Result<(), String> {
             s.last_rank = index.stories.iter().filter_map(|x| x.rank).max().unwrap_or(0);
             s.next = next;
             s.anchor = Some(anchor.clone());
-            s.status = Some(status);
+            s.status = Some(status.clone());
+            s.scrolled = ctx.root.has_attribute(&format!("data-{SCROLLED}"));
         });
     }
-    dom::toggle_class(&anchor, "hnew-more-row", true);
-    dom::toggle_class(&ctx.root, "hnew-endless", true);
-    observe(ctx, &watched)?;
-    if let Some(w) = web_sys::window() {
-        let y = w.scroll_y().unwrap_or(0.0);
-        SCROLL.with(|s| s.borrow_mut().last_y = y);
-        let ctx2 = ctx.clone();
-        dom::listen(&w.clone().into(), "scroll", move |_| {
-            let y = web_sys::window().and_then(|w| w.scroll_y().ok()).unwrap_or(0.0);
-            let down = SCROLL.with(|s| {
-                let mut s = s.borrow_mut();
-                let down = y > s.last_y;
-                s.last_y = y;
-                down
-            });
-            if down {
-                reader_scrolled(&ctx2);
-            }
+    let c = ctx.clone();
+    observe(&status, move || {
+        // The first report comes with the page's first layout: only a
+        // reader who has scrolled is asking for more.
+        if SCROLL.with(|s| s.borrow().scrolled) {
+            load(c.clone());
+        }
+    })?;
+    let c = ctx.clone();
+    on_scroll_down(ctx, move || reader_scrolled(&c));
+    let c = ctx.clone();
+    dom::listen(&ctx.document.clone().into(), "click", move |e| {
+        if dom::closest(e.target(), ".hnew-more-retry").is_none() {
+            return;
+        }
+        SCROLL.with(|s| {
+            let mut s = s.borrow_mut();
+            dom::cancel(s.timer.take());
+            s.loading = false;
         });
-        // A window tall enough for the whole list cannot scroll: the wheel,
-        // a key or a swipe towards the end says the same.
-        let ctx2 = ctx.clone();
-        dom::listen(&ctx.document.clone().into(), "wheel", move |e| {
-            if e.dyn_ref::<web_sys::WheelEvent>().is_some_and(|w| w.delta_y() > 0.0) {
-                reader_scrolled(&ctx2);
-            }
-        });
-        let ctx2 = ctx.clone();
-        dom::listen(&ctx.document.clone().into(), "keydown", move |e| {
-            let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-            let typing = super::wake::typing(e.target());
-            if !typing && matches!(k.key().as_str(), "PageDown" | "End" | "ArrowDown" | " ") {
-                reader_scrolled(&ctx2);
-            }
-        });
-        let ctx2 = ctx.clone();
-        dom::listen(&ctx.document.clone().into(), "touchmove", move |_| reader_scrolled(&ctx2));
-    }
-    footer_peek(ctx);
-    set_state(ctx, "idle");
+        load(c.clone());
+    });
     Ok(())
+}
+
+/// The start-up module saw the reader scroll towards the end.
+pub fn go(ctx: &Shared) {
+    SCROLL.with(|s| s.borrow_mut().scrolled = true);
+    load(ctx.clone());
 }
 
 fn current_path() -> String {
@@ -150,6 +222,8 @@ fn current_path() -> String {
     format!("{}{}", l.pathname().unwrap_or_default(), l.search().unwrap_or_default())
 }
 
+/// The line under the list saying what endless scroll is doing, with its
+/// Retry button (handled by the second module).
 fn make_status(ctx: &Shared, anchor: &Element) -> Result<Element, String> {
     let doc = &ctx.document;
     // A table row beside table rows, a block beside a block.
@@ -170,15 +244,6 @@ fn make_status(ctx: &Shared, anchor: &Element) -> Result<Element, String> {
     let _ = cell.append_child(&retry);
     let _ = row.append_child(&cell);
     let _ = anchor.before_with_node_1(&row);
-    let ctx2 = ctx.clone();
-    dom::listen(&retry.into(), "click", move |_| {
-        SCROLL.with(|s| {
-            let mut s = s.borrow_mut();
-            dom::cancel(s.timer.take());
-            s.loading = false;
-        });
-        load(ctx2.clone());
-    });
     Ok(row)
 }
 
@@ -199,10 +264,13 @@ fn say(text: &str, retry: bool) {
     });
 }
 
-fn set_state(ctx: &Shared, state: &str) {
+fn set_state(ctx: &Shared, state: &str, pages: u32) {
     dom::set_data(&ctx.root, "hnew-scroll", state);
-    let pages = SCROLL.with(|s| s.borrow().pages);
     dom::set_data(&ctx.root, "hnew-pages", &pages.to_string());
+}
+
+fn set_scroll_state(ctx: &Shared, state: &str) {
+    set_state(ctx, state, SCROLL.with(|s| s.borrow().pages));
 }
 
 /// The reader scrolled down: the first time, the next page comes if the end
@@ -219,23 +287,20 @@ fn reader_scrolled(ctx: &Shared) {
     }
 }
 
-fn observe(ctx: &Shared, anchor: &Element) -> Result<(), String> {
-    let ctx2 = ctx.clone();
+fn observe(watched: &Element, f: impl Fn() + 'static) -> Result<(), String> {
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
         let hit = entries
             .iter()
             .any(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting()));
-        // The first report comes with the page's first layout: only a
-        // reader who has scrolled is asking for more.
-        if hit && SCROLL.with(|s| s.borrow().scrolled) {
-            load(ctx2.clone());
+        if hit {
+            f();
         }
     });
     let options = web_sys::IntersectionObserverInit::new();
     options.set_root_margin(&format!("0px 0px {}% 0px", (AHEAD * 100.0) as u32));
     let observer = web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
         .map_err(|_| "no IntersectionObserver")?;
-    observer.observe(anchor);
+    observer.observe(watched);
     callback.forget();
     Ok(())
 }
@@ -267,9 +332,9 @@ fn load(ctx: Shared) {
     });
     let Some(path) = path else { return };
     say("Loading more…", false);
-    set_state(&ctx, "loading");
+    set_scroll_state(&ctx, "loading");
     wasm_bindgen_futures::spawn_local(async move {
-        let answer = crate::ask_load(Request::FetchPage { site: ctx.site.id.to_string(), path: path.clone() }).await;
+        let answer = crate::ask(Request::FetchPage { site: ctx.site.id.to_string(), path: path.clone() }).await;
         match answer {
             Ok(Response::Page { html }) => {
                 if let Err(e) = append(&ctx, &path, &html) {
@@ -299,7 +364,7 @@ fn retry_later(ctx: Shared, why: &str) {
         d
     });
     say(&format!("{why}. Retrying in {} s.", delay / 1000), true);
-    set_state(&ctx, "retrying");
+    set_scroll_state(&ctx, "retrying");
     let ctx2 = ctx.clone();
     let timer = dom::after(delay as i32, move || {
         SCROLL.with(|s| s.borrow_mut().timer = None);
@@ -315,7 +380,7 @@ fn finish(ctx: &Shared, text: &str, state: &str) {
         s.next = None;
     });
     say(text, false);
-    set_state(ctx, state);
+    set_scroll_state(ctx, state);
 }
 
 fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
@@ -326,10 +391,6 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
     let page = parsed.document_element().ok_or("empty page")?;
     let s = &ctx.site.selectors;
     let anchor = SCROLL.with(|x| x.borrow().anchor.clone()).ok_or("no anchor")?;
-    let (stories_before, comments_before) = {
-        let i = ctx.index.borrow();
-        (i.stories.len(), i.comments.len())
-    };
     let mut added = 0;
     // Stories go before the More row when it is inside the list (HN's
     // table), else at the end of the list (a list followed by a link).
@@ -348,7 +409,6 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
                 None => anchor.before_with_node_1(&part),
             };
         }
-        ctx.index.borrow_mut().add_story(row, ctx.site);
         added += 1;
     }
     for row in dom::all(&page, s.comment) {
@@ -357,7 +417,6 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
             continue;
         }
         let _ = anchor.before_with_node_1(&row);
-        ctx.index.borrow_mut().add_comment(row, ctx.site);
         added += 1;
     }
     let next = page
@@ -366,10 +425,6 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
         .flatten()
         .and_then(|a| a.get_attribute("href"))
         .and_then(|h| resolve_link(path, &h));
-    let (stories_after, comments_after) = {
-        let i = ctx.index.borrow();
-        (i.stories.len(), i.comments.len())
-    };
     SCROLL.with(|x| {
         let mut x = x.borrow_mut();
         x.loading = false;
@@ -383,9 +438,17 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
     }
     // For the benchmark: from the trigger to the page appended and enhanced.
     let started = SCROLL.with(|x| x.borrow().started);
-    dom::set_data(&ctx.root, "hnew-stories", &stories_after.to_string());
-    dom::set_data(&ctx.root, "hnew-comments", &comments_after.to_string());
-    manager::rows_added(ctx, stories_before..stories_after, comments_before..comments_after);
+    // The start-up module reads the new rows and its features cover them,
+    // then this module's (through `rows_added`), before this goes on.
+    if let Err(e) = start_rows() {
+        dom::log(&format!("appended rows not read: {}", hn_ext::describe(&e)));
+    }
+    let (stories, comments) = {
+        let i = ctx.index.borrow();
+        (i.stories.len(), i.comments.len())
+    };
+    dom::set_data(&ctx.root, "hnew-stories", &stories.to_string());
+    dom::set_data(&ctx.root, "hnew-comments", &comments.to_string());
     dom::set_data(&ctx.root, "hnew-append-ms", &format!("{}", (now_ms() - started) as u32));
     if next.is_none() {
         finish(ctx, "That's all.", "end");
@@ -395,7 +458,7 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
         return Ok(());
     }
     say(&format!("{added} more loaded."), false);
-    set_state(ctx, "idle");
+    set_scroll_state(ctx, "idle");
     // The end still in sight (filters hid most of the page): go on at once.
     // Only within reach: the next page waits for the reader to scroll, so a
     // tall window does not fetch page after page unasked.

@@ -45,8 +45,12 @@ fn apply(ctx: &Shared) -> Result<(), String> {
     let (mut stories, mut comments) = (0usize, 0usize);
     // Which rule hid what, for the popup: worked out for hidden items only.
     let attribution = Attribution::new(&rules);
-    let mut hits: std::collections::BTreeMap<String, u32> =
-        rules.iter().filter(|r| r.enabled).map(|r| (r.key(), 0)).collect();
+    // Inserted one by one: collecting into a map sorts first, and that
+    // sort's code is the size of a feature.
+    let mut hits = std::collections::BTreeMap::<String, u32>::new();
+    for r in rules.iter().filter(|r| r.enabled) {
+        hits.insert(r.key(), 0);
+    }
     let mut count = |keys: &mut dyn Iterator<Item = &str>| {
         for k in keys {
             if let Some(n) = hits.get_mut(k) {
@@ -85,7 +89,7 @@ fn apply(ctx: &Shared) -> Result<(), String> {
     HIDDEN_NOW.with(|h| *h.borrow_mut() = hidden);
     {
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = crate::ask_load(Request::FilterHits { hits }).await {
+            if let Err(e) = crate::tell(Request::FilterHits { hits }).await {
                 dom::log(&format!("filter counts not reported: {e}"));
             }
         });

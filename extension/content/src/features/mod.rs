@@ -10,7 +10,7 @@
 
 pub(crate) mod actions;
 pub(crate) mod collapse;
-mod endless;
+pub mod endless;
 mod filters;
 mod follow;
 pub(crate) mod inline_reply;
@@ -60,6 +60,7 @@ pub const START: &[Feature] = &[
 pub const MORE: &[Feature] = &[
     user_card::FEATURE,
     item_card::FEATURE,
+    endless::MORE,
     inline_reply::MORE,
     actions::FEATURE,
     share::MORE,
