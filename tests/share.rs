@@ -115,6 +115,8 @@ fn the_share_menu_is_built_when_opened_and_loads_nothing() {
     thread
         .expect("document.querySelector('tr.athing.comtr button.hnew-share')", "the first comment has a share control");
     thread.value("document.querySelector('tr.athing.comtr button.hnew-share').click(), true");
+    // The menu's module loads on this first use.
+    thread.settle();
     let cid = thread.value("document.querySelector('tr.athing.comtr').id");
     let x = thread.value("document.querySelector('.hnew-share-menu a[data-destination=x]').getAttribute('href')");
     assert!(

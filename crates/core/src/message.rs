@@ -690,7 +690,13 @@ mod tests {
             LoadRequest::GetState,
             LoadRequest::FetchPage { site: "hn".into(), path: "/news?p=2".into() },
             LoadRequest::FilterHits { hits: [("r".to_string(), 2)].into_iter().collect() },
-            LoadRequest::PageSeen { site: "hn".into(), page: "item".into(), me: None, signed_out: true, problems: vec![] },
+            LoadRequest::PageSeen {
+                site: "hn".into(),
+                page: "item".into(),
+                me: None,
+                signed_out: true,
+                problems: vec![],
+            },
         ];
         for r in all {
             let json = serde_json::to_string(&Envelope::new(&r)).unwrap();

@@ -2,6 +2,8 @@
 //! calls we make (a binding crate would bring hundreds we do not), and the
 //! typed request/response helper every part uses to reach the background.
 
+pub mod de;
+
 use hn_core::message::{Envelope, Request, Response};
 use js_sys::{Object, Promise};
 use serde::Serialize;
@@ -82,7 +84,7 @@ pub async fn ask(request: Request) -> Result<Response, String> {
 /// answers pages get: `hn_core::message::PageAnswer`).
 pub async fn ask_for<Q: serde::Serialize, R: serde::de::DeserializeOwned>(request: Q) -> Result<R, String> {
     let reply = ask_raw(request).await?;
-    serde_wasm_bindgen::from_value(reply).map_err(|e| format!("unreadable answer: {e}"))
+    de::from_value(reply).map_err(|e| format!("unreadable answer: {e}"))
 }
 
 /// [`ask`], the answer left as the background sent it.
@@ -134,7 +136,7 @@ pub async fn remove(area: Area, key: &str) -> Result<(), String> {
 /// reason, never an error that would stop the caller.
 pub async fn get_typed<T: serde::de::DeserializeOwned>(area: Area, key: &str) -> (Option<T>, Option<String>) {
     match get(area, key).await {
-        Ok(Some(v)) => match serde_wasm_bindgen::from_value(v) {
+        Ok(Some(v)) => match de::from_value(v) {
             Ok(t) => (Some(t), None),
             Err(e) => (None, Some(format!("stored {key} is unreadable: {e}"))),
         },

@@ -26,7 +26,7 @@ pub fn all_parts(scope: &Element, selector: &str) -> Vec<Element> {
     match found.len() {
         0 => Vec::new(),
         1 => found.pop().unwrap_or_default(),
-        _ => found.into_iter().reduce(|a, b| merge(a, b)).unwrap_or_default(),
+        _ => found.into_iter().reduce(merge).unwrap_or_default(),
     }
 }
 
@@ -145,9 +145,8 @@ fn listen_with(target: &web_sys::EventTarget, event: &str, capture: bool, f: imp
 /// to the module's document listeners of its type, capture phase first.
 pub fn replay(event: &web_sys::Event) {
     let kind = event.type_();
-    let handlers: Vec<(bool, Handler)> = ON_DOCUMENT.with(|d| {
-        d.borrow().iter().filter(|(k, _, _)| *k == kind).map(|(_, c, h)| (*c, h.clone())).collect()
-    });
+    let handlers: Vec<(bool, Handler)> = ON_DOCUMENT
+        .with(|d| d.borrow().iter().filter(|(k, _, _)| *k == kind).map(|(_, c, h)| (*c, h.clone())).collect());
     for capture in [true, false] {
         for (_, h) in handlers.iter().filter(|(c, _)| *c == capture) {
             if let Ok(mut f) = h.try_borrow_mut() {

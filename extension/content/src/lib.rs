@@ -27,7 +27,6 @@ use hn_core::site::{self, PageKind, SiteSpec};
 use hn_core::state::UserState;
 use wasm_bindgen::prelude::*;
 
-
 pub use index::Index;
 
 /// What every feature gets: where it runs, the page, its index, the state.
@@ -137,7 +136,7 @@ fn take_state(ctx: &Ctx) {
     if raw.is_undefined() {
         return;
     }
-    match serde_wasm_bindgen::from_value::<UserState>(raw) {
+    match hn_ext::de::from_value::<UserState>(raw) {
         Ok(state) => *ctx.state.borrow_mut() = state,
         Err(e) => dom::log(&format!("the user's state is unreadable: {e}")),
     }
@@ -222,7 +221,7 @@ fn refresh_state(ctx: Shared) {
             }
         };
         let state = js_sys::Reflect::get(&raw, &"state".into()).unwrap_or(JsValue::UNDEFINED);
-        match serde_wasm_bindgen::from_value::<hn_core::state::LoadState>(state.clone()) {
+        match hn_ext::de::from_value::<hn_core::state::LoadState>(state.clone()) {
             Ok(decoded) => {
                 let _ = js_sys::Reflect::set(&js_sys::global(), &STATE_SLOT.into(), &state);
                 dom::set_data(&ctx.root, "hnew-background", &format!("ok {}", hn_ext::version()));

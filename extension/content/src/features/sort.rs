@@ -60,9 +60,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
     // sorted before needs the module that sorts, now.
     wasm_bindgen_futures::spawn_local(async move {
         let saved = hn_ext::get(hn_ext::Area::Local, KEY).await.ok().flatten();
-        let by = saved
-            .and_then(|m| js_sys::Reflect::get(&m, &list_path().into()).ok())
-            .and_then(|v| v.as_string());
+        let by = saved.and_then(|m| js_sys::Reflect::get(&m, &list_path().into()).ok()).and_then(|v| v.as_string());
         if by.is_some_and(|b| b != SortBy::Rank.label()) {
             super::wake::now();
         }
