@@ -79,6 +79,14 @@ pub struct UserState {
     pub share_prefs: SharePrefs,
 }
 
+/// Where the background keeps a copy of what pages read at load (follows,
+/// filters, settings: a [`LoadState`]) in local storage, rewritten whenever
+/// it changes: `early.js` starts reading it before the page is parsed, so a
+/// page applies the reader's state at the end of parsing without waiting
+/// for the service worker (which Chrome stops when idle; waking it takes
+/// longer than parsing a front page).
+pub const PAGE_STATE_KEY: &str = "page_state";
+
 /// What a page's start-up module reads of the state: what changes the page
 /// at load. The share buffer and its preferences (read by the share menu,
 /// in the module loaded on first use) are skipped unread.

@@ -14,6 +14,42 @@ const LOGO_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="18" he
 
 const TRIANGLE_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" viewBox="0 0 10 10"><path d="M5 1 9 9H1z" fill="#999"/></svg>"##;
 
+/// HN's stylesheet of about 2020, beside the saved pages (`SOURCES.md` says
+/// where it comes from): its real rules, fonts, comment widths and media
+/// queries, so pages lay out as on HN.
+pub(crate) const STYLESHEET: &str = "assets/news-css-2020.css";
+
+/// What today's markup needs beyond the 2020 rules: the `titleline` and
+/// `subline` that replaced `storylink`, HN's word breaking in titles, the
+/// vote arrow drawn from the SVG the replica serves (the GIFs are spacers
+/// here), and the fold classes HN's script sets.
+const RULES_2026: &str = r#"
+/* Hacker New's local HN: rules today's HN adds to the 2020 stylesheet above. */
+.titleline { font-size: 10pt; }
+.titleline > a { font-size: 10pt; }
+.title a { word-break: break-word; }
+.sitebit { font-size: 8pt; }
+.subline { font-family: Verdana, Geneva, sans-serif; font-size: 7pt; color: #828282; }
+.subline a:link, .subline a:visited { color: #828282; }
+.commtext { font-size: 9pt; }
+.c00, .c00 a:link { color: #000000; }
+.c5a, .c5a a:link, .c5a a:visited { color: #5a5a5a; }
+.c73, .c73 a:link, .c73 a:visited { color: #737373; }
+.coll .comment, .coll .votelinks, .coll .reply { display: none; }
+.votearrow { background: url("triangle.svg") no-repeat; background-size: 10px; }
+.toptext { color: #000000; }
+"#;
+
+/// The stylesheet the local HN serves: HN's 2020 rules (`stand_in`, when the
+/// fixtures have it) with today's additions, else a short approximation.
+pub(crate) fn stylesheet(stand_in: Option<&str>) -> String {
+    match stand_in {
+        Some(css) => format!("{css}\n{RULES_2026}"),
+        None => NEWS_CSS.to_string(),
+    }
+}
+
+/// Used when the saved stylesheet is missing: close enough for tests.
 const NEWS_CSS: &str = r#"body{font-family:Verdana,Geneva,sans-serif;font-size:10pt;color:#828282}
 td{font-family:Verdana,Geneva,sans-serif;font-size:10pt;color:#828282}
 a:link{color:#000;text-decoration:none}a:visited{color:#828282;text-decoration:none}
@@ -47,7 +83,6 @@ pub(crate) const EMPTY_PAGE: &str = r##"<html lang="en" op="news"><head><link re
 
 pub(crate) fn get(path: &str) -> Option<Asset> {
     let (content_type, body): (&str, &[u8]) = match path {
-        "/news.css" => ("text/css", NEWS_CSS.as_bytes()),
         "/hn.js" => ("text/javascript", HN_JS.as_bytes()),
         "/s.gif" => ("image/gif", SPACER_GIF),
         "/y18.svg" => ("image/svg+xml", LOGO_SVG.as_bytes()),
@@ -58,4 +93,20 @@ pub(crate) fn get(path: &str) -> Option<Asset> {
         _ => return None,
     };
     Some(Asset { content_type, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stylesheet_is_hns_own_rules_with_todays_additions() {
+        let dir = crate::Fixtures::default_dir();
+        let stand_in = std::fs::read_to_string(dir.join(STYLESHEET)).expect("the saved stylesheet is beside the pages");
+        let css = stylesheet(Some(&stand_in));
+        assert!(css.starts_with(&stand_in), "HN's rules, unchanged");
+        assert!(css.contains(".comment { max-width: 1215px"), "HN's comment width rule");
+        assert!(css.contains(".titleline") && css.contains(".subline"), "the rules 2026 markup needs");
+        assert_eq!(stylesheet(None), NEWS_CSS, "without it, the approximation");
+    }
 }

@@ -72,6 +72,8 @@ pub struct Fixtures {
     by_stem: HashMap<String, usize>,
     routes: HashMap<String, usize>,
     api: HashMap<String, Arc<Vec<u8>>>,
+    /// HN's stylesheet as served (see [`crate::assets::stylesheet`]).
+    stylesheet: Arc<Vec<u8>>,
 }
 
 impl Fixtures {
@@ -119,7 +121,9 @@ impl Fixtures {
                 routes.insert(target.to_string(), i);
             }
         }
-        Ok(Fixtures { dir: dir.to_path_buf(), pages, by_stem, routes, api })
+        let stand_in = std::fs::read_to_string(dir.join(crate::assets::STYLESHEET)).ok();
+        let stylesheet = Arc::new(crate::assets::stylesheet(stand_in.as_deref()).into_bytes());
+        Ok(Fixtures { dir: dir.to_path_buf(), pages, by_stem, routes, api, stylesheet })
     }
 
     /// Every saved HN page (not Lobsters).
@@ -217,6 +221,10 @@ pub(crate) fn route(state: &State, request: &Request) -> Response {
 
 fn hn(state: &State, request: &Request) -> Response {
     let path = path_of(&request.target);
+    if path == "/news.css" {
+        return Response::shared(200, "text/css", state.fixtures.stylesheet.clone())
+            .with("Cache-Control", "max-age=86400");
+    }
     if let Some(asset) = assets::get(path) {
         return Response::new(200, asset.content_type, asset.body).with("Cache-Control", "max-age=86400");
     }

@@ -42,6 +42,7 @@ pub fn on_installed(reason: String) -> Promise {
     future_to_promise(async move {
         log(&format!("installed ({reason})"));
         state::save_look().await;
+        state::save_page_state().await;
         menus::install().await;
         csp_rule::schedule();
         activity::schedule();
@@ -68,6 +69,7 @@ pub fn on_sync_changed() -> Promise {
 pub fn on_startup() -> Promise {
     future_to_promise(async move {
         state::save_look().await;
+        state::save_page_state().await;
         csp_rule::schedule();
         activity::schedule();
         replies::schedule().await;

@@ -30,6 +30,7 @@ thread_local! {
     static PUSHES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static RECORDED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static LOOK_SAVED: RefCell<Option<hn_core::settings::Look>> = const { RefCell::new(None) };
+    static PAGE_STATE_SAVED: RefCell<Option<serde_json::Value>> = const { RefCell::new(None) };
 }
 
 #[wasm_bindgen]
@@ -314,7 +315,32 @@ async fn save_local() -> Result<(), String> {
     let value = json.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
     hn_ext::set(hn_ext::Area::Local, LOCAL_KEY, &value).await?;
     save_look().await;
+    save_page_state().await;
     Ok(())
+}
+
+/// Keeps what pages read at load where `early.js` reads it before a page is
+/// parsed ([`keys::PAGE_STATE_KEY`]): written when it changes, and once per
+/// worker start.
+pub async fn save_page_state() {
+    ensure_loaded().await;
+    let Some(state) = with(|r| view(r)) else { return };
+    let page = serde_json::json!({
+        "follows": to_json(&state.follows),
+        "filters": to_json(&state.filters),
+        "settings": to_json(&state.settings),
+    });
+    if PAGE_STATE_SAVED.with(|p| p.borrow().as_ref() == Some(&page)) {
+        return;
+    }
+    let value = match page.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        Ok(v) => v,
+        Err(e) => return crate::log(&format!("the page state could not be encoded: {e}")),
+    };
+    match hn_ext::set(hn_ext::Area::Local, keys::PAGE_STATE_KEY, &value).await {
+        Ok(()) => PAGE_STATE_SAVED.with(|p| *p.borrow_mut() = Some(page)),
+        Err(e) => crate::log(&format!("the page state could not be saved: {e}")),
+    }
 }
 
 /// Keeps the settings' look where `early.js` reads it before a page is

@@ -78,7 +78,7 @@ pub fn run() {
     let Some(ctx) = context() else { return };
     START.with(|s| *s.borrow_mut() = Some(ctx.clone()));
     manager::init_all(&ctx);
-    refresh_state(ctx.clone());
+    load_state(ctx.clone());
     let listener_ctx = ctx.clone();
     let listener = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
         let kind = js_sys::Reflect::get(&message, &"kind".into()).ok().and_then(|k| k.as_string());
@@ -120,7 +120,19 @@ pub fn run_more() {
     take_state(&ctx);
     manager::init_all(&ctx);
     manager::apply_state_all(&ctx);
-    MORE.with(|m| *m.borrow_mut() = Some(ctx));
+    MORE.with(|m| *m.borrow_mut() = Some(ctx.clone()));
+    // What the start-up module holds may be the copy kept for page loads,
+    // without the share buffer: the whole state, from the background.
+    wasm_bindgen_futures::spawn_local(async move {
+        match ask(Request::GetState).await {
+            Ok(Response::State { state }) => {
+                *ctx.state.borrow_mut() = state;
+                manager::apply_state_all(&ctx);
+            }
+            Ok(_) => dom::log("unexpected answer to GetState"),
+            Err(e) => dom::log(&format!("the user's state is unavailable: {e}")),
+        }
+    });
 }
 
 #[cfg(feature = "more")]
@@ -208,33 +220,72 @@ pub async fn tell(request: LoadRequest) -> Result<(), String> {
     hn_ext::ask_raw(request).await.map(|_| ())
 }
 
-/// Asks the background for the state and applies it; the state is also
-/// kept as sent, for the module loaded on first use.
+/// At load: the state `early.js` began reading from local storage before
+/// the page was parsed (the background keeps it there), so the page is
+/// enhanced without waiting for the service worker; the worker's when
+/// there is none.
+#[cfg(not(feature = "more"))]
+fn load_state(ctx: Shared) {
+    let early = js_sys::Reflect::get(&js_sys::global(), &"hnewPageState".into()).unwrap_or(JsValue::UNDEFINED);
+    let Ok(promise) = early.dyn_into::<js_sys::Promise>() else { return refresh_state(ctx) };
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(state) if state.is_object() => {
+                dom::set_data(&ctx.root, "hnew-state-from", "local");
+                if let Err(e) = apply_raw(&ctx, state) {
+                    dom::log(&format!("the saved page state is unreadable ({e}): asking the background"));
+                    refresh_state(ctx);
+                }
+            }
+            _ => refresh_state(ctx),
+        }
+    });
+}
+
+/// Asks the background for the state and applies it.
 #[cfg(not(feature = "more"))]
 fn refresh_state(ctx: Shared) {
     wasm_bindgen_futures::spawn_local(async move {
         let raw = match hn_ext::ask_raw(LoadRequest::GetState).await {
             Ok(raw) => raw,
             Err(e) => {
+                dom::toggle_class(&ctx.root, PENDING, false);
                 dom::set_data(&ctx.root, "hnew-background", &format!("error {e}"));
                 return dom::log(&format!("the user's state is unavailable: {e}"));
             }
         };
         let state = js_sys::Reflect::get(&raw, &"state".into()).unwrap_or(JsValue::UNDEFINED);
-        match hn_ext::de::from_value::<hn_core::state::LoadState>(state.clone()) {
-            Ok(decoded) => {
-                let _ = js_sys::Reflect::set(&js_sys::global(), &STATE_SLOT.into(), &state);
-                dom::set_data(&ctx.root, "hnew-background", &format!("ok {}", hn_ext::version()));
-                *ctx.state.borrow_mut() = decoded.into();
-                manager::apply_state_all(&ctx);
-                features::wake::state_changed();
-                if !REPORTED.with(|r| r.replace(true)) {
-                    report(&ctx);
-                }
+        match apply_raw(&ctx, state) {
+            Ok(()) => {
+                dom::set_data(&ctx.root, "hnew-state-from", "worker");
+                dom::set_data(&ctx.root, "hnew-background", &format!("ok {}", hn_ext::version()))
             }
-            Err(e) => dom::log(&format!("unexpected answer to GetState: {e}")),
+            Err(e) => {
+                dom::toggle_class(&ctx.root, PENDING, false);
+                dom::log(&format!("unexpected answer to GetState: {e}"));
+            }
         }
     });
+}
+
+/// The class `early.js` sets while filters are not applied yet.
+#[cfg(not(feature = "more"))]
+const PENDING: &str = "hnew-pending";
+
+/// Applies a state as sent (by the background, or kept in local storage),
+/// and keeps it as sent for the module loaded on first use.
+#[cfg(not(feature = "more"))]
+fn apply_raw(ctx: &Shared, state: JsValue) -> Result<(), String> {
+    let decoded = hn_ext::de::from_value::<hn_core::state::LoadState>(state.clone()).map_err(|e| e.to_string())?;
+    let _ = js_sys::Reflect::set(&js_sys::global(), &STATE_SLOT.into(), &state);
+    *ctx.state.borrow_mut() = decoded.into();
+    manager::apply_state_all(ctx);
+    dom::toggle_class(&ctx.root, PENDING, false);
+    features::wake::state_changed();
+    if !REPORTED.with(|r| r.replace(true)) {
+        report(ctx);
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "more"))]
@@ -263,9 +314,12 @@ fn report(ctx: &Shared) {
         signed_out,
         problems,
     };
+    let root = ctx.root.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = crate::tell(request).await {
-            dom::log(&format!("could not report the page: {e}"));
+        match crate::tell(request).await {
+            // The message path to the worker works (the tests read this).
+            Ok(()) => dom::set_data(&root, "hnew-background", &format!("ok {}", hn_ext::version())),
+            Err(e) => dom::log(&format!("could not report the page: {e}")),
         }
     });
 }

@@ -27,11 +27,27 @@
 
   var root = document.documentElement;
   if (!root) return;
+  // What the page reads at load (follows, filters, settings), kept by the
+  // background in local storage: read now, so the content script applies
+  // it at the end of parsing without waiting for the service worker.
+  // `hnewPageState` resolves to the record, or null when there is none
+  // (the content script then asks the worker).
+  var pageState;
+  self.hnewPageState = new Promise(function (resolve) { pageState = resolve; });
   var CLASS = /^hnew-[a-z-]{1,40}$/;
   var VAR = /^--hnew-[a-z-]{1,40}$/;
   var VALUE = /^[0-9]{1,4}(\.[0-9]{1,2})?%?$/;
   try {
-    chrome.storage.local.get('look', function (items) {
+    chrome.storage.local.get(['look', 'page_state'], function (items) {
+      var state = !chrome.runtime.lastError && items && items.page_state;
+      pageState(state && typeof state === 'object' ? state : null);
+      // While the reader has filters, stories and comments stay unpainted
+      // until the content script has applied them (content.css), so a
+      // hidden one never flashes; it takes the class off once applied, the
+      // loader if it cannot start.
+      var filters = state && state.filters && typeof state.filters === 'object' ? state.filters : {};
+      var any = Object.keys(filters).some(function (k) { return filters[k] && filters[k].enabled !== false; });
+      if (any && !root.dataset.hnewError && !root.dataset.hnewState) root.classList.add('hnew-pending');
       var look = !chrome.runtime.lastError && items && items.look;
       // The content script already failed to start: leave the page alone.
       if (root.dataset.hnewError) return;
@@ -46,5 +62,8 @@
       root.classList.add.apply(root.classList, ['hnew'].concat(classes));
       root.dataset.hnewLook = 'early';
     });
-  } catch (_) { /* extension reloaded: the content script applies the look */ }
+  } catch (_) {
+    /* extension reloaded: the content script applies the look */
+    pageState(null);
+  }
 })();
