@@ -31,6 +31,10 @@ fn a_real_thread_is_enhanced() {
     page.expect("document.documentElement.classList.contains('hnew')", "the content script marked the thread");
     assert_eq!(page.value("document.documentElement.dataset.hnewKind"), "item");
     assert_eq!(page.value("document.documentElement.dataset.hnewComments"), "273");
+    // Styled by HN's own rules (the local HN serves its stylesheet): long
+    // comments wrap within the window instead of widening the page.
+    let widths = page.value("[document.documentElement.scrollWidth, innerWidth]");
+    assert!(widths[0].as_f64().unwrap() <= widths[1].as_f64().unwrap(), "the thread overflows sideways: {widths}");
 }
 
 /// A page whose own inline script tries everything HN's policy governs, at

@@ -106,7 +106,10 @@ fn hand_over(ctx: &Shared) {
 fn on_scroll_down(ctx: &Shared, f: impl Fn() + 'static) {
     let Some(w) = web_sys::window() else { return };
     let f = std::rc::Rc::new(f);
-    let last_y = std::rc::Rc::new(std::cell::Cell::new(w.scroll_y().unwrap_or(0.0)));
+    // From the top: reading the scroll position now would lay the page
+    // out in the middle of the features' changes (a second layout of the
+    // whole page); a page restored scrolled down counts as scrolled.
+    let last_y = std::rc::Rc::new(std::cell::Cell::new(0.0));
     let g = f.clone();
     dom::listen(&w.into(), "scroll", move |_| {
         let y = web_sys::window().and_then(|w| w.scroll_y().ok()).unwrap_or(0.0);

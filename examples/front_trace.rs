@@ -1,0 +1,121 @@
+//! Where a front page's main-thread time goes, with and without the
+//! extension: traces `ROUNDS` loads (5 by default) of each, and prints the
+//! median self time of each kind of main-thread work (scripts by file), the
+//! differences first. A development aid behind the README's "where the time
+//! goes"; the figures that count come from `cargo run --release -- bench`.
+//!
+//! `cargo run --release --example front_trace [-- /item?id=30883015]`
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use hacker_new::{Harness, Options};
+use serde_json::{json, Value};
+
+fn main() {
+    let target = std::env::args().nth(1).unwrap_or_else(|| "/news".into());
+    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
+    let mut runs: Vec<(&str, Vec<BTreeMap<String, f64>>)> = vec![("off", Vec::new()), ("ours", Vec::new())];
+    for _ in 0..rounds {
+        for (name, samples) in runs.iter_mut() {
+            let h = Harness::start(Options { extension: *name == "ours", ..Options::default() }).unwrap();
+            std::thread::sleep(Duration::from_secs(3));
+            samples.push(trace(&h, &target));
+        }
+    }
+    let median = |samples: &[BTreeMap<String, f64>], key: &str| {
+        let mut v: Vec<f64> = samples.iter().map(|s| s.get(key).copied().unwrap_or(0.0)).collect();
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let keys: std::collections::BTreeSet<String> =
+        runs.iter().flat_map(|(_, s)| s.iter().flat_map(|m| m.keys().cloned())).collect();
+    let mut rows: Vec<(String, f64, f64)> =
+        keys.iter().map(|k| (k.clone(), median(&runs[0].1, k), median(&runs[1].1, k))).collect();
+    rows.sort_by(|a, b| (b.2 - b.1).total_cmp(&(a.2 - a.1)));
+    println!("{:<60} {:>8} {:>8} {:>8}", "main-thread self time (ms, median)", "off", "ours", "diff");
+    for (k, off, ours) in rows.iter().filter(|r| (r.2 - r.1).abs() >= 0.2 || r.2 >= 1.0) {
+        println!("{k:<60} {off:>8.1} {ours:>8.1} {:>8.1}", ours - off);
+    }
+    let total = |i: usize| median(&runs[i].1, "total");
+    println!("{:<60} {:>8.1} {:>8.1} {:>8.1}", "total (top-level tasks)", total(0), total(1), total(1) - total(0));
+}
+
+/// Loads `target` in a fresh tab under a trace and returns the page's
+/// main-thread self time by kind of work.
+fn trace(h: &Harness, target: &str) -> BTreeMap<String, f64> {
+    let b = &h.browser;
+    let categories = "devtools.timeline,v8,v8.wasm,blink,loading,disabled-by-default-devtools.timeline,toplevel";
+    let t = b.call(None, "Target.createTarget", json!({"url": "about:blank"})).unwrap();
+    let tab = b.attach(t["targetId"].as_str().unwrap()).unwrap();
+    tab.call("Page.enable", json!({})).unwrap();
+    let before = b.events().len();
+    b.call(None, "Tracing.start", json!({ "categories": categories, "transferMode": "ReportEvents" })).unwrap();
+    tab.navigate(&format!("{}{target}", hacker_new::HN)).unwrap();
+    let _ = tab.wait_until(
+        "document.documentElement.dataset.hnewState === 'applied' || !document.documentElement.classList.contains('hnew') && document.readyState === 'complete'",
+        Duration::from_secs(20),
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    b.call(None, "Tracing.end", json!({})).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !b.events()[before..].iter().any(|e| e["method"] == "Tracing.tracingComplete") {
+        assert!(std::time::Instant::now() < deadline, "the trace did not complete");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let events: Vec<Value> = b.events()[before..]
+        .iter()
+        .filter(|e| e["method"] == "Tracing.dataCollected")
+        .flat_map(|e| e["params"]["value"].as_array().cloned().unwrap_or_default())
+        .collect();
+    // The page's main thread: the renderer thread that parsed HN's page.
+    let main = events
+        .iter()
+        .find(|e| {
+            e["name"] == "ParseHTML" && e["args"]["beginData"]["url"].as_str().is_some_and(|u| u.contains(target))
+        })
+        .map(|e| (e["pid"].clone(), e["tid"].clone()));
+    let Some((pid, tid)) = main else { return BTreeMap::new() };
+    let mut spans: Vec<(f64, f64, String)> = events
+        .iter()
+        .filter(|e| e["pid"] == pid && e["tid"] == tid && e["ph"] == "X")
+        .filter_map(|e| {
+            let ts = e["ts"].as_f64()?;
+            let dur = e["dur"].as_f64()?;
+            let name = e["name"].as_str()?.to_string();
+            let url =
+                e["args"]["data"]["url"].as_str().or_else(|| e["args"]["data"]["scriptName"].as_str()).unwrap_or("");
+            let file = url.rsplit('/').next().unwrap_or("");
+            let label = if file.is_empty() || url.starts_with("https://news.ycombinator.com") && !file.ends_with(".js")
+            {
+                name
+            } else {
+                format!("{name} {file}")
+            };
+            Some((ts, ts + dur, label))
+        })
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    // Self time: each span's duration less that of the spans directly in it.
+    let mut out: BTreeMap<String, f64> = BTreeMap::new();
+    let mut stack: Vec<(f64, f64, String, f64)> = Vec::new();
+    let close = |stack: &mut Vec<(f64, f64, String, f64)>, out: &mut BTreeMap<String, f64>| {
+        let (s, e, label, children) = stack.pop().unwrap();
+        *out.entry(label).or_default() += (e - s - children).max(0.0) / 1000.0;
+        if let Some(parent) = stack.last_mut() {
+            parent.3 += e - s;
+        } else {
+            *out.entry("total".into()).or_default() += (e - s) / 1000.0;
+        }
+    };
+    for (s, e, label) in spans {
+        while stack.last().is_some_and(|top| top.1 <= s) {
+            close(&mut stack, &mut out);
+        }
+        stack.push((s, e, label, 0.0));
+    }
+    while !stack.is_empty() {
+        close(&mut stack, &mut out);
+    }
+    let _ = tab.close();
+    out
+}
