@@ -56,6 +56,24 @@ fn following_and_unfollowing_in_the_popup_updates_an_open_hn_tab() {
 }
 
 #[test]
+fn a_first_word_filter_is_added_with_the_forms_defaults() {
+    let h = harness();
+    let popup = h.open_extension("popup/popup.html").unwrap();
+    popup.expect("document.querySelector('main[data-ready=true]')", "rendered");
+    tab(&popup, "filters");
+    popup.expect("document.querySelector('#rule-kind')", "the form is there");
+    // What a new reader sees: a word filter on stories, as the form says.
+    let shown = popup.value(
+        "['#rule-site', '#rule-kind', '#rule-target'].map(s => { const e = document.querySelector(s); return [e.value, e.selectedIndex]; })",
+    );
+    assert_eq!(shown, serde_json::json!([["hn", 0], ["keyword", 0], ["stories", 0]]));
+    type_into(&popup, "#rule-pattern", "crypto");
+    click(&popup, "#rule-add");
+    popup.expect("document.querySelectorAll('ul.rules li').length === 1", "the rule is listed");
+    assert_eq!(popup.value("document.querySelector('.error')?.textContent || ''"), "", "no error");
+}
+
+#[test]
 fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import() {
     let h = harness();
     let front = h.open("/news").unwrap();

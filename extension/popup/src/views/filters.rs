@@ -152,15 +152,17 @@ pub fn filters_view(props: &Props) -> Html {
                 <select ref={site_ref} id="rule-site" aria-label="Site">
                     { for hn_core::site::SITES.iter().map(|s| html! { <option value={s.id} selected={s.id == "hn"}>{ s.name }</option> }) }
                 </select>
+                // The defaults are marked: Yew inserts options last first,
+                // and a select with none marked would show the last one.
                 <select ref={kind_ref} id="rule-kind" aria-label="Match on">
-                    <option value="keyword">{ "Word" }</option>
+                    <option value="keyword" selected=true>{ "Word" }</option>
                     <option value="user">{ "User" }</option>
                     <option value="domain">{ "Domain" }</option>
                     <option value="tag">{ "Tag (Lobsters)" }</option>
                 </select>
                 <input ref={pattern_ref} id="rule-pattern" type="text" placeholder="e.g. example.com" aria-label="Word, user or domain" />
                 <select ref={target_ref} id="rule-target" aria-label="Hide">
-                    <option value="stories">{ "stories" }</option>
+                    <option value="stories" selected=true>{ "stories" }</option>
                     <option value="comments">{ "comments" }</option>
                     <option value="both">{ "both" }</option>
                 </select>
