@@ -152,8 +152,8 @@ pub fn filters_view(props: &Props) -> Html {
                 <select ref={site_ref} id="rule-site" aria-label="Site">
                     { for hn_core::site::SITES.iter().map(|s| html! { <option value={s.id} selected={s.id == "hn"}>{ s.name }</option> }) }
                 </select>
-                // The defaults are marked: Yew inserts options last first,
-                // and a select with none marked would show the last one.
+                // The defaults are marked: rendered with none marked, these
+                // selects showed (and sent) their last options.
                 <select ref={kind_ref} id="rule-kind" aria-label="Match on">
                     <option value="keyword" selected=true>{ "Word" }</option>
                     <option value="user">{ "User" }</option>
