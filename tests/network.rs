@@ -115,8 +115,17 @@ fn scrolling_a_front_page_loads_pages_two_and_three_with_continuing_ranks() {
     ids.dedup();
     assert_eq!(ids.len(), n, "no story appears twice");
 
-    // The address follows the reader.
-    assert!(page.value("location.search").as_str().unwrap().starts_with("?p="));
+    // The address follows the reader: the page at the top of the window.
+    scroll_to_bottom(&page);
+    page.expect("location.search === '?p=3'", "at the end, the address is the last page's");
+    page.value("window.scrollTo(0, 0), true");
+    page.expect("location.pathname + location.search === '/news'", "back at the top, the address is page 1's");
+    // So a reload shows the top stories again, not the last page loaded.
+    page.reload().unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "reloaded");
+    assert_eq!(page.value("document.querySelector('tr.athing.submission .rank').textContent"), "1.");
+    page.value("window.scrollTo(0, document.documentElement.scrollHeight), true");
+    page.expect("+document.documentElement.dataset.hnewPages >= 1", "page 2 again");
     // Appended stories get the features too.
     assert_eq!(
         page.value("document.querySelectorAll('tr.athing.submission').length"),

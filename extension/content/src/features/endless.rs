@@ -158,6 +158,13 @@ struct Scroll {
     wait_scroll: bool,
     /// The reader has scrolled down (or tried to) since the page loaded.
     scrolled: bool,
+    /// Each page shown: its first row and its address, in page order. The
+    /// address is that of the page at the top of the window, so a reload
+    /// shows what the reader was reading (the top stories after scrolling
+    /// back up, not the last page loaded).
+    marks: Vec<(Element, String)>,
+    /// The address now in the location bar (an index into `marks`).
+    shown: usize,
 }
 
 thread_local! {
@@ -186,7 +193,13 @@ fn init(ctx: &Shared) -> Result<(), String> {
             s.anchor = Some(anchor.clone());
             s.status = Some(status.clone());
             s.scrolled = ctx.root.has_attribute(&format!("data-{SCROLLED}"));
+            let first =
+                index.stories.first().map(|x| x.row.clone()).or_else(|| index.comments.first().map(|x| x.row.clone()));
+            s.marks = first.map(|row| (row, current.clone())).into_iter().collect();
         });
+    }
+    if let Some(w) = web_sys::window() {
+        dom::listen(&w.into(), "scroll", |_| follow_address());
     }
     let c = ctx.clone();
     observe(&status, move || {
@@ -217,6 +230,24 @@ fn init(ctx: &Shared) -> Result<(), String> {
 pub fn go(ctx: &Shared) {
     SCROLL.with(|s| s.borrow_mut().scrolled = true);
     load(ctx.clone());
+}
+
+/// Puts the address of the page at the top of the window in the location
+/// bar (the last page whose first row is at or above a third of the
+/// window), when it changed.
+fn follow_address() {
+    let Some(w) = web_sys::window() else { return };
+    let line = w.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0) / 3.0;
+    let (now, path) = SCROLL.with(|s| {
+        let s = s.borrow();
+        let now = s.marks.iter().rposition(|(row, _)| row.get_bounding_client_rect().top() <= line).unwrap_or(0);
+        (now, (now != s.shown).then(|| s.marks.get(now).map(|m| m.1.clone())).flatten())
+    });
+    let Some(path) = path else { return };
+    SCROLL.with(|s| s.borrow_mut().shown = now);
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
+    }
 }
 
 fn current_path() -> String {
@@ -395,6 +426,7 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
     let s = &ctx.site.selectors;
     let anchor = SCROLL.with(|x| x.borrow().anchor.clone()).ok_or("no anchor")?;
     let mut added = 0;
+    let mut first: Option<Element> = None;
     // Stories go before the More row when it is inside the list (HN's
     // table), else at the end of the list (a list followed by a link).
     let list = ctx.root.query_selector(s.story_list).ok().flatten().filter(|l| !l.contains(Some(&anchor)));
@@ -406,6 +438,7 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
             continue;
         }
         renumber(&row, s.rank);
+        first.get_or_insert_with(|| row.clone());
         for part in [Some(row.clone()), sub, spacer].into_iter().flatten() {
             let _ = match &list {
                 Some(l) => l.append_child(&part).map(|_| ()),
@@ -419,6 +452,7 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
         if !SCROLL.with(|x| x.borrow_mut().seen.insert(id)) {
             continue;
         }
+        first.get_or_insert_with(|| row.clone());
         let _ = anchor.before_with_node_1(&row);
         added += 1;
     }
@@ -435,10 +469,12 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
         x.pages += 1;
         x.next = next.clone();
     });
-    // The address follows the reader, so Back comes back near here.
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(path));
+    // The address follows the reader (the page at the top of the window),
+    // so Back and reload come back to what they were reading.
+    if let Some(row) = first {
+        SCROLL.with(|x| x.borrow_mut().marks.push((row, path.to_string())));
     }
+    follow_address();
     // For the benchmark: from the trigger to the page appended and enhanced.
     let started = SCROLL.with(|x| x.borrow().started);
     // The start-up module reads the new rows and its features cover them,
