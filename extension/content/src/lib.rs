@@ -76,7 +76,7 @@ fn context() -> Option<Shared> {
 #[wasm_bindgen]
 pub fn run() {
     let Some(ctx) = context() else { return };
-    START.with(|s| *s.borrow_mut() = Some(ctx.clone()));
+    PAGE.with(|p| *p.borrow_mut() = Some(ctx.clone()));
     manager::init_all(&ctx);
     load_state(ctx.clone());
     let listener_ctx = ctx.clone();
@@ -94,17 +94,17 @@ pub fn run() {
     listener.forget();
 }
 
-#[cfg(not(feature = "more"))]
 thread_local! {
-    static START: RefCell<Option<Shared>> = const { RefCell::new(None) };
+    /// This module's page context, for the calls between the two modules.
+    static PAGE: RefCell<Option<Shared>> = const { RefCell::new(None) };
 }
 
-/// Endless scroll (in the second module) appended rows: read them, let the
-/// features cover them, then the second module's (`rows_added` there).
-#[cfg(not(feature = "more"))]
+/// Endless scroll (in the second module) appended rows: this module reads
+/// them and its features cover them. The start-up module is told first;
+/// its manager then tells the second.
 #[wasm_bindgen]
-pub fn rows_appended() {
-    let Some(ctx) = START.with(|s| s.borrow().clone()) else { return };
+pub fn rows_added() {
+    let Some(ctx) = PAGE.with(|p| p.borrow().clone()) else { return };
     let (stories, comments) = ctx.index.borrow_mut().add_new(&ctx.root, ctx.site);
     manager::rows_added(&ctx, stories, comments);
 }
@@ -120,7 +120,7 @@ pub fn run_more() {
     take_state(&ctx);
     manager::init_all(&ctx);
     manager::apply_state_all(&ctx);
-    MORE.with(|m| *m.borrow_mut() = Some(ctx.clone()));
+    PAGE.with(|p| *p.borrow_mut() = Some(ctx.clone()));
     // What the start-up module holds may be the copy kept for page loads,
     // without the share buffer: the whole state, from the background.
     wasm_bindgen_futures::spawn_local(async move {
@@ -133,11 +133,6 @@ pub fn run_more() {
             Err(e) => dom::log(&format!("the user's state is unavailable: {e}")),
         }
     });
-}
-
-#[cfg(feature = "more")]
-thread_local! {
-    static MORE: RefCell<Option<Shared>> = const { RefCell::new(None) };
 }
 
 /// Reads the state the start-up module last received (kept as the
@@ -165,18 +160,9 @@ pub fn replay(event: web_sys::Event) {
 #[cfg(feature = "more")]
 #[wasm_bindgen]
 pub fn state_changed() {
-    let Some(ctx) = MORE.with(|m| m.borrow().clone()) else { return };
+    let Some(ctx) = PAGE.with(|p| p.borrow().clone()) else { return };
     take_state(&ctx);
     manager::apply_state_all(&ctx);
-}
-
-/// Endless scroll appended rows: read them and let the features cover them.
-#[cfg(feature = "more")]
-#[wasm_bindgen]
-pub fn rows_added() {
-    let Some(ctx) = MORE.with(|m| m.borrow().clone()) else { return };
-    let (stories, comments) = ctx.index.borrow_mut().add_new(&ctx.root, ctx.site);
-    manager::rows_added(&ctx, stories, comments);
 }
 
 /// A message of the background's for this module (the context menu's
@@ -184,7 +170,7 @@ pub fn rows_added() {
 #[cfg(feature = "more")]
 #[wasm_bindgen]
 pub fn message(message: JsValue) {
-    let Some(ctx) = MORE.with(|m| m.borrow().clone()) else { return };
+    let Some(ctx) = PAGE.with(|p| p.borrow().clone()) else { return };
     let text = |name: &str| js_sys::Reflect::get(&message, &name.into()).ok().and_then(|v| v.as_string());
     match text("kind").as_deref() {
         Some("context_share") => {

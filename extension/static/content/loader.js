@@ -84,7 +84,7 @@
   // Endless scroll appended rows (in the second module): the start-up
   // module reads them first.
   self.hnewStartRows = function () {
-    wasm_bindgen.rows_appended();
+    wasm_bindgen.rows_added();
   };
 
   self.hnewMoreNotify = function (what) {

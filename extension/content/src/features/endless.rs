@@ -66,20 +66,15 @@ fn init_watch(ctx: &Shared) -> Result<(), String> {
     let status = make_status(ctx, &anchor)?;
     dom::toggle_class(&anchor, "hnew-more-row", true);
     dom::toggle_class(&ctx.root, "hnew-endless", true);
-    let height = || web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(800.0);
-    let c = ctx.clone();
-    let within_reach = move || status.get_bounding_client_rect().top() < height() * (1.0 + AHEAD);
-    let within = std::rc::Rc::new(within_reach);
-    let w = within.clone();
+    let (c, watched) = (ctx.clone(), status.clone());
     on_scroll_down(ctx, move || {
         WATCH.with(|x| x.borrow_mut().0 = true);
-        if w() {
+        if within_reach(&watched, AHEAD) {
             hand_over(&c);
         }
     });
     let c = ctx.clone();
-    let watched = ctx.root.query_selector(".hnew-more-status").ok().flatten().ok_or("no status line")?;
-    observe(&watched, move || {
+    observe(&status, move || {
         if WATCH.with(|x| x.borrow().0) {
             hand_over(&c);
         }
@@ -237,7 +232,7 @@ pub fn go(ctx: &Shared) {
 /// window), when it changed.
 fn follow_address() {
     let Some(w) = web_sys::window() else { return };
-    let line = w.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0) / 3.0;
+    let line = window_height() / 3.0;
     let (now, path) = SCROLL.with(|s| {
         let s = s.borrow();
         let now = s.marks.iter().rposition(|(row, _)| row.get_bounding_client_rect().top() <= line).unwrap_or(0);
@@ -342,11 +337,18 @@ fn observe(watched: &Element, f: impl Fn() + 'static) -> Result<(), String> {
 /// Whether the end of the list is within the window, or `ahead` window
 /// heights below it.
 fn near_end(ahead: f64) -> bool {
-    let Some(w) = web_sys::window() else { return false };
-    let height = w.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
-    SCROLL.with(|s| {
-        s.borrow().status.as_ref().is_some_and(|a| a.get_bounding_client_rect().top() < height * (1.0 + ahead))
-    })
+    let status = SCROLL.with(|s| s.borrow().status.clone());
+    status.is_some_and(|status| within_reach(&status, ahead))
+}
+
+/// Whether `status` (the line under the list) is within the window, or
+/// `ahead` window heights below it.
+fn within_reach(status: &Element, ahead: f64) -> bool {
+    status.get_bounding_client_rect().top() < window_height() * (1.0 + ahead)
+}
+
+fn window_height() -> f64 {
+    web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(800.0)
 }
 
 fn load(ctx: Shared) {
@@ -536,7 +538,7 @@ fn footer_peek(ctx: &Shared) {
     let root = ctx.root.clone();
     dom::listen(&ctx.document.clone().into(), "mousemove", move |e| {
         let Some(m) = e.dyn_ref::<web_sys::MouseEvent>() else { return };
-        let height = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(800.0);
+        let height = window_height();
         let near = f64::from(m.client_y()) > height - 48.0;
         if near != root.class_list().contains("hnew-footer-peek") {
             dom::toggle_class(&root, "hnew-footer-peek", near);

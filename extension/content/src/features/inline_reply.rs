@@ -33,6 +33,7 @@ fn applies(ctx: &Shared) -> bool {
 /// and the story's own comment box (typed in or sent).
 pub(crate) const REPLY_LINK: &str = "a[href^='reply?id=']";
 pub(crate) const TOP_FORM: &str = "form[action='comment']";
+pub(crate) const TOP_TEXTAREA: &str = "form[action='comment'] textarea";
 
 fn restore(ctx: &Shared) -> Result<(), String> {
     restore_top(ctx);
@@ -86,7 +87,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
         });
     }
     dom::listen(&doc, "input", move |e| {
-        if let Some(area) = dom::closest(e.target(), "form[action='comment'] textarea") {
+        if let Some(area) = dom::closest(e.target(), TOP_TEXTAREA) {
             if let Some(parent) = top_parent(&area) {
                 schedule_save(parent, area);
             }
@@ -120,7 +121,7 @@ fn top_parent(inside: &Element) -> Option<u64> {
 }
 
 fn restore_top(ctx: &Shared) {
-    let Ok(Some(area)) = ctx.root.query_selector("form[action='comment'] textarea") else { return };
+    let Ok(Some(area)) = ctx.root.query_selector(TOP_TEXTAREA) else { return };
     let Some(parent) = top_parent(&area) else { return };
     wasm_bindgen_futures::spawn_local(async move {
         let (draft, _) = hn_ext::get_typed::<Draft>(hn_ext::Area::Local, &draft_key(parent)).await;

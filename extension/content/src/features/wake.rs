@@ -106,8 +106,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
     });
     let c = ctx.clone();
     dom::listen_capture(&doc, "input", move |e| {
-        let area = format!("{} textarea", inline_reply::TOP_FORM);
-        if replies(&c) && dom::closest(e.target(), &area).is_some() {
+        if replies(&c) && dom::closest(e.target(), inline_reply::TOP_TEXTAREA).is_some() {
             forward(&e);
         }
     });
