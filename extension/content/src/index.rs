@@ -5,6 +5,8 @@ use std::cell::OnceCell;
 
 use hn_core::page::{parse_rank, ItemId};
 use hn_core::site::{PageKind, SiteSpec};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::dom;
@@ -77,8 +79,12 @@ impl Index {
         index
     }
 
-    /// Reads the rows under `scope`.
+    /// Reads the rows under `scope`: in one call into the page where the
+    /// loader offers it, else row by row.
     pub fn add(&mut self, scope: &Element, site: &SiteSpec) {
+        if self.add_at_once(scope, site).is_some() {
+            return;
+        }
         for row in dom::all_parts(scope, site.selectors.story) {
             self.add_story(row, site);
         }
@@ -102,6 +108,51 @@ impl Index {
             self.add_comment(row, site);
         }
         (stories..self.stories.len(), comments..self.comments.len())
+    }
+
+    /// [`Index::add`] through the loader's `hnewRows`: the rows and their
+    /// fields in one call, not some ten a story. `None` (nothing added)
+    /// when the loader does not offer it or it fails.
+    fn add_at_once(&mut self, scope: &Element, site: &SiteSpec) -> Option<()> {
+        let s = &site.selectors;
+        let below = site.layout.sub_row;
+        let fields = [s.title_link, s.rank, s.site_str, &format!("^{}", s.user_link)].join("\n");
+        let stories = rows_at_once(scope, &dom::split_list(s.story).join("\n"), &fields, below).ok()?;
+        let comments = rows_at_once(scope, &dom::split_list(s.comment).join("\n"), "", false).ok()?;
+        let (rows, lines, text) = parts(&stories)?;
+        let mut read = Vec::with_capacity(rows.length() as usize);
+        for (i, record) in records(&rows, &text)?.into_iter().enumerate() {
+            let mut f = record.split(FIELD).map(|v| (v != ABSENT).then_some(v));
+            let (id, title, rank, domain, user) = (f.next()??, f.next()?, f.next()?, f.next()?, f.next()?);
+            let row: Element = rows.get(i as u32).dyn_into().ok()?;
+            let tags = if site.capabilities.tags {
+                dom::all(&row, s.tag).iter().filter_map(|t| t.text_content()).map(|t| t.trim().to_lowercase()).collect()
+            } else {
+                Vec::new()
+            };
+            read.push(StoryRow {
+                id: (site.row_id)(id).unwrap_or(0),
+                rank: rank.and_then(parse_rank),
+                title: title.unwrap_or_default().to_string(),
+                // HN shows some sites with a path ("github.com/user"): the
+                // domain is what comes before it.
+                domain: domain.map(|d| d.split('/').next().unwrap_or("").to_string()),
+                user: user.map(str::to_string),
+                tags,
+                sub: lines.get(i as u32).dyn_into().ok(),
+                row,
+            });
+        }
+        let (rows, _, text) = parts(&comments)?;
+        let mut comments = Vec::with_capacity(rows.length() as usize);
+        for (i, id) in records(&rows, &text)?.into_iter().enumerate() {
+            let row: Element = rows.get(i as u32).dyn_into().ok()?;
+            let id = (site.row_id)(id).unwrap_or(0);
+            comments.push(CommentRow { row, id, user: OnceCell::new(), depth: OnceCell::new() });
+        }
+        self.stories.extend(read);
+        self.comments.extend(comments);
+        Some(())
     }
 
     pub fn add_story(&mut self, row: Element, site: &SiteSpec) {
@@ -157,6 +208,30 @@ impl Index {
         }
         depths
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The loader's reader of rows and fields (`loader.js`).
+    #[wasm_bindgen(catch, js_name = hnewRows)]
+    fn rows_at_once(scope: &Element, parts: &str, fields: &str, below: bool) -> Result<js_sys::Array, JsValue>;
+}
+
+/// How `hnewRows` splits its text.
+const RECORD: char = '\u{1e}';
+const FIELD: char = '\u{1f}';
+const ABSENT: &str = "\u{1d}";
+
+/// `hnewRows`' answer: the rows, the lines under them, the text.
+fn parts(answer: &js_sys::Array) -> Option<(js_sys::Array, js_sys::Array, String)> {
+    Some((answer.get(0).dyn_into().ok()?, answer.get(1).dyn_into().ok()?, answer.get(2).as_string()?))
+}
+
+/// `hnewRows`' text as one record a row; `None` if they do not match.
+fn records<'a>(rows: &js_sys::Array, text: &'a str) -> Option<Vec<&'a str>> {
+    let n = rows.length() as usize;
+    let records: Vec<&str> = if n == 0 { Vec::new() } else { text.split(RECORD).collect() };
+    (records.len() == n).then_some(records)
 }
 
 /// The line under a story (score, user, comments): the next row on sites

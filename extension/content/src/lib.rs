@@ -244,7 +244,7 @@ fn refresh_state(ctx: Shared) {
         match apply_raw(&ctx, state) {
             Ok(()) => {
                 dom::set_data(&ctx.root, "hnew-state-from", "worker");
-                dom::set_data(&ctx.root, "hnew-background", &format!("ok {}", hn_ext::version()))
+                dom::set_data(&ctx.root, "hnew-background", "ok")
             }
             Err(e) => {
                 dom::toggle_class(&ctx.root, PENDING, false);
@@ -304,7 +304,7 @@ fn report(ctx: &Shared) {
     wasm_bindgen_futures::spawn_local(async move {
         match crate::tell(request).await {
             // The message path to the worker works (the tests read this).
-            Ok(()) => dom::set_data(&root, "hnew-background", &format!("ok {}", hn_ext::version())),
+            Ok(()) => dom::set_data(&root, "hnew-background", "ok"),
             Err(e) => dom::log(&format!("could not report the page: {e}")),
         }
     });

@@ -81,6 +81,55 @@
     return true;
   };
 
+  // The page's rows and their fields in one call (the index): a call from
+  // wasm into the page costs more than the reading it does, and a front
+  // page would otherwise make some four hundred. `parts`: the row selector's
+  // parts, one a line, each queried on its own and merged in document
+  // order. `fields`: selectors, one a line, read as the text of their
+  // first match in the row (or, marked `^`, in the line under it: the next
+  // row where `below`, else the row itself). Returns [rows, lines, text]:
+  // `text` holds each row's id and fields, fields split by U+001F, rows by
+  // U+001E, U+001D for a field not found (the three are taken out of the
+  // texts read).
+  self.hnewRows = function (scope, parts, fields, below) {
+    var rows = [];
+    parts.split('\n').forEach(function (part) {
+      if (!part) return;
+      var found = [].slice.call(scope.querySelectorAll(part));
+      if (!rows.length) { rows = found; return; }
+      var merged = [], i = 0, j = 0;
+      while (i < rows.length || j < found.length) {
+        if (j >= found.length) merged.push(rows[i++]);
+        else if (i >= rows.length) merged.push(found[j++]);
+        else if (rows[i] === found[j]) { merged.push(rows[i++]); j++; }
+        else if (rows[i].compareDocumentPosition(found[j]) & Node.DOCUMENT_POSITION_FOLLOWING) merged.push(rows[i++]);
+        else merged.push(found[j++]);
+      }
+      rows = merged;
+    });
+    var wanted = fields ? fields.split('\n') : [];
+    var lines = [];
+    var out = new Array(rows.length);
+    for (var r = 0; r < rows.length; r++) {
+      var row = rows[r];
+      var line = below ? row.nextElementSibling : row;
+      lines.push(line);
+      var cells = [clean(row.id)];
+      for (var f = 0; f < wanted.length; f++) {
+        var sel = wanted[f];
+        var inLine = sel.charAt(0) === '^';
+        var where = inLine ? line : row;
+        var el = where && where.querySelector(inLine ? sel.slice(1) : sel);
+        cells.push(el ? clean(el.textContent) : '\u001d');
+      }
+      out[r] = cells.join('\u001f');
+    }
+    return [rows, lines, out.join('\u001e')];
+  };
+  function clean(text) {
+    return String(text || '').replace(/[\u001d-\u001f]/g, '');
+  }
+
   // Endless scroll appended rows (in the second module): the start-up
   // module reads them first.
   self.hnewStartRows = function () {
@@ -93,33 +142,50 @@
     else if (what === 'rows') running.rows_added();
   };
 
-  module
-    .then(function (m) { return wasm_bindgen({ module_or_path: m }); })
-    .then(function () {
-      var ready = performance.now();
-      wasm_bindgen.run();
-      var done = performance.now();
-      root.dataset.hnewInstantiateMs = (ready - started).toFixed(2);
-      if (self.hnewCompileMs !== undefined) root.dataset.hnewCompileMs = self.hnewCompileMs.toFixed(2);
-      root.dataset.hnewRunMs = (done - ready).toFixed(2);
-      root.dataset.hnewMemory = String(wasm_bindgen.memory_bytes());
-    })
-    .catch(function (e) {
-      // Most likely the page's policy refused to compile wasm: the background
-      // refreshes its policy rule so the next load works. The page is left
-      // exactly as the site sent it.
-      root.dataset.hnewError = String(e && e.name || e);
-      // Take back what early.js put on the root before the page was parsed.
-      [].slice.call(root.classList).forEach(function (c) {
-        if (c === 'hnew' || c.indexOf('hnew-') === 0) root.classList.remove(c);
-      });
-      [].slice.call(root.style).forEach(function (p) {
-        if (p.indexOf('--hnew-') === 0) root.style.removeProperty(p);
-      });
-      delete root.dataset.hnewLook;
-      console.warn('Hacker New could not start on this page:', e);
-      try {
-        chrome.runtime.sendMessage({ v: 1, kind: 'csp_blocked', url: location.href });
-      } catch (_) { /* extension reloaded: nothing to tell */ }
+  function started_() {
+    var ready = performance.now();
+    wasm_bindgen.run();
+    var done = performance.now();
+    root.dataset.hnewInstantiateMs = (ready - started).toFixed(2);
+    if (self.hnewCompileMs !== undefined) root.dataset.hnewCompileMs = self.hnewCompileMs.toFixed(2);
+    root.dataset.hnewRunMs = (done - ready).toFixed(2);
+    root.dataset.hnewMemory = String(wasm_bindgen.memory_bytes());
+  }
+
+  function failed_(e) {
+    // Most likely the page's policy refused to compile wasm: the background
+    // refreshes its policy rule so the next load works. The page is left
+    // exactly as the site sent it.
+    root.dataset.hnewError = String(e && e.name || e);
+    // Take back what early.js put on the root before the page was parsed.
+    [].slice.call(root.classList).forEach(function (c) {
+      if (c === 'hnew' || c.indexOf('hnew-') === 0) root.classList.remove(c);
     });
+    [].slice.call(root.style).forEach(function (p) {
+      if (p.indexOf('--hnew-') === 0) root.style.removeProperty(p);
+    });
+    delete root.dataset.hnewLook;
+    console.warn('Hacker New could not start on this page:', e);
+    try {
+      chrome.runtime.sendMessage({ v: 1, kind: 'csp_blocked', url: location.href });
+    } catch (_) { /* extension reloaded: nothing to tell */ }
+  }
+
+  // Compiled while the page was parsed (the usual case): instantiated and
+  // run now, in this task, so the page's first layout and paint already
+  // include the features' changes (no second layout of the whole page).
+  // Else when the compile ends.
+  if (self.hnewModule) {
+    try {
+      wasm_bindgen.initSync({ module: self.hnewModule });
+      started_();
+    } catch (e) {
+      failed_(e);
+    }
+  } else {
+    module
+      .then(function (m) { return wasm_bindgen({ module_or_path: m }); })
+      .then(started_)
+      .catch(failed_);
+  }
 })();
