@@ -364,4 +364,150 @@ impl Page<'_> {
     pub fn screenshot(&self, path: &Path) -> Result<(), Error> {
         Ok(self.session.screenshot(path)?)
     }
+
+    // A reader's input: trusted events from the browser (CDP `Input`), as
+    // the extension ignores events a page's scripts make up.
+
+    /// Where the element `element` (a JavaScript expression) is, its
+    /// centre in the window once scrolled into view.
+    fn centre(&self, element: &str) -> (f64, f64) {
+        self.to_front();
+        let at = self.value(&format!(
+            "(() => {{ const el = {element}; if (!el) return null; el.scrollIntoView({{ block: 'center', inline: 'center' }}); \
+             const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
+        ));
+        match (at[0].as_f64(), at[1].as_f64()) {
+            (Some(x), Some(y)) => (x, y),
+            _ => self.fail(&format!("no element to point at: {element}")),
+        }
+    }
+
+    /// Makes this the tab in front: input goes to the page the reader
+    /// sees (a tab behind others is not laid out or painted headless).
+    fn to_front(&self) {
+        if let Err(e) = self.session.call("Page.bringToFront", serde_json::json!({})) {
+            self.fail(&format!("bringing the tab to the front: {e}"));
+        }
+    }
+
+    fn mouse(&self, kind: &str, (x, y): (f64, f64), button: &str) {
+        let buttons = match (kind, button) {
+            ("mousePressed", "left") => 1,
+            ("mousePressed", "right") => 2,
+            _ => 0,
+        };
+        let event = serde_json::json!({ "type": kind, "x": x, "y": y, "button": button, "buttons": buttons, "clickCount": 1 });
+        if let Err(e) = self.session.call("Input.dispatchMouseEvent", event) {
+            self.fail(&format!("{kind} at {x},{y}: {e}"));
+        }
+    }
+
+    /// Moves the pointer onto the element `element` (a JavaScript
+    /// expression).
+    pub fn hover_on(&self, element: &str) {
+        let at = self.centre(element);
+        self.mouse("mouseMoved", at, "none");
+    }
+
+    /// Clicks the element `element` (a JavaScript expression).
+    pub fn click_on(&self, element: &str) {
+        let at = self.centre(element);
+        self.mouse("mouseMoved", at, "none");
+        self.mouse("mousePressed", at, "left");
+        self.mouse("mouseReleased", at, "left");
+    }
+
+    /// Moves the pointer to the window's top left corner, off every row.
+    pub fn move_away(&self) {
+        self.to_front();
+        self.mouse("mouseMoved", (1.0, 1.0), "none");
+    }
+
+    /// Clicks the window's top left corner (the page's margin): a click
+    /// outside whatever is open.
+    pub fn click_outside(&self) {
+        self.move_away();
+        self.mouse("mousePressed", (1.0, 1.0), "left");
+        self.mouse("mouseReleased", (1.0, 1.0), "left");
+    }
+
+    /// Clicks the first element matching the CSS `selector`.
+    pub fn click(&self, selector: &str) {
+        self.click_on(&format!("document.querySelector({selector:?})"));
+    }
+
+    /// Moves the pointer onto the first element matching `selector`.
+    pub fn hover(&self, selector: &str) {
+        self.hover_on(&format!("document.querySelector({selector:?})"));
+    }
+
+    /// Opens the context menu on the element `element` (the browser's own
+    /// menu is not shown headless; the page gets its `contextmenu`).
+    pub fn right_click_on(&self, element: &str) {
+        let at = self.centre(element);
+        self.mouse("mouseMoved", at, "none");
+        self.mouse("mousePressed", at, "right");
+        self.mouse("mouseReleased", at, "right");
+    }
+
+    /// Presses and releases `key` (a `KeyboardEvent.key` value) with
+    /// `modifiers` (`Input` bits: Alt 1, Ctrl 2, Meta 4, Shift 8) where
+    /// focus is.
+    pub fn press(&self, key: &str, modifiers: u32) {
+        let (code, vk, text) = match key {
+            "Escape" => ("Escape".to_string(), 27, None),
+            "Enter" => ("Enter".to_string(), 13, Some("\r")),
+            "Tab" => ("Tab".to_string(), 9, None),
+            "ArrowDown" => ("ArrowDown".to_string(), 40, None),
+            "ArrowUp" => ("ArrowUp".to_string(), 38, None),
+            "ArrowLeft" => ("ArrowLeft".to_string(), 37, None),
+            "ArrowRight" => ("ArrowRight".to_string(), 39, None),
+            "PageDown" => ("PageDown".to_string(), 34, None),
+            "End" => ("End".to_string(), 35, None),
+            "Home" => ("Home".to_string(), 36, None),
+            " " => ("Space".to_string(), 32, Some(" ")),
+            k if k.chars().count() == 1 => {
+                let c = k.chars().next().unwrap_or(' ');
+                let code = if c.is_ascii_alphabetic() {
+                    format!("Key{}", c.to_ascii_uppercase())
+                } else if c.is_ascii_digit() {
+                    format!("Digit{c}")
+                } else {
+                    match c {
+                        '?' | '/' => "Slash".into(),
+                        _ => String::new(),
+                    }
+                };
+                (code, c.to_ascii_uppercase() as u32, Some(k))
+            }
+            other => self.fail(&format!("no key code known for {other:?}")),
+        };
+        self.to_front();
+        // A modifier held: no text (as a browser sends Ctrl+J, say).
+        let text = text.filter(|_| modifiers & 0b0111 == 0);
+        let mut down = serde_json::json!({
+            "type": if text.is_some() { "keyDown" } else { "rawKeyDown" },
+            "key": key, "code": code, "windowsVirtualKeyCode": vk, "modifiers": modifiers,
+        });
+        if let Some(t) = text {
+            down["text"] = t.into();
+        }
+        let up = serde_json::json!({ "type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": vk, "modifiers": modifiers });
+        for event in [down, up] {
+            if let Err(e) = self.session.call("Input.dispatchKeyEvent", event) {
+                self.fail(&format!("pressing {key}: {e}"));
+            }
+        }
+    }
+
+    /// Puts focus in the field `element` (a JavaScript expression) and
+    /// types `text` into it, as a reader's keyboard would (the field keeps
+    /// what it held before).
+    pub fn type_into(&self, element: &str, text: &str) {
+        self.to_front();
+        self.value(&format!("(() => {{ const el = {element}; el.focus(); const n = el.value.length; el.setSelectionRange(n, n); return true; }})()"));
+        if let Err(e) = self.session.call("Input.insertText", serde_json::json!({ "text": text })) {
+            self.fail(&format!("typing into {element}: {e}"));
+        }
+    }
 }

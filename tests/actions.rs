@@ -43,24 +43,24 @@ fn votes_hides_and_favorites_happen_in_place() {
     ready(&page);
     let id = page.value("document.querySelector('tr.athing.submission').id").as_str().unwrap().to_string();
     page.value("window.__stayed = true");
-    page.value(&format!("document.getElementById('up_{id}').click(), true"));
+    page.click_on(&format!("document.getElementById('up_{id}')"));
     page.expect(&format!("document.getElementById('up_{id}').classList.contains('nosee')"), "the arrow went at once");
     page.expect(&format!("document.querySelector('#unv_{id} a')?.textContent === 'unvote'"), "unvote offered");
     wait_acted(&h, &format!("/vote?id={id}&how=up"), "HN never got the vote");
     assert_eq!(h.replica.acted()[0].0, "tester", "with the reader's session");
     assert_eq!(page.value("window.__stayed === true"), true, "no navigation: the page stayed");
     // Unvote brings the arrow back.
-    page.value(&format!("document.querySelector('#unv_{id} a').click(), true"));
+    page.click_on(&format!("document.querySelector('#unv_{id} a')"));
     page.expect(&format!("!document.getElementById('up_{id}').classList.contains('nosee')"), "the arrow is back");
     // Hide: the story leaves the list.
     let second = page.value("document.querySelectorAll('tr.athing.submission')[1].id").as_str().unwrap().to_string();
-    page.value(&format!("document.querySelector(\"a[href^='hide?id={second}']\").click(), true"));
+    page.click_on(&format!("document.querySelector(\"a[href^='hide?id={second}']\")"));
     page.expect(&format!("document.getElementById('{second}').offsetParent === null"), "hidden in place");
     wait_acted(&h, &format!("/hide?id={second}"), "HN never got the hide");
     // Favorite on a story page.
     let item = h.open("/item?id=28385024").unwrap();
     ready(&item);
-    item.value("document.querySelector(\"a[href^='fave?']\").click(), true");
+    item.click_on("document.querySelector(\"a[href^='fave?']\")");
     item.expect("document.querySelector(\"a[href^='fave?']\").textContent === 'un-favorite'", "favorited in place");
     wait_acted(&h, "/fave?id=28385024", "HN never got the favorite");
     // Flag: HN shows it to readers with enough karma; the saved page's
@@ -81,7 +81,7 @@ fn votes_hides_and_favorites_happen_in_place() {
     );
     item.navigate("/item?id=28385024&karma=31").unwrap();
     ready(&item);
-    item.value("document.querySelector(\"a[href^='flag?']\").click(), true");
+    item.click_on("document.querySelector(\"a[href^='flag?']\")");
     item.expect("document.querySelector(\"a[href^='flag?']\").textContent === 'unflag'", "flagged in place");
     wait_acted(&h, "/flag?id=28385024", "HN never got the flag");
     assert!(page.exceptions().is_empty() && item.exceptions().is_empty());
@@ -94,7 +94,7 @@ fn refusals_undo_the_change_and_say_why() {
     let page = h.open("/news?fixture=ews-news-2026-03").unwrap();
     ready(&page);
     let id = page.value("document.querySelector('tr.athing.submission').id").as_str().unwrap().to_string();
-    page.value(&format!("document.getElementById('up_{id}').click(), true"));
+    page.click_on(&format!("document.getElementById('up_{id}')"));
     page.expect("document.querySelector('.hnew-act-error')?.textContent.includes('logged out')", "the reason is shown");
     page.expect(&format!("!document.getElementById('up_{id}').classList.contains('nosee')"), "the arrow came back");
     assert_eq!(page.value(&format!("document.querySelector('#unv_{id}').textContent")), "");
@@ -102,7 +102,7 @@ fn refusals_undo_the_change_and_say_why() {
     log_in(&h);
     h.replica.fault("/hide", Fault::Unavailable, None);
     let second = page.value("document.querySelectorAll('tr.athing.submission')[1].id").as_str().unwrap().to_string();
-    page.value(&format!("document.querySelector(\"a[href^='hide?id={second}']\").click(), true"));
+    page.click_on(&format!("document.querySelector(\"a[href^='hide?id={second}']\")"));
     page.expect(
         "[...document.querySelectorAll('.hnew-act-error')].some(e => e.textContent.includes('unavailable'))",
         "503 is explained",

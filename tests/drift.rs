@@ -112,14 +112,28 @@ fn mutated_pages_load_without_errors() {
             assert_eq!(page.value("document.documentElement.dataset.hnewError || ''"), "", "{what}: failed to start");
             // Poke every feature: hover and focus rows and names, open a
             // share menu, fold a thread, scroll to the end.
-            page.value(
-                "(() => { for (const el of [...document.querySelectorAll('a, tr, td, span')].slice(0, 200)) { \
-                   el.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })); \
-                   el.dispatchEvent(new FocusEvent('focusin', { bubbles: true })); } \
-                 document.querySelector('button.hnew-share')?.click(); \
-                 document.querySelector('button.hnew-fold')?.click(); \
-                 window.scrollTo(0, document.documentElement.scrollHeight); return true; })()",
-            );
+            // (As a reader does: the extension ignores events a page's
+            // scripts make up.)
+            let pokes = page
+                .value(
+                    "(() => { const pick = [...document.querySelectorAll('a.hnuser, tr.athing, span.titleline > a, \
+                     a[href^=\"item?id=\"], td.subtext a, a, td')].slice(0, 12); \
+                     pick.forEach((e, i) => e.setAttribute('data-poke', i)); return pick.length; })()",
+                )
+                .as_u64()
+                .unwrap_or(0);
+            for n in 0..pokes {
+                page.hover_on(&format!("document.querySelector('[data-poke=\"{n}\"]')"));
+            }
+            page.value("document.querySelector('a.hnuser, a')?.focus(), true");
+            for control in ["button.hnew-share", "button.hnew-fold"] {
+                if page.value(&format!("!!document.querySelector('{control}')")) == true {
+                    page.click(control);
+                }
+            }
+            page.click_outside();
+            page.press("End", 0);
+            page.value("window.scrollTo(0, document.documentElement.scrollHeight), true");
             std::thread::sleep(Duration::from_millis(150));
             let failed = page.value("document.documentElement.dataset.hnewFailed || ''");
             if failed != "" {

@@ -132,6 +132,38 @@ fn pages_may_read_and_act_but_not_manage_the_data() {
     assert_eq!(ask("kind: 'import_state', json: '{}'", page)["kind"], "error");
     assert_eq!(ask("kind: 'announce_here'", page)["kind"], "error");
     assert_eq!(ask("kind: 'export_state'", &options)["kind"], "exported");
+
+    // What acts on a site comes from a page of that site: the sender's
+    // address decides, not the message.
+    let lobsters = "{ url: 'https://lobste.rs/', tab: { id: 8 } }";
+    let lookalike = "{ url: 'https://news.ycombinator.com.evil.example/', tab: { id: 9 } }";
+    for (msg, from) in [
+        ("kind: 'act', path: 'vote?id=1&how=up&auth=x'", lobsters),
+        ("kind: 'post_reply', parent: 1, text: 'hi'", lobsters),
+        ("kind: 'page_seen', site: 'hn', page: 'news', me: 'somebody', signed_out: false, problems: []", lobsters),
+        ("kind: 'set_follow', site: 'hn', user: 'pg', follow: true", lobsters),
+        ("kind: 'set_follow', site: 'lobsters', user: 'pushcx', follow: true", page),
+        ("kind: 'act', path: 'vote?id=1&how=up&auth=x'", lookalike),
+    ] {
+        let answer = ask(msg, from);
+        assert_eq!(answer["kind"], "error", "{msg} from {from}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains("cannot ask that for"), "{answer}");
+    }
+    assert_eq!(ask("kind: 'set_follow', site: 'hn', user: 'pg', follow: true", page)["kind"], "done");
+    assert_eq!(ask("kind: 'set_follow', site: 'hn', user: 'pg', follow: false", page)["kind"], "done");
+
+    // A page sets the Mastodon instance, and no other share preference.
+    let before = ask("kind: 'get_state'", page)["state"]["share_prefs"].clone();
+    let prefs = serde_json::json!({ "slots": [[], [], [], [], [], [], []], "paused": true, "cursor": 0, "destination": "x" });
+    let refused = ask(&format!("kind: 'save_share_prefs', prefs: {prefs}"), page);
+    assert_eq!(refused["kind"], "error", "{refused}");
+    assert_eq!(ask("kind: 'set_mastodon_instance', instance: 'javascript:alert(1)'", page)["kind"], "error");
+    assert_eq!(ask("kind: 'set_mastodon_instance', instance: 'Hachyderm.io'", page)["kind"], "done");
+    let mut after = ask("kind: 'get_state'", page)["state"]["share_prefs"].clone();
+    assert_eq!(after["mastodon"], "hachyderm.io");
+    after.as_object_mut().unwrap().remove("mastodon");
+    assert_eq!(after, before, "only the instance changed");
+
     // Another extension's id is refused whatever it asks.
     let other = worker
         .eval("self.hnewHandleAs({ v: 1, kind: 'get_state' }, { id: 'abcdefghijklmnopabcdefghijklmnop' })")

@@ -22,12 +22,7 @@ fn an_item_link_in_a_comment_shows_its_card() {
     let page = h.open("/item?id=47649721").unwrap();
     ready(&page);
     assert_eq!(page.value(&format!("!!document.querySelector(\"{LINK}\").closest('.commtext')")), true);
-    let hover = |event: &str| {
-        page.value(&format!(
-            "document.querySelector(\"{LINK}\").dispatchEvent(new MouseEvent('{event}', {{ bubbles: true }})), true"
-        ));
-    };
-    hover("mouseover");
+    page.hover_on(&format!("document.querySelector(\"{LINK}\")"));
     page.expect(
         "(() => { const c = document.querySelector('.hnew-item-card'); return c && !c.hidden && c.querySelector('strong'); })()",
         "the card opened with the item",
@@ -39,10 +34,10 @@ fn an_item_link_in_a_comment_shows_its_card() {
         page.value("document.querySelector('.hnew-item-card .hnew-card-facts').textContent"),
         "42 points · by alice · 3 hours ago · 7 comments"
     );
-    hover("mouseout");
+    page.move_away();
     page.expect("document.querySelector('.hnew-item-card').hidden", "leaving hides it");
     // A second look comes from the cache.
-    hover("mouseover");
+    page.hover_on(&format!("document.querySelector(\"{LINK}\")"));
     page.expect(
         "!document.querySelector('.hnew-item-card').hidden && !!document.querySelector('.hnew-item-card strong')",
         "shown again",
@@ -60,21 +55,26 @@ fn past_discussions_come_on_click_from_the_search_api() {
     let answer = json!({ "hits": [
         { "objectID": "47649721", "title": "This one", "url": url, "points": 300, "num_comments": 200, "created_at_i": 1775383200 },
         { "objectID": "39000000", "title": "The same link in 2024", "url": url, "points": 120, "num_comments": 45, "created_at_i": 1705000000 },
-        { "objectID": "39000001", "title": "Another page of the site", "url": format!("{url}/other"), "points": 1, "num_comments": 0, "created_at_i": 1705000001 }
+        { "objectID": "39000001", "title": "Another page of the site", "url": format!("{url}/other"), "points": 1, "num_comments": 0, "created_at_i": 1705000001 },
+        // A hit the product cannot read costs that hit, not the answer.
+        { "objectID": "39000002", "title": ["not", "text"], "url": url, "points": 1, "num_comments": 0, "created_at_i": 1705000002 }
     ]});
     h.replica.mount(SEARCH_HOST, &target, "application/json", answer.to_string().into_bytes());
     assert_eq!(h.replica.count("/api/v1/search"), 0, "nothing is asked before the click");
-    page.value("document.querySelector('button.hnew-past').click(), true");
+    page.click("button.hnew-past");
     page.expect("document.querySelectorAll('.hnew-past-list li').length === 1", "one earlier discussion");
     assert_eq!(page.value("document.querySelector('.hnew-past-list li a').getAttribute('href')"), "item?id=39000000");
     assert_eq!(
         page.value("document.querySelector('.hnew-past-list li').textContent"),
         "The same link in 2024 2024 · 120 points · 45 comments"
     );
+    // A title is isolated from the text around it (a right-to-left one
+    // cannot reorder its line).
+    assert_eq!(page.value("getComputedStyle(document.querySelector('.hnew-past-list li > a')).unicodeBidi"), "isolate");
     // Folded away and shown again: from the cache.
-    page.value("document.querySelector('button.hnew-past').click(), true");
+    page.click("button.hnew-past");
     page.expect("!document.querySelector('.hnew-past-list')", "folded");
-    page.value("document.querySelector('button.hnew-past').click(), true");
+    page.click("button.hnew-past");
     page.expect("document.querySelectorAll('.hnew-past-list li').length === 1", "shown again");
     assert_eq!(h.replica.count("/api/v1/search"), 1);
 
@@ -82,7 +82,7 @@ fn past_discussions_come_on_click_from_the_search_api() {
     // pages: only the story itself has that link.
     let other = h.open("/item?id=47536761").unwrap();
     ready(&other);
-    other.value("document.querySelector('button.hnew-past').click(), true");
+    other.click("button.hnew-past");
     other.expect(
         "document.querySelector('.hnew-past-list').textContent === 'No earlier discussions of this link.'",
         "none earlier",

@@ -11,9 +11,7 @@ fn ready(page: &Page) {
 }
 
 fn press(page: &Page, key: &str) {
-    page.value(&format!(
-        "document.body.dispatchEvent(new KeyboardEvent('keydown', {{ key: {key:?}, bubbles: true, cancelable: true }})), true"
-    ));
+    page.press(key, 0);
     page.settle();
 }
 
@@ -35,12 +33,12 @@ fn keys_move_through_stories_and_comments() {
     press(&page, "k");
     assert_eq!(focused_id(&page), ids[1].as_str().unwrap());
     // Modifiers belong to the browser; typing in a field is typing.
-    page.value(
-        "document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', ctrlKey: true, bubbles: true })), true",
-    );
+    page.press("j", 2);
     assert_eq!(focused_id(&page), ids[1].as_str().unwrap());
-    page.value("(() => { const i = document.querySelector('input[name=q]'); i.focus(); i.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true })); return true; })()");
+    page.value("document.querySelector('input[name=q]').focus(), true");
+    page.press("j", 0);
     assert_eq!(focused_id(&page), ids[1].as_str().unwrap(), "no move while typing in the search box");
+    page.value("document.activeElement.blur(), true");
     // `?` lists every binding; again closes it.
     press(&page, "?");
     page.expect("document.querySelector('.hnew-keys-help:not([hidden])')", "the help opened");
@@ -157,7 +155,7 @@ fn bindings_are_changed_in_the_options_page() {
     assert_eq!(popup.value("document.querySelector('#save').disabled"), true);
     set("key-next", "m");
     popup.expect("!document.querySelector('#keys-error') && !document.querySelector('#save').disabled", "valid again");
-    popup.value("document.querySelector('#save').click(), true");
+    popup.click("#save");
     popup.expect("document.querySelector('.status').textContent === 'Saved'", "saved");
     let page = h.open("/news").unwrap();
     ready(&page);

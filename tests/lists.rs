@@ -14,7 +14,7 @@ fn lists_sort_by_points_comments_and_age_and_remember_it() {
     let page = h.open("/best").unwrap();
     ready(&page);
     let before = page.value("[...document.querySelectorAll('tr.athing.submission')].map(r => r.id)");
-    page.value("document.querySelector(\".hnew-sort button[data-by='points']\").click(), true");
+    page.click_on("document.querySelector(\".hnew-sort button[data-by='points']\")");
     page.expect("document.documentElement.dataset.hnewSort === 'points'", "sorted");
     let scores: Vec<i64> = page.value(SCORES).as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
     assert!(scores.len() > 5);
@@ -27,7 +27,7 @@ fn lists_sort_by_points_comments_and_age_and_remember_it() {
     // The More link is still last.
     assert_eq!(page.value("!document.querySelector('a.morelink') || !document.querySelector('a.morelink').closest('tr').nextElementSibling?.classList.contains('athing')"), true);
     // Newest first, then back to HN's order.
-    page.value("document.querySelector(\".hnew-sort button[data-by='newest']\").click(), true");
+    page.click_on("document.querySelector(\".hnew-sort button[data-by='newest']\")");
     let times: Vec<i64> = page
         .value("[...document.querySelectorAll('tr.athing.submission')].map(r => +r.nextElementSibling.querySelector('span.age').title.split(' ')[1])")
         .as_array()
@@ -36,12 +36,12 @@ fn lists_sort_by_points_comments_and_age_and_remember_it() {
         .map(|v| v.as_i64().unwrap())
         .collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first: {times:?}");
-    page.value("document.querySelector(\".hnew-sort button[data-by='points']\").click(), true");
+    page.click_on("document.querySelector(\".hnew-sort button[data-by='points']\")");
     // Kept for this list page on the next visit.
     page.navigate("/best").unwrap();
     ready(&page);
     page.expect("document.documentElement.dataset.hnewSort === 'points'", "the choice was kept");
-    page.value("document.querySelector(\".hnew-sort button[data-by='rank']\").click(), true");
+    page.click_on("document.querySelector(\".hnew-sort button[data-by='rank']\")");
     let after = page.value("[...document.querySelectorAll('tr.athing.submission')].map(r => r.id)");
     assert_eq!(after.as_array().unwrap()[..5], before.as_array().unwrap()[..5], "rank restores HN's order");
     assert!(page.exceptions().is_empty());
@@ -66,10 +66,8 @@ fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
     // Opening the third story's link makes it read (the navigation itself is
     // stopped here: the replica has no outside web).
     let id = list.value("document.querySelectorAll('tr.athing.submission')[2].id").as_str().unwrap().to_string();
-    list.value(
-        "window.addEventListener('click', e => e.preventDefault(), true), \
-         document.querySelectorAll('tr.athing.submission')[2].querySelector('span.titleline > a').click(), true",
-    );
+    list.value("window.addEventListener('click', e => e.preventDefault(), true), true");
+    list.click_on("document.querySelectorAll('tr.athing.submission')[2].querySelector('span.titleline > a')");
     worker
         .wait_until(
             &format!("chrome.storage.local.get('visits').then(r => !!(r.visits && r.visits['{id}'] && r.visits['{id}'].link_only))"),
@@ -95,7 +93,7 @@ fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
     save("hide", false);
     list.expect(&format!("getComputedStyle(document.getElementById('{id}')).display === 'none'"), "hidden at once");
     assert_eq!(list.value("document.querySelector('.hnew-read-line span').textContent"), "1 story you read is hidden");
-    list.value("document.querySelector('.hnew-read-line button').click(), true");
+    list.click(".hnew-read-line button");
     list.expect(&format!("getComputedStyle(document.getElementById('{id}')).display !== 'none'"), "shown again");
 
     // A thread read before, with five newer comments: with the option on,

@@ -193,9 +193,9 @@ fn features_work_on_lobsters_once_allowed() {
         page.value("document.querySelector('.hnew-filter-count').textContent"),
         format!("{tagged} stories hidden by your filters")
     );
-    page.value("document.querySelector('.hnew-filter-reveal').click(), true");
+    page.click(".hnew-filter-reveal");
     assert_eq!(page.value("getComputedStyle(document.querySelector('li.story.hnew-hidden')).display"), "list-item");
-    page.value("document.querySelector('.hnew-filter-reveal').click(), true");
+    page.click(".hnew-filter-reveal");
     // An HN rule does not reach Lobsters.
     ask(
         &worker,
@@ -212,10 +212,9 @@ fn features_work_on_lobsters_once_allowed() {
         "[...document.querySelector('li.comments_subtree:has(> #c_9vyyu5)').querySelectorAll('div.comment')].slice(1)";
     let replies = thread.value(&format!("{inside}.length")).as_u64().unwrap();
     assert!(replies >= 2, "{replies}");
-    thread
-        .value("document.querySelector('#c_lqqn3a').dispatchEvent(new MouseEvent('mouseover', {bubbles: true})), true");
+    thread.hover_on("document.querySelector('#c_lqqn3a')");
     thread.expect("document.querySelector('#c_lqqn3a button.hnew-fold')", "the reply has a fold control");
-    thread.value("document.querySelector('#c_lqqn3a button.hnew-fold').click(), true");
+    thread.click("#c_lqqn3a button.hnew-fold");
     thread.expect("document.querySelector('#c_9vyyu5').classList.contains('hnew-coll')", "the whole subthread folded");
     assert_eq!(thread.value(&format!("{inside}.every(c => !c.checkVisibility())")), true, "its replies are hidden");
     assert_eq!(thread.value("document.querySelector('#c_9vyyu5 .comment_text').checkVisibility()"), false);
@@ -224,26 +223,25 @@ fn features_work_on_lobsters_once_allowed() {
         true,
         "others stay"
     );
-    thread
-        .value("document.querySelector('#c_9vyyu5').dispatchEvent(new MouseEvent('mouseover', {bubbles: true})), true");
+    thread.hover_on("document.querySelector('#c_9vyyu5')");
     thread.expect("document.querySelector('#c_9vyyu5 button.hnew-fold')", "the folded comment has its control");
     assert_eq!(
         thread.value("document.querySelector('#c_9vyyu5 button.hnew-fold').textContent"),
         format!("unfold ({replies} hidden)")
     );
-    thread.value("document.querySelector('#c_9vyyu5 button.hnew-fold').click(), true");
+    thread.click("#c_9vyyu5 button.hnew-fold");
     thread.expect("!document.querySelector('#c_9vyyu5').classList.contains('hnew-coll')", "unfolded");
     assert_eq!(thread.value(&format!("{inside}.every(c => c.checkVisibility())")), true, "its replies are back");
 
     // Sharing: a story into the share buffer, with its Lobsters discussion.
-    page.value("document.querySelector('li.story:not(.hnew-hidden) button.hnew-share').click(), true");
+    page.click("li.story:not(.hnew-hidden) button.hnew-share");
     page.expect(
         "(() => { const m = document.querySelector('.hnew-share-menu'); return m && !m.hidden; })()",
         "the menu opened",
     );
-    page.value("document.querySelector('.hnew-share-menu [data-action=buffer]').click(), true");
+    page.click(".hnew-share-menu [data-action=buffer]");
     page.expect("document.querySelector('.hnew-share-status')?.textContent === 'Added to your share buffer'", "queued");
-    page.value("document.body.click(), true");
+    page.click_outside();
     let first = page.value("document.querySelector('li.story:not(.hnew-hidden)').dataset.shortid");
     let first = first.as_str().unwrap().to_string();
     let state = ask(&worker, serde_json::json!({"kind": "get_state"}));
@@ -256,9 +254,7 @@ fn features_work_on_lobsters_once_allowed() {
     );
 
     // Quick profile: from Lobsters' JSON, sanitized.
-    page.value(
-        "document.querySelector('a.u-author').dispatchEvent(new MouseEvent('mouseover', {bubbles: true})), true",
-    );
+    page.hover_on("document.querySelector('a.u-author')");
     page.expect("document.querySelector('.hnew-card:not([hidden]) .hnew-card-facts')", "the card shows the profile");
     let card = page.value("document.querySelector('.hnew-card').innerHTML").as_str().unwrap().to_string();
     assert!(card.contains("karma") && card.contains("My site"), "{card}");

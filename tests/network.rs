@@ -188,12 +188,12 @@ fn rate_limiting_and_empty_pages_back_off_and_retry_now_works() {
         .unwrap()
         .contains("slow down"));
     // Retry now, without waiting: the empty page is the next answer.
-    page.value("document.querySelector('.hnew-more-retry').click(), true");
+    page.click(".hnew-more-retry");
     page.expect(
         "document.querySelector('.hnew-more-text').textContent.includes('without stories')",
         "an empty page is a failure, not the end",
     );
-    page.value("document.querySelector('.hnew-more-retry').click(), true");
+    page.click(".hnew-more-retry");
     page.expect("+document.documentElement.dataset.hnewPages >= 1", "then page 2 arrives");
     assert_eq!(h.replica.count("/news?p=2"), 3);
 }

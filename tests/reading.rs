@@ -39,9 +39,7 @@ fn ask(h: &Harness, request: Value) -> Value {
 }
 
 fn hover(page: &Page, selector_js: &str) {
-    page.value(&format!(
-        "(() => {{ const a = {selector_js}; a.dispatchEvent(new MouseEvent('mouseover', {{ bubbles: true }})); return true; }})()"
-    ));
+    page.hover_on(selector_js);
 }
 
 #[test]
@@ -52,7 +50,7 @@ fn follow_from_a_front_page_highlights_the_user_in_a_thread() {
     hover(&front, "[...document.querySelectorAll('a.hnuser')].find(a => a.textContent === 'tosh')");
     front.expect("document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow')", "the card opened");
     assert_eq!(front.value("document.querySelector('.hnew-card-follow').textContent"), "Follow");
-    front.value("document.querySelector('.hnew-card-follow').click(), true");
+    front.click(".hnew-card-follow");
     front.expect(
         "document.querySelectorAll('a.hnuser.hnew-followed').length === [...document.querySelectorAll('a.hnuser')].filter(a => a.textContent === 'tosh').length && document.querySelector('tr.athing.hnew-followed-item')",
         "tosh and tosh's story are highlighted on the front page",
@@ -73,7 +71,7 @@ fn follow_from_a_front_page_highlights_the_user_in_a_thread() {
         "document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow[aria-pressed=false]')",
         "the card offers Follow",
     );
-    thread.value("document.querySelector('.hnew-card-follow').click(), true");
+    thread.click(".hnew-card-follow");
     let expected = thread.value("[...document.querySelectorAll('tr.comtr')].filter(r => r.querySelector('a.hnuser')?.textContent === 'tptacek').length");
     assert!(expected.as_u64().unwrap() > 1);
     thread.expect(
@@ -100,7 +98,7 @@ fn follow_from_a_front_page_highlights_the_user_in_a_thread() {
         "document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow[aria-pressed=true]')",
         "the card shows Unfollow",
     );
-    front.value("document.querySelector('.hnew-card-follow').click(), true");
+    front.click(".hnew-card-follow");
     front.expect(
         "document.querySelectorAll('.hnew-followed, .hnew-followed-item').length === 0",
         "unfollowed on the front page",
@@ -150,7 +148,7 @@ fn the_user_card_shows_the_profile_and_renders_about_text_safely() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(front.value("document.documentElement.dataset.pwned || ''"), "");
     // Escape closes it.
-    front.value("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })), true");
+    front.press("Escape", 0);
     front.expect("document.querySelector('.hnew-card[hidden]')", "Escape closed the card");
 }
 
@@ -177,7 +175,7 @@ fn a_domain_filter_hides_the_right_stories_and_counts_them() {
         "1 story hidden by your filters"
     );
     // Reveal, then hide again.
-    front.value("document.querySelector('.hnew-filter-reveal').click(), true");
+    front.click(".hnew-filter-reveal");
     assert_eq!(
         front.value(&format!("getComputedStyle(document.getElementById({})).display", expected[0])),
         "table-row"
@@ -213,12 +211,12 @@ fn folding_a_subthread_hides_exactly_its_descendants_and_survives_a_reload() {
     assert!(descendants.len() > 1);
     // The control appears when the reader reaches the comment.
     let deep = plan["deep"].as_str().unwrap();
-    thread.value(&format!("document.getElementById('{deep}').querySelector('td.default').dispatchEvent(new MouseEvent('mouseover', {{ bubbles: true }})), true"));
+    thread.hover_on(&format!("document.getElementById('{deep}').querySelector('td.default')"));
     thread.expect(
         &format!("document.getElementById('{deep}').querySelector('button.hnew-fold')"),
         "the fold control appeared",
     );
-    thread.value(&format!("document.getElementById('{deep}').querySelector('button.hnew-fold').click(), true"));
+    thread.click_on(&format!("document.getElementById('{deep}').querySelector('button.hnew-fold')"));
     thread.expect(
         &format!("document.getElementById('{}').classList.contains('coll')", plan["root"].as_str().unwrap()),
         "the root folded",
@@ -241,10 +239,7 @@ fn folding_a_subthread_hides_exactly_its_descendants_and_survives_a_reload() {
     );
     assert_eq!(hidden, json!(descendants));
     // Unfolding with HN's own toggle restores exactly what was there.
-    thread.value(&format!(
-        "document.getElementById('{}').querySelector('a.togg').click(), true",
-        plan["root"].as_str().unwrap()
-    ));
+    thread.click_on(&format!("document.getElementById('{}').querySelector('a.togg')", plan["root"].as_str().unwrap()));
     thread.expect(
         &format!("[...document.querySelectorAll('tr.comtr')].filter(r => getComputedStyle(r).display !== 'none').length === {}", plan["visible"]),
         "everything is visible again",
@@ -382,7 +377,10 @@ fn xss_payloads_in_about_text_never_execute() {
             &format!("the card for payload {i} rendered"),
         );
         // Hover and click inside the card, as a reader would.
-        page.value("document.querySelectorAll('.hnew-card-about *').forEach(e => { e.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })); }), true");
+        let inside = page.value("document.querySelectorAll('.hnew-card-about *').length").as_u64().unwrap_or(0);
+        for n in 0..inside {
+            page.hover_on(&format!("document.querySelectorAll('.hnew-card-about *')[{n}]"));
+        }
         let tags = page.value("[...document.querySelectorAll('.hnew-card-about *')].map(e => e.localName + ':' + [...e.attributes].map(a => a.name).join(','))");
         for t in tags.as_array().unwrap() {
             let t = t.as_str().unwrap();
@@ -398,7 +396,7 @@ fn xss_payloads_in_about_text_never_execute() {
             let href = href.as_str().unwrap();
             assert!(href.starts_with("https://") || href.starts_with("http://"), "payload {i}: href {href}");
         }
-        page.value("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })), true");
+        page.press("Escape", 0);
     }
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(page.value("document.documentElement.dataset.pwned || ''"), "", "a payload executed");

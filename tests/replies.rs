@@ -21,14 +21,12 @@ const PARENT: &str = "48351450";
 
 fn open_reply(page: &Page) {
     page.expect("document.documentElement.dataset.hnewFeatures?.includes('inline-reply')", "inline replies are on");
-    page.value(&format!("document.getElementById('{PARENT}').querySelector(\"a[href^='reply?id=']\").click(), true"));
+    page.click_on(&format!("document.getElementById('{PARENT}').querySelector(\"a[href^='reply?id=']\")"));
     page.expect("document.querySelector('.hnew-reply textarea')", "the editor opened");
 }
 
 fn type_reply(page: &Page, text: &str) {
-    page.value(&format!(
-        "(() => {{ const a = document.querySelector('.hnew-reply textarea'); a.value = {text:?}; a.dispatchEvent(new InputEvent('input', {{ bubbles: true }})); return true; }})()"
-    ));
+    page.type_into("document.querySelector('.hnew-reply textarea')", text);
 }
 
 fn draft(page: &Page) -> serde_json::Value {
@@ -43,7 +41,7 @@ fn a_reply_posts_and_appears_in_place() {
     let page = h.open(THREAD).unwrap();
     open_reply(&page);
     type_reply(&page, "Agreed.\n\nA second paragraph & <b>no markup</b>.");
-    page.value("document.querySelector('.hnew-reply-send').click(), true");
+    page.click(".hnew-reply-send");
     page.expect("document.querySelector('tr.hnew-posted')", "the new comment appears");
     let posted = h.replica.posted();
     assert_eq!(posted.len(), 1);
@@ -108,7 +106,7 @@ fn every_failure_is_named_and_keeps_the_text() {
     for (setup, expected) in cases {
         setup();
         page.value("document.querySelector('.hnew-reply').removeAttribute('data-failed'), true");
-        page.value("document.querySelector('.hnew-reply-send').click(), true");
+        page.click(".hnew-reply-send");
         page.expect(
             &format!("document.querySelector('.hnew-reply[data-failed]') && document.querySelector('.hnew-reply-status').textContent.includes({expected:?})"),
             &format!("the {expected} failure is named"),
@@ -129,7 +127,7 @@ fn a_draft_survives_a_failed_post_and_a_browser_restart_then_posts() {
         let page = h.open(THREAD).unwrap();
         open_reply(&page);
         type_reply(&page, "written before the restart");
-        page.value("document.querySelector('.hnew-reply-send').click(), true");
+        page.click(".hnew-reply-send");
         page.expect("document.querySelector('.hnew-reply[data-failed]')", "the post failed");
         drop(page);
         drop(h);
@@ -144,7 +142,8 @@ fn a_draft_survives_a_failed_post_and_a_browser_restart_then_posts() {
     // Still logged in: the cookie was kept with the profile.
     assert_eq!(page.value("document.querySelector('.hnew-reply-status').textContent"), "Your saved draft is back.");
     // Keyboard: Ctrl+Enter sends.
-    page.value("document.querySelector('.hnew-reply textarea').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true })), true");
+    page.value("document.querySelector('.hnew-reply textarea').focus(), true");
+    page.press("Enter", 2);
     page.expect("document.querySelector('tr.hnew-posted')", "posted after the restart");
     assert_eq!(h.replica.posted()[0].text, "written before the restart");
     drop(page);
@@ -158,14 +157,14 @@ fn the_story_comment_box_keeps_its_draft_and_posts_in_place() {
     log_in(&h);
     let page = h.open(THREAD).unwrap();
     page.expect("document.documentElement.dataset.hnewFeatures?.includes('inline-reply')", "inline replies are on");
-    page.value("(() => { const a = document.querySelector(\"form[action='comment'] textarea\"); a.value = 'A top-level thought.'; a.dispatchEvent(new InputEvent('input', { bubbles: true })); return true; })()");
+    page.type_into("document.querySelector(\"form[action='comment'] textarea\")", "A top-level thought.");
     std::thread::sleep(std::time::Duration::from_millis(900));
     page.reload().unwrap();
     page.expect(
         "document.querySelector(\"form[action='comment'] textarea\").value === 'A top-level thought.'",
         "the draft came back after a reload",
     );
-    page.value("document.querySelector(\"form[action='comment'] input[type=submit]\").click(), true");
+    page.click_on("document.querySelector(\"form[action='comment'] input[type=submit]\")");
     page.expect("document.querySelector('tr.hnew-posted')", "the comment appears in place");
     assert_eq!(page.value("location.pathname + location.search"), THREAD, "the page did not navigate");
     let posted = h.replica.posted();

@@ -29,23 +29,26 @@ fn tags_show_beside_names_everywhere_and_outlive_a_follow() {
     // Tag the first commenter from their card: a prompt asks for the tag.
     let user =
         thread.value("document.querySelector('tr.athing.comtr a.hnuser').textContent").as_str().unwrap().to_string();
-    thread.value("document.querySelector('tr.athing.comtr a.hnuser').dispatchEvent(new MouseEvent('mouseover', { bubbles: true })), true");
+    thread.hover_on("document.querySelector('tr.athing.comtr a.hnuser')");
     thread.expect("document.querySelector('.hnew-card button.hnew-card-tag')", "the card offers a tag");
     thread.session.call("Page.enable", serde_json::json!({})).unwrap();
-    thread.value("setTimeout(() => document.querySelector('.hnew-card button.hnew-card-tag').click(), 0), true");
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        match thread
-            .session
-            .call("Page.handleJavaScriptDialog", serde_json::json!({ "accept": true, "promptText": "poll fan" }))
-        {
-            Ok(_) => break,
-            Err(e) => {
-                assert!(std::time::Instant::now() < deadline, "no prompt: {e}");
-                std::thread::sleep(Duration::from_millis(50));
+    // The click waits on the prompt it opens: it is made beside the answer.
+    std::thread::scope(|s| {
+        s.spawn(|| thread.click(".hnew-card button.hnew-card-tag"));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            match thread
+                .session
+                .call("Page.handleJavaScriptDialog", serde_json::json!({ "accept": true, "promptText": "poll fan" }))
+            {
+                Ok(_) => break,
+                Err(e) => {
+                    assert!(std::time::Instant::now() < deadline, "no prompt: {e}");
+                    std::thread::sleep(Duration::from_millis(50));
+                }
             }
         }
-    }
+    });
     let count = thread.value(&format!("document.querySelectorAll(\"a.hnuser[href='user?id={user}']\").length"));
     thread.expect(
         &format!("document.querySelectorAll(\"a.hnuser[href='user?id={user}'] + .hnew-tag\").length === {count}"),

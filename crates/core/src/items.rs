@@ -103,11 +103,20 @@ pub fn same_link(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-/// The search API's answer, the fields we read.
+/// The search API's answer, the fields we read. A hit that cannot be read
+/// (a field of the wrong type) is left out, not the whole answer.
 #[derive(Debug, Deserialize)]
 pub struct Hits {
     #[serde(default)]
-    pub hits: Vec<Hit>,
+    pub hits: Vec<MaybeHit>,
+}
+
+/// A hit, or one that could not be read.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum MaybeHit {
+    Hit(Hit),
+    Unreadable(serde::de::IgnoredAny),
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,12 +127,22 @@ pub struct Hit {
     title: Option<String>,
     #[serde(default)]
     url: Option<String>,
+    // Numbers as JavaScript has them (any size, as floats): one above
+    // 2^53 is clamped, not an error.
     #[serde(default)]
-    points: Option<i64>,
+    points: Option<f64>,
     #[serde(default)]
-    num_comments: Option<i64>,
+    num_comments: Option<f64>,
     #[serde(default)]
-    created_at_i: Option<i64>,
+    created_at_i: Option<f64>,
+}
+
+/// The longest past-discussion title kept (HN's are at most 80).
+pub const PAST_TITLE_MAX: usize = 200;
+
+/// A number from the search API as a whole number (saturating; NaN is 0).
+fn whole(n: Option<f64>) -> i64 {
+    n.map_or(0, |n| n as i64)
 }
 
 /// The search API's answer, kept to other stories of exactly this link,
@@ -132,15 +151,19 @@ pub fn past_from_algolia(hits: Hits, story_url: &str, this: ItemId) -> Vec<PastS
     let mut out: Vec<PastStory> = hits
         .hits
         .into_iter()
+        .filter_map(|h| match h {
+            MaybeHit::Hit(h) => Some(h),
+            MaybeHit::Unreadable(_) => None,
+        })
         .filter(|h| h.url.as_deref().is_some_and(|u| same_link(u, story_url)))
         .filter_map(|h| {
-            let id: ItemId = h.object_id.parse().ok()?;
+            let id: ItemId = h.object_id.trim().parse().ok()?;
             (id != this).then(|| PastStory {
                 id,
-                title: h.title.unwrap_or_default(),
-                points: h.points.unwrap_or(0),
-                comments: h.num_comments.unwrap_or(0),
-                time: h.created_at_i.unwrap_or(0),
+                title: h.title.unwrap_or_default().chars().take(PAST_TITLE_MAX).collect(),
+                points: whole(h.points),
+                comments: whole(h.num_comments),
+                time: whole(h.created_at_i),
             })
         })
         .collect();
@@ -197,6 +220,23 @@ mod tests {
         let past = past_from_algolia(hits(json), "https://example.com/a", 200);
         assert_eq!(past.iter().map(|p| p.id).collect::<Vec<_>>(), vec![150, 100]);
         assert_eq!(past_from_algolia(hits(r#"{"hits":[]}"#), "x", 1), vec![]);
+        // One odd hit costs that hit, not the answer; huge numbers are
+        // clamped; long titles cut.
+        let long = "t".repeat(5000);
+        let odd = format!(
+            r#"{{"hits":[
+            {{"objectID":"100","title":"{long}","url":"https://example.com/a","points":1e300,"num_comments":9007199254740993,"created_at_i":1000}},
+            {{"objectID":"101","title":["not","text"],"url":"https://example.com/a"}},
+            {{"objectID":"102","title":"Fine","url":"https://example.com/a","points":"many"}},
+            {{"objectID":"103","title":"Kept","url":"https://example.com/a","points":3,"created_at_i":900}}
+        ]}}"#
+        );
+        let past = past_from_algolia(hits(&odd), "https://example.com/a", 1);
+        assert_eq!(past.iter().map(|p| p.id).collect::<Vec<_>>(), vec![100, 103]);
+        assert_eq!((past[0].points, past[0].comments), (i64::MAX, 9_007_199_254_740_992));
+        assert_eq!(past[0].title.chars().count(), PAST_TITLE_MAX);
+        // The story itself is never its own past discussion.
+        assert!(past_from_algolia(hits(&odd), "https://example.com/a", 103).iter().all(|p| p.id != 103));
         assert!(algolia_url("https://example.com/a?b=c&d").contains("query=https%3A%2F%2Fexample.com%2Fa%3Fb%3Dc%26d&"));
         assert!(same_link("HTTPS://Example.COM/x/", "example.com/x"));
         assert!(!same_link("example.com/X", "example.com/x"), "paths keep their case");

@@ -138,6 +138,11 @@ pub enum Request {
     SaveSharePrefs {
         prefs: crate::share::SharePrefs,
     },
+    /// Set the reader's Mastodon instance (a host), the one share
+    /// preference a page sets (its share menu asks for it).
+    SetMastodonInstance {
+        instance: String,
+    },
     /// Make this device the one that announces due items.
     AnnounceHere,
     /// The followed users' activity; `refresh` fetches what is stale first.
@@ -286,7 +291,7 @@ pub enum PageRequest {
     PostReply { parent: u64, text: String },
     Act { path: String },
     AddToBuffer { target: crate::share::ShareTarget, text: Option<String> },
-    SaveSharePrefs { prefs: crate::share::SharePrefs },
+    SetMastodonInstance { instance: String },
     FilterHits { hits: std::collections::BTreeMap<String, u32> },
     PageSeen { site: String, page: String, me: Option<String>, signed_out: bool, problems: Vec<String> },
     GetItem { id: u64 },
@@ -547,6 +552,9 @@ impl Request {
             Request::SaveSharePrefs { prefs } => {
                 prefs.validated().map(|prefs| Request::SaveSharePrefs { prefs }).map_err(MessageError::Malformed)
             }
+            Request::SetMastodonInstance { instance } => crate::share::mastodon_instance(&instance)
+                .map(|instance| Request::SetMastodonInstance { instance })
+                .ok_or_else(|| MessageError::Malformed(format!("{instance:?} is not a Mastodon instance"))),
             other => Ok(other),
         }
     }
@@ -572,12 +580,31 @@ impl Request {
                 | Request::PostReply { .. }
                 | Request::Act { .. }
                 | Request::AddToBuffer { .. }
-                | Request::SaveSharePrefs { .. }
+                | Request::SetMastodonInstance { .. }
                 | Request::FilterHits { .. }
                 | Request::PageSeen { .. }
                 | Request::GetItem { .. }
                 | Request::PastDiscussions { .. }
         )
+    }
+}
+
+impl Request {
+    /// The site a request acts on or reads for (by its id), where it names
+    /// one: a page may ask only for its own site (the background checks the
+    /// sender's address, not a field of the message). Votes and replies are
+    /// HN's.
+    pub fn site_acted_on(&self) -> Option<&str> {
+        match self {
+            Request::Act { .. } | Request::PostReply { .. } => Some(crate::site::hn::SITE.id),
+            Request::SetFollow { site, .. }
+            | Request::SetTag { site, .. }
+            | Request::GetProfile { site, .. }
+            | Request::FetchPage { site, .. }
+            | Request::PageSeen { site, .. } => Some(site),
+            Request::AddToBuffer { target, .. } => Some(&target.site),
+            _ => None,
+        }
     }
 }
 
@@ -660,7 +687,7 @@ mod tests {
             PageRequest::PostReply { parent: 1, text: "hi".into() },
             PageRequest::Act { path: "vote?id=1&how=up&auth=x".into() },
             PageRequest::AddToBuffer { target, text: None },
-            PageRequest::SaveSharePrefs { prefs: crate::share::SharePrefs::default() },
+            PageRequest::SetMastodonInstance { instance: "hachyderm.io".into() },
             PageRequest::FilterHits { hits: Default::default() },
             PageRequest::PageSeen {
                 site: "hn".into(),
@@ -747,6 +774,46 @@ mod tests {
             Request::GetActivity { refresh: true },
         ] {
             assert!(!r.allowed_from_page(), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn a_page_may_set_the_mastodon_instance_and_no_other_share_preference() {
+        assert!(!Request::SaveSharePrefs { prefs: crate::share::SharePrefs::default() }.allowed_from_page());
+        let Request::SetMastodonInstance { instance } =
+            roundtrip(Request::SetMastodonInstance { instance: " https://Hachyderm.io/ ".into() })
+        else {
+            panic!()
+        };
+        assert_eq!(instance, "hachyderm.io");
+        let bad = Envelope::new(Request::SetMastodonInstance { instance: "javascript:alert(1)".into() });
+        assert!(accept(bad).is_err());
+    }
+
+    #[test]
+    fn requests_name_the_site_they_act_on() {
+        let target =
+            crate::share::ShareTarget { id: 1, comment: false, title: "t".into(), url: None, site: "lobsters".into() };
+        let cases = [
+            (Request::Act { path: "vote?id=1&how=up&auth=x".into() }, Some("hn")),
+            (Request::PostReply { parent: 1, text: "hi".into() }, Some("hn")),
+            (Request::SetFollow { site: "lobsters".into(), user: "a".into(), follow: true }, Some("lobsters")),
+            (
+                Request::PageSeen {
+                    site: "hn".into(),
+                    page: "item".into(),
+                    me: Some("x".into()),
+                    signed_out: false,
+                    problems: vec![],
+                },
+                Some("hn"),
+            ),
+            (Request::AddToBuffer { target, text: None }, Some("lobsters")),
+            (Request::GetState, None),
+            (Request::GetItem { id: 1 }, None),
+        ];
+        for (request, site) in cases {
+            assert_eq!(request.site_acted_on(), site, "{request:?}");
         }
     }
 

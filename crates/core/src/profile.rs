@@ -15,6 +15,19 @@ pub struct Profile {
     pub submitted: u32,
 }
 
+/// The longest about text kept (HN's own form takes far less): a longer one
+/// is cut, on a character boundary (it is sanitized when shown, so a cut
+/// tag is harmless).
+pub const ABOUT_MAX_BYTES: usize = 8_000;
+
+fn capped(about: &str) -> String {
+    let mut end = about.len().min(ABOUT_MAX_BYTES);
+    while !about.is_char_boundary(end) {
+        end -= 1;
+    }
+    about[..end].to_string()
+}
+
 /// From the fields of the API's `/v0/user/<id>.json`.
 pub fn from_api_json_fields(
     id: &str,
@@ -27,7 +40,7 @@ pub fn from_api_json_fields(
         id: id.to_string(),
         karma,
         created,
-        about: about.unwrap_or("").to_string(),
+        about: capped(about.unwrap_or("")),
         submitted: u32::try_from(submitted_len).unwrap_or(u32::MAX),
     }
 }
@@ -78,7 +91,7 @@ pub fn from_user_page(html: &str) -> Option<Profile> {
         .and_then(|t| t.trim().parse().ok())
         .or_else(|| cell(html, ">created:</td>").and_then(|(_, c)| created_from_day(c)));
     let karma = cell(html, ">karma:</td>").and_then(|(_, k)| plain(k).trim().parse().ok());
-    let about = cell(html, ">about:</td>").map_or(String::new(), |(_, a)| about_html(a));
+    let about = cell(html, ">about:</td>").map_or(String::new(), |(_, a)| capped(&about_html(a)));
     Some(Profile { id: id.to_string(), karma, created, about, submitted: 0 })
 }
 
@@ -211,6 +224,14 @@ three</textarea>&nbsp;<a href="formatdoc">help</a></td>"#;
         let p = from_user_page(form).unwrap();
         assert_eq!(p.about, "one &lt;b&gt;\ntwo<p>three");
         assert_eq!(crate::sanitize::text(&crate::sanitize::sanitize(&p.about)), "one <b>\ntwo\nthree");
+    }
+
+    #[test]
+    fn a_long_about_text_is_cut() {
+        let long = "é".repeat(100_000);
+        let p = from_api_json_fields("x", None, None, Some(&long), 0);
+        assert!(p.about.len() <= ABOUT_MAX_BYTES && p.about.len() > ABOUT_MAX_BYTES - 2);
+        assert!(p.about.chars().all(|c| c == 'é'));
     }
 
     #[test]

@@ -49,10 +49,31 @@ pub struct UserRecord {
 pub const MAX_TAG: usize = 24;
 
 /// A tag as typed, trimmed; `None` if it is not one (empty, too long,
-/// control characters).
+/// control characters, or characters that show nothing or reorder the
+/// text around them: a tag is read beside someone's name, so it must be
+/// seen as what it is).
 pub fn valid_tag(tag: &str) -> Option<String> {
     let t = tag.trim();
-    (!t.is_empty() && t.chars().count() <= MAX_TAG && !t.chars().any(char::is_control)).then(|| t.to_string())
+    let shown = t.chars().any(|c| !c.is_whitespace() && !invisible(c) && c != '\u{200d}');
+    (shown
+        && t.chars().count() <= MAX_TAG
+        && !t.chars().any(|c| c.is_control() || invisible(c) || reorders(c)))
+    .then(|| t.to_string())
+}
+
+/// Characters that take no room and show nothing (zero-width spaces and
+/// joiners' look-alikes, fillers, the byte-order mark, tag characters).
+/// The zero-width joiner is allowed inside a tag: emoji sequences use it.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00ad}' | '\u{034f}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}' | '\u{180e}'
+        | '\u{200b}' | '\u{200c}' | '\u{2060}'..='\u{2064}' | '\u{206a}'..='\u{206f}' | '\u{3164}'
+        | '\u{feff}' | '\u{ffa0}' | '\u{e0000}'..='\u{e007f}')
+}
+
+/// Bidirectional formatting characters: they reorder the text after them.
+fn reorders(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// One of eight colours for a tag, the same for the same text everywhere.
@@ -240,6 +261,12 @@ mod tests {
         assert_eq!(valid_tag("  yc  "), Some("yc".into()));
         assert_eq!(valid_tag(""), None);
         assert_eq!(valid_tag(&"x".repeat(25)), None);
+        // Nothing invisible, nothing that reorders what follows.
+        for bad in ["\u{200b}", "a\u{200b}b", "\u{202e}gnp.exe", "x\u{2067}y", "\u{feff}", "\u{3164}", "\u{200d}", "tag\u{e0041}"] {
+            assert_eq!(valid_tag(bad), None, "{bad:?}");
+        }
+        assert_eq!(valid_tag("👩\u{200d}💻 dev"), Some("👩\u{200d}💻 dev".into()), "emoji sequences stay");
+        assert_eq!(valid_tag("عربي"), Some("عربي".into()), "right-to-left text is text");
         assert_eq!(tag_color("yc"), tag_color("yc"));
         assert!(tag_color("anything") < 8);
     }

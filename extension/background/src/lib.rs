@@ -157,14 +157,32 @@ fn accept(raw: &JsValue, sender: &JsValue) -> Result<Request, String> {
     if from_page && !request.allowed_from_page() {
         return Err("pages cannot ask for that: use the extension's popup or options".into());
     }
-    // A page fetches pages of its own site only.
-    if let Request::FetchPage { site, .. } = &request {
-        let host = hn_core::site::by_id(site).map_or("", |s| s.host);
-        if from_page && !url.starts_with(&format!("https://{host}/")) {
-            return Err(format!("a page cannot fetch pages of {site:?}"));
+    // A page acts on its own site only (votes and replies on HN's pages,
+    // a Lobsters follow from Lobsters): the site is the sender's address,
+    // as the browser gives it, not what the message says.
+    if from_page {
+        if let Some(site) = request.site_acted_on() {
+            let sender_site = sender_site(&url);
+            if sender_site != Some(site) {
+                return Err(format!(
+                    "a page of {} cannot ask that for {site:?}",
+                    sender_site.map_or_else(|| "another site".to_string(), |s| format!("{s:?}"))
+                ));
+            }
         }
     }
     Ok(request)
+}
+
+/// The site (its id) of a sender's `https` address, if it is one of ours.
+fn sender_site(url: &str) -> Option<&'static str> {
+    let rest = url.strip_prefix("https://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    // No user or port: a site's own pages have neither.
+    if host.contains(['@', ':']) {
+        return None;
+    }
+    hn_core::site::for_host(host).map(|s| s.id)
 }
 
 async fn dispatch(request: Request, sender: &JsValue) -> Response {
@@ -280,6 +298,7 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         Request::ShuffleBuffer => share::shuffle().await,
         Request::ShareNow { key } => share::share_now(&key).await,
         Request::SaveSharePrefs { prefs } => share::save_prefs(prefs).await,
+        Request::SetMastodonInstance { instance } => share::set_mastodon(instance).await,
         Request::AnnounceHere => share::announce_here().await,
         Request::PostReply { parent, text } => reply::post(parent, &text).await,
         Request::Act { path } => reply::act(&path).await,

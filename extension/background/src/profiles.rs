@@ -13,11 +13,22 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 const TTL_MS: f64 = 60.0 * 60.0 * 1000.0;
+/// Profiles kept: the most recently fetched; older ones, and any older
+/// than `KEEP_MS`, are removed.
+const KEEP: usize = 300;
+const KEEP_MS: f64 = 7.0 * 24.0 * 60.0 * 60.0 * 1000.0;
+/// Where the cached profiles are listed (key → when fetched).
+const INDEX_KEY: &str = "profile_index";
+/// At most this many profiles are fetched from a site a minute, whatever
+/// pages ask (a page's script can move focus from name to name).
+const FETCHES_PER_MINUTE: usize = 20;
 const API: &str = "https://hacker-news.firebaseio.com/v0/user/";
 const PAGE: &str = "https://news.ycombinator.com/user?id=";
 
 thread_local! {
     static IN_FLIGHT: RefCell<HashMap<String, Promise>> = RefCell::new(HashMap::new());
+    /// When the last fetches started (this worker's life).
+    static FETCHED: RefCell<std::collections::VecDeque<f64>> = const { RefCell::new(std::collections::VecDeque::new()) };
 }
 
 #[derive(Serialize, Deserialize)]
@@ -57,11 +68,49 @@ pub async fn get(site: &str, user: &str) -> Result<(Profile, f64), String> {
     if let Some(c) = cached.as_ref().filter(|c| js_sys::Date::now() - c.fetched_at < TTL_MS) {
         return Ok((c.profile.clone(), c.fetched_at));
     }
+    if !IN_FLIGHT.with(|m| m.borrow().contains_key(&key)) && !take_fetch() {
+        return cached.map(|c| (c.profile, c.fetched_at)).ok_or_else(|| {
+            "profiles are being asked for faster than the extension fetches them: try again in a minute".to_string()
+        });
+    }
     match fetch_coalesced(site, user).await {
         Ok(p) => Ok((p, js_sys::Date::now())),
         // An old copy beats an error card.
         Err(e) => cached.map(|c| (c.profile, c.fetched_at)).ok_or(e),
     }
+}
+
+/// Whether a fetch may start now (at most [`FETCHES_PER_MINUTE`]); counts
+/// it if so.
+fn take_fetch() -> bool {
+    let now = js_sys::Date::now();
+    FETCHED.with(|f| {
+        let mut f = f.borrow_mut();
+        while f.front().is_some_and(|t| now - t > 60_000.0) {
+            f.pop_front();
+        }
+        let ok = f.len() < FETCHES_PER_MINUTE;
+        if ok {
+            f.push_back(now);
+        }
+        ok
+    })
+}
+
+/// Lists a newly cached profile and removes those past the bounds.
+async fn keep(key: &str, fetched_at: f64) {
+    let (index, _) = hn_ext::get_typed::<std::collections::BTreeMap<String, f64>>(hn_ext::Area::Local, INDEX_KEY).await;
+    let mut index = index.unwrap_or_default();
+    index.insert(key.to_string(), fetched_at);
+    let mut by_age: Vec<(String, f64)> = index.iter().map(|(k, t)| (k.clone(), *t)).collect();
+    by_age.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (i, (k, t)) in by_age.into_iter().enumerate() {
+        if i >= KEEP || fetched_at - t > KEEP_MS {
+            index.remove(&k);
+            let _ = hn_ext::remove(hn_ext::Area::Local, &k).await;
+        }
+    }
+    let _ = hn_ext::set_typed(hn_ext::Area::Local, INDEX_KEY, &index).await;
 }
 
 async fn fetch_coalesced(site: &str, user: &str) -> Result<Profile, String> {
@@ -78,6 +127,7 @@ async fn fetch_coalesced(site: &str, user: &str) -> Result<Profile, String> {
                         Ok(p) => {
                             let cached = Cached { profile: p, fetched_at: js_sys::Date::now() };
                             let _ = hn_ext::set_typed(hn_ext::Area::Local, &key, &cached).await;
+                            keep(&key, cached.fetched_at).await;
                             cached
                                 .profile
                                 .serialize(&serde_wasm_bindgen::Serializer::json_compatible())

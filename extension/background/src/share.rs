@@ -135,6 +135,14 @@ pub async fn save_prefs(mut prefs: SharePrefs) -> Response {
     done(r)
 }
 
+/// The reader's Mastodon instance, set from a page's share menu; the other
+/// preferences stay as they are.
+pub async fn set_mastodon(instance: String) -> Response {
+    let s = state::user_state().await;
+    let prefs = SharePrefs { mastodon: Some(instance), ..s.share_prefs.clone() };
+    done(state::edit(put(keys::SETTINGS, keys::SHARE_PREFS, &prefs)).await)
+}
+
 pub async fn announce_here() -> Response {
     let s = state::user_state().await;
     let prefs = SharePrefs { announcer: Some(state::device().await), ..s.share_prefs.clone() };

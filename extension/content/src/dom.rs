@@ -126,6 +126,12 @@ fn listen_with(target: &web_sys::EventTarget, event: &str, capture: bool, f: imp
         ON_DOCUMENT.with(|d| d.borrow_mut().push((event.to_string(), capture, handler.clone())));
     }
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        // Only the reader acts: an event a page's script made up (a click,
+        // a key, a hover) is not the reader's, unless this extension
+        // dispatched it itself (a key's action).
+        if !e.is_trusted() && !own_dispatch() {
+            return;
+        }
         // A listener is never re-entered (an event it dispatches itself).
         if let Ok(mut f) = handler.try_borrow_mut() {
             f(e);
@@ -139,6 +145,27 @@ fn listen_with(target: &web_sys::EventTarget, event: &str, capture: bool, f: imp
         &options,
     );
     closure.forget();
+}
+
+/// Where the content script marks an event it dispatches itself (a global
+/// of its isolated world, shared by both modules; the page's scripts have
+/// their own globals and cannot set it).
+const OWN: &str = "hnewOwnEvent";
+
+fn own_dispatch() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &OWN.into()).is_ok_and(|v| v.is_truthy())
+}
+
+/// Runs `f`, in which the content script dispatches an event (clicks an
+/// element for a key's action) that its own listeners are to take as the
+/// reader's.
+pub fn as_reader<T>(f: impl FnOnce() -> T) -> T {
+    let global = js_sys::global();
+    let before = own_dispatch();
+    let _ = js_sys::Reflect::set(&global, &OWN.into(), &JsValue::TRUE);
+    let out = f();
+    let _ = js_sys::Reflect::set(&global, &OWN.into(), &JsValue::from_bool(before));
+    out
 }
 
 /// Hands an event already dispatched (the gesture that woke this module)

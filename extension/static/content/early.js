@@ -19,10 +19,6 @@
       : fetch(url).then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile));
     self.hnewCompiled = compiled.then(function (module) {
       self.hnewCompileMs = performance.now() - started;
-      // Compiled before the end of parsing (the usual case): loader.js
-      // instantiates and runs it at once, so the page's first layout and
-      // paint already include what the features change.
-      self.hnewModule = module;
       return module;
     });
     // A refusal is reported by loader.js, which waits on this promise.

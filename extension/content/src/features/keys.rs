@@ -110,7 +110,8 @@ fn click_in(ctx: &Shared, row: &Element, selector: &str) -> bool {
     for scope in scopes {
         if let Ok(Some(el)) = scope.query_selector(selector) {
             if let Some(h) = el.dyn_ref::<HtmlElement>() {
-                h.click();
+                // The key was the reader's, so is this click.
+                dom::as_reader(|| h.click());
                 return true;
             }
         }
@@ -167,7 +168,7 @@ fn run(ctx: &Shared, action: Action) -> bool {
                     let init = web_sys::MouseEventInit::new();
                     init.set_bubbles(true);
                     if let Ok(ev) = web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseover", &init) {
-                        let _ = row.dispatch_event(&ev);
+                        let _ = dom::as_reader(|| row.dispatch_event(&ev));
                     }
                     click_in(ctx, &row, "button.hnew-share")
                 }

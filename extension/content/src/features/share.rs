@@ -436,9 +436,8 @@ fn ask_instance(_ctx: &Shared, target: &ShareTarget, text: &str, status: Option<
     }
     close(false);
     wasm_bindgen_futures::spawn_local(async move {
-        if let Ok(Response::State { state }) = crate::ask(Request::GetState).await {
-            let prefs = share::SharePrefs { mastodon: Some(instance), ..state.share_prefs };
-            let _ = crate::ask(Request::SaveSharePrefs { prefs }).await;
+        if let Err(e) = crate::ask(Request::SetMastodonInstance { instance }).await {
+            dom::log(&format!("the Mastodon instance was not saved: {e}"));
         }
     });
 }

@@ -1,4 +1,4 @@
-//! The user card: hovering (after a moment) or focusing any username shows
+//! The user card: hovering, or focus resting, on any username (for a moment) shows
 //! karma, account age, submissions and the about text (through the one
 //! allowlist sanitizer, built node by node: never as HTML), with a Follow /
 //! Unfollow button. Escape or leaving closes it. One card element serves the
@@ -54,9 +54,23 @@ fn init(ctx: &Shared) -> Result<(), String> {
     {
         let ctx = ctx.clone();
         dom::listen(&doc, "focusin", move |e| {
+            // On focus intent, as on hover: focus resting on a name for a
+            // moment (Tab passing over names opens nothing, nor does a
+            // script moving focus from name to name).
             if let Some(link) = dom::closest(e.target(), selector) {
                 cancel_hide();
-                show(&ctx, &link);
+                let ctx = ctx.clone();
+                dom::cancel(SHOW_TIMER.with(|t| t.take()));
+                let timer = dom::after(SHOW_DELAY_MS, move || {
+                    let still = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.active_element())
+                        .is_some_and(|a| a.is_same_node(Some(&link)));
+                    if still {
+                        show(&ctx, &link);
+                    }
+                });
+                SHOW_TIMER.with(|t| t.set(timer));
             } else if dom::closest(e.target(), ".hnew-card").is_some() {
                 cancel_hide();
             } else {

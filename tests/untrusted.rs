@@ -1,0 +1,176 @@
+//! Only the reader acts: clicks, keys, hovers and typing that a page's own
+//! scripts make up (events with `isTrusted` false, sent from the page's
+//! world as an attacker's script would) drive nothing of the extension's:
+//! no follow, no share, no card, no request, no post.
+
+use std::time::Duration;
+
+use hacker_new::{Harness, Options, Page, EXTENSION_ID};
+use serde_json::json;
+
+const THREAD: &str = "/item?id=48350598";
+const PARENT: &str = "48351450";
+
+fn ready(page: &Page) {
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
+}
+
+/// Runs `script` in the page's own world (CDP evaluates there, as the
+/// page's scripts run), then lets what it might have started happen.
+fn from_the_page(page: &Page, script: &str) {
+    page.value(&format!("(() => {{ {script}; return true; }})()"));
+    std::thread::sleep(Duration::from_millis(600));
+}
+
+#[test]
+fn made_up_events_follow_share_open_and_post_nothing() {
+    let h = Harness::start(Options::default()).unwrap();
+    h.browser
+        .call(
+            None,
+            "Storage.setCookies",
+            json!({"cookies": [{"name": "user", "value": "tester&token", "domain": "news.ycombinator.com", "path": "/", "secure": true}]}),
+        )
+        .unwrap();
+    let worker = h.worker().unwrap();
+    let page = h.open(THREAD).unwrap();
+    ready(&page);
+    let asked = || h.replica.seen().iter().filter(|s| s.target.starts_with("/user") || s.target.contains("/v0/user/")).count();
+    let before = asked();
+
+    // A made-up hover and focus on a name: no card, no profile request.
+    from_the_page(
+        &page,
+        "const a = document.querySelector('tr.athing.comtr a.hnuser'); \
+         a.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })); \
+         a.dispatchEvent(new FocusEvent('focusin', { bubbles: true }))",
+    );
+    assert_eq!(page.value("!!document.querySelector('.hnew-card:not([hidden])')"), false, "a card opened");
+    assert_eq!(asked(), before, "a profile was asked for");
+
+    // Made-up keys: `j` to focus a comment, `w` to follow its author, again
+    // and again (an attacker's way to fill the sync quota).
+    from_the_page(
+        &page,
+        "for (let i = 0; i < 20; i++) for (const key of ['j', 'w']) \
+         document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }))",
+    );
+    assert_eq!(page.value("document.querySelectorAll('tr.hnew-focus').length"), 0, "a key moved the focus");
+
+    // A made-up click on the story's share control and on "share buffer".
+    from_the_page(
+        &page,
+        "document.querySelector('button.hnew-share')?.click(); \
+         document.querySelector('.hnew-share-menu [data-action=buffer]')?.click()",
+    );
+    assert_eq!(
+        page.value("(() => { const m = document.querySelector('.hnew-share-menu'); return !!m && !m.hidden; })()"),
+        false,
+        "the share menu opened"
+    );
+
+    // The reader opens a card; the page clicks its Follow.
+    page.hover_on("document.querySelector('tr.athing.comtr a.hnuser')");
+    page.expect("document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow')", "the reader's hover opened the card");
+    from_the_page(&page, "document.querySelector('.hnew-card-follow').click()");
+    assert_eq!(page.value("document.querySelector('.hnew-card-follow').getAttribute('aria-pressed')"), "false");
+    page.press("Escape", 0);
+
+    // The reader opens the reply editor; the page types and sends.
+    page.click_on(&format!("document.getElementById('{PARENT}').querySelector(\"a[href^='reply?id=']\")"));
+    page.expect("document.querySelector('.hnew-reply textarea')", "the reader's click opened the editor");
+    from_the_page(
+        &page,
+        "const a = document.querySelector('.hnew-reply textarea'); a.value = 'posted by a script'; \
+         a.dispatchEvent(new InputEvent('input', { bubbles: true })); \
+         document.querySelector('.hnew-reply-send').click(); \
+         a.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }))",
+    );
+    assert_eq!(h.replica.posted().len(), 0, "a reply was posted");
+
+    // Nothing reached the reader's state.
+    let state = hacker_new::ask(&worker, json!({"kind": "get_state"}));
+    assert_eq!(state["state"]["follows"], json!({}), "followed: {}", state["state"]["follows"]);
+    assert_eq!(state["state"]["share"], json!({}), "queued: {}", state["state"]["share"]);
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+
+    // The same gestures made by the reader do act (the checks above can fail).
+    page.value("document.querySelector('.hnew-reply textarea').value = '', true");
+    page.type_into("document.querySelector('.hnew-reply textarea')", "Written by the reader.");
+    page.click(".hnew-reply-send");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while h.replica.posted().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the reader's reply was not posted");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A page cannot tell the extension is there: its files answer only at
+/// an address made anew each browser session, which only the content
+/// script knows, and the page's root carries no version.
+#[test]
+fn a_page_cannot_find_the_extension_by_its_files_or_version() {
+    let h = Harness::start(Options::default()).unwrap();
+    let page = h.open("/news").unwrap();
+    ready(&page);
+    for file in ["content/hn_content_bg.wasm", "content/hn_content_more.js", "content/hn_content_more_bg.wasm"] {
+        let answer = page.value(&format!(
+            "fetch('chrome-extension://{EXTENSION_ID}/{file}').then(r => 'answered ' + r.status, () => 'refused')"
+        ));
+        assert_eq!(answer, "refused", "{file}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(hacker_new::dist().join("manifest.json")).unwrap()).unwrap();
+    let version = manifest["version"].as_str().unwrap().to_string();
+    let attributes = page.value("[...document.documentElement.attributes].map(a => a.name + '=' + a.value).join(' ')");
+    assert!(!attributes.as_str().unwrap().contains(&version), "the root shows the version: {attributes}");
+    // The module loaded on first use still loads (from that address).
+    page.hover_on("document.querySelector('a.hnuser')");
+    page.expect("document.documentElement.dataset.hnewMore === 'running'", "the second module ran");
+}
+
+/// Moving focus is something a page's script can do with real (trusted)
+/// focus events: the card waits for focus to rest on a name, and the
+/// background fetches at most 20 profiles a minute whatever pages ask, and
+/// keeps a bounded cache.
+#[test]
+fn a_page_moving_focus_over_names_asks_for_one_profile_and_the_rate_is_capped() {
+    let h = Harness::start(Options::default()).unwrap();
+    let page = h.open(THREAD).unwrap();
+    ready(&page);
+    let asked = || h.replica.seen().iter().filter(|s| s.target.contains("/v0/user/") || s.target.starts_with("/user?")).count();
+    let before = asked();
+    from_the_page(
+        &page,
+        "const names = [...document.querySelectorAll('a.hnuser')].slice(0, 40); \
+         names.forEach(a => a.focus()); names[names.length - 1].blur()",
+    );
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(asked() - before, 0, "profiles were fetched for focus passing over names");
+    // Focus resting on a name opens its card (keyboard readers).
+    page.value("document.querySelector('tr.athing.comtr a.hnuser').focus(), true");
+    page.expect("document.querySelector('.hnew-card:not([hidden]) .hnew-card-facts')", "the card opened on resting focus");
+
+    // Thirty different names asked of the background at once: twenty fetched.
+    let worker = h.worker().unwrap();
+    let from = asked();
+    let answers = worker
+        .eval(
+            "Promise.all([...Array(30).keys()].map(i => self.hnewHandleAs({ v: 1, kind: 'get_profile', site: 'hn', user: 'rate' + i }, \
+             { url: 'https://news.ycombinator.com/news', tab: { id: 3 } })))",
+        )
+        .unwrap();
+    let refused = answers
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "error" && a["message"].as_str().unwrap_or("").contains("try again in a minute"))
+        .count();
+    assert!(refused >= 10, "refused {refused}: {answers}");
+    let fetched: std::collections::BTreeSet<String> = h.replica.seen()[from..]
+        .iter()
+        .filter(|s| s.target.contains("/v0/user/"))
+        .map(|s| s.target.clone())
+        .collect();
+    assert!(fetched.len() <= 20, "{} profiles fetched", fetched.len());
+}
