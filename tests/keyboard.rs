@@ -113,6 +113,7 @@ fn comments_new_since_the_last_visit_are_marked_and_counted() {
     thread.reload().unwrap();
     ready(&thread);
     thread.expect("document.documentElement.dataset.hnewNew === '0'", "nothing new on the next visit");
+    assert_eq!(thread.value("!!document.querySelector('.hnew-new-count')"), false, "no '0 new' line");
 
     // On a story list, a story whose discussion was read shows its new comments.
     let front = h.open("/news").unwrap();

@@ -138,6 +138,39 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
         .unwrap();
     popup.expect("document.querySelector('.status').textContent.startsWith('Imported')", "the import was confirmed");
     front.expect("document.documentElement.dataset.hnewHidden === '1'", "the imported rule applies again");
+
+    // What is not valid is left out, counted apart; a file too large to be
+    // an export is not read.
+    let mut doc: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    let follows = doc["state"]["follows"].as_object_mut().unwrap();
+    follows.insert("hn:not a name!".into(), serde_json::json!({ "since": 1 }));
+    follows.insert("hn:fine_name".into(), serde_json::json!({ "since": 1 }));
+    let set_file = |name: &str, body: &str| {
+        let file = hacker_new::artifacts().join(name);
+        std::fs::write(&file, body).unwrap();
+        let doc = popup.session.call("DOM.getDocument", serde_json::json!({})).unwrap();
+        let node = popup
+            .session
+            .call("DOM.querySelector", serde_json::json!({"nodeId": doc["root"]["nodeId"], "selector": "#import"}))
+            .unwrap();
+        popup
+            .session
+            .call("DOM.setFileInputFiles", serde_json::json!({"nodeId": node["nodeId"], "files": [file.display().to_string()]}))
+            .unwrap();
+    };
+    set_file("export-invalid.json", &doc.to_string());
+    let status = popup.expect(
+        "(() => { const t = document.querySelector('.status').textContent; return t.includes('left out') && t; })()",
+        "the import said what it left out",
+    );
+    assert!(status.as_str().unwrap().contains("(1 entry was not valid and was left out)"), "{status}");
+    let imported_follows = doc["state"]["follows"].as_object().unwrap().values().filter(|r| r["unfollowed"] != true).count() - 1;
+    assert!(status.as_str().unwrap().starts_with(&format!("Imported {imported_follows} follows")), "{status}");
+    set_file("export-huge.json", &"x".repeat(hn_core::message::MAX_IMPORT_BYTES + 1));
+    popup.expect(
+        "document.querySelector('.status').textContent.includes('at most 128 KB')",
+        "a file too large was refused before it was read",
+    );
 }
 
 fn mount_json(h: &Harness, path: &str, body: serde_json::Value) {

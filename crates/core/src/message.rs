@@ -20,6 +20,8 @@ pub const RATE_LIMITED: &str = "Sorry, we're not able to serve your requests thi
 /// Largest accepted serialized message, in bytes: every message we send is
 /// far smaller, and the background refuses anything bigger before decoding.
 pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
+/// The largest export file an import reads (it travels in one message).
+pub const MAX_IMPORT_BYTES: usize = MAX_MESSAGE_BYTES / 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
@@ -240,6 +242,9 @@ pub enum Response {
     Imported {
         follows: u32,
         filters: u32,
+        /// Follows and filters of the file that were not valid (left out).
+        #[serde(default)]
+        skipped: u32,
     },
     /// Queued under this key.
     Queued {
@@ -520,7 +525,7 @@ impl Request {
             Request::PostReply { text, .. } if text.trim().is_empty() || text.len() > 20_000 => {
                 Err(MessageError::Malformed("a reply is 1 to 20,000 characters".into()))
             }
-            Request::ImportState { json } if json.len() > MAX_MESSAGE_BYTES / 2 => {
+            Request::ImportState { json } if json.len() > MAX_IMPORT_BYTES => {
                 Err(MessageError::Malformed("the file is too large".into()))
             }
             Request::Act { path } if !crate::act::is_action_path(&path) => {

@@ -327,7 +327,7 @@ async fn import(json: &str) -> Response {
         Err(e) => return Response::Error { message: format!("the export is damaged: {e}") },
     };
     let mut edits = Vec::new();
-    let follows = imported.follows.values().filter(|r| !r.unfollowed).count() as u32;
+    let (mut follows, mut skipped) = (0, 0);
     let current = state::user_state().await;
     for (key, rec) in &imported.follows {
         let valid = key.split_once(':').is_some_and(|(site, u)| hn_core::site::valid_user(site, u));
@@ -340,6 +340,7 @@ async fn import(json: &str) -> Response {
             if rec.unfollowed {
                 continue;
             }
+            follows += 1;
             edits.push(state::Edit::Follow { key: key.clone(), follow: true });
             // A note comes with the follow, unless this device has its own.
             let note: String = rec.note.trim().chars().take(hn_core::state::MAX_NOTE).collect();
@@ -347,6 +348,8 @@ async fn import(json: &str) -> Response {
             if !note.is_empty() && !has_own {
                 edits.push(state::Edit::Note { key: key.clone(), note });
             }
+        } else {
+            skipped += 1;
         }
     }
     let mut filters = 0;
@@ -354,10 +357,12 @@ async fn import(json: &str) -> Response {
         if let Ok(rule) = rule.validated() {
             filters += 1;
             edits.push(state::Edit::SaveFilter(rule));
+        } else {
+            skipped += 1;
         }
     }
     match state::edit_many(edits).await {
-        Ok(_) => Response::Imported { follows, filters },
+        Ok(_) => Response::Imported { follows, filters, skipped },
         Err(message) => Response::Error { message },
     }
 }

@@ -28,6 +28,8 @@ pub enum Cmd {
     SaveSettings(Settings),
     Export,
     Import(String),
+    /// A file refused before it was read, with the reason.
+    ImportRefused(String),
     ShareNow(String),
     RemoveBufferItem(String),
     SaveBufferItem(String, BufferItem),
@@ -77,9 +79,15 @@ async fn run(cmd: Cmd) -> Result<String, String> {
             Ok("Exported".into())
         }
         Cmd::Import(json) => {
-            let (follows, filters) = service::import(json).await?;
-            Ok(format!("Imported {follows} follows and {filters} filters"))
+            let (follows, filters, skipped) = service::import(json).await?;
+            let skipped = match skipped {
+                0 => String::new(),
+                1 => " (1 entry was not valid and was left out)".into(),
+                n => format!(" ({n} entries were not valid and were left out)"),
+            };
+            Ok(format!("Imported {follows} follows and {filters} filters{skipped}"))
         }
+        Cmd::ImportRefused(reason) => Err(reason),
         Cmd::ShareNow(key) => service::send(Request::ShareNow { key }).await.map(|_| "Shared".into()),
         Cmd::RemoveBufferItem(key) => service::send(Request::RemoveBufferItem { key }).await.map(|_| "Removed".into()),
         Cmd::SaveBufferItem(key, item) => {

@@ -53,9 +53,9 @@ pub async fn export() -> Result<String, String> {
     }
 }
 
-pub async fn import(json: String) -> Result<(u32, u32), String> {
+pub async fn import(json: String) -> Result<(u32, u32, u32), String> {
     match ask(Request::ImportState { json }).await? {
-        Response::Imported { follows, filters } => Ok((follows, filters)),
+        Response::Imported { follows, filters, skipped } => Ok((follows, filters, skipped)),
         other => Err(unexpected(other)),
     }
 }

@@ -211,7 +211,8 @@ async fn thread(ctx: &Shared, visits: &mut Visits) {
     FRESH.with(|f| *f.borrow_mut() = Some(fresh.clone()));
     fold_old(ctx);
     dom::set_data(&ctx.root, "hnew-new", &fresh.len().to_string());
-    if visits.get(story).is_some() {
+    // Nothing to say when nothing is new.
+    if visits.get(story).is_some() && !fresh.is_empty() {
         show_count(ctx, fresh.len(), ids.len());
     }
     let max = ids.iter().copied().max().unwrap_or(0);

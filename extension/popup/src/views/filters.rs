@@ -136,7 +136,13 @@ pub fn filters_view(props: &Props) -> Html {
             })
         };
         let label = describe(r);
-        let hits = props.hits.as_ref().and_then(|h| h.get(&r.key())).map(|n| format!("hid {n} on this page"));
+        // Nothing to say when the rule hid nothing.
+        let hits = props
+            .hits
+            .as_ref()
+            .and_then(|h| h.get(&r.key()))
+            .filter(|n| **n > 0)
+            .map(|n| format!("hid {n} on this page"));
         html! {
             <li class={classes!("rule", (!r.enabled).then_some("off"))} data-key={r.key()}>
                 <label><input type="checkbox" checked={r.enabled} onchange={toggle} aria-label={format!("Enable: {label}")} />{ label.clone() }</label>

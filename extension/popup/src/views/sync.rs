@@ -33,6 +33,18 @@ pub fn sync_view(props: &Props) -> Html {
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            // An export travels in one message: a larger file is not one,
+            // and is not read.
+            let limit = hn_core::message::MAX_IMPORT_BYTES;
+            if file.size() > limit as f64 {
+                on_cmd.emit(Cmd::ImportRefused(format!(
+                    "That file is {} KB: a Hacker New export this device can import is at most {} KB",
+                    (file.size() / 1024.0).ceil(),
+                    limit / 1024
+                )));
+                return;
+            }
             let on_cmd = on_cmd.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
@@ -41,7 +53,6 @@ pub fn sync_view(props: &Props) -> Html {
                     }
                 }
             });
-            input.set_value("");
         })
     };
     let body = match &props.info {
