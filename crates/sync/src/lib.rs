@@ -26,11 +26,28 @@
 //!   Entries are spread over buckets by a hash of their key, so one edit
 //!   rewrites one bucket (plus the meta), not the whole state.
 //!
-//! Every device merges every device's area. A device silent for
-//! [`DEAD_AFTER_MS`] (60 days) is adopted: the first device to notice copies
-//! its current entries into its own area and removes its keys. Two devices
-//! adopting at once write identical entries and remove the same keys, which
-//! is safe.
+//! Every device merges every device's area, its own included (so a device
+//! whose local copy was restored from an older backup catches up with what
+//! it had published).
+//!
+//! # Silent devices
+//! A device is *live* while its meta says it was active within
+//! [`DEAD_AFTER_MS`] (60 days; an online device refreshes it daily). The
+//! current entries of devices that are not live are kept by one device only,
+//! the *heir*: the live device with the smallest id. It copies them into its
+//! own area and removes the silent device's keys; the others do nothing, so
+//! adoption costs one copy, not one per device. When the silent device
+//! speaks again it is live: its entries are its own again, the heir drops
+//! its copies, and nothing is written after that while nothing changes.
+//!
+//! A device that was itself silent for longer than the horizon (less a
+//! margin for clock skew, [`RETURN_MARGIN_MS`]) must not publish what it
+//! held from before: the others may have forgotten a removal of it
+//! meanwhile. On its first read back it *rebuilds* its document from what
+//! the devices' areas hold now, keeping of its own only the edits it never
+//! published, and only then writes ([`Replica::plan_write`] refuses until it
+//! has). This is the rule Cassandra applies to a replica down longer than
+//! `gc_grace_seconds`.
 //!
 //! # Removals and compaction
 //! A removal is a tombstone entry. A tombstone is dropped once every live
@@ -42,7 +59,7 @@
 //!
 //! # Quota
 //! Writes that would pass Chrome's limits (102,400 bytes, 8,192 per item,
-//! 512 items) are refused by [`Replica::plan_write`] with a [`QuotaError`];
+//! 512 items) are refused by [`Replica::plan_write`] with a [`WriteError`];
 //! the caller keeps the whole replica in `chrome.storage.local` (see
 //! [`Replica::to_local`]) and tries again later. Nothing is lost.
 
@@ -66,6 +83,12 @@ pub const MAX_ITEMS: usize = 512;
 pub const MAX_DRIFT_MS: u64 = 24 * 60 * 60 * 1000;
 /// A device silent this long is adopted by the others.
 pub const DEAD_AFTER_MS: u64 = 60 * 24 * 60 * 60 * 1000;
+/// A device silent for [`DEAD_AFTER_MS`] less this rebuilds before it
+/// writes: covers clocks two days apart either way and the daily refresh
+/// of "last active".
+pub const RETURN_MARGIN_MS: u64 = 5 * 24 * 60 * 60 * 1000;
+/// How often an unchanged device refreshes "last active" in its meta.
+pub const ACTIVE_REFRESH_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// A hybrid logical clock stamp. Ordered by wall time, counter, device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
@@ -152,7 +175,12 @@ pub struct Doc {
 
 impl Doc {
     pub fn get(&self, collection: &str, key: &str) -> Option<&Value> {
-        self.collections.get(collection)?.get(key)?.value.as_ref()
+        self.entry(collection, key)?.value.as_ref()
+    }
+
+    /// The entry held for a key, tombstone included.
+    pub fn entry(&self, collection: &str, key: &str) -> Option<&Entry> {
+        self.collections.get(collection)?.get(key)
     }
 
     /// Live entries of a collection, in key order.
@@ -220,6 +248,9 @@ pub struct MergeReport {
     pub problems: Vec<String>,
     /// Devices seen, this one included.
     pub devices: usize,
+    /// This device had been silent past the horizon and rebuilt its
+    /// document from the others' areas.
+    pub rebuilt: bool,
 }
 
 /// The writes that bring this device's area up to date.
@@ -229,6 +260,10 @@ pub struct WritePlan {
     pub remove: Vec<String>,
     /// Bytes this device's area uses after the plan.
     pub bytes: usize,
+    /// "Last active" as the plan writes it, and the greatest stamp of this
+    /// device's own entries in it: see [`Replica::wrote`].
+    pub active: u64,
+    pub published: Hlc,
 }
 
 impl WritePlan {
@@ -237,28 +272,36 @@ impl WritePlan {
     }
 }
 
-/// Why a write plan cannot fit Chrome's limits.
+/// Why a write plan cannot be made: Chrome's limits, or a device back from
+/// a long silence that has not read the others yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum QuotaError {
+pub enum WriteError {
     TooLarge { needed: usize, limit: usize },
     TooManyItems { needed: usize, limit: usize },
+    /// Silent past the horizon and not yet rebuilt from the others' areas
+    /// (merge them first).
+    NotCaughtUp,
 }
 
-impl std::fmt::Display for QuotaError {
+impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            QuotaError::TooLarge { needed, limit } => write!(
+            WriteError::TooLarge { needed, limit } => write!(
                 f,
                 "Chrome's sync storage is full ({needed} bytes needed of {limit}); everything is kept on this device — remove some follows or filters to sync again"
             ),
-            QuotaError::TooManyItems { needed, limit } => {
+            WriteError::TooManyItems { needed, limit } => {
                 write!(f, "Chrome's sync storage allows {limit} items and {needed} are needed; everything is kept on this device")
             }
+            WriteError::NotCaughtUp => write!(
+                f,
+                "this browser was away from sync for about two months; it reads your other browsers' state before it writes"
+            ),
         }
     }
 }
 
-impl std::error::Error for QuotaError {}
+impl std::error::Error for WriteError {}
 
 /// What a device's meta item says.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -270,18 +313,30 @@ struct Meta {
     active: u64,
 }
 
-/// One device's replica: the merged document, its clock, and which silent
-/// devices it adopted.
+/// One device's replica: the merged document, its clock, and what it knows
+/// of the other devices.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Replica {
     device: u32,
     clock: Clock,
     doc: Doc,
-    adopted: BTreeSet<u32>,
     /// The greatest stamp received from each device, this one included.
     received: BTreeMap<u32, Hlc>,
     /// Other devices' last `seen` and activity, for compaction and adoption.
     peers: BTreeMap<u32, (BTreeMap<u32, Hlc>, u64)>,
+    /// The greatest stamp of this device's own entries read back from its
+    /// area: what it has certainly published.
+    #[serde(default)]
+    published: Hlc,
+    /// When this device last read the store (or wrote to it); 0 before it
+    /// ever did. Silent longer than the horizon, it may hold entries whose
+    /// removal the others have since forgotten.
+    #[serde(default)]
+    caught_up: u64,
+    /// The device whose stamps run furthest past this clock's drift bound,
+    /// and by how much (ms), at the last merge.
+    #[serde(default)]
+    clock_behind: Option<(u32, u64)>,
 }
 
 impl Replica {
@@ -290,9 +345,11 @@ impl Replica {
             device,
             clock: Clock::new(device),
             doc: Doc::default(),
-            adopted: BTreeSet::new(),
             received: BTreeMap::new(),
             peers: BTreeMap::new(),
+            published: Hlc::default(),
+            caught_up: 0,
+            clock_behind: None,
         }
     }
 
@@ -308,8 +365,7 @@ impl Replica {
         if self.doc.get(collection, key) == Some(&value) {
             return false;
         }
-        let stamp = self.clock.tick(now_ms);
-        self.received.insert(self.device, stamp);
+        let stamp = self.stamp_over(now_ms, collection, key);
         self.doc.put(collection, key, Entry { value: Some(value), stamp })
     }
 
@@ -317,46 +373,131 @@ impl Replica {
         if self.doc.get(collection, key).is_none() {
             return false;
         }
-        let stamp = self.clock.tick(now_ms);
-        self.received.insert(self.device, stamp);
+        let stamp = self.stamp_over(now_ms, collection, key);
         self.doc.put(collection, key, Entry { value: None, stamp })
     }
 
-    /// Merges every device's items read from `chrome.storage.sync`.
+    /// A stamp for a local edit of a key: the clock's next, or, when the
+    /// entry held was stamped later still (by a device whose clock runs
+    /// more than [`MAX_DRIFT_MS`] ahead of this one, which the clock does
+    /// not follow), just above that entry's. The reader's edit is made
+    /// after the one they saw, so it wins either way; the clock itself stays
+    /// bounded, so other keys are not pulled ahead.
+    fn stamp_over(&mut self, now_ms: u64, collection: &str, key: &str) -> Hlc {
+        let mut stamp = self.clock.tick(now_ms);
+        if let Some(held) = self.doc.entry(collection, key) {
+            if held.stamp >= stamp {
+                stamp = Hlc { wall: held.stamp.wall, count: held.stamp.count.saturating_add(1), device: self.device };
+            }
+        }
+        let r = self.received.entry(self.device).or_default();
+        if stamp > *r {
+            *r = stamp;
+        }
+        stamp
+    }
+
+    /// Whether this device has been away from the store long enough that
+    /// the others may have forgotten removals it has not seen.
+    pub fn returning(&self, now_ms: u64) -> bool {
+        self.caught_up != 0 && now_ms.saturating_sub(self.caught_up) > DEAD_AFTER_MS - RETURN_MARGIN_MS
+    }
+
+    /// Devices live as far as this one knows: itself, and those whose meta
+    /// says they were active within the horizon.
+    fn live(&self, now_ms: u64) -> BTreeSet<u32> {
+        self.peers
+            .iter()
+            .filter(|(_, (_, active))| now_ms.saturating_sub(*active) <= DEAD_AFTER_MS)
+            .map(|(d, _)| *d)
+            .chain(std::iter::once(self.device))
+            .collect()
+    }
+
+    /// Whether this device keeps silent devices' entries (the live device
+    /// with the smallest id).
+    fn heir(&self, live: &BTreeSet<u32>) -> bool {
+        live.first() == Some(&self.device)
+    }
+
+    /// In words, a clock far enough behind another device's that its
+    /// stamps were bounded (edits still win: see `stamp_over`).
+    pub fn clock_note(&self) -> Option<String> {
+        self.clock_behind.map(|(device, ms)| {
+            let hours = ms.div_ceil(3_600_000);
+            format!(
+                "this browser's clock is about {hours} hours behind device {device:x}'s (or that one is ahead); \
+                 edits still apply, but check the date and time settings"
+            )
+        })
+    }
+
+    /// Merges every device's items read from `chrome.storage.sync`, this
+    /// device's own included; rebuilds first when back from a long silence.
     pub fn merge_items(&mut self, items: &BTreeMap<String, Value>, now_ms: u64) -> MergeReport {
         let mut report = MergeReport { devices: 1, ..MergeReport::default() };
+        let bound = now_ms.saturating_add(MAX_DRIFT_MS);
+        let mut behind: Option<(u32, u64)> = None;
+        let mut docs = Vec::new();
+        let mut present = BTreeSet::new();
         for (device, area) in areas(items) {
-            if device == self.device {
-                continue;
+            if device != self.device {
+                report.devices += 1;
             }
-            report.devices += 1;
             match decode_area(device, &area) {
                 Ok((meta, doc)) => {
                     for (_, _, e) in doc.all() {
                         self.clock.observe(e.stamp, now_ms);
+                        let other = e.stamp.device != self.device;
+                        if other && e.stamp.wall > bound && behind.is_none_or(|(_, ms)| e.stamp.wall - bound > ms) {
+                            behind = Some((e.stamp.device, e.stamp.wall - bound));
+                        }
                         let r = self.received.entry(e.stamp.device).or_default();
                         if e.stamp > *r {
                             *r = e.stamp;
                         }
                     }
-                    report.changed |= self.doc.merge(&doc);
-                    let seen = meta
-                        .seen
-                        .iter()
-                        .filter_map(|(d, h)| u32::from_str_radix(d, 16).ok().map(|d| (d, *h)))
-                        .collect();
-                    self.peers.insert(device, (seen, meta.active));
+                    if device == self.device {
+                        if let Some(mine) = doc.all().map(|(_, _, e)| e.stamp).filter(|s| s.device == device).max() {
+                            self.published = self.published.max(mine);
+                        }
+                    } else {
+                        let seen = meta
+                            .seen
+                            .iter()
+                            .filter_map(|(d, h)| u32::from_str_radix(d, 16).ok().map(|d| (d, *h)))
+                            .collect();
+                        self.peers.insert(device, (seen, meta.active));
+                    }
+                    docs.push(doc);
+                    present.insert(device);
                 }
                 Err(problem) => report.problems.push(problem),
             }
         }
-        // Adopt devices silent for good.
-        for (&device, &(_, active)) in &self.peers {
-            if now_ms.saturating_sub(active) > DEAD_AFTER_MS {
-                self.adopted.insert(device);
+        self.clock_behind = behind;
+        if self.returning(now_ms) {
+            // Back from a long silence: what the areas hold now, plus this
+            // device's edits it never published.
+            let mut fresh = Doc::default();
+            for d in &docs {
+                fresh.merge(d);
+            }
+            for (c, k, e) in self.doc.all() {
+                if e.stamp.device == self.device && e.stamp > self.published {
+                    fresh.put(c, k, e.clone());
+                }
+            }
+            report.changed |= fresh != self.doc;
+            self.doc = fresh;
+            report.rebuilt = true;
+        } else {
+            for d in &docs {
+                report.changed |= self.doc.merge(d);
             }
         }
-        report.changed |= self.compact(now_ms) > 0;
+        self.caught_up = self.caught_up.max(now_ms);
+        report.changed |= self.compact(now_ms, &present) > 0;
         report
     }
 
@@ -372,11 +513,15 @@ impl Replica {
     /// would bring the item back while the device itself, having read the
     /// tombstone, drops it. So a tombstone is also kept until it is older
     /// than [`DEAD_AFTER_MS`]: a device silent that long is adopted anyway.
-    fn compact(&mut self, now_ms: u64) -> usize {
+    ///
+    /// A silent device's area still in storage counts as live here: it may
+    /// hold an entry the tombstone superseded, until its heir removes it.
+    fn compact(&mut self, now_ms: u64, present: &BTreeSet<u32>) -> usize {
+        let alive = self.live(now_ms);
         let live: Vec<&BTreeMap<u32, Hlc>> = self
             .peers
             .iter()
-            .filter(|(d, _)| !self.adopted.contains(d))
+            .filter(|(d, _)| alive.contains(d) || present.contains(d))
             .map(|(_, (seen, _))| seen)
             .chain(std::iter::once(&self.received))
             .collect();
@@ -390,17 +535,36 @@ impl Replica {
         })
     }
 
-    /// Whether this device writes `stamp`'s entry in its area.
-    fn owns(&self, stamp: Hlc) -> bool {
-        stamp.device == self.device || self.adopted.contains(&stamp.device)
-    }
 
     /// The writes that make this device's area hold what it should, given
-    /// the items there now. Only keys it owns (or of devices it adopted) are
-    /// touched.
-    pub fn plan_write(&self, current: &BTreeMap<String, Value>, now_ms: u64) -> Result<WritePlan, QuotaError> {
+    /// the items there now: its own current entries and, as heir, those of
+    /// devices not live. Only its keys, and as heir the silent devices'
+    /// keys, are touched.
+    pub fn plan_write(&self, current: &BTreeMap<String, Value>, now_ms: u64) -> Result<WritePlan, WriteError> {
+        if self.returning(now_ms) {
+            return Err(WriteError::NotCaughtUp);
+        }
         let mine = prefix(self.device);
-        let own: Vec<(&str, &str, &Entry)> = self.doc.all().filter(|(_, _, e)| self.owns(e.stamp)).collect();
+        let live = self.live(now_ms);
+        let heir = self.heir(&live);
+        // What the areas hold now: a copy this device keeps of another
+        // device's entry is dropped only once another area holds it (two
+        // devices may disagree for a while on who is live, near the horizon).
+        let mut held_here = BTreeSet::new();
+        let mut held_elsewhere = BTreeSet::new();
+        for (device, area) in areas(current) {
+            if let Ok((_, doc)) = decode_area(device, &area) {
+                let into = if device == self.device { &mut held_here } else { &mut held_elsewhere };
+                into.extend(doc.all().map(|(c, k, e)| (c.to_string(), k.to_string(), e.stamp)));
+            }
+        }
+        let owns = |c: &str, k: &str, stamp: Hlc| {
+            stamp.device == self.device
+                || (heir && !live.contains(&stamp.device))
+                || (held_here.contains(&(c.to_string(), k.to_string(), stamp))
+                    && !held_elsewhere.contains(&(c.to_string(), k.to_string(), stamp)))
+        };
+        let own: Vec<(&str, &str, &Entry)> = self.doc.all().filter(|(c, k, e)| owns(c, k, e.stamp)).collect();
         let buckets = codec::encode_buckets(&own, self.device);
         let previous_active = current
             .get(&format!("{mine}m"))
@@ -408,24 +572,29 @@ impl Replica {
             .map(|m| m.active)
             .unwrap_or(0);
         // Refresh "last active" at most daily, so an unchanged area is not rewritten.
-        let active = if now_ms.saturating_sub(previous_active) > DEAD_AFTER_MS / 60 { now_ms } else { previous_active };
+        let active = if now_ms.saturating_sub(previous_active) > ACTIVE_REFRESH_MS { now_ms } else { previous_active };
         let seen = self.received.iter().map(|(d, h)| (format!("{d:x}"), *h)).collect();
+        let published = own.iter().map(|(_, _, e)| e.stamp).filter(|s| s.device == self.device).max().unwrap_or_default();
         let meta = Meta { v: FORMAT_VERSION, n: buckets.len(), seen, active };
         let mut desired: BTreeMap<String, Value> =
             buckets.into_iter().enumerate().map(|(i, b)| (format!("{mine}{i}"), Value::String(b))).collect();
         desired.insert(format!("{mine}m"), serde_json::to_value(&meta).unwrap_or(Value::Null));
-        let mut plan = WritePlan::default();
+        let mut plan = WritePlan { active, published, ..WritePlan::default() };
         for (k, v) in &desired {
             let size = item_size(k, v);
             if size > QUOTA_BYTES_PER_ITEM {
-                return Err(QuotaError::TooLarge { needed: size, limit: QUOTA_BYTES_PER_ITEM });
+                return Err(WriteError::TooLarge { needed: size, limit: QUOTA_BYTES_PER_ITEM });
             }
             plan.bytes += size;
             if current.get(k) != Some(v) {
                 plan.set.push((k.clone(), v.clone()));
             }
         }
-        let adopted: Vec<String> = self.adopted.iter().map(|d| prefix(*d)).collect();
+        let adopted: Vec<String> = if heir {
+            self.peers.keys().filter(|d| !live.contains(d)).map(|d| prefix(*d)).collect()
+        } else {
+            Vec::new()
+        };
         for k in current.keys() {
             let ours = k.starts_with(&mine) && !desired.contains_key(k);
             let orphan = adopted.iter().any(|p| k.starts_with(p.as_str()));
@@ -440,12 +609,19 @@ impl Replica {
             .sum();
         let other_items = current.keys().filter(|k| !k.starts_with(&mine) && !plan.remove.contains(k)).count();
         if others + plan.bytes > QUOTA_BYTES {
-            return Err(QuotaError::TooLarge { needed: others + plan.bytes, limit: QUOTA_BYTES });
+            return Err(WriteError::TooLarge { needed: others + plan.bytes, limit: QUOTA_BYTES });
         }
         if other_items + desired.len() > MAX_ITEMS {
-            return Err(QuotaError::TooManyItems { needed: other_items + desired.len(), limit: MAX_ITEMS });
+            return Err(WriteError::TooManyItems { needed: other_items + desired.len(), limit: MAX_ITEMS });
         }
         Ok(plan)
+    }
+
+    /// Records that `plan` was written: this device's area now says it was
+    /// active then and holds its own entries up to `plan.published`.
+    pub fn wrote(&mut self, plan: &WritePlan) {
+        self.caught_up = self.caught_up.max(plan.active);
+        self.published = self.published.max(plan.published);
     }
 
     /// The whole replica, for `chrome.storage.local`.
@@ -652,7 +828,7 @@ mod tests {
                 .collect();
             a.set(i, "notes", &format!("hn:{i}"), json!(noise));
         }
-        assert!(matches!(a.plan_write(&BTreeMap::new(), 5000), Err(QuotaError::TooLarge { .. })));
+        assert!(matches!(a.plan_write(&BTreeMap::new(), 5000), Err(WriteError::TooLarge { .. })));
         assert_eq!(a.doc().len("notes"), 2000);
         let back = Replica::from_local(&a.to_local()).unwrap();
         assert_eq!(&back, &a);
@@ -674,13 +850,21 @@ mod tests {
         let now = 1_000 + DEAD_AFTER_MS + 1;
         let mut a = Replica::new(0xa);
         let mut b = Replica::new(0xb);
-        a.merge_items(&store, now);
         b.merge_items(&store, now);
+        a.merge_items(&store, now);
         let pa = a.plan_write(&store, now).unwrap();
+        assert!(pa.remove.iter().any(|k| k.starts_with("s1.d.")), "the heir (smallest id) takes over");
+        let store = items(&[&dead.plan_write(&BTreeMap::new(), 1_000).unwrap(), &pa]);
+        assert!(store.keys().all(|k| !k.starts_with("s1.d.")));
+        b.merge_items(&store, now);
         let pb = b.plan_write(&store, now).unwrap();
-        assert!(pa.remove.iter().any(|k| k.starts_with("s1.d.")));
         let after = items(&[&dead.plan_write(&BTreeMap::new(), 1_000).unwrap(), &pa, &pb]);
-        assert!(after.keys().all(|k| !k.starts_with("s1.d.")));
+        let held_by = |device: u32| {
+            let area = areas(&after).remove(&device).unwrap_or_default();
+            decode_area(device, &area).map(|(_, d)| d.get("follows", "hn:old").is_some()).unwrap_or(false)
+        };
+        assert!(held_by(0xa), "the heir holds the silent device's entries");
+        assert!(!held_by(0xb), "one copy only");
         let mut c = Replica::new(0xc);
         c.merge_items(&after, now);
         assert_eq!(c.doc().get("follows", "hn:old"), Some(&json!({})), "nothing was lost");

@@ -32,7 +32,7 @@ fn merged(a: &Doc, b: &Doc) -> Doc {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(600), ..ProptestConfig::default() })]
 
     #[test]
     fn merge_is_commutative(a in prop::collection::vec(entry_op(), 0..12), b in prop::collection::vec(entry_op(), 0..12)) {
@@ -131,7 +131,7 @@ fn live(r: &Replica) -> Vec<(String, Value)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400), ..ProptestConfig::default() })]
 
     #[test]
     fn replicas_converge_under_random_delivery(
