@@ -90,6 +90,44 @@ fn a_full_sync_quota_keeps_every_edit_and_recovers() {
     assert!(synced.as_u64().unwrap() > 0);
 }
 
+/// `chrome.storage.local` full (other data filled it): an edit is still
+/// accepted, reaches sync and open pages, survives the worker's restart,
+/// and the popup's health lines say why this device did not save it.
+#[test]
+fn a_full_local_storage_keeps_the_edit_and_says_so() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'tosh', follow: true })").unwrap();
+    let filled = worker
+        .eval(
+            "(async () => { let n = 0; for (const size of [1048576, 65536, 4096, 256, 16]) { for (let i = 0; i < 40; i++) { \
+               try { await chrome.storage.local.set({ ['junk' + size + '_' + i]: 'x'.repeat(size) }); n++; } catch (e) { break; } } } \
+             return [n, chrome.storage.local.QUOTA_BYTES - await chrome.storage.local.getBytesInUse(null)]; })()",
+        )
+        .unwrap();
+    assert!(filled[1].as_i64().unwrap() < 64, "the local quota filled up: {filled}");
+    let r = worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'ignoramous', follow: true })").unwrap();
+    assert_eq!(r["kind"], "done", "the edit is accepted: {r}");
+    let health = worker.eval("self.hnewHandle({ v: 1, kind: 'get_health' }).then(r => r.lines.map(l => l.what).join(' | '))").unwrap();
+    assert!(health.as_str().unwrap().contains("storage refused to save"), "{health}");
+    // A page opened now shows it (it asks the worker, which has it).
+    let page = h.open("/item?id=30883015").unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
+    let marked = page.value("[...document.querySelectorAll('a.hnuser.hnew-followed')].filter(a => a.textContent === 'ignoramous').length");
+    let by_user = page.value("[...document.querySelectorAll('a.hnuser')].filter(a => a.textContent === 'ignoramous').length");
+    assert!(by_user.as_u64().unwrap() > 0, "the thread has ignoramous's comments");
+    assert_eq!(marked, by_user, "ignoramous's comments are marked");
+    // The worker restarts: the edit comes back from sync.
+    stop_worker(&h);
+    let page = h.open("/news").unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page woke the worker");
+    let worker = h.worker().unwrap();
+    let follows = worker
+        .eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).sort())")
+        .unwrap();
+    assert_eq!(follows, serde_json::json!(["hn:ignoramous", "hn:tosh"]), "nothing lost");
+}
+
 #[test]
 fn a_corrupt_saved_state_is_rebuilt_from_sync() {
     let h = harness();
@@ -98,8 +136,13 @@ fn a_corrupt_saved_state_is_rebuilt_from_sync() {
     worker
         .eval("self.hnewHandle({ v: 1, kind: 'save_filter', rule: { kind: 'domain', pattern: 'google.com', target: 'stories' } })")
         .unwrap();
-    // The device's copy is damaged (a bad write, a bug, a disk); the worker restarts.
-    worker.eval("chrome.storage.local.set({ replica: { junk: [1, 2, 3] } }).then(() => true)").unwrap();
+    let device = worker.eval("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status.device)").unwrap();
+    assert!(device.as_u64().unwrap() > 0);
+    // The device's copy is damaged (a bad write, a bug, a disk) where its
+    // document is; the worker restarts.
+    worker
+        .eval("chrome.storage.local.get('replica').then(({ replica }) => { replica.replica.doc = 'garbage'; return chrome.storage.local.set({ replica }); }).then(() => true)")
+        .unwrap();
     stop_worker(&h);
     // A page wakes the worker, which finds its saved state unreadable.
     let page = h.open("/news").unwrap();
@@ -115,6 +158,16 @@ fn a_corrupt_saved_state_is_rebuilt_from_sync() {
         .expect("follows and filters came back from sync");
     page.navigate("/news").unwrap();
     page.expect("document.documentElement.dataset.hnewHidden === '1'", "the filter applies again");
+    // The damaged copy is kept aside, and the device kept its id (it goes
+    // on writing its own area, not a second one).
+    let kept = worker.eval("chrome.storage.local.get('replica_damaged').then(r => r.replica_damaged.value.replica.doc)").unwrap();
+    assert_eq!(kept, "garbage", "the damaged copy is kept");
+    let now = worker.eval("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status.device)").unwrap();
+    assert_eq!(now, device, "the device keeps its id");
+    let areas = worker
+        .eval("chrome.storage.sync.get(null).then(all => [...new Set(Object.keys(all).filter(k => k.startsWith('s1.')).map(k => k.split('.')[1]))])")
+        .unwrap();
+    assert_eq!(areas.as_array().unwrap().len(), 1, "one device area: {areas}");
 }
 
 #[test]
@@ -169,4 +222,26 @@ fn pages_may_read_and_act_but_not_manage_the_data() {
         .eval("self.hnewHandleAs({ v: 1, kind: 'get_state' }, { id: 'abcdefghijklmnopabcdefghijklmnop' })")
         .unwrap();
     assert_eq!(other["kind"], "error");
+}
+
+/// An area written by a newer version is named in the popup's health
+/// section, and stays named after this device's own writes (it used to be
+/// cleared by the next one).
+#[test]
+fn an_unreadable_sync_area_stays_named_until_it_is_gone() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    worker.eval("chrome.storage.sync.set({ 's1.abc.m': { v: 99, n: 1 }, 's1.abc.0': 'x' }).then(() => true)").unwrap();
+    let health = "self.hnewHandle({ v: 1, kind: 'get_health' }).then(r => r.lines.map(l => l.what).join(' | '))";
+    worker.wait_until(&format!("{health}.then(t => t.includes('format 99'))"), Duration::from_secs(10)).expect("named");
+    worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'tosh', follow: true })").unwrap();
+    worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'pg', follow: true })").unwrap();
+    let after = worker.eval(health).unwrap();
+    assert!(after.as_str().unwrap().contains("format 99"), "still named after this device wrote: {after}");
+    let status = worker.eval("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status.problem)").unwrap();
+    assert!(status.as_str().unwrap_or("").contains("format 99"), "the popup's sync section names it: {status}");
+    worker.eval("chrome.storage.sync.remove(['s1.abc.m', 's1.abc.0']).then(() => true)").unwrap();
+    worker
+        .wait_until(&format!("{health}.then(t => !t.includes('format 99'))"), Duration::from_secs(10))
+        .expect("gone once the area is");
 }

@@ -43,7 +43,8 @@ pub fn build(device: u32, follows: usize, filters: usize, notes: usize, share: u
     let mut t = 1_700_000_000_000u64;
     for i in 0..follows {
         t += 37_000;
-        r.set(t, "follows", &format!("hn:{}", name(i, &mut seed)), json!({}));
+        // The shape the product writes (`UserRecord`: when it was followed).
+        r.set(t, "follows", &format!("hn:{}", name(i, &mut seed)), json!({ "since": t }));
     }
     for i in 0..filters {
         t += 41_000;

@@ -50,10 +50,26 @@ pub async fn lines() -> Vec<HealthLine> {
     let now = js_sys::Date::now();
     let pages: PageHealth = hn_ext::get_typed(hn_ext::Area::Local, PAGES_KEY).await.0.unwrap_or_default();
     let mut out = pages.lines();
-    if let Some(problem) = crate::state::status().await.problem {
+    if let Some(problem) = crate::state::local_problem() {
+        out.push(HealthLine {
+            what: format!("This browser's storage refused to save your changes: {problem}"),
+            detail: "They are kept while the browser runs and sent to your other browsers through sync; \
+                     saving here is tried again every minute. Removing large data of other extensions or sites \
+                     makes room."
+                .into(),
+        });
+    }
+    let sync = crate::state::status().await;
+    if let Some(problem) = sync.problem {
         out.push(HealthLine {
             what: format!("Sync is not saving: {problem}"),
             detail: "Everything stays on this device and is sent again every minute until it fits.".into(),
+        });
+    }
+    if let Some(problem) = sync.merge_problem {
+        out.push(HealthLine {
+            what: format!("Sync: {problem}"),
+            detail: "Shown until the cause is gone; nothing on this device is changed by it.".into(),
         });
     }
     if let Some(r) = hn_ext::get_typed::<Refused>(hn_ext::Area::Local, HN_KEY).await.0 {

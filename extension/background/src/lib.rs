@@ -46,6 +46,7 @@ pub fn on_installed(reason: String) -> Promise {
         menus::install().await;
         csp_rule::schedule();
         activity::schedule();
+        state::schedule_heartbeat();
         csp_rule::refresh().await;
         sites::sync().await;
         state::merge_from_sync().await;
@@ -72,6 +73,7 @@ pub fn on_startup() -> Promise {
         state::save_page_state().await;
         csp_rule::schedule();
         activity::schedule();
+        state::schedule_heartbeat();
         replies::schedule().await;
         csp_rule::refresh().await;
         sites::sync().await;
@@ -131,6 +133,10 @@ pub fn on_alarm(name: String) -> Promise {
         } else if name == share::ALARM {
             share::tick(js_sys::Date::now() as i64).await;
         } else if name == state::RETRY_ALARM {
+            state::push().await;
+        } else if name == state::LOCAL_RETRY_ALARM {
+            state::retry_local().await;
+        } else if name == state::HEARTBEAT_ALARM {
             state::push().await;
         }
         Ok(JsValue::UNDEFINED)
@@ -277,10 +283,10 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
                     last_push: s.last_push,
                     last_merge: s.last_merge,
                     bytes: s.bytes,
-                    quota: 102_400,
+                    quota: hn_sync::QUOTA_BYTES,
                     devices: s.devices,
                     device: state::device().await,
-                    problem: s.problem,
+                    problem: s.problems(),
                 },
             }
         }

@@ -22,6 +22,18 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 const LOCAL_KEY: &str = "replica";
 const STATUS_KEY: &str = "sync_status";
 pub const RETRY_ALARM: &str = "sync-retry";
+/// Saving the state on this device again, after `storage.local` refused it.
+pub const LOCAL_RETRY_ALARM: &str = "local-retry";
+/// Twice a day an idle browser reads the synced state and refreshes its
+/// "last active" (daily at most), so the others do not take it for gone.
+pub const HEARTBEAT_ALARM: &str = "sync-heartbeat";
+
+/// Schedules [`HEARTBEAT_ALARM`].
+pub fn schedule_heartbeat() {
+    let info = Object::new();
+    let _ = Reflect::set(&info, &"periodInMinutes".into(), &JsValue::from_f64(12.0 * 60.0));
+    alarms_create(HEARTBEAT_ALARM, &info);
+}
 
 thread_local! {
     static REPLICA: RefCell<Option<Replica>> = const { RefCell::new(None) };
@@ -31,6 +43,9 @@ thread_local! {
     static RECORDED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static LOOK_SAVED: RefCell<Option<hn_core::settings::Look>> = const { RefCell::new(None) };
     static PAGE_STATE_SAVED: RefCell<Option<serde_json::Value>> = const { RefCell::new(None) };
+    /// Why this device's storage refused the last save, until one succeeds
+    /// (kept here: that storage is where it could not be written).
+    static LOCAL_PROBLEM: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 #[wasm_bindgen]
@@ -56,8 +71,22 @@ pub struct SyncStatus {
     pub last_merge: Option<f64>,
     pub bytes: usize,
     pub devices: usize,
-    /// A refused write or unreadable item, in words; cleared on success.
+    /// A refused write, in words; cleared on success.
     pub problem: Option<String>,
+    /// What the last read of the synced state set aside (an unknown
+    /// format, a damaged item) or noticed (a clock far behind another
+    /// device's), in words: replaced by each read, so it stays shown until
+    /// its cause is gone.
+    #[serde(default)]
+    pub merge_problem: Option<String>,
+}
+
+impl SyncStatus {
+    /// Everything wrong with syncing, in words.
+    pub fn problems(&self) -> Option<String> {
+        let all: Vec<&str> = self.problem.iter().chain(&self.merge_problem).map(String::as_str).collect();
+        (!all.is_empty()).then(|| all.join("; "))
+    }
 }
 
 fn now() -> u64 {
@@ -74,6 +103,19 @@ async fn ensure_loaded() {
             .get_or_insert_with(|| {
                 future_to_promise(async {
                     let loaded = load().await;
+                    // What this device published may be newer than its
+                    // local copy (a refused local save, a restored backup):
+                    // read the synced state before answering anything.
+                    let mut loaded = loaded;
+                    match sync_items().await {
+                        Ok(items) => {
+                            let report = loaded.merge_items(&items, now());
+                            if report.changed || report.rebuilt {
+                                crate::log("the synced state had changes this device had not saved; merged");
+                            }
+                        }
+                        Err(e) => crate::log(&format!("reading synced state failed: {e}")),
+                    }
                     REPLICA.with(|r| {
                         let mut r = r.borrow_mut();
                         if r.is_none() {
@@ -89,19 +131,50 @@ async fn ensure_loaded() {
 }
 
 async fn load() -> Replica {
+    let mut device = None;
     match hn_ext::get(hn_ext::Area::Local, LOCAL_KEY).await {
-        Ok(Some(v)) => match serde_wasm_bindgen::from_value::<serde_json::Value>(v) {
-            Ok(json) => match Replica::from_local(&json) {
-                Ok(r) => return r,
+        Ok(Some(v)) => {
+            match serde_wasm_bindgen::from_value::<serde_json::Value>(v.clone()) {
+                Ok(json) => match Replica::from_local(&json) {
+                    Ok(r) => return r,
+                    Err(e) => {
+                        crate::log(&format!("the saved state is unreadable ({e}); it is kept aside"));
+                        // The device keeps its id when the damage spared it,
+                        // so it goes on writing its own area.
+                        device = json
+                            .pointer("/replica/device")
+                            .or_else(|| json.get("device"))
+                            .and_then(serde_json::Value::as_u64)
+                            .and_then(|d| u32::try_from(d).ok())
+                            .filter(|d| *d > 0);
+                    }
+                },
                 Err(e) => crate::log(&format!("the saved state is unreadable ({e}); it is kept aside")),
-            },
-            Err(e) => crate::log(&format!("the saved state is unreadable ({e})")),
-        },
+            }
+            keep_aside(&v).await;
+        }
         Ok(None) => {}
         Err(e) => crate::log(&format!("reading the saved state failed: {e}")),
     }
-    let device = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-    Replica::new(device.max(1))
+    let device = device.unwrap_or_else(|| ((js_sys::Math::random() * f64::from(u32::MAX)) as u32).max(1));
+    Replica::new(device)
+}
+
+/// Where an unreadable saved state is kept, for export.
+pub const DAMAGED_KEY: &str = "replica_damaged";
+
+/// Keeps an unreadable saved state under its own key (the first one kept
+/// stays: a later failure is likely the same damage).
+async fn keep_aside(value: &JsValue) {
+    if let Ok(Some(_)) = hn_ext::get(hn_ext::Area::Local, DAMAGED_KEY).await {
+        return;
+    }
+    let kept = Object::new();
+    let _ = Reflect::set(&kept, &"at".into(), &JsValue::from_f64(js_sys::Date::now()));
+    let _ = Reflect::set(&kept, &"value".into(), value);
+    if let Err(e) = hn_ext::set(hn_ext::Area::Local, DAMAGED_KEY, &kept).await {
+        crate::log(&format!("the unreadable state could not be kept aside: {e}"));
+    }
 }
 
 /// This device's id in the synced state.
@@ -234,13 +307,47 @@ async fn apply(edits: Vec<Edit>, tell_tabs: bool) -> Result<usize, String> {
     let changed =
         with(|r| edits.into_iter().filter(|e| apply_edit(r, t, e.clone())).count()).ok_or("the state is not loaded")?;
     if changed > 0 {
-        save_local().await?;
+        // A refused save on this device loses nothing: the edit stays in
+        // memory, goes to sync (so it survives a restart through the
+        // other copy), open pages get it, and saving is tried again.
+        let saved = save_local().await;
         push().await;
         if tell_tabs {
             notify_tabs().await;
         }
+        note_local(saved).await;
     }
     Ok(changed)
+}
+
+/// Records whether this device's last save went through; a refusal is a
+/// health line and a retry a minute later, and the copy pages read at load
+/// is taken away (a removal always goes through): pages then ask this
+/// worker, which has the edit, instead of showing the state before it.
+async fn note_local(saved: Result<(), String>) {
+    match saved {
+        Ok(()) => LOCAL_PROBLEM.with(|p| *p.borrow_mut() = None),
+        Err(e) => {
+            crate::log(&format!("this device's storage refused the state: {e}"));
+            LOCAL_PROBLEM.with(|p| *p.borrow_mut() = Some(e));
+            let _ = hn_ext::remove(hn_ext::Area::Local, keys::PAGE_STATE_KEY).await;
+            PAGE_STATE_SAVED.with(|p| *p.borrow_mut() = None);
+            let info = Object::new();
+            let _ = Reflect::set(&info, &"delayInMinutes".into(), &JsValue::from_f64(1.0));
+            alarms_create(LOCAL_RETRY_ALARM, &info);
+        }
+    }
+}
+
+/// Saves the state on this device again (the retry alarm).
+pub async fn retry_local() {
+    ensure_loaded().await;
+    note_local(save_local().await).await;
+}
+
+/// Why this device's storage refused the last save, if it did.
+pub fn local_problem() -> Option<String> {
+    LOCAL_PROBLEM.with(|p| p.borrow().clone())
 }
 
 fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
@@ -401,8 +508,15 @@ pub async fn push() {
 }
 
 async fn push_inner() -> Result<usize, String> {
+    ensure_loaded().await;
     let current = sync_items().await?;
-    let plan = with(|r| r.plan_write(&current, now())).ok_or("the state is not loaded")?.map_err(|e| e.to_string())?;
+    // Read before writing: a device back from a long silence rebuilds
+    // first, and what others changed meanwhile is taken in.
+    let t = now();
+    let (report, plan) =
+        with(|r| (r.merge_items(&current, t), r.plan_write(&current, t))).ok_or("the state is not loaded")?;
+    after_merge(report).await;
+    let plan = plan.map_err(|e| e.to_string())?;
     if !plan.set.is_empty() {
         let items = Object::new();
         for (k, v) in &plan.set {
@@ -418,36 +532,33 @@ async fn push_inner() -> Result<usize, String> {
         }
         JsFuture::from(sync_remove(&keys)).await.map_err(|e| hn_ext::describe(&e))?;
     }
+    with(|r| r.wrote(&plan));
     Ok(plan.bytes)
 }
 
-/// Another device (or this one) changed `chrome.storage.sync`: merge.
+/// Another device (or this one) changed `chrome.storage.sync`: merge, and
+/// tell the others what this device has received (for compaction), taking
+/// over the areas of devices gone for good.
 pub async fn merge_from_sync() {
-    ensure_loaded().await;
-    let items = match sync_items().await {
-        Ok(items) => items,
-        Err(e) => {
-            crate::log(&format!("reading synced state failed: {e}"));
-            return;
-        }
-    };
-    let Some(report) = with(|r| r.merge_items(&items, now())) else { return };
+    push().await;
+}
+
+/// Records what a read of the synced state found, and passes changes on.
+async fn after_merge(report: hn_sync::MergeReport) {
     let mut status = status().await;
     status.last_merge = Some(js_sys::Date::now());
     status.devices = report.devices;
-    if !report.problems.is_empty() {
-        status.problem = Some(report.problems.join("; "));
+    let clock = with(|r| r.clock_note()).flatten();
+    let problems: Vec<String> = report.problems.into_iter().chain(clock).collect();
+    status.merge_problem = (!problems.is_empty()).then(|| problems.join("; "));
+    if report.rebuilt {
+        crate::log("this browser was away from sync past the horizon; rebuilt from the other browsers' state");
     }
     let _ = hn_ext::set_typed(hn_ext::Area::Local, STATUS_KEY, &status).await;
     if report.changed {
-        if let Err(e) = save_local().await {
-            crate::log(&format!("saving merged state failed: {e}"));
-        }
+        note_local(save_local().await).await;
         notify_tabs().await;
     }
-    // Tell the others what this device has received (for compaction), and
-    // take over the areas of devices gone for good.
-    push().await;
 }
 
 pub async fn status() -> SyncStatus {
