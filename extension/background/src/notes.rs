@@ -18,8 +18,9 @@ extern "C" {
     fn notifications_create(id: &str, options: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear)]
     fn notifications_clear(id: &str) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = getPermissionLevel)]
-    fn permission_level() -> Promise;
+    // Firefox has no `getPermissionLevel`: calling it throws, caught here.
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "notifications"], js_name = getPermissionLevel)]
+    fn permission_level() -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create)]
     fn tabs_create(props: &JsValue) -> Promise;
 }
@@ -59,7 +60,14 @@ pub async fn show(id: &str, title: &str, message: &str) -> bool {
     let _ = Reflect::set(&options, &"title".into(), &title.into());
     let _ = Reflect::set(&options, &"message".into(), &message.into());
     let _ = Reflect::set(&options, &"requireInteraction".into(), &JsValue::TRUE);
-    match JsFuture::from(notifications_create(id, &options)).await {
+    let mut created = JsFuture::from(notifications_create(id, &options)).await;
+    if created.is_err() {
+        // Firefox refuses `requireInteraction` ("Unexpected property"):
+        // the notification goes without it.
+        let _ = Reflect::delete_property(&options, &"requireInteraction".into());
+        created = JsFuture::from(notifications_create(id, &options)).await;
+    }
+    match created {
         Ok(_) => true,
         Err(e) => {
             crate::log(&format!("notification refused: {}", hn_ext::describe(&e)));
@@ -103,7 +111,8 @@ pub async fn open_tab(url: &str) {
 
 /// Whether the browser lets the extension raise notifications.
 pub async fn allowed() -> bool {
-    match JsFuture::from(permission_level()).await {
+    let Ok(level) = permission_level() else { return true };
+    match JsFuture::from(level).await {
         Ok(level) => level.as_string().as_deref() != Some("denied"),
         Err(_) => true,
     }
