@@ -25,7 +25,7 @@ extern "C" {
     fn set_timeout(f: &js_sys::Function, ms: f64);
 }
 
-async fn sleep(ms: f64) {
+pub(crate) async fn sleep(ms: f64) {
     let promise = Promise::new(&mut |resolve, _| set_timeout(&resolve, ms));
     let _ = JsFuture::from(promise).await;
 }

@@ -19,16 +19,23 @@ const KEEP: usize = 300;
 const KEEP_MS: f64 = 7.0 * 24.0 * 60.0 * 60.0 * 1000.0;
 /// Where the cached profiles are listed (key → when fetched).
 const INDEX_KEY: &str = "profile_index";
-/// At most this many profiles are fetched from a site a minute, whatever
-/// pages ask (a page's script can move focus from name to name).
-const FETCHES_PER_MINUTE: usize = 20;
+/// Profiles are fetched at most this many at once, then one per
+/// [`REFILL_MS`], whatever pages ask (a token bucket: a reader moving from
+/// card to card is never held back, a script asking for every name on a
+/// page is).
+const FETCH_BURST: f64 = 20.0;
+const REFILL_MS: f64 = 2_000.0;
+/// Fetches beyond the burst that wait for their turn (a card that shows a
+/// moment later) rather than being refused.
+const QUEUED: f64 = 2.0;
 const API: &str = "https://hacker-news.firebaseio.com/v0/user/";
 const PAGE: &str = "https://news.ycombinator.com/user?id=";
 
 thread_local! {
     static IN_FLIGHT: RefCell<HashMap<String, Promise>> = RefCell::new(HashMap::new());
-    /// When the last fetches started (this worker's life).
-    static FETCHED: RefCell<std::collections::VecDeque<f64>> = const { RefCell::new(std::collections::VecDeque::new()) };
+    /// Fetches that may start now, and when that was counted (this
+    /// worker's life).
+    static TOKENS: std::cell::Cell<(f64, f64)> = const { std::cell::Cell::new((FETCH_BURST, 0.0)) };
 }
 
 #[derive(Serialize, Deserialize)]
@@ -68,10 +75,17 @@ pub async fn get(site: &str, user: &str) -> Result<(Profile, f64), String> {
     if let Some(c) = cached.as_ref().filter(|c| js_sys::Date::now() - c.fetched_at < TTL_MS) {
         return Ok((c.profile.clone(), c.fetched_at));
     }
-    if !IN_FLIGHT.with(|m| m.borrow().contains_key(&key)) && !take_fetch() {
-        return cached.map(|c| (c.profile, c.fetched_at)).ok_or_else(|| {
-            "profiles are being asked for faster than the extension fetches them: try again in a minute".to_string()
-        });
+    if !IN_FLIGHT.with(|m| m.borrow().contains_key(&key)) {
+        match take_fetch() {
+            None => {
+                return cached.map(|c| (c.profile, c.fetched_at)).ok_or_else(|| {
+                    "profiles are being asked for faster than the extension fetches them: try again in a minute"
+                        .to_string()
+                })
+            }
+            Some(wait) if wait > 0.0 => crate::pages::sleep(wait).await,
+            Some(_) => {}
+        }
     }
     match fetch_coalesced(site, user).await {
         Ok(p) => Ok((p, js_sys::Date::now())),
@@ -80,20 +94,21 @@ pub async fn get(site: &str, user: &str) -> Result<(Profile, f64), String> {
     }
 }
 
-/// Whether a fetch may start now (at most [`FETCHES_PER_MINUTE`]); counts
-/// it if so.
-fn take_fetch() -> bool {
+/// Whether a fetch may start ([`FETCH_BURST`], refilled one per
+/// [`REFILL_MS`], up to [`QUEUED`] waiting for their turn): how long it
+/// waits (ms), counted if so; `None` when refused.
+fn take_fetch() -> Option<f64> {
     let now = js_sys::Date::now();
-    FETCHED.with(|f| {
-        let mut f = f.borrow_mut();
-        while f.front().is_some_and(|t| now - t > 60_000.0) {
-            f.pop_front();
+    TOKENS.with(|t| {
+        let (tokens, at) = t.get();
+        let tokens = if at == 0.0 { FETCH_BURST } else { (tokens + (now - at).max(0.0) / REFILL_MS).min(FETCH_BURST) };
+        let after = tokens - 1.0;
+        if after < -QUEUED {
+            t.set((tokens, now));
+            return None;
         }
-        let ok = f.len() < FETCHES_PER_MINUTE;
-        if ok {
-            f.push_back(now);
-        }
-        ok
+        t.set((after, now));
+        Some(if after < 0.0 { -after * REFILL_MS } else { 0.0 })
     })
 }
 
