@@ -44,34 +44,42 @@ pub fn encode_buckets(entries: &[(&str, &str, &Entry)], owner: u32) -> Vec<Strin
 }
 
 fn encode_one(group: &mut [(&str, &str, &Entry)], owner: u32) -> String {
-    // In time order, so wall times delta-code to small numbers.
+    // In time order, so wall times delta-code to small numbers; in columns
+    // (collections, keys, times, stamps that are not plain, values), which
+    // deflate compresses far better than records. A follow's value, when
+    // it is `{"since": t}` with `t` the entry's own time (as the product
+    // writes it), is not written. `f` says, one letter a record, where the
+    // value is: `v` next in `v`, `s` such a follow, `t` a tombstone.
     group.sort_by(|a, b| (a.2.stamp, a.0, a.1).cmp(&(b.2.stamp, b.0, b.1)));
     let mut collections: Vec<&str> = Vec::new();
-    let mut records = Vec::with_capacity(group.len());
+    let (mut ci, mut keys, mut walls, mut odd, mut values) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut forms = String::with_capacity(group.len());
     let mut prev_wall: i64 = 0;
-    for (c, k, e) in group.iter() {
-        let ci = match collections.iter().position(|x| x == c) {
+    for (n, (c, k, e)) in group.iter().enumerate() {
+        ci.push(match collections.iter().position(|x| x == c) {
             Some(i) => i,
             None => {
                 collections.push(c);
                 collections.len() - 1
             }
-        };
-        let wall = i64::try_from(e.stamp.wall).unwrap_or(i64::MAX);
-        let d = wall - prev_wall;
-        // Shortest form: [c, key, Δwall] tombstone, [c, key, Δwall, value]
-        // live, when the counter is 0 and the device is the area's owner;
-        // else [c, key, Δwall, count, device] / [.., count, device, value].
-        let plain = e.stamp.count == 0 && e.stamp.device == owner;
-        records.push(match (&e.value, plain) {
-            (None, true) => json!([ci, k, d]),
-            (Some(v), true) => json!([ci, k, d, v]),
-            (None, false) => json!([ci, k, d, e.stamp.count, e.stamp.device]),
-            (Some(v), false) => json!([ci, k, d, e.stamp.count, e.stamp.device, v]),
         });
+        keys.push(*k);
+        let wall = i64::try_from(e.stamp.wall).unwrap_or(i64::MAX);
+        walls.push(wall - prev_wall);
         prev_wall = wall;
+        if e.stamp.count != 0 || e.stamp.device != owner {
+            odd.push(json!([n, e.stamp.count, e.stamp.device]));
+        }
+        match &e.value {
+            Some(v) if *v == json!({ "since": wall }) => forms.push('s'),
+            Some(v) => {
+                forms.push('v');
+                values.push(v.clone());
+            }
+            None => forms.push('t'),
+        }
     }
-    let text = json!({ "c": collections, "r": records }).to_string();
+    let text = json!({ "c": collections, "i": ci, "k": keys, "w": walls, "s": odd, "f": forms, "v": values }).to_string();
     base64_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9))
 }
 
@@ -87,6 +95,9 @@ pub fn decode_bucket(bucket: &str, owner: u32) -> Result<Vec<(String, String, En
         .iter()
         .map(|c| c.as_str().map(str::to_string).ok_or("bad collection"))
         .collect::<Result<_, _>>()?;
+    if v.get("k").is_some() {
+        return decode_columns(&v, &collections, owner);
+    }
     let mut out = Vec::new();
     let mut wall: i64 = 0;
     for r in v["r"].as_array().ok_or("no records")? {
@@ -105,6 +116,44 @@ pub fn decode_bucket(bucket: &str, owner: u32) -> Result<Vec<(String, String, En
             ),
             _ => return Err("bad record".into()),
         };
+        let stamp = Hlc { wall: u64::try_from(wall).map_err(|_| "bad time")?, count, device };
+        out.push((c.clone(), k.to_string(), Entry { value, stamp }));
+    }
+    Ok(out)
+}
+
+/// The column layout (area format 2).
+fn decode_columns(v: &Value, collections: &[String], owner: u32) -> Result<Vec<(String, String, Entry)>, String> {
+    let column = |name: &str| v[name].as_array().ok_or_else(|| format!("no column {name}"));
+    let (ci, keys, walls, values) = (column("i")?, column("k")?, column("w")?, column("v")?);
+    if ci.len() != keys.len() || walls.len() != keys.len() {
+        return Err("columns of different lengths".into());
+    }
+    let mut odd = std::collections::BTreeMap::new();
+    for s in column("s")? {
+        let n = s[0].as_u64().ok_or("bad stamp index")? as usize;
+        let count = u32::try_from(s[1].as_u64().ok_or("bad count")?).map_err(|_| "bad count")?;
+        let device = u32::try_from(s[2].as_u64().ok_or("bad device")?).map_err(|_| "bad device")?;
+        odd.insert(n, (count, device));
+    }
+    let forms = v["f"].as_str().ok_or("no column f")?.as_bytes();
+    if forms.len() != keys.len() {
+        return Err("columns of different lengths".into());
+    }
+    let mut values = values.iter();
+    let mut out = Vec::with_capacity(keys.len());
+    let mut wall: i64 = 0;
+    for n in 0..keys.len() {
+        let c = ci[n].as_u64().and_then(|i| collections.get(i as usize)).ok_or("bad collection index")?;
+        let k = keys[n].as_str().ok_or("bad key")?;
+        wall = wall.checked_add(walls[n].as_i64().ok_or("bad time")?).ok_or("bad time")?;
+        let value = match forms[n] {
+            b's' => Some(json!({ "since": wall })),
+            b't' => None,
+            b'v' => Some(values.next().ok_or("too few values")?.clone()),
+            _ => return Err("bad value form".into()),
+        };
+        let (count, device) = odd.get(&n).copied().unwrap_or((0, owner));
         let stamp = Hlc { wall: u64::try_from(wall).map_err(|_| "bad time")?, count, device };
         out.push((c.clone(), k.to_string(), Entry { value, stamp }));
     }
@@ -186,5 +235,34 @@ mod tests {
         let other = Entry { value: Some(json!(1)), stamp: Hlc { wall: 5, count: 3, device: 9 } };
         let b = encode_buckets(&[("f", "k", &other)], 7);
         assert_eq!(decode_bucket(&b[0], 7).unwrap()[0].2, other);
+    }
+
+    #[test]
+    fn a_follow_stamped_when_it_was_made_is_written_without_its_value_and_read_back_whole() {
+        let t = 1_700_000_000_000u64;
+        let follow = Entry { value: Some(json!({ "since": t })), stamp: Hlc { wall: t, count: 0, device: 7 } };
+        let older = Entry { value: Some(json!({ "since": t - 5 })), stamp: Hlc { wall: t + 9, count: 0, device: 7 } };
+        let gone = Entry { value: None, stamp: Hlc { wall: t + 20, count: 1, device: 7 } };
+        let zero = Entry { value: Some(json!(0)), stamp: Hlc { wall: t + 30, count: 0, device: 7 } };
+        let entries = vec![("follows", "hn:a", &follow), ("follows", "hn:b", &older), ("follows", "hn:c", &gone), ("x", "k", &zero)];
+        let b = encode_buckets(&entries, 7);
+        let text = miniz_oxide::inflate::decompress_to_vec(&base64_decode(&b[0]).unwrap()).unwrap();
+        let v: Value = serde_json::from_slice(&text).unwrap();
+        assert_eq!(v["f"], "svtv", "{v}");
+        let back = decode_bucket(&b[0], 7).unwrap();
+        let want: Vec<(String, String, Entry)> =
+            entries.iter().map(|(c, k, e)| (c.to_string(), k.to_string(), (*e).clone())).collect();
+        assert_eq!(back, want);
+    }
+
+    #[test]
+    fn buckets_written_in_records_by_the_earlier_format_still_read() {
+        let text = r#"{"c":["follows"],"r":[[0,"hn:a",1700000000000,{"since":1}],[0,"hn:b",5],[0,"hn:c",5,2,9,true]]}"#;
+        let bucket = base64_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9));
+        let back = decode_bucket(&bucket, 7).unwrap();
+        assert_eq!(back.len(), 3);
+        assert_eq!(back[0].2.value, Some(json!({ "since": 1 })));
+        assert_eq!(back[1].2, Entry { value: None, stamp: Hlc { wall: 1_700_000_000_005, count: 0, device: 7 } });
+        assert_eq!(back[2].2.stamp, Hlc { wall: 1_700_000_000_010, count: 2, device: 9 });
     }
 }

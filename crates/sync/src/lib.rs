@@ -73,6 +73,9 @@ use serde_json::Value;
 
 /// Format of the items this crate writes.
 pub const FORMAT_VERSION: u32 = 1;
+/// Format of a device's area in `chrome.storage.sync` (its meta's `v`):
+/// 2 writes buckets in columns (see `codec`); 1 (records) is still read.
+pub const AREA_FORMAT: u32 = 2;
 /// Every key this crate writes starts with this.
 pub const KEY_PREFIX: &str = "s1.";
 /// Chrome's limits for `chrome.storage.sync`.
@@ -575,7 +578,7 @@ impl Replica {
         let active = if now_ms.saturating_sub(previous_active) > ACTIVE_REFRESH_MS { now_ms } else { previous_active };
         let seen = self.received.iter().map(|(d, h)| (format!("{d:x}"), *h)).collect();
         let published = own.iter().map(|(_, _, e)| e.stamp).filter(|s| s.device == self.device).max().unwrap_or_default();
-        let meta = Meta { v: FORMAT_VERSION, n: buckets.len(), seen, active };
+        let meta = Meta { v: AREA_FORMAT, n: buckets.len(), seen, active };
         let mut desired: BTreeMap<String, Value> =
             buckets.into_iter().enumerate().map(|(i, b)| (format!("{mine}{i}"), Value::String(b))).collect();
         desired.insert(format!("{mine}m"), serde_json::to_value(&meta).unwrap_or(Value::Null));
@@ -679,7 +682,7 @@ fn areas(items: &BTreeMap<String, Value>) -> BTreeMap<u32, BTreeMap<String, Valu
 fn decode_area(device: u32, area: &BTreeMap<String, Value>) -> Result<(Meta, Doc), String> {
     let meta = area.get("m").ok_or_else(|| format!("device {device:x}: no meta yet (a write in flight)"))?;
     let version = meta.get("v").and_then(Value::as_u64).unwrap_or(0);
-    if version != u64::from(FORMAT_VERSION) {
+    if !(1..=u64::from(AREA_FORMAT)).contains(&version) {
         return Err(format!(
             "device {device:x} writes format {version}, which this version cannot read; its items are set aside"
         ));
