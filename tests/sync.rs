@@ -93,3 +93,45 @@ fn two_profiles_converge_after_concurrent_edits() {
     .expect("the tag shows on profile 2");
     b2.close();
 }
+
+/// A list of 500 names pasted into the options page's Following tab is one
+/// request and at most three `chrome.storage.sync` writes (Chrome refuses
+/// more than 120 a minute), and all 500 are followed on a second profile
+/// once sync delivers them.
+#[test]
+fn five_hundred_pasted_names_are_a_few_writes_and_reach_another_profile() {
+    let h = Harness::start(Options::default()).unwrap();
+    let args = h.replica.chromium_args();
+    let b2 =
+        Browser::launch(Launch { extensions: vec![hacker_new::dist()], args, profile: None, headed: false }).unwrap();
+    let w1 = h.worker().unwrap();
+    let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
+    // Every call that changes chrome.storage.sync fires one change event.
+    w1.eval("self.syncWrites = 0; chrome.storage.sync.onChanged.addListener(() => { self.syncWrites++; }); true").unwrap();
+    let names: Vec<String> = (0..500).map(|i| format!("reader{i}")).collect();
+    let popup = h.open_extension("popup/options.html").unwrap();
+    popup.expect("document.querySelector('main[data-ready=true]')", "the options page rendered");
+    popup.value(&format!(
+        "(() => {{ const t = document.querySelector('#follow-import'); t.value = {:?}; t.dispatchEvent(new InputEvent('input', {{ bubbles: true }})); document.querySelector('#follow-import-go').click(); return true; }})()",
+        names.join(", ")
+    ));
+    popup.expect("document.querySelector('.status')?.textContent === 'Following 500 more'", "the list was followed");
+    w1.wait_until(
+        "self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status.last_push !== null && r.status.bytes > 0)",
+        Duration::from_secs(10),
+    )
+    .expect("written to sync");
+    std::thread::sleep(Duration::from_millis(500));
+    let writes = w1.eval("self.syncWrites").unwrap().as_u64().unwrap();
+    assert!((1..=3).contains(&writes), "{writes} sync writes for 500 names");
+    let mut seed = 11;
+    deliver(&w1, &w2, &mut seed);
+    w2.wait_until(
+        "self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).length === 500)",
+        Duration::from_secs(15),
+    )
+    .expect("all 500 followed on the second profile");
+    let follows = state(&w2)["follows"].as_object().unwrap().keys().cloned().collect::<std::collections::BTreeSet<_>>();
+    assert!(names.iter().all(|n| follows.contains(&format!("hn:{n}"))), "the same names");
+    b2.close();
+}

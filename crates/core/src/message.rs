@@ -22,6 +22,8 @@ pub const RATE_LIMITED: &str = "Sorry, we're not able to serve your requests thi
 pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
 /// The largest export file an import reads (it travels in one message).
 pub const MAX_IMPORT_BYTES: usize = MAX_MESSAGE_BYTES / 2;
+/// The most users one [`Request::FollowMany`] follows.
+pub const MAX_FOLLOW_MANY: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
@@ -64,6 +66,13 @@ pub enum Request {
         site: String,
         user: String,
         follow: bool,
+    },
+    /// Follow many users of a site at once (a pasted list): one change,
+    /// one write to sync. From the extension's own pages only.
+    FollowMany {
+        #[serde(default = "hn_site")]
+        site: String,
+        users: Vec<String>,
     },
     /// Set or clear (`None`) the tag on any user.
     SetTag {
@@ -524,6 +533,13 @@ impl Request {
                 .map_err(|e| MessageError::Malformed(e.to_string())),
             Request::PostReply { text, .. } if text.trim().is_empty() || text.len() > 20_000 => {
                 Err(MessageError::Malformed("a reply is 1 to 20,000 characters".into()))
+            }
+            Request::FollowMany { ref users, .. } if users.is_empty() || users.len() > MAX_FOLLOW_MANY => {
+                Err(MessageError::Malformed(format!("a list of 1 to {MAX_FOLLOW_MANY} users")))
+            }
+            Request::FollowMany { ref site, ref users } if users.iter().any(|u| !crate::site::valid_user(site, u)) => {
+                let bad = users.iter().find(|u| !crate::site::valid_user(site, u)).cloned().unwrap_or_default();
+                Err(MessageError::Malformed(format!("{bad:?} is not a username on {site:?}")))
             }
             Request::ImportState { json } if json.len() > MAX_IMPORT_BYTES => {
                 Err(MessageError::Malformed("the file is too large".into()))

@@ -263,8 +263,8 @@ pub struct WritePlan {
     pub remove: Vec<String>,
     /// Bytes this device's area uses after the plan.
     pub bytes: usize,
-    /// "Last active" as the plan writes it, and the greatest stamp of this
-    /// device's own entries in it: see [`Replica::wrote`].
+    /// "Last active" as the plan writes it, and the greatest stamp this
+    /// device had issued when it was made: see [`Replica::wrote`].
     pub active: u64,
     pub published: Hlc,
 }
@@ -577,7 +577,8 @@ impl Replica {
         // Refresh "last active" at most daily, so an unchanged area is not rewritten.
         let active = if now_ms.saturating_sub(previous_active) > ACTIVE_REFRESH_MS { now_ms } else { previous_active };
         let seen = self.received.iter().map(|(d, h)| (format!("{d:x}"), *h)).collect();
-        let published = own.iter().map(|(_, _, e)| e.stamp).filter(|s| s.device == self.device).max().unwrap_or_default();
+        // Every edit of this device so far is in the plan or superseded.
+        let published = self.received.get(&self.device).copied().unwrap_or_default();
         let meta = Meta { v: AREA_FORMAT, n: buckets.len(), seen, active };
         let mut desired: BTreeMap<String, Value> =
             buckets.into_iter().enumerate().map(|(i, b)| (format!("{mine}{i}"), Value::String(b))).collect();
@@ -618,6 +619,12 @@ impl Replica {
             return Err(WriteError::TooManyItems { needed: other_items + desired.len(), limit: MAX_ITEMS });
         }
         Ok(plan)
+    }
+
+    /// Whether this device holds edits of its own stamped after what its
+    /// area is known to hold.
+    pub fn has_unpublished(&self) -> bool {
+        self.received.get(&self.device).is_some_and(|mine| *mine > self.published)
     }
 
     /// Records that `plan` was written: this device's area now says it was

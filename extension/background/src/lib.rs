@@ -262,6 +262,14 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             let key = hn_core::state::user_key(&site, &user);
             done(state::edit(state::Edit::Follow { key, follow }).await)
         }
+        Request::FollowMany { site, users } => {
+            let edits =
+                users.iter().map(|u| state::Edit::Follow { key: hn_core::state::user_key(&site, u), follow: true }).collect();
+            match state::edit_many(edits).await {
+                Ok(_) => Response::Done,
+                Err(message) => Response::Error { message },
+            }
+        }
         Request::SetTag { site, user, tag } => {
             let key = hn_core::state::user_key(&site, &user);
             done(state::edit(state::Edit::Tag { key, tag }).await)

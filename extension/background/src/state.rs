@@ -28,6 +28,49 @@ pub const LOCAL_RETRY_ALARM: &str = "local-retry";
 /// "last active" (daily at most), so the others do not take it for gone.
 pub const HEARTBEAT_ALARM: &str = "sync-heartbeat";
 
+/// Chrome refuses more than 120 sync write operations a minute and 1,800
+/// an hour: writes are spent from a bucket of [`WRITE_BURST`] refilled one
+/// per [`WRITE_REFILL_MS`] (at most 48 the first minute, 1,734 an hour);
+/// a write with none left waits for its turn, and everything edited
+/// meanwhile goes in it.
+const WRITE_BURST: f64 = 20.0;
+const WRITE_REFILL_MS: f64 = 2_100.0;
+
+thread_local! {
+    static WRITE_TOKENS: std::cell::Cell<(f64, f64)> = const { std::cell::Cell::new((WRITE_BURST, 0.0)) };
+    /// A push is waiting for its turn.
+    static PUSH_WAITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Takes `ops` write operations from the bucket, or says how long until
+/// there are that many (ms).
+fn take_writes(ops: f64) -> Result<(), f64> {
+    let now = js_sys::Date::now();
+    WRITE_TOKENS.with(|t| {
+        let (tokens, at) = t.get();
+        let tokens = if at == 0.0 { WRITE_BURST } else { (tokens + (now - at).max(0.0) / WRITE_REFILL_MS).min(WRITE_BURST) };
+        if tokens >= ops {
+            t.set((tokens - ops, now));
+            Ok(())
+        } else {
+            t.set((tokens, now));
+            Err((ops - tokens) * WRITE_REFILL_MS)
+        }
+    })
+}
+
+/// Pushes after `ms` (once, however many ask meanwhile).
+fn push_later(ms: f64) {
+    if PUSH_WAITING.with(|w| w.replace(true)) {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        crate::pages::sleep(ms).await;
+        PUSH_WAITING.with(|w| w.set(false));
+        push().await;
+    });
+}
+
 /// Schedules [`HEARTBEAT_ALARM`].
 pub fn schedule_heartbeat() {
     let info = Object::new();
@@ -112,6 +155,11 @@ async fn ensure_loaded() {
                             let report = loaded.merge_items(&items, now());
                             if report.changed || report.rebuilt {
                                 crate::log("the synced state had changes this device had not saved; merged");
+                            }
+                            // Edits the last worker kept but never sent
+                            // (stopped while a write waited its turn).
+                            if loaded.has_unpublished() {
+                                push_later(0.0);
                             }
                         }
                         Err(e) => crate::log(&format!("reading synced state failed: {e}")),
@@ -482,7 +530,12 @@ pub async fn push() {
         p.set(p.get() + 1);
         p.get()
     });
-    let result = push_inner().await;
+    let result = match push_inner().await {
+        // Waiting for its turn: the push that takes it reports.
+        Ok(None) => return,
+        Ok(Some(bytes)) => Ok(bytes),
+        Err(e) => Err(e),
+    };
     // Pushes overlap (an edit, a sync change, the retry alarm): a slower,
     // older one must not report over a newer one's result.
     if RECORDED.with(|r| r.get()) > seq {
@@ -507,7 +560,7 @@ pub async fn push() {
     let _ = hn_ext::set_typed(hn_ext::Area::Local, STATUS_KEY, &status).await;
 }
 
-async fn push_inner() -> Result<usize, String> {
+async fn push_inner() -> Result<Option<usize>, String> {
     ensure_loaded().await;
     let current = sync_items().await?;
     // Read before writing: a device back from a long silence rebuilds
@@ -517,6 +570,13 @@ async fn push_inner() -> Result<usize, String> {
         with(|r| (r.merge_items(&current, t), r.plan_write(&current, t))).ok_or("the state is not loaded")?;
     after_merge(report).await;
     let plan = plan.map_err(|e| e.to_string())?;
+    let ops = f64::from(u8::from(!plan.set.is_empty()) + u8::from(!plan.remove.is_empty()));
+    if ops > 0.0 {
+        if let Err(wait) = take_writes(ops) {
+            push_later(wait);
+            return Ok(None);
+        }
+    }
     if !plan.set.is_empty() {
         let items = Object::new();
         for (k, v) in &plan.set {
@@ -533,7 +593,7 @@ async fn push_inner() -> Result<usize, String> {
         JsFuture::from(sync_remove(&keys)).await.map_err(|e| hn_ext::describe(&e))?;
     }
     with(|r| r.wrote(&plan));
-    Ok(plan.bytes)
+    Ok(Some(plan.bytes))
 }
 
 /// Another device (or this one) changed `chrome.storage.sync`: merge, and

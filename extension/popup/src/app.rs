@@ -59,11 +59,10 @@ async fn run(cmd: Cmd) -> Result<String, String> {
             .await
             .map(|_| format!("Note on {user} saved")),
         Cmd::FollowMany(users) => {
+            // One request: one change and one write to sync, however long
+            // the list.
             let n = users.len();
-            for u in users {
-                service::follow(u, true).await?;
-            }
-            Ok(format!("Following {n} more"))
+            service::send(Request::FollowMany { site: "hn".into(), users }).await.map(|_| format!("Following {n} more"))
         }
         Cmd::SaveFilter(rule) => service::save_filter(rule).await.map(|_| "Filter saved".into()),
         Cmd::ReplaceFilter(old, rule) => {
