@@ -135,3 +135,59 @@ fn five_hundred_pasted_names_are_a_few_writes_and_reach_another_profile() {
     assert!(names.iter().all(|n| follows.contains(&format!("hn:{n}"))), "the same names");
     b2.close();
 }
+
+/// A tag set on one profile while the other follows the same user (and
+/// writes a note), before either has seen the other: all three survive on
+/// both, where a whole-record last writer used to keep only one.
+#[test]
+fn a_tag_and_a_follow_made_apart_both_survive() {
+    let h = Harness::start(Options::default()).unwrap();
+    let args = h.replica.chromium_args();
+    let b2 =
+        Browser::launch(Launch { extensions: vec![hacker_new::dist()], args, profile: None, headed: false }).unwrap();
+    let w1 = h.worker().unwrap();
+    let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
+    assert_eq!(ask(&w1, json!({"kind": "set_tag", "site": "hn", "user": "tosh", "tag": "kind"}))["kind"], "done");
+    assert_eq!(ask(&w2, json!({"kind": "set_follow", "site": "hn", "user": "tosh", "follow": true}))["kind"], "done");
+    assert_eq!(ask(&w2, json!({"kind": "set_note", "site": "hn", "user": "tosh", "note": "met in Lisbon"}))["kind"], "done");
+    let mut seed = 3;
+    for _ in 0..2 {
+        deliver(&w1, &w2, &mut seed);
+        deliver(&w2, &w1, &mut seed);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    for w in [&w1, &w2] {
+        w.wait_until(
+            "self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => { const u = r.state.follows['hn:tosh']; \
+             return u && !u.unfollowed && u.tag === 'kind' && u.note === 'met in Lisbon'; })",
+            Duration::from_secs(10),
+        )
+        .expect("followed, tagged and noted on both");
+    }
+    b2.close();
+}
+
+/// A browser still on an earlier version wrote a tag inside the follow's
+/// record: it shows, and clearing it here clears it for good (the tag moves
+/// to an entry of its own and the follow is rewritten without it).
+#[test]
+fn a_tag_written_inside_a_follow_by_an_earlier_version_shows_and_clears() {
+    let h = Harness::start(Options::default()).unwrap();
+    let w1 = h.worker().unwrap();
+    let mut old = hn_sync::Replica::new(0xabc);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    old.set(now - 60_000, "follows", "hn:pg", json!({ "since": now - 60_000, "tag": "founder", "note": "essays" }));
+    let plan = old.plan_write(&Default::default(), now).unwrap();
+    let items: serde_json::Map<String, Value> = plan.set.into_iter().collect();
+    w1.eval(&format!("chrome.storage.sync.set({}).then(() => true)", Value::Object(items))).unwrap();
+    w1.wait_until(
+        "self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => r.state.follows['hn:pg']?.tag === 'founder' && r.state.follows['hn:pg']?.note === 'essays')",
+        Duration::from_secs(10),
+    )
+    .expect("the earlier version's tag and note show");
+    assert_eq!(ask(&w1, json!({"kind": "set_tag", "site": "hn", "user": "pg", "tag": null}))["kind"], "done");
+    let pg = state(&w1)["follows"]["hn:pg"].clone();
+    assert!(pg.get("tag").is_none_or(Value::is_null), "the tag is gone: {pg}");
+    assert_eq!(pg["note"], "essays", "the note stays");
+    assert!(pg.get("unfollowed").is_none_or(|u| u == false), "still followed: {pg}");
+}

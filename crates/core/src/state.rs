@@ -12,6 +12,11 @@ use crate::share::{BufferItem, ItemStatus, SharePrefs};
 
 /// Collections of the synced document.
 pub const FOLLOWS: &str = "follows";
+/// A user's tag and note, each its own entry (by the same key as
+/// [`FOLLOWS`]), so a tag set on one device and a follow on another both
+/// survive; a follow's entry holds when and whether to notify.
+pub const TAGS: &str = "tags";
+pub const NOTES: &str = "notes";
 pub const FILTERS: &str = "filters";
 pub const SETTINGS: &str = "settings";
 /// The share buffer's items, by [`BufferItem::key`], and their statuses.

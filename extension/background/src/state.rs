@@ -156,6 +156,11 @@ async fn ensure_loaded() {
                             if report.changed || report.rebuilt {
                                 crate::log("the synced state had changes this device had not saved; merged");
                             }
+                            // Tags and notes an earlier version wrote inside
+                            // follows get entries of their own.
+                            if lift_all_legacy(&mut loaded, now()) {
+                                crate::log("tags and notes moved to entries of their own");
+                            }
                             // Edits the last worker kept but never sent
                             // (stopped while a write waited its turn).
                             if loaded.has_unpublished() {
@@ -253,8 +258,14 @@ pub async fn user_state() -> UserState {
 fn view(r: &Replica) -> UserState {
     let doc = r.doc();
     let mut state = UserState::default();
-    for (k, v) in doc.entries(keys::FOLLOWS) {
-        if let Ok(rec) = serde_json::from_value::<UserRecord>(v.clone()) {
+    let users: std::collections::BTreeSet<&str> = doc
+        .entries(keys::FOLLOWS)
+        .chain(doc.entries(keys::TAGS))
+        .chain(doc.entries(keys::NOTES))
+        .map(|(k, _)| k)
+        .collect();
+    for k in users {
+        if let Some(rec) = record(r, k) {
             state.follows.insert(k.to_string(), rec);
         }
     }
@@ -399,51 +410,44 @@ pub fn local_problem() -> Option<String> {
 }
 
 fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
+    let lifted = match &edit {
+        Edit::Follow { key, .. } | Edit::Tag { key, .. } | Edit::Note { key, .. } | Edit::Notify { key, .. } => {
+            lift_legacy(r, t, key)
+        }
+        _ => false,
+    };
+    lifted | apply_plain(r, t, edit)
+}
+
+fn apply_plain(r: &mut Replica, t: u64, edit: Edit) -> bool {
     match edit {
-        Edit::Follow { key, follow: true } => match record(r, &key) {
+        Edit::Follow { key, follow: true } => match followed(r, &key) {
             Some(rec) if !rec.unfollowed => false,
-            Some(rec) => {
-                r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { unfollowed: false, since: Some(t as i64), ..rec }))
-            }
-            None => {
-                let rec = UserRecord { since: Some(t as i64), ..UserRecord::default() };
-                r.set(t, keys::FOLLOWS, &key, to_json(&rec))
-            }
+            Some(rec) => r.set(t, keys::FOLLOWS, &key, to_json(&plain(UserRecord { unfollowed: false, since: Some(t as i64), ..rec }))),
+            None => r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { since: Some(t as i64), ..UserRecord::default() })),
         },
-        // A tag or a note outlives the follow.
-        Edit::Follow { key, follow: false } => match record(r, &key) {
-            Some(rec) if rec.unfollowed => false,
-            Some(rec) if rec.tag.is_some() || !rec.note.is_empty() => {
-                r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { unfollowed: true, ..rec }))
-            }
-            Some(_) => r.remove(t, keys::FOLLOWS, &key),
-            None => false,
+        // The tag and the note are entries of their own: they outlive the follow.
+        Edit::Follow { key, follow: false } => match followed(r, &key) {
+            Some(rec) if !rec.unfollowed => r.remove(t, keys::FOLLOWS, &key),
+            _ => false,
         },
-        Edit::Tag { key, tag } => {
-            let rec = record(r, &key).unwrap_or(UserRecord { unfollowed: true, ..UserRecord::default() });
-            if rec.tag == tag {
-                return false;
-            }
-            if tag.is_none() && rec.unfollowed && rec.note.is_empty() {
-                return r.remove(t, keys::FOLLOWS, &key);
-            }
-            r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { tag, ..rec }))
-        }
+        Edit::Tag { key, tag } => match tag {
+            Some(tag) => r.set(t, keys::TAGS, &key, serde_json::Value::String(tag)),
+            None => r.remove(t, keys::TAGS, &key),
+        },
         Edit::Note { key, note } => {
-            let Some(mut rec) =
-                r.doc().get(keys::FOLLOWS, &key).and_then(|v| serde_json::from_value::<UserRecord>(v.clone()).ok())
-            else {
-                return false;
-            };
-            if rec.note == note {
+            if record(r, &key).is_none() {
                 return false;
             }
-            rec.note = note;
-            r.set(t, keys::FOLLOWS, &key, to_json(&rec))
+            if note.is_empty() {
+                r.remove(t, keys::NOTES, &key)
+            } else {
+                r.set(t, keys::NOTES, &key, serde_json::Value::String(note))
+            }
         }
-        Edit::Notify { key, notify } => match record(r, &key) {
+        Edit::Notify { key, notify } => match followed(r, &key) {
             Some(rec) if !rec.unfollowed && rec.notify != notify => {
-                r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { notify, ..rec }))
+                r.set(t, keys::FOLLOWS, &key, to_json(&plain(UserRecord { notify, ..rec })))
             }
             _ => false,
         },
@@ -457,8 +461,73 @@ fn apply_edit(r: &mut Replica, t: u64, edit: Edit) -> bool {
     }
 }
 
+/// A user as the features see it: the follow's entry, with the tag and the
+/// note from theirs (or, written by an earlier version, from inside the
+/// follow's entry); `None` when there is none of the three.
 fn record(r: &Replica, key: &str) -> Option<UserRecord> {
+    let doc = r.doc();
+    let follow = followed(r, key);
+    let tag = doc.get(keys::TAGS, key).and_then(|v| v.as_str()).map(str::to_string);
+    let note = doc.get(keys::NOTES, key).and_then(|v| v.as_str()).map(str::to_string);
+    if follow.is_none() && tag.is_none() && note.is_none() {
+        return None;
+    }
+    let mut rec = follow.unwrap_or(UserRecord { unfollowed: true, ..UserRecord::default() });
+    if tag.is_some() || doc.entry(keys::TAGS, key).is_some() {
+        rec.tag = tag;
+    }
+    if note.is_some() || doc.entry(keys::NOTES, key).is_some() {
+        rec.note = note.unwrap_or_default();
+    }
+    Some(rec)
+}
+
+/// The follow's entry of a user, as written.
+fn followed(r: &Replica, key: &str) -> Option<UserRecord> {
     r.doc().get(keys::FOLLOWS, key).and_then(|v| serde_json::from_value(v.clone()).ok())
+}
+
+/// A follow's entry without the fields that have entries of their own.
+fn plain(rec: UserRecord) -> UserRecord {
+    UserRecord { tag: None, note: String::new(), ..rec }
+}
+
+/// Moves a tag or note written inside the follow's entry (by an earlier
+/// version) into entries of their own; returns whether it changed anything.
+fn lift_legacy(r: &mut Replica, t: u64, key: &str) -> bool {
+    let Some(rec) = followed(r, key) else { return false };
+    if rec.tag.is_none() && rec.note.is_empty() {
+        return false;
+    }
+    if let Some(tag) = &rec.tag {
+        if r.doc().entry(keys::TAGS, key).is_none() {
+            r.set(t, keys::TAGS, key, serde_json::Value::String(tag.clone()));
+        }
+    }
+    if !rec.note.is_empty() && r.doc().entry(keys::NOTES, key).is_none() {
+        r.set(t, keys::NOTES, key, serde_json::Value::String(rec.note.clone()));
+    }
+    if rec.unfollowed {
+        r.remove(t, keys::FOLLOWS, key);
+    } else {
+        r.set(t, keys::FOLLOWS, key, to_json(&plain(rec)));
+    }
+    true
+}
+
+/// Lifts every tag and note written inside follows by an earlier version.
+fn lift_all_legacy(r: &mut Replica, t: u64) -> bool {
+    let legacy: Vec<String> = r
+        .doc()
+        .entries(keys::FOLLOWS)
+        .filter(|(_, v)| v.get("tag").is_some() || v.get("note").is_some() || v.get("unfollowed").is_some())
+        .map(|(k, _)| k.to_string())
+        .collect();
+    let mut changed = false;
+    for key in legacy {
+        changed |= lift_legacy(r, t, &key);
+    }
+    changed
 }
 
 pub fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
