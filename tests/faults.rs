@@ -245,3 +245,36 @@ fn an_unreadable_sync_area_stays_named_until_it_is_gone() {
         .wait_until(&format!("{health}.then(t => !t.includes('format 99'))"), Duration::from_secs(10))
         .expect("gone once the area is");
 }
+
+/// Sync storage nearly full (another program's data): what fits still
+/// syncs, and the popup names what stays on this browser.
+#[test]
+fn over_quota_what_fits_still_syncs_and_the_rest_is_named() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    worker
+        .eval(
+            "(async () => { for (let i = 0; i < 12; i++) { await chrome.storage.sync.set({ ['junk' + i]: 'x'.repeat(8000) }); } \
+             return chrome.storage.sync.QUOTA_BYTES - await chrome.storage.sync.getBytesInUse(null); })()",
+        )
+        .unwrap();
+    let users: Vec<String> = (0..800).map(|i| format!("\"reader{i}\"")).collect();
+    let r = worker
+        .eval(&format!("self.hnewHandle({{ v: 1, kind: 'follow_many', site: 'hn', users: [{}] }})", users.join(",")))
+        .unwrap();
+    assert_eq!(r["kind"], "done", "{r}");
+    worker
+        .wait_until(
+            "self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => (r.status.problem || '').includes('follows stay on this browser only'))",
+            Duration::from_secs(15),
+        )
+        .unwrap_or_else(|e| panic!("the follows left out are named: {e:?} {}", worker.eval("Promise.all([self.hnewHandle({ v: 1, kind: 'sync_status' }), chrome.storage.sync.getBytesInUse(null)])").unwrap()));
+    let written = worker
+        .eval("chrome.storage.sync.get(null).then(all => Object.keys(all).filter(k => k.startsWith('s1.')).length)")
+        .unwrap();
+    assert!(written.as_u64().unwrap() >= 2, "the meta and what fits were written: {written}");
+    let follows = worker
+        .eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).length)")
+        .unwrap();
+    assert_eq!(follows, 800, "all kept on this browser");
+}

@@ -103,7 +103,7 @@ pub fn measure() -> Capacity {
     let (mut lo, mut hi): (usize, usize) = (0, 40_000);
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
-        if build(1, mid, fi, n, s).plan_write(&BTreeMap::new(), now).is_ok() {
+        if build(1, mid, fi, n, s).plan_write(&BTreeMap::new(), now).is_ok_and(|p| p.left_out.is_empty()) {
             lo = mid;
         } else {
             hi = mid - 1;
@@ -126,7 +126,7 @@ pub fn measure() -> Capacity {
         filters: fi,
         notes: n,
         share: s,
-        encoded: plan.ok().map(|p| (p.bytes, p.set.len())),
+        encoded: plan.ok().filter(|p| p.left_out.is_empty()).map(|p| (p.bytes, p.set.len())),
         encode_ms,
         largest_follows: lo,
         merge_ms,

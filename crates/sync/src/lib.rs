@@ -267,9 +267,45 @@ pub struct WritePlan {
     /// device had issued when it was made: see [`Replica::wrote`].
     pub active: u64,
     pub published: Hlc,
+    /// Over quota: how many live entries of each collection the plan leaves
+    /// out (they stay on this device).
+    pub left_out: BTreeMap<String, usize>,
+    /// Bytes in use in `chrome.storage.sync` after the plan, every item
+    /// counted as Chrome counts it.
+    pub total: usize,
 }
 
 impl WritePlan {
+    /// What an over-quota plan left out, in words.
+    pub fn left_out_words(&self) -> Option<String> {
+        if self.left_out.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self.left_out.iter().map(|(c, n)| format!("{n} {c}")).collect();
+        Some(format!(
+            "Chrome's sync storage is full: {} stay on this browser only (settings and filters sync first); \
+             remove some follows or notes to sync them",
+            parts.join(", ")
+        ))
+    }
+}
+
+/// The order in which collections are kept when not everything fits.
+fn priority(collection: &str) -> u8 {
+    match collection {
+        "settings" => 0,
+        "filters" => 1,
+        "follows" => 2,
+        "tags" => 3,
+        "notes" => 4,
+        "share_status" => 5,
+        "share" => 6,
+        _ => 7,
+    }
+}
+
+impl WritePlan {
+    /// Nothing to write.
     pub fn is_empty(&self) -> bool {
         self.set.is_empty() && self.remove.is_empty()
     }
@@ -547,7 +583,6 @@ impl Replica {
         if self.returning(now_ms) {
             return Err(WriteError::NotCaughtUp);
         }
-        let mine = prefix(self.device);
         let live = self.live(now_ms);
         let heir = self.heir(&live);
         // What the areas hold now: a copy this device keeps of another
@@ -568,7 +603,50 @@ impl Replica {
                     && !held_elsewhere.contains(&(c.to_string(), k.to_string(), stamp)))
         };
         let own: Vec<(&str, &str, &Entry)> = self.doc.all().filter(|(c, k, e)| owns(c, k, e.stamp)).collect();
-        let buckets = codec::encode_buckets(&own, self.device);
+        let error = match self.attempt(&own, current, now_ms, heir, &live) {
+            Ok(plan) => return Ok(plan),
+            Err(e @ (WriteError::TooLarge { .. } | WriteError::TooManyItems { .. })) => e,
+            Err(e) => return Err(e),
+        };
+        // Over Chrome's limits: what fits still syncs, in order of
+        // [`priority`] (settings and filters first), oldest first within a
+        // collection; the rest stays on this device and is named.
+        let mut ranked = own;
+        ranked.sort_by(|a, b| (priority(a.0), a.2.stamp).cmp(&(priority(b.0), b.2.stamp)));
+        if self.attempt(&[], current, now_ms, heir, &live).is_err() {
+            return Err(error);
+        }
+        let (mut lo, mut hi) = (0, ranked.len());
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if self.attempt(&ranked[..mid], current, now_ms, heir, &live).is_ok() {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        let mut plan = self.attempt(&ranked[..lo], current, now_ms, heir, &live)?;
+        // Not everything is written: what was published does not move.
+        plan.published = self.published;
+        for (c, _, e) in &ranked[lo..] {
+            if e.value.is_some() {
+                *plan.left_out.entry(c.to_string()).or_default() += 1;
+            }
+        }
+        Ok(plan)
+    }
+
+    /// The plan that writes `own` as this device's area, or why it cannot.
+    fn attempt(
+        &self,
+        own: &[(&str, &str, &Entry)],
+        current: &BTreeMap<String, Value>,
+        now_ms: u64,
+        heir: bool,
+        live: &BTreeSet<u32>,
+    ) -> Result<WritePlan, WriteError> {
+        let mine = prefix(self.device);
+        let buckets = codec::encode_buckets(own, self.device);
         let previous_active = current
             .get(&format!("{mine}m"))
             .and_then(|m| serde_json::from_value::<Meta>(m.clone()).ok())
@@ -612,6 +690,7 @@ impl Replica {
             .map(|(k, v)| item_size(k, v))
             .sum();
         let other_items = current.keys().filter(|k| !k.starts_with(&mine) && !plan.remove.contains(k)).count();
+        plan.total = others + plan.bytes;
         if others + plan.bytes > QUOTA_BYTES {
             return Err(WriteError::TooLarge { needed: others + plan.bytes, limit: QUOTA_BYTES });
         }
@@ -669,9 +748,38 @@ fn prefix(device: u32) -> String {
     format!("{KEY_PREFIX}{device:x}.")
 }
 
-/// The size Chrome counts for an item: key length plus its JSON.
+/// The size Chrome counts for an item: key length plus its JSON as Chrome
+/// writes it. Chrome keeps an integer outside the 32-bit range as a double
+/// and writes it as one: `3000000000.0`, and from 10^12 in exponent form
+/// (`1.796421206854e+12`), measured in Chromium 156 with `getBytesInUse`.
 pub fn item_size(key: &str, value: &Value) -> usize {
-    key.len() + value.to_string().len()
+    fn number(n: &serde_json::Number) -> usize {
+        let text = n.to_string();
+        let Some(i) = n.as_i64().or_else(|| n.as_u64().map(|u| u as i64)) else { return text.len() };
+        if i32::try_from(i).is_ok() {
+            return text.len();
+        }
+        let digits = i.unsigned_abs().to_string();
+        let sign = usize::from(i < 0);
+        if i.unsigned_abs() < 1_000_000_000_000 {
+            return sign + digits.len() + 2;
+        }
+        let significant = digits.trim_end_matches('0').len();
+        let exponent = (digits.len() - 1).to_string().len();
+        sign + significant + usize::from(significant > 1) + 2 + exponent
+    }
+    fn len(v: &Value) -> usize {
+        match v {
+            Value::Number(n) => number(n),
+            Value::Array(a) => 2 + a.iter().map(len).sum::<usize>() + a.len().saturating_sub(1),
+            Value::Object(o) => {
+                2 + o.iter().map(|(k, v)| Value::String(k.clone()).to_string().len() + 1 + len(v)).sum::<usize>()
+                    + o.len().saturating_sub(1)
+            }
+            other => other.to_string().len(),
+        }
+    }
+    key.len() + len(value)
 }
 
 /// Items grouped by device.
@@ -825,7 +933,7 @@ mod tests {
     }
 
     #[test]
-    fn over_quota_is_refused_and_the_state_stays() {
+    fn over_quota_what_fits_syncs_first_and_the_state_stays() {
         let mut a = Replica::new(1);
         // Incompressible values past 100 KB.
         let mut x: u64 = 1;
@@ -838,10 +946,42 @@ mod tests {
                 .collect();
             a.set(i, "notes", &format!("hn:{i}"), json!(noise));
         }
-        assert!(matches!(a.plan_write(&BTreeMap::new(), 5000), Err(WriteError::TooLarge { .. })));
+        a.set(6000, "settings", "reading", json!({"font": 130}));
+        a.set(6001, "filters", "k:x", json!({"pattern": "x"}));
+        let plan = a.plan_write(&BTreeMap::new(), 7000).unwrap();
+        assert!(plan.bytes <= QUOTA_BYTES, "{}", plan.bytes);
+        let left = plan.left_out["notes"];
+        assert!(left > 100 && left < 2000, "{left} notes left out");
+        assert!(plan.left_out_words().unwrap().contains(&format!("{left} notes")));
+        assert_eq!(plan.published, Hlc::default(), "what was left out is not taken as published");
+        // Another device gets the settings, the filter and the notes that fit.
+        let mut b = Replica::new(2);
+        b.merge_items(&items(&[&plan]), 7000);
+        assert_eq!(b.doc().get("settings", "reading"), Some(&json!({"font": 130})));
+        assert!(b.doc().get("filters", "k:x").is_some());
+        assert_eq!(b.doc().len("notes"), 2000 - left, "the oldest notes that fit");
         assert_eq!(a.doc().len("notes"), 2000);
         let back = Replica::from_local(&a.to_local()).unwrap();
         assert_eq!(&back, &a);
+    }
+
+    #[test]
+    fn item_sizes_are_counted_as_chrome_counts_them() {
+        // Measured in Chromium 156: getBytesInUse of each item.
+        assert_eq!(item_size("zzb", &json!(1796421206854u64)), 21);
+        assert_eq!(item_size("zzd", &json!(3000000000u64)), 15);
+        assert_eq!(item_size("zzj", &json!(-3000000000i64)), 16);
+        assert_eq!(item_size("zzh", &json!(2147483647)), 13);
+        assert_eq!(item_size("zzk", &json!({"wall": 1796421206854u64, "count": 0})), 40);
+        assert_eq!(
+            item_size(
+                "zza",
+                &json!({"active": 1796421206854u64, "n": 3, "seen": {"1e2a": {"count": 0, "device": 505880850, "wall": 1796421206854u64}}, "v": 2})
+            ),
+            117
+        );
+        assert_eq!(item_size("zze", &json!("abc/+=")), 11);
+        assert_eq!(item_size("zzf", &json!({"x": [1, 2]})), 14);
     }
 
     #[test]

@@ -588,7 +588,9 @@ pub async fn save_look() {
 async fn sync_items() -> Result<BTreeMap<String, serde_json::Value>, String> {
     let all = JsFuture::from(sync_get_all(&JsValue::NULL)).await.map_err(|e| hn_ext::describe(&e))?;
     let items: BTreeMap<String, serde_json::Value> = serde_wasm_bindgen::from_value(all).map_err(|e| e.to_string())?;
-    Ok(items.into_iter().filter(|(k, _)| k.starts_with(hn_sync::KEY_PREFIX)).collect())
+    // Every item: the areas are found by their prefix, and the quota
+    // counts whatever else is stored too.
+    Ok(items)
 }
 
 /// Writes this device's changed items to `chrome.storage.sync`. A refusal
@@ -602,7 +604,7 @@ pub async fn push() {
     let result = match push_inner().await {
         // Waiting for its turn: the push that takes it reports.
         Ok(None) => return,
-        Ok(Some(bytes)) => Ok(bytes),
+        Ok(Some(written)) => Ok(written),
         Err(e) => Err(e),
     };
     // Pushes overlap (an edit, a sync change, the retry alarm): a slower,
@@ -613,10 +615,11 @@ pub async fn push() {
     RECORDED.with(|r| r.set(seq));
     let mut status = status().await;
     match result {
-        Ok(bytes) => {
+        Ok((bytes, left_out)) => {
             status.last_push = Some(js_sys::Date::now());
             status.bytes = bytes;
-            status.problem = None;
+            // Over quota, what fits was written; the rest is named.
+            status.problem = left_out;
         }
         Err(e) => {
             crate::log(&format!("sync write refused: {e}"));
@@ -629,7 +632,7 @@ pub async fn push() {
     let _ = hn_ext::set_typed(hn_ext::Area::Local, STATUS_KEY, &status).await;
 }
 
-async fn push_inner() -> Result<Option<usize>, String> {
+async fn push_inner() -> Result<Option<(usize, Option<String>)>, String> {
     ensure_loaded().await;
     let current = sync_items().await?;
     // Read before writing: a device back from a long silence rebuilds
@@ -652,7 +655,9 @@ async fn push_inner() -> Result<Option<usize>, String> {
             let v = v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
             Reflect::set(&items, &JsValue::from_str(k), &v).map_err(|e| hn_ext::describe(&e))?;
         }
-        JsFuture::from(sync_set(&items)).await.map_err(|e| hn_ext::describe(&e))?;
+        JsFuture::from(sync_set(&items))
+            .await
+            .map_err(|e| format!("{} ({} of {} bytes counted here)", hn_ext::describe(&e), plan.total, hn_sync::QUOTA_BYTES))?;
     }
     if !plan.remove.is_empty() {
         let keys = js_sys::Array::new();
@@ -662,7 +667,7 @@ async fn push_inner() -> Result<Option<usize>, String> {
         JsFuture::from(sync_remove(&keys)).await.map_err(|e| hn_ext::describe(&e))?;
     }
     with(|r| r.wrote(&plan));
-    Ok(Some(plan.bytes))
+    Ok(Some((plan.bytes, plan.left_out_words())))
 }
 
 /// Another device (or this one) changed `chrome.storage.sync`: merge, and
