@@ -173,6 +173,13 @@
     });
     delete root.dataset.hnewLook;
     console.warn('Hacker New could not start on this page:', e);
+    // Only a refusal by the page's policy is reported as one: a page left
+    // before its module arrived aborts the fetch (AbortError), which says
+    // nothing about the policy.
+    var text = String(e && e.message || e);
+    var policy = e && e.name !== 'AbortError' &&
+      (e.name === 'CompileError' || e.name === 'EvalError' || /unsafe-eval|Content Security Policy/i.test(text));
+    if (!policy) return;
     try {
       chrome.runtime.sendMessage({ v: 1, kind: 'csp_blocked', url: location.href });
     } catch (_) { /* extension reloaded: nothing to tell */ }
