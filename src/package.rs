@@ -9,12 +9,36 @@ use crate::Error;
 /// `_metadata`: what the Chrome Web Store and Firefox (as an `.xpi`) take.
 /// Returns the zip and the manifest's version.
 pub fn store_zip() -> Result<(Vec<u8>, String), Error> {
+    zip_for(Store::Chrome)
+}
+
+/// Which store a package is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    Chrome,
+    /// The same files; the manifest's background is the module script only
+    /// (Firefox runs it as an event page and ignores, with a warning, the
+    /// service worker Chrome needs).
+    Firefox,
+}
+
+/// The Firefox add-on package (an `.xpi` is this zip).
+pub fn firefox_zip() -> Result<(Vec<u8>, String), Error> {
+    zip_for(Store::Firefox)
+}
+
+fn zip_for(store: Store) -> Result<(Vec<u8>, String), Error> {
     let dist = crate::dist();
     let manifest_text = std::fs::read_to_string(dist.join("manifest.json"))
         .map_err(|e| format!("dist/manifest.json: {e} (build first with `cargo build`)"))?;
     let mut manifest: serde_json::Value = serde_json::from_str(&manifest_text)?;
     if let Some(m) = manifest.as_object_mut() {
         m.remove("key");
+        if store == Store::Firefox {
+            if let Some(bg) = m.get_mut("background").and_then(|b| b.as_object_mut()) {
+                bg.remove("service_worker");
+            }
+        }
     }
     let version = manifest["version"].as_str().unwrap_or("0").to_string();
     let mut zip = Zip::default();
@@ -35,6 +59,10 @@ pub fn store_zip() -> Result<(Vec<u8>, String), Error> {
 pub fn package() -> Result<(), Error> {
     let (zip, version) = store_zip()?;
     let out = crate::root().join("target").join(format!("hacker-new-{version}.zip"));
+    std::fs::write(&out, zip)?;
+    println!("{}", out.display());
+    let (zip, _) = firefox_zip()?;
+    let out = crate::root().join("target").join(format!("hacker-new-{version}-firefox.zip"));
     std::fs::write(&out, zip)?;
     println!("{}", out.display());
     Ok(())

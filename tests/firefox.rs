@@ -18,7 +18,7 @@ fn the_package_loads_in_firefox_and_its_background_starts() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(hacker_new::dist().join("manifest.json")).unwrap()).unwrap();
     let id = manifest["browser_specific_settings"]["gecko"]["id"].as_str().expect("a gecko id").to_string();
-    let (xpi, version) = hacker_new::package::store_zip().unwrap();
+    let (xpi, version) = hacker_new::package::firefox_zip().unwrap();
     let profile = hn_browser::temp_dir("firefox").unwrap();
     std::fs::create_dir_all(profile.join("extensions")).unwrap();
     std::fs::write(profile.join("extensions").join(format!("{id}.xpi")), xpi).unwrap();

@@ -18,9 +18,6 @@ extern "C" {
     fn notifications_create(id: &str, options: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear)]
     fn notifications_clear(id: &str) -> Promise;
-    // Firefox has no `getPermissionLevel`: calling it throws, caught here.
-    #[wasm_bindgen(catch, js_namespace = ["chrome", "notifications"], js_name = getPermissionLevel)]
-    fn permission_level() -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create)]
     fn tabs_create(props: &JsValue) -> Promise;
 }
@@ -111,8 +108,14 @@ pub async fn open_tab(url: &str) {
 
 /// Whether the browser lets the extension raise notifications.
 pub async fn allowed() -> bool {
-    let Ok(level) = permission_level() else { return true };
-    match JsFuture::from(level).await {
+    // Looked up, not bound: Firefox has no `getPermissionLevel`.
+    let level = Reflect::get(&js_sys::global(), &"chrome".into())
+        .and_then(|c| Reflect::get(&c, &"notifications".into()))
+        .and_then(|n| Reflect::get(&n, &"getPermissionLevel".into()).map(|f| (n, f)));
+    let Ok((notifications, f)) = level else { return true };
+    let Some(f) = f.dyn_ref::<js_sys::Function>() else { return true };
+    let Ok(level) = f.call0(&notifications) else { return true };
+    match JsFuture::from(Promise::from(level)).await {
         Ok(level) => level.as_string().as_deref() != Some("denied"),
         Err(_) => true,
     }
