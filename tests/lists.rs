@@ -135,3 +135,38 @@ fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
     );
     assert_eq!(folded, true, "only subthreads without new comments are folded");
 }
+
+/// WCAG contrast of an element's text against the first opaque background
+/// behind it, computed in the page.
+const CONTRAST: &str = r#"((el) => {
+  const rgb = s => s.match(/[\d.]+/g).slice(0, 4).map(Number);
+  const lum = ([r, g, b]) => { const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  let bg = null; for (let e = el; e && !bg; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0) bg = c; }
+  bg = bg || [255, 255, 255];
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+})"#;
+
+/// The extension's own colours read at AA (4.5:1) on HN's background,
+/// light and dark: the chosen sort word, and the popup's buttons.
+#[test]
+fn the_extensions_colours_meet_aa_contrast_in_both_themes() {
+    let h = Harness::start(Options::default()).unwrap();
+    let page = h.open("/best").unwrap();
+    ready(&page);
+    page.click_on("document.querySelector(\".hnew-sort button[data-by='points']\")");
+    page.expect("document.documentElement.dataset.hnewSort === 'points'", "sorted");
+    let chosen = format!("{CONTRAST}(document.querySelector(\".hnew-sort button[aria-pressed='true']\"))");
+    let light = page.value(&chosen).as_f64().unwrap();
+    assert!(light >= 4.5, "the chosen sort word, light: {light:.2}:1");
+    let worker = h.worker().unwrap();
+    let answer = hacker_new::ask(&worker, serde_json::json!({"kind": "save_settings", "settings": {"theme": "dark"}}));
+    assert_eq!(answer["kind"], "settings", "{answer}");
+    page.expect("document.documentElement.classList.contains('hnew-theme-dark')", "dark");
+    let dark = page.value(&chosen).as_f64().unwrap();
+    assert!(dark >= 4.5, "the chosen sort word, dark: {dark:.2}:1");
+    let popup = h.open_extension("popup/options.html").unwrap();
+    popup.expect("document.querySelector('main[data-ready=true] #follow-add')", "the options page rendered");
+    let button = popup.value(&format!("{CONTRAST}(document.querySelector('#follow-add'))")).as_f64().unwrap();
+    assert!(button >= 4.5, "a primary button: {button:.2}:1");
+}
