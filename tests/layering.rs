@@ -1,0 +1,48 @@
+//! The design's boundary: the core and sync crates are pure Rust, with no
+//! browser types. Checked on the resolved dependency graph (`cargo
+//! metadata`), so a browser crate pulled in indirectly fails too.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+const BROWSER_CRATES: [&str; 5] = ["wasm-bindgen", "web-sys", "js-sys", "wasm-bindgen-futures", "gloo"];
+
+#[test]
+fn core_and_sync_depend_on_no_browser_crate() {
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform", "wasm32-unknown-unknown"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: BTreeMap<&str, &str> = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
+    // Normal (not dev or build) dependencies of each resolved package.
+    let mut deps: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for node in meta["resolve"]["nodes"].as_array().unwrap() {
+        let id = node["id"].as_str().unwrap();
+        let normal = node["deps"].as_array().unwrap().iter().filter(|d| {
+            d["dep_kinds"].as_array().is_some_and(|k| k.iter().any(|k| k["kind"].is_null()))
+        });
+        deps.insert(id, normal.map(|d| d["pkg"].as_str().unwrap()).collect());
+    }
+    for krate in ["hn-core", "hn-sync"] {
+        let root = names.iter().find(|(_, n)| **n == krate).map(|(id, _)| *id).expect("the crate is in the workspace");
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![root];
+        while let Some(id) = todo.pop() {
+            if seen.insert(id) {
+                todo.extend(deps.get(id).into_iter().flatten().copied());
+            }
+        }
+        let browser: Vec<&str> =
+            seen.iter().map(|id| names[id]).filter(|n| BROWSER_CRATES.iter().any(|b| n.starts_with(b))).collect();
+        assert!(browser.is_empty(), "{krate} depends on browser crates: {browser:?}");
+        assert!(seen.len() > 1, "{krate}'s dependencies were found");
+    }
+}
