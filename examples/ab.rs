@@ -18,7 +18,8 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let target = args.iter().find(|a| a.starts_with('/') && !std::path::Path::new(a.as_str()).exists()).cloned();
     let target = target.unwrap_or_else(|| "/news?fixture=ews-news-2026-03".into());
-    let others: Vec<PathBuf> = args.iter().filter(|a| std::path::Path::new(a.as_str()).is_dir()).map(PathBuf::from).collect();
+    let others: Vec<PathBuf> =
+        args.iter().filter(|a| std::path::Path::new(a.as_str()).is_dir()).map(PathBuf::from).collect();
     assert!(!others.is_empty(), "usage: ab DIST_B [DIST_C ...] [target]");
     let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
     let (rounds, loads) = (env("ROUNDS", 3), env("LOADS", 8));
@@ -60,7 +61,11 @@ fn main() {
     for (i, (name, _)) in variants.iter().enumerate() {
         let task = median(samples[i].iter().map(|s| s.0).collect());
         let script = median(samples[i].iter().map(|s| s.1).collect());
-        println!("{name:<24} task {task:>7.1} (Δ {:>6.1})  script {script:>6.1} (Δ {:>6.1})", task - off_task, script - off_script);
+        println!(
+            "{name:<24} task {task:>7.1} (Δ {:>6.1})  script {script:>6.1} (Δ {:>6.1})",
+            task - off_task,
+            script - off_script
+        );
     }
 }
 

@@ -396,7 +396,8 @@ impl Page<'_> {
             ("mousePressed", "right") => 2,
             _ => 0,
         };
-        let event = serde_json::json!({ "type": kind, "x": x, "y": y, "button": button, "buttons": buttons, "clickCount": 1 });
+        let event =
+            serde_json::json!({ "type": kind, "x": x, "y": y, "button": button, "buttons": buttons, "clickCount": 1 });
         if let Err(e) = self.session.call("Input.dispatchMouseEvent", event) {
             self.fail(&format!("{kind} at {x},{y}: {e}"));
         }

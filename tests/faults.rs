@@ -106,15 +106,22 @@ fn a_full_local_storage_keeps_the_edit_and_says_so() {
         )
         .unwrap();
     assert!(filled[1].as_i64().unwrap() < 64, "the local quota filled up: {filled}");
-    let r = worker.eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'ignoramous', follow: true })").unwrap();
+    let r = worker
+        .eval("self.hnewHandle({ v: 1, kind: 'set_follow', site: 'hn', user: 'ignoramous', follow: true })")
+        .unwrap();
     assert_eq!(r["kind"], "done", "the edit is accepted: {r}");
-    let health = worker.eval("self.hnewHandle({ v: 1, kind: 'get_health' }).then(r => r.lines.map(l => l.what).join(' | '))").unwrap();
+    let health = worker
+        .eval("self.hnewHandle({ v: 1, kind: 'get_health' }).then(r => r.lines.map(l => l.what).join(' | '))")
+        .unwrap();
     assert!(health.as_str().unwrap().contains("storage refused to save"), "{health}");
     // A page opened now shows it (it asks the worker, which has it).
     let page = h.open("/item?id=30883015").unwrap();
     page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
-    let marked = page.value("[...document.querySelectorAll('a.hnuser.hnew-followed')].filter(a => a.textContent === 'ignoramous').length");
-    let by_user = page.value("[...document.querySelectorAll('a.hnuser')].filter(a => a.textContent === 'ignoramous').length");
+    let marked = page.value(
+        "[...document.querySelectorAll('a.hnuser.hnew-followed')].filter(a => a.textContent === 'ignoramous').length",
+    );
+    let by_user =
+        page.value("[...document.querySelectorAll('a.hnuser')].filter(a => a.textContent === 'ignoramous').length");
     assert!(by_user.as_u64().unwrap() > 0, "the thread has ignoramous's comments");
     assert_eq!(marked, by_user, "ignoramous's comments are marked");
     // The worker restarts: the edit comes back from sync.
@@ -160,7 +167,9 @@ fn a_corrupt_saved_state_is_rebuilt_from_sync() {
     page.expect("document.documentElement.dataset.hnewHidden === '1'", "the filter applies again");
     // The damaged copy is kept aside, and the device kept its id (it goes
     // on writing its own area, not a second one).
-    let kept = worker.eval("chrome.storage.local.get('replica_damaged').then(r => r.replica_damaged.value.replica.doc)").unwrap();
+    let kept = worker
+        .eval("chrome.storage.local.get('replica_damaged').then(r => r.replica_damaged.value.replica.doc)")
+        .unwrap();
     assert_eq!(kept, "garbage", "the damaged copy is kept");
     let now = worker.eval("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status.device)").unwrap();
     assert_eq!(now, device, "the device keeps its id");
@@ -207,7 +216,8 @@ fn pages_may_read_and_act_but_not_manage_the_data() {
 
     // A page sets the Mastodon instance, and no other share preference.
     let before = ask("kind: 'get_state'", page)["state"]["share_prefs"].clone();
-    let prefs = serde_json::json!({ "slots": [[], [], [], [], [], [], []], "paused": true, "cursor": 0, "destination": "x" });
+    let prefs =
+        serde_json::json!({ "slots": [[], [], [], [], [], [], []], "paused": true, "cursor": 0, "destination": "x" });
     let refused = ask(&format!("kind: 'save_share_prefs', prefs: {prefs}"), page);
     assert_eq!(refused["kind"], "error", "{refused}");
     assert_eq!(ask("kind: 'set_mastodon_instance', instance: 'javascript:alert(1)'", page)["kind"], "error");

@@ -26,9 +26,11 @@ fn core_and_sync_depend_on_no_browser_crate() {
     let mut deps: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for node in meta["resolve"]["nodes"].as_array().unwrap() {
         let id = node["id"].as_str().unwrap();
-        let normal = node["deps"].as_array().unwrap().iter().filter(|d| {
-            d["dep_kinds"].as_array().is_some_and(|k| k.iter().any(|k| k["kind"].is_null()))
-        });
+        let normal = node["deps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["dep_kinds"].as_array().is_some_and(|k| k.iter().any(|k| k["kind"].is_null())));
         deps.insert(id, normal.map(|d| d["pkg"].as_str().unwrap()).collect());
     }
     for krate in ["hn-core", "hn-sync"] {

@@ -166,7 +166,8 @@ fn the_extensions_colours_meet_aa_contrast_in_both_themes() {
     let dark = page.value(&chosen).as_f64().unwrap();
     assert!(dark >= 4.5, "the chosen sort word, dark: {dark:.2}:1");
     // HN's header stays an orange bar, its words and separators readable.
-    let bar = page.value("getComputedStyle(document.querySelector('#hnmain td[bgcolor=\"#ff6600\"] td')).backgroundColor");
+    let bar =
+        page.value("getComputedStyle(document.querySelector('#hnmain td[bgcolor=\"#ff6600\"] td')).backgroundColor");
     assert_eq!(bar, "rgba(0, 0, 0, 0)", "the cells inside the header show its bar");
     let nav = page.value(&format!("{CONTRAST}(document.querySelector('.pagetop'))")).as_f64().unwrap();
     assert!(nav >= 4.5, "the header's words and separators, dark: {nav:.2}:1");

@@ -155,7 +155,10 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
             .unwrap();
         popup
             .session
-            .call("DOM.setFileInputFiles", serde_json::json!({"nodeId": node["nodeId"], "files": [file.display().to_string()]}))
+            .call(
+                "DOM.setFileInputFiles",
+                serde_json::json!({"nodeId": node["nodeId"], "files": [file.display().to_string()]}),
+            )
             .unwrap();
     };
     set_file("export-invalid.json", &doc.to_string());
@@ -164,7 +167,8 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
         "the import said what it left out",
     );
     assert!(status.as_str().unwrap().contains("(1 entry was not valid and was left out)"), "{status}");
-    let imported_follows = doc["state"]["follows"].as_object().unwrap().values().filter(|r| r["unfollowed"] != true).count() - 1;
+    let imported_follows =
+        doc["state"]["follows"].as_object().unwrap().values().filter(|r| r["unfollowed"] != true).count() - 1;
     assert!(status.as_str().unwrap().starts_with(&format!("Imported {imported_follows} follows")), "{status}");
     set_file("export-huge.json", &"x".repeat(hn_core::message::MAX_IMPORT_BYTES + 1));
     popup.expect(

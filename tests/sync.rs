@@ -107,7 +107,8 @@ fn five_hundred_pasted_names_are_a_few_writes_and_reach_another_profile() {
     let w1 = h.worker().unwrap();
     let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
     // Every call that changes chrome.storage.sync fires one change event.
-    w1.eval("self.syncWrites = 0; chrome.storage.sync.onChanged.addListener(() => { self.syncWrites++; }); true").unwrap();
+    w1.eval("self.syncWrites = 0; chrome.storage.sync.onChanged.addListener(() => { self.syncWrites++; }); true")
+        .unwrap();
     let names: Vec<String> = (0..500).map(|i| format!("reader{i}")).collect();
     let popup = h.open_extension("popup/options.html").unwrap();
     popup.expect("document.querySelector('main[data-ready=true]')", "the options page rendered");
@@ -149,7 +150,10 @@ fn a_tag_and_a_follow_made_apart_both_survive() {
     let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
     assert_eq!(ask(&w1, json!({"kind": "set_tag", "site": "hn", "user": "tosh", "tag": "kind"}))["kind"], "done");
     assert_eq!(ask(&w2, json!({"kind": "set_follow", "site": "hn", "user": "tosh", "follow": true}))["kind"], "done");
-    assert_eq!(ask(&w2, json!({"kind": "set_note", "site": "hn", "user": "tosh", "note": "met in Lisbon"}))["kind"], "done");
+    assert_eq!(
+        ask(&w2, json!({"kind": "set_note", "site": "hn", "user": "tosh", "note": "met in Lisbon"}))["kind"],
+        "done"
+    );
     let mut seed = 3;
     for _ in 0..2 {
         deliver(&w1, &w2, &mut seed);

@@ -35,7 +35,8 @@ fn made_up_events_follow_share_open_and_post_nothing() {
     let worker = h.worker().unwrap();
     let page = h.open(THREAD).unwrap();
     ready(&page);
-    let asked = || h.replica.seen().iter().filter(|s| s.target.starts_with("/user") || s.target.contains("/v0/user/")).count();
+    let asked =
+        || h.replica.seen().iter().filter(|s| s.target.starts_with("/user") || s.target.contains("/v0/user/")).count();
     let before = asked();
 
     // A made-up hover and focus on a name: no card, no profile request.
@@ -71,7 +72,10 @@ fn made_up_events_follow_share_open_and_post_nothing() {
 
     // The reader opens a card; the page clicks its Follow.
     page.hover_on("document.querySelector('tr.athing.comtr a.hnuser')");
-    page.expect("document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow')", "the reader's hover opened the card");
+    page.expect(
+        "document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow')",
+        "the reader's hover opened the card",
+    );
     from_the_page(&page, "document.querySelector('.hnew-card-follow').click()");
     assert_eq!(page.value("document.querySelector('.hnew-card-follow').getAttribute('aria-pressed')"), "false");
     page.press("Escape", 0);
@@ -138,7 +142,8 @@ fn a_page_moving_focus_over_names_asks_for_one_profile_and_the_rate_is_capped() 
     let h = Harness::start(Options::default()).unwrap();
     let page = h.open(THREAD).unwrap();
     ready(&page);
-    let asked = || h.replica.seen().iter().filter(|s| s.target.contains("/v0/user/") || s.target.starts_with("/user?")).count();
+    let asked =
+        || h.replica.seen().iter().filter(|s| s.target.contains("/v0/user/") || s.target.starts_with("/user?")).count();
     let before = asked();
     from_the_page(
         &page,
@@ -157,7 +162,10 @@ fn a_page_moving_focus_over_names_asks_for_one_profile_and_the_rate_is_capped() 
         serde_json::json!({ "id": name, "karma": 10, "created": 1_600_000_000 }).to_string().into_bytes(),
     );
     page.value("document.querySelector('tr.athing.comtr a.hnuser').focus(), true");
-    page.expect("document.querySelector('.hnew-card:not([hidden]) .hnew-card-facts')", "the card opened on resting focus");
+    page.expect(
+        "document.querySelector('.hnew-card:not([hidden]) .hnew-card-facts')",
+        "the card opened on resting focus",
+    );
 
     // Thirty different names asked of the background at once: twenty
     // fetched, two more a moment later, the rest refused.
@@ -176,10 +184,7 @@ fn a_page_moving_focus_over_names_asks_for_one_profile_and_the_rate_is_capped() 
         .filter(|a| a["kind"] == "error" && a["message"].as_str().unwrap_or("").contains("try again in a minute"))
         .count();
     assert!(refused >= 5, "refused {refused}: {answers}");
-    let fetched: std::collections::BTreeSet<String> = h.replica.seen()[from..]
-        .iter()
-        .filter(|s| s.target.contains("/v0/user/"))
-        .map(|s| s.target.clone())
-        .collect();
+    let fetched: std::collections::BTreeSet<String> =
+        h.replica.seen()[from..].iter().filter(|s| s.target.contains("/v0/user/")).map(|s| s.target.clone()).collect();
     assert!(fetched.len() <= 22, "{} profiles fetched (twenty at once, two more as the count refills)", fetched.len());
 }

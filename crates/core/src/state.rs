@@ -60,10 +60,8 @@ pub const MAX_TAG: usize = 24;
 pub fn valid_tag(tag: &str) -> Option<String> {
     let t = tag.trim();
     let shown = t.chars().any(|c| !c.is_whitespace() && !invisible(c) && c != '\u{200d}');
-    (shown
-        && t.chars().count() <= MAX_TAG
-        && !t.chars().any(|c| c.is_control() || invisible(c) || reorders(c)))
-    .then(|| t.to_string())
+    (shown && t.chars().count() <= MAX_TAG && !t.chars().any(|c| c.is_control() || invisible(c) || reorders(c)))
+        .then(|| t.to_string())
 }
 
 /// Characters that take no room and show nothing (zero-width spaces and
@@ -267,7 +265,16 @@ mod tests {
         assert_eq!(valid_tag(""), None);
         assert_eq!(valid_tag(&"x".repeat(25)), None);
         // Nothing invisible, nothing that reorders what follows.
-        for bad in ["\u{200b}", "a\u{200b}b", "\u{202e}gnp.exe", "x\u{2067}y", "\u{feff}", "\u{3164}", "\u{200d}", "tag\u{e0041}"] {
+        for bad in [
+            "\u{200b}",
+            "a\u{200b}b",
+            "\u{202e}gnp.exe",
+            "x\u{2067}y",
+            "\u{feff}",
+            "\u{3164}",
+            "\u{200d}",
+            "tag\u{e0041}",
+        ] {
             assert_eq!(valid_tag(bad), None, "{bad:?}");
         }
         assert_eq!(valid_tag("👩\u{200d}💻 dev"), Some("👩\u{200d}💻 dev".into()), "emoji sequences stay");

@@ -52,7 +52,8 @@ fn encode_one(group: &mut [(&str, &str, &Entry)], owner: u32) -> String {
     // value is: `v` next in `v`, `s` such a follow, `t` a tombstone.
     group.sort_by(|a, b| (a.2.stamp, a.0, a.1).cmp(&(b.2.stamp, b.0, b.1)));
     let mut collections: Vec<&str> = Vec::new();
-    let (mut ci, mut keys, mut walls, mut odd, mut values) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut ci, mut keys, mut walls, mut odd, mut values) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut forms = String::with_capacity(group.len());
     let mut prev_wall: i64 = 0;
     for (n, (c, k, e)) in group.iter().enumerate() {
@@ -79,7 +80,8 @@ fn encode_one(group: &mut [(&str, &str, &Entry)], owner: u32) -> String {
             None => forms.push('t'),
         }
     }
-    let text = json!({ "c": collections, "i": ci, "k": keys, "w": walls, "s": odd, "f": forms, "v": values }).to_string();
+    let text =
+        json!({ "c": collections, "i": ci, "k": keys, "w": walls, "s": odd, "f": forms, "v": values }).to_string();
     base64_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9))
 }
 
@@ -244,7 +246,12 @@ mod tests {
         let older = Entry { value: Some(json!({ "since": t - 5 })), stamp: Hlc { wall: t + 9, count: 0, device: 7 } };
         let gone = Entry { value: None, stamp: Hlc { wall: t + 20, count: 1, device: 7 } };
         let zero = Entry { value: Some(json!(0)), stamp: Hlc { wall: t + 30, count: 0, device: 7 } };
-        let entries = vec![("follows", "hn:a", &follow), ("follows", "hn:b", &older), ("follows", "hn:c", &gone), ("x", "k", &zero)];
+        let entries = vec![
+            ("follows", "hn:a", &follow),
+            ("follows", "hn:b", &older),
+            ("follows", "hn:c", &gone),
+            ("x", "k", &zero),
+        ];
         let b = encode_buckets(&entries, 7);
         let text = miniz_oxide::inflate::decompress_to_vec(&base64_decode(&b[0]).unwrap()).unwrap();
         let v: Value = serde_json::from_slice(&text).unwrap();

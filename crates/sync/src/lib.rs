@@ -315,8 +315,14 @@ impl WritePlan {
 /// a long silence that has not read the others yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteError {
-    TooLarge { needed: usize, limit: usize },
-    TooManyItems { needed: usize, limit: usize },
+    TooLarge {
+        needed: usize,
+        limit: usize,
+    },
+    TooManyItems {
+        needed: usize,
+        limit: usize,
+    },
     /// Silent past the horizon and not yet rebuilt from the others' areas
     /// (merge them first).
     NotCaughtUp,
@@ -573,7 +579,6 @@ impl Replica {
                 && live.iter().all(|v| v.get(&e.stamp.device).is_some_and(|s| *s >= e.stamp))
         })
     }
-
 
     /// The writes that make this device's area hold what it should, given
     /// the items there now: its own current entries and, as heir, those of

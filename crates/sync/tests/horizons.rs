@@ -26,17 +26,36 @@ fn cases(short: u32) -> u32 {
 #[derive(Debug, Clone)]
 enum Step {
     /// An edit, pushed at once as the background does.
-    Set { device: usize, key: usize, value: u8 },
-    Remove { device: usize, key: usize },
+    Set {
+        device: usize,
+        key: usize,
+        value: u8,
+    },
+    Remove {
+        device: usize,
+        key: usize,
+    },
     /// A change in the store wakes the device: it merges, then pushes.
-    Read { device: usize },
+    Read {
+        device: usize,
+    },
     /// Time passes: seconds, hours, or weeks.
-    Tick { ms: u64 },
-    Off { device: usize },
-    On { device: usize },
+    Tick {
+        ms: u64,
+    },
+    Off {
+        device: usize,
+    },
+    On {
+        device: usize,
+    },
     /// A backup of the device's local copy is taken, and later restored.
-    Backup { device: usize },
-    Restore { device: usize },
+    Backup {
+        device: usize,
+    },
+    Restore {
+        device: usize,
+    },
 }
 
 fn step(devices: usize) -> impl Strategy<Value = Step> {
@@ -301,12 +320,20 @@ fn a_dead_device_is_adopted_by_one_device_only() {
         w.push(0);
     }
     let size = |d: u32| -> usize {
-        w.store.iter().filter(|(k, _)| k.starts_with(&format!("s1.{d:x}."))).map(|(k, v)| hn_sync::item_size(k, v)).sum()
+        w.store
+            .iter()
+            .filter(|(k, _)| k.starts_with(&format!("s1.{d:x}.")))
+            .map(|(k, v)| hn_sync::item_size(k, v))
+            .sum()
     };
     assert_eq!(size(3), 0, "the dead device's keys are gone");
     let held_by = |d: u32| -> usize {
-        let area: BTreeMap<String, Value> =
-            w.store.iter().filter(|(k, _)| k.starts_with(&format!("s1.{d:x}."))).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let area: BTreeMap<String, Value> = w
+            .store
+            .iter()
+            .filter(|(k, _)| k.starts_with(&format!("s1.{d:x}.")))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let mut reader = Replica::new(99);
         reader.merge_items(&area, w.now);
         reader.doc().len("follows")
@@ -376,5 +403,3 @@ fn a_backup_older_than_the_horizon_rebuilds_before_writing() {
     assert_eq!(w.replicas[0].doc().get("follows", "hn:a"), None);
     assert_eq!(w.replicas[1].doc().get("follows", "hn:a"), None);
 }
-
-

@@ -263,8 +263,10 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             done(state::edit(state::Edit::Follow { key, follow }).await)
         }
         Request::FollowMany { site, users } => {
-            let edits =
-                users.iter().map(|u| state::Edit::Follow { key: hn_core::state::user_key(&site, u), follow: true }).collect();
+            let edits = users
+                .iter()
+                .map(|u| state::Edit::Follow { key: hn_core::state::user_key(&site, u), follow: true })
+                .collect();
             match state::edit_many(edits).await {
                 Ok(_) => Response::Done,
                 Err(message) => Response::Error { message },

@@ -48,7 +48,8 @@ fn take_writes(ops: f64) -> Result<(), f64> {
     let now = js_sys::Date::now();
     WRITE_TOKENS.with(|t| {
         let (tokens, at) = t.get();
-        let tokens = if at == 0.0 { WRITE_BURST } else { (tokens + (now - at).max(0.0) / WRITE_REFILL_MS).min(WRITE_BURST) };
+        let tokens =
+            if at == 0.0 { WRITE_BURST } else { (tokens + (now - at).max(0.0) / WRITE_REFILL_MS).min(WRITE_BURST) };
         if tokens >= ops {
             t.set((tokens - ops, now));
             Ok(())
@@ -423,8 +424,15 @@ fn apply_plain(r: &mut Replica, t: u64, edit: Edit) -> bool {
     match edit {
         Edit::Follow { key, follow: true } => match followed(r, &key) {
             Some(rec) if !rec.unfollowed => false,
-            Some(rec) => r.set(t, keys::FOLLOWS, &key, to_json(&plain(UserRecord { unfollowed: false, since: Some(t as i64), ..rec }))),
-            None => r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { since: Some(t as i64), ..UserRecord::default() })),
+            Some(rec) => r.set(
+                t,
+                keys::FOLLOWS,
+                &key,
+                to_json(&plain(UserRecord { unfollowed: false, since: Some(t as i64), ..rec })),
+            ),
+            None => {
+                r.set(t, keys::FOLLOWS, &key, to_json(&UserRecord { since: Some(t as i64), ..UserRecord::default() }))
+            }
         },
         // The tag and the note are entries of their own: they outlive the follow.
         Edit::Follow { key, follow: false } => match followed(r, &key) {
@@ -655,9 +663,9 @@ async fn push_inner() -> Result<Option<(usize, Option<String>)>, String> {
             let v = v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
             Reflect::set(&items, &JsValue::from_str(k), &v).map_err(|e| hn_ext::describe(&e))?;
         }
-        JsFuture::from(sync_set(&items))
-            .await
-            .map_err(|e| format!("{} ({} of {} bytes counted here)", hn_ext::describe(&e), plan.total, hn_sync::QUOTA_BYTES))?;
+        JsFuture::from(sync_set(&items)).await.map_err(|e| {
+            format!("{} ({} of {} bytes counted here)", hn_ext::describe(&e), plan.total, hn_sync::QUOTA_BYTES)
+        })?;
     }
     if !plan.remove.is_empty() {
         let keys = js_sys::Array::new();
