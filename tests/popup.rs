@@ -121,32 +121,10 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
     click(&popup, "button[aria-label^='Remove']");
     front.expect("(document.documentElement.dataset.hnewHidden || '0') === '0'", "the story is back");
     tab(&popup, "sync");
-    let file = hacker_new::artifacts().join("export-test.json");
-    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    std::fs::write(&file, &exported).unwrap();
-    let doc = popup.session.call("DOM.getDocument", serde_json::json!({})).unwrap();
-    let node = popup
-        .session
-        .call("DOM.querySelector", serde_json::json!({"nodeId": doc["root"]["nodeId"], "selector": "#import"}))
-        .unwrap();
-    popup
-        .session
-        .call(
-            "DOM.setFileInputFiles",
-            serde_json::json!({"nodeId": node["nodeId"], "files": [file.display().to_string()]}),
-        )
-        .unwrap();
-    popup.expect("document.querySelector('.status').textContent.startsWith('Imported')", "the import was confirmed");
-    front.expect("document.documentElement.dataset.hnewHidden === '1'", "the imported rule applies again");
-
-    // What is not valid is left out, counted apart; a file too large to be
-    // an export is not read.
-    let mut doc: serde_json::Value = serde_json::from_str(&exported).unwrap();
-    let follows = doc["state"]["follows"].as_object_mut().unwrap();
-    follows.insert("hn:not a name!".into(), serde_json::json!({ "since": 1 }));
-    follows.insert("hn:fine_name".into(), serde_json::json!({ "since": 1 }));
+    // Chooses a file in the import field, as the file picker does.
     let set_file = |name: &str, body: &str| {
         let file = hacker_new::artifacts().join(name);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(&file, body).unwrap();
         let doc = popup.session.call("DOM.getDocument", serde_json::json!({})).unwrap();
         let node = popup
@@ -161,6 +139,16 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
             )
             .unwrap();
     };
+    set_file("export-test.json", &exported);
+    popup.expect("document.querySelector('.status').textContent.startsWith('Imported')", "the import was confirmed");
+    front.expect("document.documentElement.dataset.hnewHidden === '1'", "the imported rule applies again");
+
+    // What is not valid is left out, counted apart; a file too large to be
+    // an export is not read.
+    let mut doc: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    let follows = doc["state"]["follows"].as_object_mut().unwrap();
+    follows.insert("hn:not a name!".into(), serde_json::json!({ "since": 1 }));
+    follows.insert("hn:fine_name".into(), serde_json::json!({ "since": 1 }));
     set_file("export-invalid.json", &doc.to_string());
     let status = popup.expect(
         "(() => { const t = document.querySelector('.status').textContent; return t.includes('left out') && t; })()",

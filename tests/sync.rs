@@ -26,6 +26,12 @@ fn deliver(from: &Session, to: &Session, seed: &mut u64) {
     }
 }
 
+/// A second browser profile with the extension, on the same local HN.
+fn second_profile(h: &Harness) -> Browser {
+    let args = h.replica.chromium_args();
+    Browser::launch(Launch { extensions: vec![hacker_new::dist()], args, profile: None, headed: false }).unwrap()
+}
+
 fn state(worker: &Session) -> Value {
     let s = ask(worker, json!({"kind": "get_state"}));
     json!({ "follows": s["state"]["follows"], "filters": s["state"]["filters"] })
@@ -34,11 +40,9 @@ fn state(worker: &Session) -> Value {
 #[test]
 fn two_profiles_converge_after_concurrent_edits() {
     let h = Harness::start(Options::default()).unwrap();
-    let args = h.replica.chromium_args();
-    let b2 =
-        Browser::launch(Launch { extensions: vec![hacker_new::dist()], args, profile: None, headed: false }).unwrap();
-    let w1 = h.worker().unwrap();
+    let b2 = second_profile(&h);
     let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
+    let w1 = h.worker().unwrap();
     w2.wait_until("chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)", Duration::from_secs(20))
         .unwrap();
 
@@ -101,11 +105,9 @@ fn two_profiles_converge_after_concurrent_edits() {
 #[test]
 fn five_hundred_pasted_names_are_a_few_writes_and_reach_another_profile() {
     let h = Harness::start(Options::default()).unwrap();
-    let args = h.replica.chromium_args();
-    let b2 =
-        Browser::launch(Launch { extensions: vec![hacker_new::dist()], args, profile: None, headed: false }).unwrap();
-    let w1 = h.worker().unwrap();
+    let b2 = second_profile(&h);
     let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
+    let w1 = h.worker().unwrap();
     // Every call that changes chrome.storage.sync fires one change event.
     w1.eval("self.syncWrites = 0; chrome.storage.sync.onChanged.addListener(() => { self.syncWrites++; }); true")
         .unwrap();
@@ -143,11 +145,9 @@ fn five_hundred_pasted_names_are_a_few_writes_and_reach_another_profile() {
 #[test]
 fn a_tag_and_a_follow_made_apart_both_survive() {
     let h = Harness::start(Options::default()).unwrap();
-    let args = h.replica.chromium_args();
-    let b2 =
-        Browser::launch(Launch { extensions: vec![hacker_new::dist()], args, profile: None, headed: false }).unwrap();
-    let w1 = h.worker().unwrap();
+    let b2 = second_profile(&h);
     let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
+    let w1 = h.worker().unwrap();
     assert_eq!(ask(&w1, json!({"kind": "set_tag", "site": "hn", "user": "tosh", "tag": "kind"}))["kind"], "done");
     assert_eq!(ask(&w2, json!({"kind": "set_follow", "site": "hn", "user": "tosh", "follow": true}))["kind"], "done");
     assert_eq!(

@@ -5,6 +5,7 @@
 //! be stopped between any two events.
 
 mod activity;
+mod bucket;
 mod csp_rule;
 mod health;
 mod hits;

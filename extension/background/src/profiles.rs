@@ -33,9 +33,8 @@ const PAGE: &str = "https://news.ycombinator.com/user?id=";
 
 thread_local! {
     static IN_FLIGHT: RefCell<HashMap<String, Promise>> = RefCell::new(HashMap::new());
-    /// Fetches that may start now, and when that was counted (this
-    /// worker's life).
-    static TOKENS: std::cell::Cell<(f64, f64)> = const { std::cell::Cell::new((FETCH_BURST, 0.0)) };
+    /// Fetches that may start (this worker's life).
+    static FETCHES: crate::bucket::Bucket = const { crate::bucket::Bucket::new(FETCH_BURST, REFILL_MS) };
 }
 
 #[derive(Serialize, Deserialize)]
@@ -98,18 +97,7 @@ pub async fn get(site: &str, user: &str) -> Result<(Profile, f64), String> {
 /// [`REFILL_MS`], up to [`QUEUED`] waiting for their turn): how long it
 /// waits (ms), counted if so; `None` when refused.
 fn take_fetch() -> Option<f64> {
-    let now = js_sys::Date::now();
-    TOKENS.with(|t| {
-        let (tokens, at) = t.get();
-        let tokens = if at == 0.0 { FETCH_BURST } else { (tokens + (now - at).max(0.0) / REFILL_MS).min(FETCH_BURST) };
-        let after = tokens - 1.0;
-        if after < -QUEUED {
-            t.set((tokens, now));
-            return None;
-        }
-        t.set((after, now));
-        Some(if after < 0.0 { -after * REFILL_MS } else { 0.0 })
-    })
+    FETCHES.with(|b| b.take(1.0, QUEUED).ok())
 }
 
 /// Lists a newly cached profile and removes those past the bounds.

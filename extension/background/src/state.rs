@@ -37,27 +37,9 @@ const WRITE_BURST: f64 = 20.0;
 const WRITE_REFILL_MS: f64 = 2_100.0;
 
 thread_local! {
-    static WRITE_TOKENS: std::cell::Cell<(f64, f64)> = const { std::cell::Cell::new((WRITE_BURST, 0.0)) };
+    static WRITES: crate::bucket::Bucket = const { crate::bucket::Bucket::new(WRITE_BURST, WRITE_REFILL_MS) };
     /// A push is waiting for its turn.
     static PUSH_WAITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Takes `ops` write operations from the bucket, or says how long until
-/// there are that many (ms).
-fn take_writes(ops: f64) -> Result<(), f64> {
-    let now = js_sys::Date::now();
-    WRITE_TOKENS.with(|t| {
-        let (tokens, at) = t.get();
-        let tokens =
-            if at == 0.0 { WRITE_BURST } else { (tokens + (now - at).max(0.0) / WRITE_REFILL_MS).min(WRITE_BURST) };
-        if tokens >= ops {
-            t.set((tokens - ops, now));
-            Ok(())
-        } else {
-            t.set((tokens, now));
-            Err((ops - tokens) * WRITE_REFILL_MS)
-        }
-    })
 }
 
 /// Pushes after `ms` (once, however many ask meanwhile).
@@ -74,9 +56,14 @@ fn push_later(ms: f64) {
 
 /// Schedules [`HEARTBEAT_ALARM`].
 pub fn schedule_heartbeat() {
+    alarm(HEARTBEAT_ALARM, "periodInMinutes", 12.0 * 60.0);
+}
+
+/// Creates alarm `name` (`when` is `delayInMinutes` or `periodInMinutes`).
+fn alarm(name: &str, when: &str, minutes: f64) {
     let info = Object::new();
-    let _ = Reflect::set(&info, &"periodInMinutes".into(), &JsValue::from_f64(12.0 * 60.0));
-    alarms_create(HEARTBEAT_ALARM, &info);
+    let _ = Reflect::set(&info, &when.into(), &JsValue::from_f64(minutes));
+    alarms_create(name, &info);
 }
 
 thread_local! {
@@ -188,23 +175,20 @@ async fn load() -> Replica {
     let mut device = None;
     match hn_ext::get(hn_ext::Area::Local, LOCAL_KEY).await {
         Ok(Some(v)) => {
-            match serde_wasm_bindgen::from_value::<serde_json::Value>(v.clone()) {
-                Ok(json) => match Replica::from_local(&json) {
-                    Ok(r) => return r,
-                    Err(e) => {
-                        crate::log(&format!("the saved state is unreadable ({e}); it is kept aside"));
-                        // The device keeps its id when the damage spared it,
-                        // so it goes on writing its own area.
-                        device = json
-                            .pointer("/replica/device")
-                            .or_else(|| json.get("device"))
-                            .and_then(serde_json::Value::as_u64)
-                            .and_then(|d| u32::try_from(d).ok())
-                            .filter(|d| *d > 0);
-                    }
-                },
+            let json = serde_wasm_bindgen::from_value::<serde_json::Value>(v.clone()).map_err(|e| e.to_string());
+            match json.clone().and_then(|j| Replica::from_local(&j)) {
+                Ok(r) => return r,
                 Err(e) => crate::log(&format!("the saved state is unreadable ({e}); it is kept aside")),
             }
+            // The device keeps its id when the damage spared it, so it goes
+            // on writing its own area.
+            device = json
+                .ok()
+                .and_then(|j| {
+                    j.pointer("/replica/device").or_else(|| j.get("device")).and_then(serde_json::Value::as_u64)
+                })
+                .and_then(|d| u32::try_from(d).ok())
+                .filter(|d| *d > 0);
             keep_aside(&v).await;
         }
         Ok(None) => {}
@@ -392,9 +376,7 @@ async fn note_local(saved: Result<(), String>) {
             LOCAL_PROBLEM.with(|p| *p.borrow_mut() = Some(e));
             let _ = hn_ext::remove(hn_ext::Area::Local, keys::PAGE_STATE_KEY).await;
             PAGE_STATE_SAVED.with(|p| *p.borrow_mut() = None);
-            let info = Object::new();
-            let _ = Reflect::set(&info, &"delayInMinutes".into(), &JsValue::from_f64(1.0));
-            alarms_create(LOCAL_RETRY_ALARM, &info);
+            alarm(LOCAL_RETRY_ALARM, "delayInMinutes", 1.0);
         }
     }
 }
@@ -528,7 +510,7 @@ fn lift_all_legacy(r: &mut Replica, t: u64) -> bool {
     let legacy: Vec<String> = r
         .doc()
         .entries(keys::FOLLOWS)
-        .filter(|(_, v)| v.get("tag").is_some() || v.get("note").is_some() || v.get("unfollowed").is_some())
+        .filter(|(_, v)| v.get("tag").is_some() || v.get("note").is_some())
         .map(|(k, _)| k.to_string())
         .collect();
     let mut changed = false;
@@ -632,9 +614,7 @@ pub async fn push() {
         Err(e) => {
             crate::log(&format!("sync write refused: {e}"));
             status.problem = Some(e);
-            let info = Object::new();
-            let _ = Reflect::set(&info, &"delayInMinutes".into(), &JsValue::from_f64(1.0));
-            alarms_create(RETRY_ALARM, &info);
+            alarm(RETRY_ALARM, "delayInMinutes", 1.0);
         }
     }
     let _ = hn_ext::set_typed(hn_ext::Area::Local, STATUS_KEY, &status).await;
@@ -652,7 +632,7 @@ async fn push_inner() -> Result<Option<(usize, Option<String>)>, String> {
     let plan = plan.map_err(|e| e.to_string())?;
     let ops = f64::from(u8::from(!plan.set.is_empty()) + u8::from(!plan.remove.is_empty()));
     if ops > 0.0 {
-        if let Err(wait) = take_writes(ops) {
+        if let Err(wait) = WRITES.with(|b| b.take(ops, 0.0)) {
             push_later(wait);
             return Ok(None);
         }
