@@ -72,6 +72,8 @@ thread_local! {
     /// Pushes started, and the newest one whose result was recorded.
     static PUSHES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static RECORDED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static MERGE_RECORDED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static STATUS: RefCell<Option<SyncStatus>> = const { RefCell::new(None) };
     static LOOK_SAVED: RefCell<Option<hn_core::settings::Look>> = const { RefCell::new(None) };
     static PAGE_STATE_SAVED: RefCell<Option<serde_json::Value>> = const { RefCell::new(None) };
     /// Why this device's storage refused the last save, until one succeeds
@@ -591,7 +593,7 @@ pub async fn push() {
         p.set(p.get() + 1);
         p.get()
     });
-    let result = match push_inner().await {
+    let result = match push_inner(seq).await {
         // Waiting for its turn: the push that takes it reports.
         Ok(None) => return,
         Ok(Some(written)) => Ok(written),
@@ -603,8 +605,7 @@ pub async fn push() {
         return;
     }
     RECORDED.with(|r| r.set(seq));
-    let mut status = status().await;
-    match result {
+    update_status(|status| match result {
         Ok((bytes, left_out)) => {
             status.last_push = Some(js_sys::Date::now());
             status.bytes = bytes;
@@ -616,11 +617,11 @@ pub async fn push() {
             status.problem = Some(e);
             alarm(RETRY_ALARM, "delayInMinutes", 1.0);
         }
-    }
-    let _ = hn_ext::set_typed(hn_ext::Area::Local, STATUS_KEY, &status).await;
+    })
+    .await;
 }
 
-async fn push_inner() -> Result<Option<(usize, Option<String>)>, String> {
+async fn push_inner(seq: u64) -> Result<Option<(usize, Option<String>)>, String> {
     ensure_loaded().await;
     let current = sync_items().await?;
     // Read before writing: a device back from a long silence rebuilds
@@ -628,7 +629,7 @@ async fn push_inner() -> Result<Option<(usize, Option<String>)>, String> {
     let t = now();
     let (report, plan) =
         with(|r| (r.merge_items(&current, t), r.plan_write(&current, t))).ok_or("the state is not loaded")?;
-    after_merge(report).await;
+    after_merge(report, seq).await;
     let plan = plan.map_err(|e| e.to_string())?;
     let ops = f64::from(u8::from(!plan.set.is_empty()) + u8::from(!plan.remove.is_empty()));
     if ops > 0.0 {
@@ -666,25 +667,47 @@ pub async fn merge_from_sync() {
 }
 
 /// Records what a read of the synced state found, and passes changes on.
-async fn after_merge(report: hn_sync::MergeReport) {
-    let mut status = status().await;
-    status.last_merge = Some(js_sys::Date::now());
-    status.devices = report.devices;
-    let clock = with(|r| r.clock_note()).flatten();
-    let problems: Vec<String> = report.problems.into_iter().chain(clock).collect();
-    status.merge_problem = (!problems.is_empty()).then(|| problems.join("; "));
+async fn after_merge(report: hn_sync::MergeReport, seq: u64) {
     if report.rebuilt {
         crate::log("this browser was away from sync past the horizon; rebuilt from the other browsers' state");
     }
-    let _ = hn_ext::set_typed(hn_ext::Area::Local, STATUS_KEY, &status).await;
+    // Reads overlap too: an older one does not report over a newer one.
+    if MERGE_RECORDED.with(|r| r.replace(r.get().max(seq))) <= seq {
+        let clock = with(|r| r.clock_note()).flatten();
+        let problems: Vec<String> = report.problems.into_iter().chain(clock).collect();
+        update_status(|status| {
+            status.last_merge = Some(js_sys::Date::now());
+            status.devices = report.devices;
+            status.merge_problem = (!problems.is_empty()).then(|| problems.join("; "));
+        })
+        .await;
+    }
     if report.changed {
         note_local(save_local().await).await;
         notify_tabs().await;
     }
 }
 
+/// The sync status: kept in memory, where every change is made at once (so
+/// overlapping pushes and reads do not undo each other's), and saved for
+/// the next worker.
 pub async fn status() -> SyncStatus {
-    hn_ext::get_typed(hn_ext::Area::Local, STATUS_KEY).await.0.unwrap_or_default()
+    if let Some(s) = STATUS.with(|s| s.borrow().clone()) {
+        return s;
+    }
+    let saved: SyncStatus = hn_ext::get_typed(hn_ext::Area::Local, STATUS_KEY).await.0.unwrap_or_default();
+    STATUS.with(|s| s.borrow_mut().get_or_insert(saved).clone())
+}
+
+async fn update_status(change: impl FnOnce(&mut SyncStatus)) {
+    let mut current = status().await;
+    current = STATUS.with(|s| {
+        let mut s = s.borrow_mut();
+        let status = s.get_or_insert(current);
+        change(status);
+        status.clone()
+    });
+    let _ = hn_ext::set_typed(hn_ext::Area::Local, STATUS_KEY, &current).await;
 }
 
 /// Tells every open Hacker News tab that the state changed; each asks for
