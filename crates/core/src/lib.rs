@@ -14,6 +14,7 @@ pub mod items;
 pub mod keys;
 pub mod message;
 pub mod notify;
+pub mod own;
 pub mod page;
 pub mod profile;
 pub mod reply;

@@ -116,6 +116,20 @@ pub enum Request {
         parent: u64,
         text: String,
     },
+    /// The source text of one of the reader's own comments, as HN's edit
+    /// form gives it.
+    EditText {
+        id: u64,
+    },
+    /// Post an edit of one of the reader's own comments through HN's form.
+    SaveEdit {
+        id: u64,
+        text: String,
+    },
+    /// Delete one of the reader's own comments through HN's confirmation.
+    DeleteComment {
+        id: u64,
+    },
     /// Sync health for the popup.
     SyncStatus,
     /// The whole user state as a JSON document, for a file.
@@ -245,6 +259,15 @@ pub enum Response {
         error: crate::reply::ReplyError,
         message: String,
     },
+    /// A comment's source text, for editing it.
+    EditText {
+        text: String,
+    },
+    /// An edit or deletion HN did not make, and why.
+    ChangeFailed {
+        error: crate::own::ChangeError,
+        message: String,
+    },
     Exported {
         json: String,
     },
@@ -303,6 +326,9 @@ pub enum PageRequest {
     GetProfile { site: String, user: String },
     FetchPage { site: String, path: String },
     PostReply { parent: u64, text: String },
+    EditText { id: u64 },
+    SaveEdit { id: u64, text: String },
+    DeleteComment { id: u64 },
     Act { path: String },
     AddToBuffer { target: crate::share::ShareTarget, text: Option<String> },
     SetMastodonInstance { instance: String },
@@ -347,6 +373,13 @@ pub enum PageAnswer {
     },
     /// The reason in words (pages show it; the typed `error` is for the popup and the tests).
     ReplyFailed {
+        message: String,
+    },
+    EditText {
+        text: String,
+    },
+    /// The reason in words.
+    ChangeFailed {
         message: String,
     },
     Queued {
@@ -423,6 +456,8 @@ impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
             "page" => fields!(rest, PageAnswer::Page { html: String }),
             "posted" => fields!(rest, PageAnswer::Posted { id: Option<u64> }),
             "reply_failed" => fields!(rest, PageAnswer::ReplyFailed { message: String }),
+            "edit_text" => fields!(rest, PageAnswer::EditText { text: String }),
+            "change_failed" => fields!(rest, PageAnswer::ChangeFailed { message: String }),
             "queued" => fields!(rest, PageAnswer::Queued { key: String }),
             "item" => fields!(rest, PageAnswer::Item { item: crate::items::ItemCard }),
             "past" => fields!(rest, PageAnswer::Past { stories: Vec<crate::items::PastStory> }),
@@ -531,8 +566,10 @@ impl Request {
                 .validated()
                 .map(|rule| Request::SaveFilter { rule })
                 .map_err(|e| MessageError::Malformed(e.to_string())),
-            Request::PostReply { text, .. } if text.trim().is_empty() || text.len() > 20_000 => {
-                Err(MessageError::Malformed("a reply is 1 to 20,000 characters".into()))
+            Request::PostReply { text, .. } | Request::SaveEdit { text, .. }
+                if text.trim().is_empty() || text.len() > 20_000 =>
+            {
+                Err(MessageError::Malformed("a comment is 1 to 20,000 characters".into()))
             }
             Request::FollowMany { ref users, .. } if users.is_empty() || users.len() > MAX_FOLLOW_MANY => {
                 Err(MessageError::Malformed(format!("a list of 1 to {MAX_FOLLOW_MANY} users")))
@@ -599,6 +636,9 @@ impl Request {
                 | Request::GetProfile { .. }
                 | Request::FetchPage { .. }
                 | Request::PostReply { .. }
+                | Request::EditText { .. }
+                | Request::SaveEdit { .. }
+                | Request::DeleteComment { .. }
                 | Request::Act { .. }
                 | Request::AddToBuffer { .. }
                 | Request::SetMastodonInstance { .. }
@@ -617,7 +657,11 @@ impl Request {
     /// HN's.
     pub fn site_acted_on(&self) -> Option<&str> {
         match self {
-            Request::Act { .. } | Request::PostReply { .. } => Some(crate::site::hn::SITE.id),
+            Request::Act { .. }
+            | Request::PostReply { .. }
+            | Request::EditText { .. }
+            | Request::SaveEdit { .. }
+            | Request::DeleteComment { .. } => Some(crate::site::hn::SITE.id),
             Request::SetFollow { site, .. }
             | Request::SetTag { site, .. }
             | Request::GetProfile { site, .. }
@@ -667,6 +711,8 @@ mod tests {
             Response::Page { html: "<p>".into() },
             Response::Posted { id: Some(3) },
             Response::ReplyFailed { error: crate::reply::ReplyError::TooFast, message: "slow down".into() },
+            Response::EditText { text: "source *text*".into() },
+            Response::ChangeFailed { error: crate::own::ChangeError::HasReplies, message: "replies".into() },
             Response::Queued { key: "5".into() },
             Response::Past { stories: vec![] },
             Response::Unserved { reason: crate::page::Unserved::RateLimited, message: "slow".into() },
@@ -706,6 +752,9 @@ mod tests {
             PageRequest::GetProfile { site: "hn".into(), user: "pg".into() },
             PageRequest::FetchPage { site: "hn".into(), path: "/news?p=2".into() },
             PageRequest::PostReply { parent: 1, text: "hi".into() },
+            PageRequest::EditText { id: 1 },
+            PageRequest::SaveEdit { id: 1, text: "hi".into() },
+            PageRequest::DeleteComment { id: 1 },
             PageRequest::Act { path: "vote?id=1&how=up&auth=x".into() },
             PageRequest::AddToBuffer { target, text: None },
             PageRequest::SetMastodonInstance { instance: "hachyderm.io".into() },
@@ -762,6 +811,8 @@ mod tests {
             PageAnswer::Page { .. } => "page",
             PageAnswer::Posted { .. } => "posted",
             PageAnswer::ReplyFailed { .. } => "reply_failed",
+            PageAnswer::EditText { .. } => "edit_text",
+            PageAnswer::ChangeFailed { .. } => "change_failed",
             PageAnswer::Queued { .. } => "queued",
             PageAnswer::Item { .. } => "item",
             PageAnswer::Past { .. } => "past",
@@ -818,6 +869,8 @@ mod tests {
         let cases = [
             (Request::Act { path: "vote?id=1&how=up&auth=x".into() }, Some("hn")),
             (Request::PostReply { parent: 1, text: "hi".into() }, Some("hn")),
+            (Request::SaveEdit { id: 1, text: "hi".into() }, Some("hn")),
+            (Request::DeleteComment { id: 1 }, Some("hn")),
             (Request::SetFollow { site: "lobsters".into(), user: "a".into(), follow: true }, Some("lobsters")),
             (
                 Request::PageSeen {

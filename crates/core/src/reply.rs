@@ -104,7 +104,7 @@ pub fn outcome(status: u16, redirected: bool, html: &str) -> Result<(), ReplyErr
     }
 }
 
-fn common_errors(status: u16, html: &str) -> Result<(), ReplyError> {
+pub(crate) fn common_errors(status: u16, html: &str) -> Result<(), ReplyError> {
     if html.contains(crate::message::RATE_LIMITED) || status == 429 {
         return Err(ReplyError::RateLimited);
     }
@@ -114,7 +114,7 @@ fn common_errors(status: u16, html: &str) -> Result<(), ReplyError> {
     Ok(())
 }
 
-fn hidden_value(form: &str, name: &str) -> Option<String> {
+pub(crate) fn hidden_value(form: &str, name: &str) -> Option<String> {
     for quote in ['"', '\''] {
         let needle = format!("name={quote}{name}{quote}");
         if let Some(at) = form.find(&needle) {

@@ -1,5 +1,5 @@
 //! Fuzzing every parser and decoder of untrusted input on stable Rust
-//! (proptest): page and profile HTML, the reply form and HN's answers, API
+//! (proptest): page and profile HTML, the reply, edit and delete forms and HN's answers, API
 //! documents, messages, share text, schedules, filter rules. Each must
 //! return, never panic, and keep its promise (a sanitized tree holds only
 //! allowed tags and safe links; a composer URL decodes back to its input).
@@ -108,6 +108,9 @@ proptest! {
         let _ = hn_core::profile::from_user_page(&html);
         let _ = hn_core::reply::parse_form(status, &html);
         let _ = hn_core::reply::outcome(status, status % 2 == 0, &html);
+        let _ = hn_core::own::parse_edit(status, &html);
+        let _ = hn_core::own::parse_delete(status, &html);
+        let _ = hn_core::own::outcome(status, status % 2 == 0, &html, hn_core::own::Change::Delete);
         let _ = hn_core::page::classify(status, &html, true);
         let _ = hn_core::page::resolve_link("/news", &html);
         let _ = hn_core::page::parse_item_id(&html);
@@ -118,7 +121,7 @@ proptest! {
 
     #[test]
     fn messages_decode_or_are_refused(json in htmlish(), kind in prop::sample::select(vec![
-        "ping", "save_filter", "set_follow", "add_to_buffer", "save_buffer_item", "save_share_prefs", "post_reply",
+        "ping", "save_filter", "set_follow", "add_to_buffer", "save_buffer_item", "save_share_prefs", "post_reply", "save_edit",
         "fetch_page", "import_state", "filter_hits", "set_note", "get_activity",
     ])) {
         let _ = serde_json::from_str::<Envelope<Request>>(&json).map(accept);

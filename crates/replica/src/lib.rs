@@ -235,6 +235,37 @@ impl Replica {
         lock(&self.state.forms).too_fast = on;
     }
 
+    /// Makes comment `id` the signed-in reader's own, with this source
+    /// text: HN then offers its edit and delete forms.
+    pub fn own_comment(&self, id: u64, source: &str) {
+        lock(&self.state.forms).own.insert(id.to_string(), source.to_string());
+    }
+
+    /// Closes the edit and delete window of own comment `id`.
+    pub fn close_window(&self, id: u64) {
+        lock(&self.state.forms).closed.insert(id.to_string());
+    }
+
+    /// Whether own comment `id` has replies (HN does not delete it then).
+    pub fn has_replies(&self, id: u64, replies: bool) {
+        let answered = &mut lock(&self.state.forms).answered;
+        if replies {
+            answered.insert(id.to_string());
+        } else {
+            answered.remove(&id.to_string());
+        }
+    }
+
+    /// Edits accepted by `/xedit`: `(user, id, text)`.
+    pub fn edited(&self) -> Vec<(String, String, String)> {
+        lock(&self.state.forms).edited.clone()
+    }
+
+    /// Deletions accepted by `/xdelete`: `(user, id)`.
+    pub fn deleted(&self) -> Vec<(String, String)> {
+        lock(&self.state.forms).deleted.clone()
+    }
+
     /// Forgets issued reply forms, so the next post's hmac is stale.
     pub fn expire_forms(&self) {
         lock(&self.state.forms).issued.clear();

@@ -239,6 +239,16 @@ fn hn(state: &State, request: &Request) -> Response {
     if path == "/comment" && request.method == "POST" {
         return crate::forms::post_comment(state, request);
     }
+    // The reader's own comments (see forms.rs).
+    match (path, request.method.as_str()) {
+        ("/edit", "GET") => return crate::forms::edit_page(state, request),
+        ("/xedit", "POST") => return crate::forms::post_edit(state, request),
+        ("/delete-confirm", "GET") if query_param(&request.target, "fixture").is_none() => {
+            return crate::forms::delete_page(state, request)
+        }
+        ("/xdelete", "POST") => return crate::forms::post_delete(state, request),
+        _ => {}
+    }
     if let Some(page) = state.fixtures.page_for(&request.target) {
         if matches!(path, "/" | "/news") && query_param(&request.target, "fixture").is_none() {
             return html(state, 200, Arc::new(paginate(&page.body, &request.target)));

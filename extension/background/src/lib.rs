@@ -318,6 +318,9 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         Request::SetMastodonInstance { instance } => share::set_mastodon(instance).await,
         Request::AnnounceHere => share::announce_here().await,
         Request::PostReply { parent, text } => reply::post(parent, &text).await,
+        Request::EditText { id } => reply::edit_text(id).await,
+        Request::SaveEdit { id, text } => reply::save_edit(id, &text).await,
+        Request::DeleteComment { id } => reply::delete(id).await,
         Request::Act { path } => reply::act(&path).await,
         Request::FetchPage { site, path } => match hn_core::site::by_id(&site) {
             Some(site) => pages::fetch_page(site, &path).await,

@@ -2,6 +2,7 @@
 //! `hmac`, post it with the text, and read HN's answer.
 
 use hn_core::message::Response;
+use hn_core::own::{self, Change, ChangeError};
 use hn_core::reply::{self, ReplyError};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -51,6 +52,48 @@ async fn post_inner(parent: u64, text: &str) -> Result<Option<u64>, ReplyError> 
     reply::outcome(answer.status, answer.redirected, &answer.body)?;
     // HN's redirect ends in `#<new comment id>`.
     Ok(answer.url.rsplit_once('#').and_then(|(_, id)| id.parse().ok()))
+}
+
+/// The source text of the reader's comment `id`, from HN's edit form.
+pub async fn edit_text(id: u64) -> Response {
+    match edit_form(id).await {
+        Ok(form) => Response::EditText { text: form.text },
+        Err(error) => changed(Err(error), Change::Edit),
+    }
+}
+
+async fn edit_form(id: u64) -> Result<own::EditForm, ChangeError> {
+    let page = request(&format!("{ORIGIN}/edit?id={id}"), None).await?;
+    own::parse_edit(page.status, &page.body)
+}
+
+/// Edits the reader's comment `id` as HN's own edit page does: a fresh
+/// form for its `hmac`, posted with the new text.
+pub async fn save_edit(id: u64, text: &str) -> Response {
+    let result = async {
+        let form = edit_form(id).await?;
+        let answer = request(&format!("{ORIGIN}/xedit"), Some(&own::encode_edit(&form, text))).await?;
+        own::outcome(answer.status, answer.redirected, &answer.body, Change::Edit)
+    };
+    changed(result.await, Change::Edit)
+}
+
+/// Deletes the reader's comment `id` as HN's confirmation page does.
+pub async fn delete(id: u64) -> Response {
+    let result = async {
+        let page = request(&format!("{ORIGIN}/{}", own::delete_path(id)), None).await?;
+        let form = own::parse_delete(page.status, &page.body)?;
+        let answer = request(&format!("{ORIGIN}/xdelete"), Some(&own::encode_delete(&form))).await?;
+        own::outcome(answer.status, answer.redirected, &answer.body, Change::Delete)
+    };
+    changed(result.await, Change::Delete)
+}
+
+fn changed(result: Result<(), ChangeError>, change: Change) -> Response {
+    match result {
+        Ok(()) => Response::Done,
+        Err(error) => Response::ChangeFailed { message: error.message(change), error },
+    }
 }
 
 /// Follows one of HN's action links (vote, favorite, hide, flag) with the

@@ -42,14 +42,15 @@ fn restore(ctx: &Shared) -> Result<(), String> {
 
 const SAVE_DELAY_MS: i32 = 400;
 
+/// A text kept in `chrome.storage.local` as it is typed (replies, edits).
 #[derive(Serialize, Deserialize)]
-struct Draft {
-    text: String,
-    at: f64,
+pub(crate) struct Draft {
+    pub text: String,
+    pub at: f64,
 }
 
 thread_local! {
-    static SAVE_TIMERS: RefCell<HashMap<u64, i32>> = RefCell::new(HashMap::new());
+    static SAVE_TIMERS: RefCell<HashMap<String, i32>> = RefCell::new(HashMap::new());
 }
 
 fn draft_key(parent: u64) -> String {
@@ -89,13 +90,13 @@ fn init(ctx: &Shared) -> Result<(), String> {
     dom::listen(&doc, "input", move |e| {
         if let Some(area) = dom::closest(e.target(), TOP_TEXTAREA) {
             if let Some(parent) = top_parent(&area) {
-                schedule_save(parent, area);
+                schedule_save(draft_key(parent), area);
             }
             return;
         }
         let Some(area) = dom::closest(e.target(), ".hnew-reply textarea") else { return };
         let Some(parent) = area.get_attribute("data-parent").and_then(|p| p.parse::<u64>().ok()) else { return };
-        schedule_save(parent, area);
+        schedule_save(draft_key(parent), area);
     });
     {
         let ctx = ctx.clone();
@@ -152,7 +153,7 @@ fn send_top(ctx: &Shared, form: &Element) {
         status.set_text_content(Some("Write something first."));
         return;
     }
-    save_now(parent, &area);
+    save_now(draft_key(parent), &area);
     status.set_text_content(Some("Sending…"));
     let ctx = ctx.clone();
     wasm_bindgen_futures::spawn_local(async move {
@@ -243,23 +244,28 @@ fn open(ctx: &Shared, link: &Element, parent: u64) {
     });
 }
 
-fn schedule_save(parent: u64, area: Element) {
-    if let Some(t) = SAVE_TIMERS.with(|t| t.borrow_mut().remove(&parent)) {
+/// Saves the text of `area` under `key` once typing pauses.
+pub(crate) fn schedule_save(key: String, area: Element) {
+    if let Some(t) = SAVE_TIMERS.with(|t| t.borrow_mut().remove(&key)) {
         dom::cancel(Some(t));
     }
+    let k = key.clone();
     let timer = dom::after(SAVE_DELAY_MS, move || {
-        SAVE_TIMERS.with(|t| t.borrow_mut().remove(&parent));
-        save_now(parent, &area);
+        SAVE_TIMERS.with(|t| t.borrow_mut().remove(&k));
+        save_now(k, &area);
     });
     if let Some(t) = timer {
-        SAVE_TIMERS.with(|m| m.borrow_mut().insert(parent, t));
+        SAVE_TIMERS.with(|m| m.borrow_mut().insert(key, t));
     }
 }
 
-fn save_now(parent: u64, area: &Element) {
+/// Saves the text of `area` under `key` now (a pending save is dropped).
+pub(crate) fn save_now(key: String, area: &Element) {
+    if let Some(t) = SAVE_TIMERS.with(|t| t.borrow_mut().remove(&key)) {
+        dom::cancel(Some(t));
+    }
     let Some(text) = area.dyn_ref::<HtmlTextAreaElement>().map(|a| a.value()) else { return };
     wasm_bindgen_futures::spawn_local(async move {
-        let key = draft_key(parent);
         let result = if text.is_empty() {
             // An emptied editor is not a draft: but never delete here, a
             // draft is removed only once HN accepted the comment.
@@ -277,7 +283,7 @@ fn close(editor: &Element) {
     if let (Ok(Some(area)), Some(parent)) =
         (editor.query_selector("textarea"), editor.get_attribute("data-parent").and_then(|p| p.parse::<u64>().ok()))
     {
-        save_now(parent, &area);
+        save_now(draft_key(parent), &area);
     }
     editor.remove();
 }
@@ -300,7 +306,7 @@ fn send(ctx: &Shared, editor: &Element) {
         return;
     }
     // Save first: whatever happens next, the text is on disk.
-    save_now(parent, &area);
+    save_now(draft_key(parent), &area);
     let _ = editor.set_attribute("data-sending", "");
     say(editor, "Sending…");
     let ctx = ctx.clone();
@@ -358,19 +364,24 @@ fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, tex
         age.set_text_content(Some("just now"));
     }
     if let Ok(Some(body)) = row.query_selector(s.comment_text) {
-        body.set_text_content(None);
-        // HN shows paragraphs separated by blank lines; text stays text.
-        for (i, para) in text.split("\n\n").enumerate() {
-            if i > 0 {
-                if let Ok(p) = ctx.document.create_element("p") {
-                    p.set_text_content(Some(para));
-                    let _ = body.append_child(&p);
-                }
-            } else {
-                let _ = body.append_child(&ctx.document.create_text_node(para));
-            }
-        }
+        show_text(&ctx.document, &body, text);
     }
     let _ = parent_row.after_with_node_1(&row);
     dom::set_data(&ctx.root, "hnew-posted", &new_id);
+}
+
+/// Puts a comment's text in `body` as HN shows it: paragraphs separated by
+/// blank lines; the text stays text.
+pub(crate) fn show_text(doc: &web_sys::Document, body: &Element, text: &str) {
+    body.set_text_content(None);
+    for (i, para) in text.split("\n\n").enumerate() {
+        if i > 0 {
+            if let Ok(p) = doc.create_element("p") {
+                p.set_text_content(Some(para));
+                let _ = body.append_child(&p);
+            }
+        } else {
+            let _ = body.append_child(&doc.create_text_node(para));
+        }
+    }
 }

@@ -16,6 +16,7 @@ mod follow;
 pub(crate) mod inline_reply;
 pub(crate) mod item_card;
 pub mod keys;
+pub(crate) mod own_comments;
 mod page_mark;
 mod past;
 mod readability;
@@ -62,6 +63,7 @@ pub const MORE: &[Feature] = &[
     item_card::FEATURE,
     endless::MORE,
     inline_reply::MORE,
+    own_comments::FEATURE,
     actions::FEATURE,
     share::MORE,
     past::MORE,

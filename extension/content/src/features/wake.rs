@@ -2,8 +2,8 @@
 //! code for what a reader does by hand; this feature listens (one listener
 //! per event type, on the document, capture phase) for the first gesture
 //! that needs that code — a name or a link in a comment hovered or
-//! focused, a share, reply, vote, sort or past-discussions control
-//! clicked, a key bound to an action, the comment box typed in, the
+//! focused, a share, reply, vote, sort or past-discussions control or
+//! an own comment's edit or delete link clicked, a key bound to an action, the comment box typed in, the
 //! context menu — and asks the loader to fetch, instantiate and run the
 //! second module, which then gets the gesture replayed. Until it runs, a
 //! click it will handle is held back (its default prevented); once it
@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event};
 
-use super::{actions, inline_reply, past, sort, Feature};
+use super::{actions, inline_reply, own_comments, past, sort, Feature};
 use crate::{dom, Shared};
 
 pub const FEATURE: Feature = Feature { id: "wake", applies: |_| true, init, apply: None, added: None };
@@ -143,6 +143,11 @@ fn click_claim(ctx: &Shared, e: &Event) -> Option<Claim> {
         }
     }
     if replies(ctx) && dom::closest(target.clone(), inline_reply::REPLY_LINK).is_some() {
+        return Some(Claim::Control);
+    }
+    if replies(ctx)
+        && dom::closest(target.clone(), own_comments::LINKS).is_some_and(|l| own_comments::target(ctx, &l).is_some())
+    {
         return Some(Claim::Control);
     }
     let controls = ["button.hnew-share", sort::BUTTON, past::BUTTON];

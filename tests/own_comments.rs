@@ -1,0 +1,295 @@
+//! The reader's own comments edited and deleted in place, through HN's own
+//! forms on the replica: the editor filled with HN's source text, the
+//! edit saved and shown, Escape keeping the original, the one-line delete
+//! question, every refusal named with the text kept, a draft surviving a
+//! failed edit, and only HN's own links (clicked by the reader) acting.
+
+use hacker_new::{Fault, Harness, Options, Page};
+use serde_json::{json, Value};
+
+const THREAD: &str = "/item?id=48350598";
+
+fn log_in(h: &Harness) {
+    h.browser
+        .call(
+            None,
+            "Storage.setCookies",
+            json!({"cookies": [{"name": "user", "value": "tester&token", "domain": "news.ycombinator.com", "path": "/", "secure": true, "expires": 4_102_444_800.0}]}),
+        )
+        .expect("set the session cookie");
+}
+
+/// The real 2026 thread with HN's `edit` and `delete` links on its first
+/// comment without replies, as HN shows them on the reader's own comment;
+/// serves it at the thread's address and returns that comment's id.
+fn mount_own_thread(h: &Harness) -> u64 {
+    let fixture = h.replica.fixtures().by_rel("item/easyhn-item-48350598.html").expect("the 2026 thread fixture");
+    let html = String::from_utf8_lossy(&fixture.body).to_string();
+    // A comment whose fold toggle counts only itself has no replies.
+    let at = html.find("\" n=\"1\" href=").expect("a comment without replies");
+    let id_start = html[..at].rfind("id=\"").expect("the toggle's id") + 4;
+    let id: u64 = html[id_start..at].parse().expect("a numeric id");
+    let toggle = format!("<a class=\"togg clicky\" id=\"{id}\"");
+    let links = format!(
+        " | <a href=\"edit?id={id}\">edit</a> | <a href=\"delete-confirm?id={id}&amp;goto=item%3Fid%3D48350598%23{id}\">delete</a> "
+    );
+    assert!(html.contains(&toggle), "the comment's header");
+    let html = html.replacen(&toggle, &format!("{links}{toggle}"), 1);
+    h.replica.mount("news.ycombinator.com", THREAD, "text/html; charset=utf-8", html.into_bytes());
+    id
+}
+
+const SOURCE: &str = "Source text: *emphasis* & <b>no markup</b>, a link https://example.com/a?b=1\n\n  indented code";
+
+fn start(logged_in: bool) -> (Harness, u64) {
+    let h = Harness::start(Options::default()).unwrap();
+    if logged_in {
+        log_in(&h);
+    }
+    let id = mount_own_thread(&h);
+    h.replica.own_comment(id, SOURCE);
+    (h, id)
+}
+
+fn open<'a>(h: &'a Harness) -> Page<'a> {
+    let page = h.open(THREAD).unwrap();
+    page.expect("document.documentElement.dataset.hnewFeatures?.includes('wake')", "the page is enhanced");
+    page
+}
+
+fn row(id: u64) -> String {
+    format!("document.getElementById('{id}')")
+}
+
+fn click_edit(page: &Page, id: u64) {
+    page.click_on(&format!("{}.querySelector(\"a[href^='edit?id=']\")", row(id)));
+    page.expect(
+        &format!("{}.querySelector('.hnew-edit[data-ready]')", row(id)),
+        "the editor opened with the comment's text",
+    );
+}
+
+fn area(id: u64) -> String {
+    format!("{}.querySelector('.hnew-edit textarea')", row(id))
+}
+
+fn text_shown(page: &Page, id: u64) -> String {
+    page.value(&format!("{}.querySelector('.commtext').innerText", row(id))).as_str().unwrap_or_default().to_string()
+}
+
+fn stored(h: &Harness, key: &str) -> Value {
+    h.worker().unwrap().eval(&format!("chrome.storage.local.get('{key}').then(r => r['{key}']?.text ?? null)")).unwrap()
+}
+
+#[test]
+fn an_edit_starts_from_hns_source_text_and_shows_in_place() {
+    let (h, id) = start(true);
+    let page = open(&h);
+    let before = text_shown(&page, id);
+    click_edit(&page, id);
+    // HN's source, not the rendered HTML: the stars, the indent and the
+    // markup-as-text are there as written.
+    assert_eq!(page.value(&format!("{}.value", area(id))), SOURCE);
+    assert_eq!(
+        page.value(&format!("getComputedStyle({}.querySelector('.commtext')).display", row(id))),
+        "none",
+        "the editor takes the text's place"
+    );
+    page.type_into(&area(id), " Edited.");
+    page.click_on(&format!("{}.querySelector('.hnew-edit-save')", row(id)));
+    page.expect(&format!("document.documentElement.dataset.hnewEdited === '{id}'"), "the edit was saved");
+    let edited = h.replica.edited();
+    assert_eq!(edited, vec![("tester".to_string(), id.to_string(), format!("{SOURCE} Edited."))]);
+    let shown = text_shown(&page, id);
+    assert_ne!(shown, before);
+    assert!(shown.contains("<b>no markup</b>, a link") && shown.ends_with("Edited."), "{shown}");
+    assert_eq!(page.value(&format!("!!{}.querySelector('.commtext b')", row(id))), false, "text stays text");
+    assert_eq!(page.value(&format!("{}.querySelector('.hnew-edit')", row(id))), Value::Null, "the editor closed");
+    assert_eq!(stored(&h, &format!("edit-draft:{id}")), Value::Null, "no draft once HN accepted");
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
+}
+
+#[test]
+fn escape_keeps_the_original_and_the_changed_text_comes_back() {
+    let (h, id) = start(true);
+    let page = open(&h);
+    let before = text_shown(&page, id);
+    click_edit(&page, id);
+    page.type_into(&area(id), " half-written");
+    page.press("Escape", 0);
+    page.expect(&format!("!{}.querySelector('.hnew-edit')", row(id)), "Escape closed the editor");
+    assert_eq!(text_shown(&page, id), before, "the comment is as it was");
+    assert!(h.replica.edited().is_empty());
+    assert_eq!(stored(&h, &format!("edit-draft:{id}")), format!("{SOURCE} half-written"));
+    // Opened again: the unsaved edit, said so.
+    click_edit(&page, id);
+    assert_eq!(page.value(&format!("{}.value", area(id))), format!("{SOURCE} half-written"));
+    assert_eq!(
+        page.value(&format!("{}.querySelector('.hnew-edit .hnew-reply-status').textContent", row(id))),
+        "Your unsaved edit is back."
+    );
+    // Ctrl+Enter saves it.
+    page.value(&format!("{}.focus(), true", area(id)));
+    page.press("Enter", 2);
+    page.expect(&format!("document.documentElement.dataset.hnewEdited === '{id}'"), "saved from the keyboard");
+    assert_eq!(h.replica.edited()[0].2, format!("{SOURCE} half-written"));
+}
+
+#[test]
+fn every_edit_refusal_is_named_and_the_draft_survives_a_reload() {
+    let (h, id) = start(false);
+    let page = open(&h);
+    // Logged out: HN's edit page is its login page.
+    page.click_on(&format!("{}.querySelector(\"a[href^='edit?id=']\")", row(id)));
+    page.expect(
+        &format!("{}.querySelector('.hnew-edit[data-failed]')?.textContent.includes('logged out')", row(id)),
+        "logged out is named",
+    );
+    page.press("Escape", 0);
+    log_in(&h);
+    click_edit(&page, id);
+    page.type_into(&area(id), " kept");
+    let cases: Vec<(Box<dyn Fn()>, &str)> = vec![
+        (Box::new(|| h.replica.too_fast(true)), "too fast"),
+        (
+            Box::new(|| {
+                h.replica.too_fast(false);
+                h.replica.fault("/edit", Fault::Unavailable, Some(1));
+            }),
+            "unavailable",
+        ),
+        (Box::new(|| h.replica.fault("/edit", Fault::RateLimited, Some(1))), "rate-limiting"),
+        (Box::new(|| h.replica.fault("/xedit", Fault::Drop, None)), "network"),
+        (
+            Box::new(|| {
+                h.replica.clear_faults();
+                h.replica.close_window(id);
+            }),
+            "no longer lets you edit",
+        ),
+    ];
+    for (setup, expected) in cases {
+        setup();
+        page.value(&format!("{}.querySelector('.hnew-edit').removeAttribute('data-failed'), true", row(id)));
+        page.click_on(&format!("{}.querySelector('.hnew-edit-save')", row(id)));
+        page.expect(
+            &format!("{}.querySelector('.hnew-edit[data-failed]')?.textContent.includes({expected:?})", row(id)),
+            &format!("the {expected} refusal is named"),
+        );
+        assert_eq!(page.value(&format!("{}.value", area(id))), format!("{SOURCE} kept"), "after: {expected}");
+        assert!(page.value(&format!("{}.textContent", row(id))).as_str().unwrap().contains("Your edit is kept"));
+    }
+    assert!(h.replica.edited().is_empty());
+    // The draft outlives the page: reloaded, the window closed, it is
+    // still there to copy.
+    page.reload().unwrap();
+    page.expect("document.documentElement.dataset.hnewFeatures?.includes('wake')", "the page is enhanced again");
+    page.click_on(&format!("{}.querySelector(\"a[href^='edit?id=']\")", row(id)));
+    page.expect(
+        &format!("{}?.value === {:?}", area(id), format!("{SOURCE} kept")),
+        "the draft is back after the reload",
+    );
+    assert!(page
+        .value(&format!("{}.querySelector('.hnew-edit').textContent", row(id)))
+        .as_str()
+        .unwrap()
+        .contains("no longer lets you edit"));
+}
+
+#[test]
+fn delete_asks_in_place_then_deletes_through_hns_form() {
+    let (h, id) = start(true);
+    let page = open(&h);
+    let delete_link = format!("{}.querySelector(\"a[href^='delete-confirm?id=']\")", row(id));
+    page.click_on(&delete_link);
+    page.expect(&format!("{}.querySelector('.hnew-delete')", row(id)), "the question is asked");
+    assert_eq!(
+        page.value(&format!("{}.querySelector('.hnew-delete').textContent.trim()", row(id))),
+        "Delete this comment? Delete · Keep"
+    );
+    assert_eq!(page.value("location.pathname + location.search"), THREAD, "the page did not navigate");
+    // Keep: nothing happens.
+    page.click_on(&format!("{}.querySelector('.hnew-delete-keep')", row(id)));
+    page.expect(&format!("!{}.querySelector('.hnew-delete')", row(id)), "Keep closed the question");
+    assert_eq!(h.replica.count("/xdelete"), 0);
+    // Refused while the comment has a reply.
+    h.replica.has_replies(id, true);
+    page.click_on(&delete_link);
+    page.expect(&format!("{}.querySelector('.hnew-delete-yes')", row(id)), "the question is asked again");
+    page.click_on(&format!("{}.querySelector('.hnew-delete-yes')", row(id)));
+    page.expect(
+        &format!("{}.querySelector('.hnew-delete[data-failed]')?.textContent.includes('has replies')", row(id)),
+        "the refusal is named",
+    );
+    assert!(h.replica.deleted().is_empty());
+    assert!(!text_shown(&page, id).contains("[deleted]"));
+    // A later try, once HN allows it.
+    h.replica.has_replies(id, false);
+    page.click_on(&format!("{}.querySelector('.hnew-delete-yes')", row(id)));
+    page.expect(&format!("document.documentElement.dataset.hnewDeleted === '{id}'"), "the comment was deleted");
+    assert_eq!(h.replica.deleted(), vec![("tester".to_string(), id.to_string())]);
+    assert_eq!(text_shown(&page, id), "[deleted]");
+    assert_eq!(
+        page.value(&format!(
+            "{}.querySelectorAll(\"a[href^='edit?id='], a[href^='delete-confirm?id='], a[href^='reply?id=']\").length",
+            row(id)
+        )),
+        0,
+        "nothing left to act on"
+    );
+}
+
+#[test]
+fn delete_refusals_are_named() {
+    let (h, id) = start(false);
+    let page = open(&h);
+    let delete_link = format!("{}.querySelector(\"a[href^='delete-confirm?id=']\")", row(id));
+    page.click_on(&delete_link);
+    page.expect(&format!("{}.querySelector('.hnew-delete-yes')", row(id)), "the question is asked");
+    page.click_on(&format!("{}.querySelector('.hnew-delete-yes')", row(id)));
+    page.expect(
+        &format!("{}.querySelector('.hnew-delete[data-failed]')?.textContent.includes('logged out')", row(id)),
+        "logged out is named",
+    );
+    log_in(&h);
+    h.replica.close_window(id);
+    page.click_on(&format!("{}.querySelector('.hnew-delete-yes')", row(id)));
+    page.expect(
+        &format!(
+            "{}.querySelector('.hnew-delete[data-failed]')?.textContent.includes('no longer lets you delete')",
+            row(id)
+        ),
+        "the closed window is named",
+    );
+    h.replica.fault("/delete-confirm", Fault::Drop, None);
+    page.click_on(&format!("{}.querySelector('.hnew-delete-yes')", row(id)));
+    page.expect(
+        &format!("{}.querySelector('.hnew-delete[data-failed]')?.textContent.includes('network')", row(id)),
+        "the network failure is named",
+    );
+    assert!(page.value(&format!("{}.textContent", row(id))).as_str().unwrap().contains("The comment is still there."));
+    assert!(h.replica.deleted().is_empty());
+}
+
+#[test]
+fn only_hns_own_links_clicked_by_the_reader_act() {
+    let (h, id) = start(true);
+    let page = open(&h);
+    // Only the comment with HN's links is the reader's.
+    assert_eq!(page.value("document.querySelectorAll(\"tr.comtr a[href^='edit?id=']\").length"), 1);
+    // A page's script clicking the links: nothing is asked of HN.
+    page.value(
+        "window.addEventListener('click', e => e.preventDefault(), true), \
+         document.querySelector(\"a[href^='edit?id=']\").dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true})), \
+         document.querySelector(\"a[href^='delete-confirm?id=']\").dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true})), true",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(page.value(&format!("!!{}.querySelector('.hnew-edit, .hnew-delete')", row(id))), false);
+    assert_eq!(h.replica.count("/edit"), 0);
+    assert_eq!(h.replica.count("/delete-confirm"), 0);
+    // The reader's own click still works after that.
+    page.reload().unwrap();
+    page.expect("document.documentElement.dataset.hnewFeatures?.includes('wake')", "reloaded");
+    click_edit(&page, id);
+    assert_eq!(h.replica.count("/edit"), 1);
+}
