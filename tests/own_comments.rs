@@ -95,6 +95,8 @@ fn an_edit_starts_from_hns_source_text_and_shows_in_place() {
         "none",
         "the editor takes the text's place"
     );
+    page.value(&format!("{}.scrollIntoView({{block: 'center'}}), true", row(id)));
+    let _ = page.screenshot(&hacker_new::root().join("target/artifacts/own-comment-editor.png"));
     page.type_into(&area(id), " Edited.");
     page.click_on(&format!("{}.querySelector('.hnew-edit-save')", row(id)));
     page.expect(&format!("document.documentElement.dataset.hnewEdited === '{id}'"), "the edit was saved");
