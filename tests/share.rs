@@ -350,3 +350,38 @@ fn the_first_click_after_the_pointer_moved_opens_the_menu_and_leaves_it_open() {
     );
     assert_eq!(page.value("document.querySelectorAll('button.hnew-share')[1].getAttribute('aria-expanded')"), "true");
 }
+
+#[test]
+fn mastodon_asks_for_the_instance_in_the_page_once() {
+    let h = harness();
+    let page = h.open("/news").unwrap();
+    ready(&page);
+    open_menu(&page, 0);
+    page.click(".hnew-share-menu button[data-destination=mastodon]");
+    page.expect("document.querySelector('dialog.hnew-dialog')?.open", "the question opened in the page");
+    assert_eq!(page.value("document.activeElement.classList.contains('hnew-dialog-field')"), true, "focus is in it");
+    // Not an instance: said in place.
+    page.type_into("document.querySelector('.hnew-dialog-field')", "javascript:alert(1)");
+    page.press("Enter", 0);
+    page.expect(
+        "document.querySelector('.hnew-dialog-error').textContent.includes('is not a Mastodon instance')",
+        "the reason is said",
+    );
+    page.value("document.querySelector('.hnew-dialog-field').value = '', true");
+    page.type_into("document.querySelector('.hnew-dialog-field')", "Hachyderm.io");
+    let before = tabs(&h).len();
+    page.click(".hnew-dialog-answer");
+    page.expect("!document.querySelector('dialog.hnew-dialog')", "the answer closed it");
+    page.expect("document.activeElement?.classList.contains('hnew-share')", "focus is back on the share control");
+    // The composer opened on that instance, and the instance is kept.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !tabs(&h).iter().any(|t| t.starts_with("https://hachyderm.io/share?text=")) {
+        assert!(std::time::Instant::now() < deadline, "no composer tab: {:?} (had {before})", tabs(&h));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    open_menu(&page, 1);
+    page.expect(
+        "document.querySelector('.hnew-share-menu a[data-destination=mastodon]')?.href.startsWith('https://hachyderm.io/share?text=')",
+        "asked once: Mastodon now goes to the instance",
+    );
+}

@@ -26,29 +26,37 @@ fn tags_show_beside_names_everywhere_and_outlive_a_follow() {
         true
     );
 
-    // Tag the first commenter from their card: a prompt asks for the tag.
+    // Tag the first commenter from their card: a question in the page
+    // (not the browser's blocking prompt), keyboard complete.
     let user =
         thread.value("document.querySelector('tr.athing.comtr a.hnuser').textContent").as_str().unwrap().to_string();
     thread.hover_on("document.querySelector('tr.athing.comtr a.hnuser')");
     thread.expect("document.querySelector('.hnew-card button.hnew-card-tag')", "the card offers a tag");
-    thread.session.call("Page.enable", serde_json::json!({})).unwrap();
-    // The click waits on the prompt it opens: it is made beside the answer.
-    std::thread::scope(|s| {
-        s.spawn(|| thread.click(".hnew-card button.hnew-card-tag"));
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        loop {
-            match thread
-                .session
-                .call("Page.handleJavaScriptDialog", serde_json::json!({ "accept": true, "promptText": "poll fan" }))
-            {
-                Ok(_) => break,
-                Err(e) => {
-                    assert!(std::time::Instant::now() < deadline, "no prompt: {e}");
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-            }
-        }
-    });
+    thread.click(".hnew-card button.hnew-card-tag");
+    thread.expect("document.querySelector('dialog.hnew-dialog')?.open", "the tag question opened");
+    let _ = thread.screenshot(&hacker_new::root().join("target/artifacts/tag-dialog.png"));
+    assert_eq!(thread.value("document.activeElement.classList.contains('hnew-dialog-field')"), true, "focus is in it");
+    assert_eq!(
+        thread.value("document.querySelector('dialog.hnew-dialog .hnew-dialog-title').textContent"),
+        format!("Tag {user}")
+    );
+    // Too long: refused in place, the dialog stays.
+    thread.type_into("document.querySelector('.hnew-dialog-field')", &"x".repeat(30));
+    thread.press("Enter", 0);
+    thread.expect(
+        "document.querySelector('.hnew-dialog-error').textContent.startsWith('A tag is 1 to 24')",
+        "the reason is said",
+    );
+    assert_eq!(thread.value("document.querySelector('dialog.hnew-dialog').open"), true);
+    // Escape closes it without saving; focus goes back to the card's button.
+    thread.press("Escape", 0);
+    thread.expect("!document.querySelector('dialog.hnew-dialog')", "Escape closed it");
+    thread.expect("document.activeElement?.classList.contains('hnew-card-tag')", "focus is back on the button");
+    thread.press("Enter", 0);
+    thread.expect("document.querySelector('dialog.hnew-dialog')?.open", "opened again from the keyboard");
+    thread.type_into("document.querySelector('.hnew-dialog-field')", "poll fan");
+    thread.press("Enter", 0);
+    thread.expect("!document.querySelector('dialog.hnew-dialog')", "the answer closed it");
     let count = thread.value(&format!("document.querySelectorAll(\"a.hnuser[href='user?id={user}']\").length"));
     thread.expect(
         &format!("document.querySelectorAll(\"a.hnuser[href='user?id={user}'] + .hnew-tag\").length === {count}"),

@@ -369,8 +369,8 @@ fn fill(ctx: &Shared, menu: &Element, target: &ShareTarget) {
                 // Mastodon without an instance: ask once, remember it.
                 if let Some(b) = item(ctx, menu, "button", &format!("{label}…")) {
                     dom::set_data(&b, "destination", "mastodon");
-                    let (c, t, text, status) = (ctx.clone(), target.clone(), text.clone(), status.clone());
-                    dom::listen(&b.into(), "click", move |_| ask_instance(&c, &t, &text, status.clone()));
+                    let (c, t, text) = (ctx.clone(), target.clone(), text.clone());
+                    dom::listen(&b.into(), "click", move |_| ask_instance(&c, &t, &text));
                 }
             }
         }
@@ -422,23 +422,31 @@ fn copy(link: &str, status: Option<Element>) {
     });
 }
 
-fn ask_instance(_ctx: &Shared, target: &ShareTarget, text: &str, status: Option<Element>) {
-    let Some(w) = web_sys::window() else { return };
-    let Ok(Some(input)) = w.prompt_with_message("Your Mastodon instance (for example mastodon.social):") else {
-        return;
+fn ask_instance(ctx: &Shared, target: &ShareTarget, text: &str) {
+    let question = crate::dialog::Question {
+        title: "Share on Mastodon",
+        label: "Your Mastodon instance",
+        value: "",
+        hint: "For example mastodon.social. Asked once; change it in the options.",
+        answer: "Share",
     };
-    let Some(instance) = share::mastodon_instance(&input) else {
-        say(&status, &format!("{input:?} is not a Mastodon instance"));
-        return;
-    };
-    if let Ok(url) = share::composer_url(Destination::Mastodon, target, text, Some(&instance)) {
-        let _ = w.open_with_url_and_target_and_features(&url, "_blank", "noopener,noreferrer");
-    }
-    close(false);
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = crate::ask(Request::SetMastodonInstance { instance }).await {
-            dom::log(&format!("the Mastodon instance was not saved: {e}"));
+    let (target, text) = (target.clone(), text.to_string());
+    // The share control has focus again when the question closes.
+    close(true);
+    crate::dialog::ask(&ctx.document, question, move |input| {
+        let instance = share::mastodon_instance(input)
+            .ok_or_else(|| format!("{:?} is not a Mastodon instance (for example mastodon.social).", input.trim()))?;
+        if let (Ok(url), Some(w)) =
+            (share::composer_url(Destination::Mastodon, &target, &text, Some(&instance)), web_sys::window())
+        {
+            let _ = w.open_with_url_and_target_and_features(&url, "_blank", "noopener,noreferrer");
         }
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = crate::ask(Request::SetMastodonInstance { instance }).await {
+                dom::log(&format!("the Mastodon instance was not saved: {e}"));
+            }
+        });
+        Ok(())
     });
 }
 

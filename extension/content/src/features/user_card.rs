@@ -71,7 +71,8 @@ fn init(ctx: &Shared) -> Result<(), String> {
                     }
                 });
                 SHOW_TIMER.with(|t| t.set(timer));
-            } else if dom::closest(e.target(), ".hnew-card").is_some() {
+            } else if dom::closest(e.target(), ".hnew-card, dialog.hnew-dialog").is_some() {
+                // In the card, or in its question (a tag): it stays open.
                 cancel_hide();
             } else {
                 hide();
@@ -92,7 +93,8 @@ fn init(ctx: &Shared) -> Result<(), String> {
     }
     dom::listen(&doc, "keydown", move |e| {
         if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
-            if k.key() == "Escape" {
+            // Escape in the card's question closes only the question.
+            if k.key() == "Escape" && dom::closest(e.target(), "dialog.hnew-dialog").is_none() {
                 hide();
             }
         }
@@ -260,44 +262,36 @@ fn build(doc: &Document, parent: &Element, nodes: &[Node]) {
     }
 }
 
-/// Asks for a tag (empty removes it) and saves it.
+/// Asks for a tag (empty removes it), in the page, and saves it.
 fn edit_tag(ctx: &Shared, button: &Element) {
     let Some(user) = button.get_attribute("data-user").filter(|u| (ctx.site.valid_user)(u)) else { return };
     let key = hn_core::state::user_key(ctx.site.id, &user);
     let current = ctx.state.borrow().follows.get(&key).and_then(|r| r.tag.clone()).unwrap_or_default();
-    let Some(w) = web_sys::window() else { return };
-    let Ok(Some(input)) = w.prompt_with_message_and_default(
-        &format!("Tag for {user} (up to {} characters; empty removes it):", hn_core::state::MAX_TAG),
-        &current,
-    ) else {
-        return;
+    let max = hn_core::state::MAX_TAG;
+    let question = crate::dialog::Question {
+        title: &format!("Tag {user}"),
+        label: "Tag",
+        value: &current,
+        hint: &format!("Shown beside their name on every page; up to {max} characters. Empty removes it."),
+        answer: "Save",
     };
-    let tag = if input.trim().is_empty() {
-        None
-    } else {
-        match hn_core::state::valid_tag(&input) {
-            Some(t) => Some(t),
-            None => {
-                let _ = button.set_attribute(
-                    "title",
-                    &format!("Not saved: a tag is 1 to {} characters", hn_core::state::MAX_TAG),
-                );
-                return;
-            }
-        }
-    };
-    let site = ctx.site.id.to_string();
-    let button = button.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        match crate::ask(Request::SetTag { site, user, tag }).await {
-            Ok(Response::Done) => {}
-            Ok(Response::Error { message }) => {
+    let (site, button) = (ctx.site.id.to_string(), button.clone());
+    crate::dialog::ask(&ctx.document, question, move |input| {
+        let tag = if input.trim().is_empty() {
+            None
+        } else {
+            Some(hn_core::state::valid_tag(input).ok_or_else(|| format!("A tag is 1 to {max} visible characters."))?)
+        };
+        let (site, user, button) = (site.clone(), user.clone(), button.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let failed = match crate::ask(Request::SetTag { site, user, tag }).await {
+                Ok(Response::Error { message }) | Err(message) => Some(message),
+                Ok(_) => None,
+            };
+            if let Some(message) = failed {
                 let _ = button.set_attribute("title", &format!("Not saved: {message}"));
             }
-            Ok(_) => {}
-            Err(e) => {
-                let _ = button.set_attribute("title", &format!("Not saved: {e}"));
-            }
-        }
+        });
+        Ok(())
     });
 }
