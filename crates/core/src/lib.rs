@@ -16,6 +16,7 @@ pub mod message;
 pub mod notify;
 pub mod own;
 pub mod page;
+pub mod page_state;
 pub mod profile;
 pub mod reply;
 pub mod sanitize;

@@ -61,6 +61,9 @@ pub enum Request {
     CspStatus,
     /// The user's state (follows, filters, settings).
     GetState,
+    /// What a page applies at load, as the text its start-up module reads
+    /// (`crate::page_state`).
+    GetPageState,
     /// Follow or unfollow a user of a site.
     SetFollow {
         site: String,
@@ -241,6 +244,11 @@ pub enum Response {
     State {
         state: UserState,
     },
+    /// What a page applies at load, as text (`crate::page_state`).
+    PageState {
+        filters_on: bool,
+        text: String,
+    },
     Profile {
         profile: crate::profile::Profile,
         fetched_at: f64,
@@ -344,7 +352,7 @@ pub enum PageRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LoadRequest {
-    GetState,
+    GetPageState,
     FilterHits { hits: std::collections::BTreeMap<String, u32> },
     PageSeen { site: String, page: String, me: Option<String>, signed_out: bool, problems: Vec<String> },
 }
@@ -631,6 +639,7 @@ impl Request {
                 | Request::CspBlocked { .. }
                 | Request::GetSettings
                 | Request::GetState
+                | Request::GetPageState
                 | Request::SetFollow { .. }
                 | Request::SetTag { .. }
                 | Request::GetProfile { .. }
@@ -788,7 +797,7 @@ mod tests {
     #[test]
     fn load_requests_read_back_as_the_requests_they_name() {
         let all = [
-            LoadRequest::GetState,
+            LoadRequest::GetPageState,
             LoadRequest::FilterHits { hits: [("r".to_string(), 2)].into_iter().collect() },
             LoadRequest::PageSeen {
                 site: "hn".into(),

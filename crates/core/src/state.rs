@@ -112,9 +112,10 @@ pub struct UserState {
 pub const PAGE_STATE_KEY: &str = "page_state";
 
 /// What a page's start-up module reads of the state: what changes the page
-/// at load. The share buffer and its preferences (read by the share menu,
-/// in the module loaded on first use) are skipped unread.
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+/// at load, written for it as a short text (`crate::page_state`). The share
+/// buffer and its preferences (read by the share menu, in the module loaded
+/// on first use) are not in it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadState {
     pub follows: BTreeMap<String, UserRecord>,
     pub filters: BTreeMap<String, FilterRule>,
@@ -234,8 +235,8 @@ mod tests {
         full.follows.insert(user_key("hn", "pg"), UserRecord::default());
         full.settings.font_scale = 120;
         full.share_prefs.paused = true;
-        let json = serde_json::to_string(&full).unwrap();
-        let load: UserState = serde_json::from_str::<LoadState>(&json).unwrap().into();
+        let text = LoadState::of(&full).encode();
+        let load: UserState = LoadState::decode(&text).unwrap().into();
         assert!(load.follows("hn", "pg"));
         assert_eq!(load.settings, full.settings);
         assert_eq!(load.share_prefs, SharePrefs::default(), "the buffer is the share menu's, read on first use");

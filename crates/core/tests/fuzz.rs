@@ -120,6 +120,30 @@ proptest! {
     }
 
     #[test]
+    fn the_page_state_reads_back_and_never_panics(
+        text in htmlish(),
+        key in any::<String>(),
+        tag in any::<String>(),
+        pattern in any::<String>(),
+        binding in any::<String>(),
+        flags in any::<(bool, bool, bool, bool)>(),
+        n in any::<u16>(),
+    ) {
+        use hn_core::filters::{FilterRule, RuleKind, Target};
+        use hn_core::state::{LoadState, UserRecord};
+        let _ = LoadState::decode(&text);
+        let _ = LoadState::decode(&format!("hnew-page-state 1\n{text}"));
+        let mut s = LoadState::default();
+        s.settings.width = n;
+        s.settings.keys.0.insert(hn_core::keys::Action::Reply, binding);
+        let record = UserRecord { tag: (!tag.is_empty()).then_some(tag), unfollowed: flags.0, notify: flags.1, ..Default::default() };
+        s.follows.insert(key.clone(), record);
+        let rule = FilterRule { kind: RuleKind::Domain, pattern, target: Target::Comments, substring: flags.2, enabled: flags.3, site: key.clone() };
+        s.filters.insert(key, rule);
+        prop_assert_eq!(LoadState::decode(&s.encode()), Ok(s));
+    }
+
+    #[test]
     fn messages_decode_or_are_refused(json in htmlish(), kind in prop::sample::select(vec![
         "ping", "save_filter", "set_follow", "add_to_buffer", "save_buffer_item", "save_share_prefs", "post_reply", "save_edit",
         "fetch_page", "import_state", "filter_hits", "set_note", "get_activity",

@@ -22,6 +22,7 @@ mod sites;
 mod state;
 
 use hn_core::message::{self, Envelope, Request, Response, MAX_MESSAGE_BYTES};
+use hn_core::state::LoadState;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -259,6 +260,10 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             Err(e) => Response::Error { message: format!("settings not saved: {e}") },
         },
         Request::GetState => Response::State { state: state::user_state().await },
+        Request::GetPageState => {
+            let page = LoadState::of(&state::user_state().await);
+            Response::PageState { filters_on: page.filters_on(), text: page.encode() }
+        }
         Request::SetFollow { site, user, follow } => {
             let key = hn_core::state::user_key(&site, &user);
             done(state::edit(state::Edit::Follow { key, follow }).await)

@@ -541,11 +541,9 @@ async fn save_local() -> Result<(), String> {
 pub async fn save_page_state() {
     ensure_loaded().await;
     let Some(state) = with(|r| view(r)) else { return };
-    let page = serde_json::json!({
-        "follows": to_json(&state.follows),
-        "filters": to_json(&state.filters),
-        "settings": to_json(&state.settings),
-    });
+    // The start-up module reads `text`; `early.js` reads `filters_on`.
+    let load = hn_core::state::LoadState::of(&state);
+    let page = serde_json::json!({ "filters_on": load.filters_on(), "text": load.encode() });
     if PAGE_STATE_SAVED.with(|p| p.borrow().as_ref() == Some(&page)) {
         return;
     }

@@ -122,8 +122,13 @@ pub fn run_more() {
     manager::init_all(&ctx);
     manager::apply_state_all(&ctx);
     PAGE.with(|p| *p.borrow_mut() = Some(ctx.clone()));
-    // What the start-up module holds may be the copy kept for page loads,
-    // without the share buffer: the whole state, from the background.
+    whole_state(ctx);
+}
+
+/// What the start-up module holds is what pages apply at load, without
+/// the share buffer or notes: the whole state, from the background.
+#[cfg(feature = "more")]
+fn whole_state(ctx: Shared) {
     wasm_bindgen_futures::spawn_local(async move {
         match ask(Request::GetState).await {
             Ok(Response::State { state }) => {
@@ -136,18 +141,40 @@ pub fn run_more() {
     });
 }
 
-/// Reads the state the start-up module last received (kept as the
-/// background sent it, so this module needs no second request).
+/// Reads the page state the start-up module last received (its text, so
+/// this module needs no second request before the whole state arrives).
 #[cfg(feature = "more")]
 fn take_state(ctx: &Ctx) {
     let raw = js_sys::Reflect::get(&js_sys::global(), &STATE_SLOT.into()).unwrap_or(JsValue::UNDEFINED);
-    if raw.is_undefined() {
-        return;
-    }
-    match hn_ext::de::from_value::<UserState>(raw) {
-        Ok(state) => *ctx.state.borrow_mut() = state,
+    let Some(text) = raw.as_string() else { return };
+    match hn_core::state::LoadState::decode(&text) {
+        Ok(page) => {
+            // What only this module reads (the buffer, notes) stays as the
+            // background last sent it.
+            let mut state = ctx.state.borrow_mut();
+            let whole = std::mem::take(&mut *state);
+            *state = UserState { follows: merge_notes(page.follows, &whole), ..whole };
+            state.filters = page.filters;
+            state.settings = page.settings;
+        }
         Err(e) => dom::log(&format!("the user's state is unreadable: {e}")),
     }
+}
+
+/// The page state leaves notes and dates out: those of the whole state
+/// this module holds are kept.
+#[cfg(feature = "more")]
+fn merge_notes(
+    mut follows: std::collections::BTreeMap<String, hn_core::state::UserRecord>,
+    whole: &UserState,
+) -> std::collections::BTreeMap<String, hn_core::state::UserRecord> {
+    for (key, record) in follows.iter_mut() {
+        if let Some(known) = whole.follows.get(key) {
+            record.note.clone_from(&known.note);
+            record.since = known.since;
+        }
+    }
+    follows
 }
 
 /// An event that woke this module, handed to its document listeners.
@@ -164,6 +191,7 @@ pub fn state_changed() {
     let Some(ctx) = PAGE.with(|p| p.borrow().clone()) else { return };
     take_state(&ctx);
     manager::apply_state_all(&ctx);
+    whole_state(ctx);
 }
 
 /// A message of the background's for this module (the context menu's
@@ -183,7 +211,7 @@ pub fn message(message: JsValue) {
     }
 }
 
-/// Where the start-up module keeps the state as the background sent it.
+/// Where the start-up module keeps the page state's text.
 const STATE_SLOT: &str = "hnewState";
 
 /// The key under which a thread's local record `name` (folds, say) is
@@ -207,9 +235,9 @@ pub async fn tell(request: LoadRequest) -> Result<(), String> {
     hn_ext::ask_raw(request).await.map(|_| ())
 }
 
-/// At load: the state `early.js` began reading from local storage before
-/// the page was parsed (the background keeps it there), so the page is
-/// enhanced without waiting for the service worker; the worker's when
+/// At load: the page state `early.js` began reading from local storage
+/// before the page was parsed (the background keeps it there), so the page
+/// is enhanced without waiting for the service worker; the worker's when
 /// there is none.
 #[cfg(not(feature = "more"))]
 fn load_state(ctx: Shared) {
@@ -219,7 +247,7 @@ fn load_state(ctx: Shared) {
         match wasm_bindgen_futures::JsFuture::from(promise).await {
             Ok(state) if state.is_object() => {
                 dom::set_data(&ctx.root, "hnew-state-from", "local");
-                if let Err(e) = apply_raw(&ctx, state) {
+                if let Err(e) = apply_raw(&ctx, &state) {
                     dom::log(&format!("the saved page state is unreadable ({e}): asking the background"));
                     refresh_state(ctx);
                 }
@@ -233,7 +261,7 @@ fn load_state(ctx: Shared) {
 #[cfg(not(feature = "more"))]
 fn refresh_state(ctx: Shared) {
     wasm_bindgen_futures::spawn_local(async move {
-        let raw = match hn_ext::ask_raw(LoadRequest::GetState).await {
+        let raw = match hn_ext::ask_raw(LoadRequest::GetPageState).await {
             Ok(raw) => raw,
             Err(e) => {
                 dom::toggle_class(&ctx.root, PENDING, false);
@@ -241,8 +269,7 @@ fn refresh_state(ctx: Shared) {
                 return dom::log(&format!("the user's state is unavailable: {e}"));
             }
         };
-        let state = js_sys::Reflect::get(&raw, &"state".into()).unwrap_or(JsValue::UNDEFINED);
-        match apply_raw(&ctx, state) {
+        match apply_raw(&ctx, &raw) {
             Ok(()) => {
                 dom::set_data(&ctx.root, "hnew-state-from", "worker");
                 dom::set_data(&ctx.root, "hnew-background", "ok")
@@ -259,12 +286,13 @@ fn refresh_state(ctx: Shared) {
 #[cfg(not(feature = "more"))]
 const PENDING: &str = "hnew-pending";
 
-/// Applies a state as sent (by the background, or kept in local storage),
-/// and keeps it as sent for the module loaded on first use.
+/// Applies a page state (`{text}`, from the background or kept in local
+/// storage), and keeps its text for the module loaded on first use.
 #[cfg(not(feature = "more"))]
-fn apply_raw(ctx: &Shared, state: JsValue) -> Result<(), String> {
-    let decoded = hn_ext::de::from_value::<hn_core::state::LoadState>(state.clone()).map_err(|e| e.to_string())?;
-    let _ = js_sys::Reflect::set(&js_sys::global(), &STATE_SLOT.into(), &state);
+fn apply_raw(ctx: &Shared, record: &JsValue) -> Result<(), String> {
+    let text = js_sys::Reflect::get(record, &"text".into()).ok().and_then(|t| t.as_string()).ok_or("no page state")?;
+    let decoded = hn_core::state::LoadState::decode(&text)?;
+    let _ = js_sys::Reflect::set(&js_sys::global(), &STATE_SLOT.into(), &JsValue::from_str(&text));
     *ctx.state.borrow_mut() = decoded.into();
     manager::apply_state_all(ctx);
     dom::toggle_class(&ctx.root, PENDING, false);

@@ -40,14 +40,13 @@
   try {
     chrome.storage.local.get(['look', 'page_state'], function (items) {
       var state = !chrome.runtime.lastError && items && items.page_state;
-      pageState(state && typeof state === 'object' ? state : null);
+      var usable = state && typeof state === 'object' && typeof state.text === 'string';
+      pageState(usable ? state : null);
       // While the reader has filters, stories and comments stay unpainted
       // until the content script has applied them (content.css), so a
       // hidden one never flashes; it takes the class off once applied, the
       // loader if it cannot start.
-      var filters = state && state.filters && typeof state.filters === 'object' ? state.filters : {};
-      var any = Object.keys(filters).some(function (k) { return filters[k] && filters[k].enabled !== false; });
-      if (any && !root.dataset.hnewError && !root.dataset.hnewState) root.classList.add('hnew-pending');
+      if (usable && state.filters_on === true && !root.dataset.hnewError && !root.dataset.hnewState) root.classList.add('hnew-pending');
       var look = !chrome.runtime.lastError && items && items.look;
       // The content script already failed to start: leave the page alone.
       if (root.dataset.hnewError) return;
