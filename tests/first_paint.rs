@@ -42,6 +42,10 @@ fn front_page_never_paints_a_filtered_story(stop_worker: bool) {
             Duration::from_secs(10),
         )
         .expect("the page state was saved");
+    // The rows' hold is a stylesheet the browser injects before the first
+    // frame, registered while a filter is on.
+    let held = "chrome.scripting.getRegisteredContentScripts({ids: ['hn-hold-rows']}).then(s => s.length)";
+    assert_eq!(worker.eval(held).unwrap(), 1, "the hold is registered");
     drop(worker);
     if stop_worker {
         h.stop_worker().expect("the worker stops");
@@ -63,7 +67,7 @@ fn front_page_never_paints_a_filtered_story(stop_worker: bool) {
     assert!(watch["frames"].as_u64().unwrap_or(0) > 3, "frames were watched: {watch}");
     assert!(watch["control"].as_u64().unwrap_or(0) > 0, "the watch sees a story that is shown: {watch}");
     assert_eq!(watch["painted"], json!([]), "the filtered story was painted in these frames: {watch}");
-    assert_eq!(tab.eval("document.documentElement.classList.contains('hnew-pending')").unwrap(), false);
+    assert_eq!(tab.eval("document.documentElement.dataset.hnewState").unwrap(), "applied", "the hold is over");
     // The rest of the list is shown.
     let shown = tab
         .eval("[...document.querySelectorAll('tr.athing.submission')].filter(r => getComputedStyle(r).visibility === 'visible' && r.getClientRects().length).length")
@@ -98,6 +102,8 @@ fn a_page_load_needs_no_answer_of_the_workers() {
             Duration::from_secs(10),
         )
         .expect("the page state was saved");
+    let held = "chrome.scripting.getRegisteredContentScripts({ids: ['hn-hold-rows']}).then(s => s.length)";
+    assert_eq!(worker.eval(held).unwrap(), 0, "no filter: rows are never held");
     drop(worker);
     h.stop_worker().expect("the worker stops");
     // The follow is applied from what early.js read from local storage, not

@@ -243,7 +243,11 @@ fn hn(state: &State, request: &Request) -> Response {
     match (path, request.method.as_str()) {
         ("/edit", "GET") => return crate::forms::edit_page(state, request),
         ("/xedit", "POST") => return crate::forms::post_edit(state, request),
-        ("/delete-confirm", "GET") if query_param(&request.target, "fixture").is_none() => {
+        // The saved confirmation stays at its own address.
+        ("/delete-confirm", "GET")
+            if query_param(&request.target, "fixture").is_none()
+                && state.fixtures.page_for(&request.target).is_none() =>
+        {
             return crate::forms::delete_page(state, request)
         }
         ("/xdelete", "POST") => return crate::forms::post_delete(state, request),

@@ -110,3 +110,48 @@ fn scripts(site: &SiteSpec) -> Array {
         make(script_id(site), Array::of2(&"content/hn_content.js".into(), &"content/loader.js".into()), "document_end");
     Array::of2(&early, &main)
 }
+
+/// The stylesheet that keeps HN's story and comment rows unpainted from
+/// the first frame until the content script has applied the reader's
+/// filters (`content/pending.css`), registered only while a filter is on.
+/// A stylesheet registered by the browser is in place before the page's
+/// first style pass, where a class set by `early.js` after reading storage
+/// could come a frame late.
+const HOLD_ID: &str = "hn-hold-rows";
+
+thread_local! {
+    static HOLDING: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+}
+
+/// Registers or unregisters the rows' hold as filters turn on or off.
+pub async fn hold_rows(on: bool) {
+    if HOLDING.with(|h| h.get()) == Some(on) {
+        return;
+    }
+    let filter = Object::new();
+    let _ = Reflect::set(&filter, &"ids".into(), &Array::of1(&HOLD_ID.into()));
+    let present = JsFuture::from(registered(&filter))
+        .await
+        .ok()
+        .and_then(|v| v.dyn_into::<Array>().ok())
+        .is_some_and(|a| a.length() > 0);
+    let result = match (on, present) {
+        (true, false) => {
+            let s = Object::new();
+            let set = |k: &str, v: &JsValue| {
+                let _ = Reflect::set(&s, &k.into(), v);
+            };
+            set("id", &HOLD_ID.into());
+            set("matches", &Array::of1(&origin(&hn_core::site::hn::SITE).into()).into());
+            set("css", &Array::of1(&"content/pending.css".into()).into());
+            set("runAt", &"document_start".into());
+            JsFuture::from(register(&Array::of1(&s))).await
+        }
+        (false, true) => JsFuture::from(unregister(&filter)).await,
+        _ => Ok(JsValue::UNDEFINED),
+    };
+    match result {
+        Ok(_) => HOLDING.with(|h| h.set(Some(on))),
+        Err(e) => crate::log(&format!("the rows' hold not (un)registered: {}", hn_ext::describe(&e))),
+    }
+}

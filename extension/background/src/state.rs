@@ -543,6 +543,9 @@ pub async fn save_page_state() {
     let Some(state) = with(|r| view(r)) else { return };
     // The start-up module reads `text`; `early.js` reads `filters_on`.
     let load = hn_core::state::LoadState::of(&state);
+    // Before the record: a page that reads it with filters on finds its
+    // rows held already.
+    crate::sites::hold_rows(load.filters_on()).await;
     let page = serde_json::json!({ "filters_on": load.filters_on(), "text": load.encode() });
     if PAGE_STATE_SAVED.with(|p| p.borrow().as_ref() == Some(&page)) {
         return;

@@ -264,7 +264,7 @@ fn refresh_state(ctx: Shared) {
         let raw = match hn_ext::ask_raw(LoadRequest::GetPageState).await {
             Ok(raw) => raw,
             Err(e) => {
-                dom::toggle_class(&ctx.root, PENDING, false);
+                unheld(&ctx);
                 dom::set_data(&ctx.root, "hnew-background", &format!("error {e}"));
                 return dom::log(&format!("the user's state is unavailable: {e}"));
             }
@@ -275,16 +275,21 @@ fn refresh_state(ctx: Shared) {
                 dom::set_data(&ctx.root, "hnew-background", "ok")
             }
             Err(e) => {
-                dom::toggle_class(&ctx.root, PENDING, false);
-                dom::log(&format!("unexpected answer to GetState: {e}"));
+                unheld(&ctx);
+                dom::log(&format!("unexpected answer to GetPageState: {e}"));
             }
         }
     });
 }
 
-/// The class `early.js` sets while filters are not applied yet.
+/// No state to apply: the rows `pending.css` holds until then are shown
+/// as the site sent them.
 #[cfg(not(feature = "more"))]
-const PENDING: &str = "hnew-pending";
+fn unheld(ctx: &Ctx) {
+    if !ctx.root.has_attribute("data-hnew-state") {
+        dom::set_data(&ctx.root, "hnew-state", "unavailable");
+    }
+}
 
 /// Applies a page state (`{text}`, from the background or kept in local
 /// storage), and keeps its text for the module loaded on first use.
@@ -295,7 +300,6 @@ fn apply_raw(ctx: &Shared, record: &JsValue) -> Result<(), String> {
     let _ = js_sys::Reflect::set(&js_sys::global(), &STATE_SLOT.into(), &JsValue::from_str(&text));
     *ctx.state.borrow_mut() = decoded.into();
     manager::apply_state_all(ctx);
-    dom::toggle_class(&ctx.root, PENDING, false);
     features::wake::state_changed();
     if !REPORTED.with(|r| r.replace(true)) {
         report(ctx);

@@ -42,11 +42,6 @@
       var state = !chrome.runtime.lastError && items && items.page_state;
       var usable = state && typeof state === 'object' && typeof state.text === 'string';
       pageState(usable ? state : null);
-      // While the reader has filters, stories and comments stay unpainted
-      // until the content script has applied them (content.css), so a
-      // hidden one never flashes; it takes the class off once applied, the
-      // loader if it cannot start.
-      if (usable && state.filters_on === true && !root.dataset.hnewError && !root.dataset.hnewState) root.classList.add('hnew-pending');
       var look = !chrome.runtime.lastError && items && items.look;
       // The content script already failed to start: leave the page alone.
       if (root.dataset.hnewError) return;
