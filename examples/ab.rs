@@ -43,6 +43,7 @@ fn main() {
             .unwrap();
             if dist.is_some() {
                 h.wait_for_rule().unwrap();
+                let _ = h.worker().unwrap().eval("self.hnewHandle({ v: 1, kind: 'welcomed' })");
             }
             std::thread::sleep(Duration::from_secs(3));
             for _ in 0..loads {

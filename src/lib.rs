@@ -126,6 +126,10 @@ pub struct Options {
     /// show): the extension is loaded from a copy whose manifest grants
     /// them at install. Everything after the grant is the product's own.
     pub granted: Vec<String>,
+    /// Leave the line a new install shows on pages until dismissed (off:
+    /// the harness dismisses it, as a reader of more than a day has, once
+    /// the install is done — with `wait_for_rule`).
+    pub welcome: bool,
 }
 
 impl Default for Options {
@@ -138,6 +142,7 @@ impl Default for Options {
             headed: false,
             wait_for_rule: true,
             granted: Vec::new(),
+            welcome: false,
         }
     }
 }
@@ -178,6 +183,9 @@ impl Harness {
         let h = Harness { browser, replica, _turn: turn };
         if opts.extension && opts.wait_for_rule {
             h.wait_for_rule()?;
+            if !opts.welcome {
+                h.worker()?.eval("self.hnewHandle({ v: 1, kind: 'welcomed' })")?;
+            }
         }
         Ok(h)
     }

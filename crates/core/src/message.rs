@@ -64,6 +64,8 @@ pub enum Request {
     /// What a page applies at load, as the text its start-up module reads
     /// (`crate::page_state`).
     GetPageState,
+    /// The reader dismissed the line that says what the extension adds.
+    Welcomed,
     /// Follow or unfollow a user of a site.
     SetFollow {
         site: String,
@@ -353,6 +355,7 @@ pub enum PageRequest {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LoadRequest {
     GetPageState,
+    Welcomed,
     FilterHits { hits: std::collections::BTreeMap<String, u32> },
     PageSeen { site: String, page: String, me: Option<String>, signed_out: bool, problems: Vec<String> },
 }
@@ -640,6 +643,7 @@ impl Request {
                 | Request::GetSettings
                 | Request::GetState
                 | Request::GetPageState
+                | Request::Welcomed
                 | Request::SetFollow { .. }
                 | Request::SetTag { .. }
                 | Request::GetProfile { .. }
@@ -798,6 +802,7 @@ mod tests {
     fn load_requests_read_back_as_the_requests_they_name() {
         let all = [
             LoadRequest::GetPageState,
+            LoadRequest::Welcomed,
             LoadRequest::FilterHits { hits: [("r".to_string(), 2)].into_iter().collect() },
             LoadRequest::PageSeen {
                 site: "hn".into(),

@@ -13,6 +13,7 @@
 //! k action key                           a key binding the reader changed
 //! u site:name flags tag                  a user record: flags `x` unfollowed, `n` notify
 //! r key kind target substring enabled site pattern        a filter rule
+//! w                                      newly installed: say what is there
 //! ```
 //! Fields are separated by tabs, records by newlines; `\`, tab, newline and
 //! carriage return inside a text field are escaped as `\\`, `\t`, `\n`, `\r`.
@@ -80,7 +81,12 @@ fn unescape(field: &str) -> String {
 impl LoadState {
     /// What a page reads at load of the whole state.
     pub fn of(state: &UserState) -> LoadState {
-        LoadState { follows: state.follows.clone(), filters: state.filters.clone(), settings: state.settings.clone() }
+        LoadState {
+            follows: state.follows.clone(),
+            filters: state.filters.clone(),
+            settings: state.settings.clone(),
+            welcome: false,
+        }
     }
 
     /// Whether a rule is on: pages keep their rows unpainted until the
@@ -138,6 +144,9 @@ impl LoadState {
             escape(&r.site, &mut out);
             out.push('\t');
             escape(&r.pattern, &mut out);
+        }
+        if self.welcome {
+            out.push_str("\nw");
         }
         out
     }
@@ -203,6 +212,7 @@ impl LoadState {
                     };
                     state.filters.insert(text(1)?, rule);
                 }
+                "w" => state.welcome = true,
                 _ => {}
             }
         }
@@ -222,6 +232,7 @@ mod tests {
         s.settings.read_stories = ReadStories::Dim;
         s.settings.fold_old = true;
         s.settings.badge = false;
+        s.welcome = true;
         s.settings.keys = Bindings([(Action::Next, "n".to_string()), (Action::Fold, "\\".to_string())].into());
         s.follows.insert("hn:pg".into(), UserRecord { tag: Some("YC\tfounder\\".into()), ..Default::default() });
         s.follows.insert("lobsters:x".into(), UserRecord { unfollowed: true, notify: true, ..Default::default() });

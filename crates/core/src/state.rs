@@ -120,6 +120,9 @@ pub struct LoadState {
     pub follows: BTreeMap<String, UserRecord>,
     pub filters: BTreeMap<String, FilterRule>,
     pub settings: Settings,
+    /// Newly installed: pages say, once, what the extension adds (until
+    /// the reader dismisses it). Kept on this device only.
+    pub welcome: bool,
 }
 
 impl From<LoadState> for UserState {

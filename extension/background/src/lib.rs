@@ -22,7 +22,6 @@ mod sites;
 mod state;
 
 use hn_core::message::{self, Envelope, Request, Response, MAX_MESSAGE_BYTES};
-use hn_core::state::LoadState;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -43,6 +42,9 @@ pub fn handle_message(raw: JsValue, sender: JsValue) -> Promise {
 pub fn on_installed(reason: String) -> Promise {
     future_to_promise(async move {
         log(&format!("installed ({reason})"));
+        if reason == "install" {
+            state::set_welcome(true).await;
+        }
         state::save_look().await;
         state::save_page_state().await;
         menus::install().await;
@@ -261,8 +263,12 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         },
         Request::GetState => Response::State { state: state::user_state().await },
         Request::GetPageState => {
-            let page = LoadState::of(&state::user_state().await);
+            let page = state::page_state().await;
             Response::PageState { filters_on: page.filters_on(), text: page.encode() }
+        }
+        Request::Welcomed => {
+            state::set_welcome(false).await;
+            Response::Done
         }
         Request::SetFollow { site, user, follow } => {
             let key = hn_core::state::user_key(&site, &user);

@@ -540,9 +540,11 @@ async fn save_local() -> Result<(), String> {
 /// worker start.
 pub async fn save_page_state() {
     ensure_loaded().await;
-    let Some(state) = with(|r| view(r)) else { return };
+    if with(|_| ()).is_none() {
+        return;
+    }
     // The start-up module reads `text`; `early.js` reads `filters_on`.
-    let load = hn_core::state::LoadState::of(&state);
+    let load = page_state().await;
     // Before the record: a page that reads it with filters on finds its
     // rows held already.
     crate::sites::hold_rows(load.filters_on()).await;
@@ -558,6 +560,31 @@ pub async fn save_page_state() {
         Ok(()) => PAGE_STATE_SAVED.with(|p| *p.borrow_mut() = Some(page)),
         Err(e) => crate::log(&format!("the page state could not be saved: {e}")),
     }
+}
+
+/// What pages apply at load: follows, filters, settings, and whether to
+/// say what the extension adds.
+pub async fn page_state() -> hn_core::state::LoadState {
+    let mut load = hn_core::state::LoadState::of(&user_state().await);
+    load.welcome = hn_ext::get_typed::<bool>(hn_ext::Area::Local, WELCOME_KEY).await.0.unwrap_or(false);
+    load
+}
+
+/// Set on install, until the reader dismisses the line pages show.
+const WELCOME_KEY: &str = "welcome_pending";
+
+/// Shows (on install) or ends (dismissed) the line that says what the
+/// extension adds, and rewrites what pages read.
+pub async fn set_welcome(on: bool) {
+    let result = if on {
+        hn_ext::set_typed(hn_ext::Area::Local, WELCOME_KEY, &true).await
+    } else {
+        hn_ext::remove(hn_ext::Area::Local, WELCOME_KEY).await
+    };
+    if let Err(e) = result {
+        crate::log(&format!("the welcome line's flag not saved: {e}"));
+    }
+    save_page_state().await;
 }
 
 /// Keeps the settings' look where `early.js` reads it before a page is

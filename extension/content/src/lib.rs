@@ -298,6 +298,7 @@ fn apply_raw(ctx: &Shared, record: &JsValue) -> Result<(), String> {
     let text = js_sys::Reflect::get(record, &"text".into()).ok().and_then(|t| t.as_string()).ok_or("no page state")?;
     let decoded = hn_core::state::LoadState::decode(&text)?;
     let _ = js_sys::Reflect::set(&js_sys::global(), &STATE_SLOT.into(), &JsValue::from_str(&text));
+    features::welcome::wanted(decoded.welcome);
     *ctx.state.borrow_mut() = decoded.into();
     manager::apply_state_all(ctx);
     features::wake::state_changed();

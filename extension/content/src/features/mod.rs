@@ -26,6 +26,7 @@ mod tags;
 mod unread;
 mod user_card;
 pub mod wake;
+pub(crate) mod welcome;
 
 use crate::Shared;
 
@@ -54,6 +55,7 @@ pub const START: &[Feature] = &[
     past::FEATURE,
     unread::FEATURE,
     sort::FEATURE,
+    welcome::FEATURE,
     wake::FEATURE,
 ];
 
