@@ -197,3 +197,58 @@ fn rate_limiting_and_empty_pages_back_off_and_retry_now_works() {
     page.expect("+document.documentElement.dataset.hnewPages >= 1", "then page 2 arrives");
     assert_eq!(h.replica.count("/news?p=2"), 3);
 }
+
+#[test]
+fn the_footer_shows_at_the_end_or_on_focus_never_over_a_row_and_not_at_load() {
+    let h = Harness::start(Options { extra_args: vec!["--window-size=1280,600".into()], ..Options::default() })
+        .expect("start the replica and Chromium with the extension");
+    // From the first frame: whether the footer ever moved while the page
+    // loaded (a transition started) and where it was.
+    let page = h.open("/news").unwrap();
+    page.expect("document.documentElement.dataset.hnewScroll", "endless scroll is on");
+    let footer = "document.querySelector('.hnew-footer')";
+    page.expect(footer, "the footer is managed");
+    // Loaded again with a watch from the first frame: nothing slides.
+    page.session
+        .call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": "window.__slid = 0; document.addEventListener('transitionrun', () => window.__slid++, true);" }),
+        )
+        .unwrap();
+    page.reload().unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "reloaded");
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(page.value("window.__slid"), 0, "nothing slides at load");
+    let hidden = format!("{footer}.getBoundingClientRect().top >= innerHeight - 1");
+    assert_eq!(page.value(&hidden), true, "held below the window at the top of the list");
+    // The pointer at the bottom of the window, over a row: the footer stays
+    // away (it used to slide over what the pointer was on).
+    page.value("window.scrollTo(0, 200), true");
+    let below = page.value("(() => { const r = [...document.querySelectorAll('tr.athing.submission')].find(r => r.getBoundingClientRect().bottom > innerHeight - 30 && r.getBoundingClientRect().top < innerHeight - 10); return r ? r.id : null; })()");
+    if let Some(id) = below.as_str() {
+        page.hover_on(&format!("document.getElementById('{id}')"));
+        std::thread::sleep(Duration::from_millis(400));
+        assert_eq!(page.value(&hidden), true, "the footer stays away from the row under the pointer");
+    }
+    // Keyboard: Tab into the search field shows it.
+    page.value("document.querySelector('.hnew-footer input[name=q]').focus(), true");
+    page.expect(&format!("{footer}.getBoundingClientRect().bottom <= innerHeight + 1 && {footer}.getBoundingClientRect().top < innerHeight - 20"), "focus shows it");
+    page.value("document.activeElement.blur(), true");
+    // At the end of what is loaded (HN's last page here): it shows over its
+    // own room after the list, covering no row.
+    h.replica.fault("/news?p=", Fault::Latency(Duration::from_millis(10)), None);
+    for _ in 0..4 {
+        scroll_to_bottom(&page);
+        std::thread::sleep(Duration::from_millis(700));
+    }
+    page.expect("document.documentElement.dataset.hnewScroll === 'end'", "the list ended");
+    scroll_to_bottom(&page);
+    page.expect(
+        &format!("{footer}.getBoundingClientRect().bottom <= innerHeight + 1 && {footer}.getBoundingClientRect().top < innerHeight - 20"),
+        "at the end, the footer shows",
+    );
+    let covered = page.value(&format!(
+        "(() => {{ const top = {footer}.getBoundingClientRect().top; return [...document.querySelectorAll('tr.athing.submission, tr.athing.submission + tr, tr.hnew-more-status')].filter(r => {{ const b = r.getBoundingClientRect(); return b.height > 0 && b.bottom > top + 1; }}).length; }})()"
+    ));
+    assert_eq!(covered, 0, "no row is under the footer");
+}

@@ -529,23 +529,35 @@ fn renumber(row: &Element, rank_selector: &str) {
     rank.set_text_content(Some(&format!("{n}.")));
 }
 
-/// The footer (links and search) slides up when the pointer nears the
-/// bottom of the window, or when it has keyboard focus.
+/// The footer (links and search) stays reachable while the list grows
+/// under it: it is held below the window and shows at the end of what is
+/// loaded — over a space of its own height kept after the list, so it
+/// never covers a row — or when it has keyboard focus. It does not move at
+/// load (its slide is switched on once the end was first seen or not).
 fn footer_peek(ctx: &Shared) {
     let Ok(Some(form)) = ctx.root.query_selector("form[action*='hn.algolia.com']") else { return };
     let footer = form.closest("center").ok().flatten().unwrap_or(form);
+    let Some(room) = dom::make(&ctx.document, "div", "hnew-footer-room", "") else { return };
+    let _ = room.set_attribute("aria-hidden", "true");
+    let _ = footer.before_with_node_1(&room);
     dom::toggle_class(&footer, "hnew-footer", true);
     let root = ctx.root.clone();
-    dom::listen(&ctx.document.clone().into(), "mousemove", move |e| {
-        let Some(m) = e.dyn_ref::<web_sys::MouseEvent>() else { return };
-        let height = window_height();
-        let near = f64::from(m.client_y()) > height - 48.0;
-        if near != root.class_list().contains("hnew-footer-peek") {
-            dom::toggle_class(&root, "hnew-footer-peek", near);
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        let Some(e) = entries.iter().last().and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+        else {
+            return;
+        };
+        dom::toggle_class(&root, "hnew-footer-peek", e.intersection_ratio() >= 0.9);
+        // The first answer (at load) is shown as it is; later ones slide.
+        if !root.class_list().contains("hnew-footer-live") {
+            let root = root.clone();
+            dom::after(300, move || dom::toggle_class(&root, "hnew-footer-live", true));
         }
     });
-    let root = ctx.root.clone();
-    let f = footer.clone();
-    dom::listen(&footer.into(), "focusin", move |_| dom::toggle_class(&root, "hnew-footer-peek", true));
-    let _ = f;
+    let options = web_sys::IntersectionObserverInit::new();
+    options.set_threshold(&JsValue::from_f64(0.9));
+    if let Ok(observer) = web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options) {
+        observer.observe(&room);
+    }
+    callback.forget();
 }
