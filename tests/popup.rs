@@ -250,3 +250,63 @@ fn activity_of_followed_users_comes_from_the_api_politely() {
     click(&popup, "#save");
     popup.expect("document.querySelector('.status').textContent === 'Saved'", "saved");
 }
+
+/// The popup at its real size (360 px wide, as Chrome shows it) with a
+/// reader's data: no tab scrolls sideways. Screenshots of every tab are
+/// kept in `target/artifacts/popup-<tab>.png`.
+#[test]
+fn every_tab_fits_the_popups_width_with_data() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    let names: Vec<String> = (0..50).map(|i| format!("longreader_{i:02}xy")).collect();
+    let answer = hacker_new::ask(&worker, serde_json::json!({"kind": "follow_many", "site": "hn", "users": names}));
+    assert_eq!(answer["kind"], "done", "{answer}");
+    for (i, name) in names.iter().enumerate() {
+        let note = format!("note {i}: writes about compilers, databases and the history of computing at length");
+        let a =
+            hacker_new::ask(&worker, serde_json::json!({"kind": "set_note", "site": "hn", "user": name, "note": note}));
+        assert_eq!(a["kind"], "done", "{a}");
+        if i % 3 == 0 {
+            let a = hacker_new::ask(
+                &worker,
+                serde_json::json!({"kind": "set_tag", "site": "hn", "user": name, "tag": "long tag text here"}),
+            );
+            assert_eq!(a["kind"], "done", "{a}");
+        }
+    }
+    for i in 0..20 {
+        let rule = serde_json::json!({"kind": "keyword", "pattern": format!("averyveryverylongkeyword{i}andmore"), "target": "both"});
+        let a = hacker_new::ask(&worker, serde_json::json!({"kind": "save_filter", "rule": rule}));
+        assert_eq!(a["kind"], "done", "{a}");
+    }
+    for i in 0..10 {
+        let target = serde_json::json!({"id": 40_000_000 + i, "title": format!("A story with a rather long title, number {i}, about systems programming in practice"), "url": format!("https://example.com/a/very/long/path/to/an/article/{i}?with=query&and=more")});
+        let a = hacker_new::ask(&worker, serde_json::json!({"kind": "add_to_buffer", "target": target}));
+        assert_eq!(a["kind"], "queued", "{a}");
+    }
+    let popup = h.open_extension("popup/popup.html").unwrap();
+    popup
+        .session
+        .call(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({"width": 360, "height": 600, "deviceScaleFactor": 1, "mobile": false}),
+        )
+        .unwrap();
+    popup.reload().unwrap();
+    popup.expect("document.querySelector('main[data-ready=true]')", "rendered");
+    assert_eq!(popup.value("innerWidth"), 360);
+    let mut wide = Vec::new();
+    for tab_id in ["following", "inbox", "activity", "filters", "appearance", "share", "sync"] {
+        tab(&popup, tab_id);
+        popup.expect(&format!("document.querySelector('#tab-{tab_id}[aria-selected=true]')"), "the tab is shown");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let _ = popup.screenshot(&hacker_new::root().join(format!("target/artifacts/popup-{tab_id}.png")));
+        let over = popup.value(
+            "(() => { const d = document.documentElement; const out = [...document.querySelectorAll('body *')].filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > d.clientWidth + 1 || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible' && getComputedStyle(e).overflowX !== 'hidden' && e.tagName !== 'TEXTAREA' && e.tagName !== 'INPUT'); }).map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 5); return [d.scrollWidth > d.clientWidth, out]; })()",
+        );
+        if over[0] == true || !over[1].as_array().unwrap().is_empty() {
+            wide.push(format!("{tab_id}: {over}"));
+        }
+    }
+    assert!(wide.is_empty(), "sideways scrolling or clipped content at 360 px: {wide:#?}");
+}
