@@ -40,11 +40,24 @@ fn keys_move_through_stories_and_comments() {
     assert_eq!(focused_id(&page), ids[1].as_str().unwrap(), "no move while typing in the search box");
     page.value("document.activeElement.blur(), true");
     // `?` lists every binding; again closes it.
+    page.value("document.querySelector('.titleline a').focus(), window.__before = document.activeElement, true");
     press(&page, "?");
-    page.expect("document.querySelector('.hnew-keys-help:not([hidden])')", "the help opened");
+    page.expect("document.querySelector('.hnew-keys-help')?.open", "the help opened");
     assert_eq!(page.value("document.querySelectorAll('.hnew-keys-help dt').length"), 16);
+    assert_eq!(page.value("document.activeElement.classList.contains('hnew-keys-close')"), true, "it takes focus");
     press(&page, "?");
-    page.expect("document.querySelector('.hnew-keys-help').hidden", "the help closed");
+    page.expect("!document.querySelector('.hnew-keys-help').open", "the help closed");
+    page.expect("document.activeElement === window.__before", "focus is back where it was");
+    // Escape closes it too, and so does its Close button.
+    press(&page, "?");
+    page.expect("document.querySelector('.hnew-keys-help')?.open", "the help opened again");
+    page.press("Escape", 0);
+    page.expect("!document.querySelector('.hnew-keys-help').open", "Escape closed it");
+    page.expect("document.activeElement === window.__before", "focus is back after Escape");
+    press(&page, "?");
+    page.expect("document.querySelector('.hnew-keys-help')?.open", "opened once more");
+    page.press("Enter", 0);
+    page.expect("!document.querySelector('.hnew-keys-help').open", "Close (Enter on it) closed it");
     // `s` opens the share menu of the focused story.
     press(&page, "s");
     page.expect("document.querySelector('.hnew-share-menu:not([hidden])')", "share from the keyboard");

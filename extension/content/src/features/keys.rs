@@ -48,7 +48,13 @@ fn init(ctx: &Shared) -> Result<(), String> {
         let bindings = c.state.borrow().settings.keys.clone();
         let Some(action) = bindings.action(&e.key(), e.ctrl_key(), e.alt_key(), e.meta_key()) else { return };
         // Enter on a focused link or button is the browser's.
-        if e.key() == "Enter" && FOCUSED.with(|f| f.borrow().is_none()) {
+        if e.key() == "Enter"
+            && (FOCUSED.with(|f| f.borrow().is_none()) || dom::closest(e.target(), "a[href], button").is_some())
+        {
+            return;
+        }
+        // In a dialog (this list, a question), only `?` acts: it closes the list.
+        if action != Action::Help && dom::closest(e.target(), "dialog").is_some() {
             return;
         }
         if run(&c, action) {
@@ -199,18 +205,22 @@ fn follow(ctx: &Shared, row: &Element) -> bool {
     true
 }
 
-/// The list of keys, built the first time it is asked for.
+/// The list of keys, built the first time it is asked for: a modal dialog
+/// that takes focus (its Close button), closes on Escape, Close or `?`
+/// again, and gives focus back where it was.
 fn toggle_help(ctx: &Shared) {
-    if let Some(h) = HELP.with(|h| h.borrow().clone()) {
-        if let Some(el) = h.dyn_ref::<HtmlElement>() {
-            el.set_hidden(!el.hidden());
+    if let Some(h) = HELP.with(|h| h.borrow().clone()).and_then(|h| h.dyn_into::<web_sys::HtmlDialogElement>().ok()) {
+        if h.open() {
+            h.close();
+        } else {
+            open_help(&h);
         }
         return;
     }
-    let Some(panel) = dom::make(&ctx.document, "div", "hnew-keys-help", "") else { return };
-    let _ = panel.set_attribute("role", "dialog");
-    let _ = panel.set_attribute("aria-label", "Keyboard shortcuts");
+    let Some(panel) = dom::make(&ctx.document, "dialog", "hnew-keys-help", "") else { return };
+    let _ = panel.set_attribute("aria-labelledby", "hnew-keys-title");
     if let Some(h) = dom::make(&ctx.document, "h2", "", "Keyboard shortcuts") {
+        h.set_id("hnew-keys-title");
         let _ = panel.append_child(&h);
     }
     let bindings = ctx.state.borrow().settings.keys.clone();
@@ -226,12 +236,35 @@ fn toggle_help(ctx: &Shared) {
         let _ = panel.append_child(&list);
     }
     if let Some(p) =
-        dom::make(&ctx.document, "p", "", "Change them in the extension's options. Press ? again to close.")
+        dom::make(&ctx.document, "p", "", "Change them in the extension's options. Escape or ? closes this list.")
     {
         let _ = panel.append_child(&p);
+    }
+    if let Some(close) = dom::make(&ctx.document, "button", "hnew-keys-close", "Close") {
+        let _ = close.set_attribute("type", "button");
+        let dialog = panel.clone();
+        dom::listen(&close.clone().into(), "click", move |_| {
+            if let Some(d) = dialog.dyn_ref::<web_sys::HtmlDialogElement>() {
+                d.close();
+            }
+        });
+        let _ = panel.append_child(&close);
     }
     if let Some(body) = ctx.document.body() {
         let _ = body.append_child(&panel);
     }
+    if let Some(d) = panel.dyn_ref::<web_sys::HtmlDialogElement>() {
+        open_help(d);
+    }
     HELP.with(|h| *h.borrow_mut() = Some(panel));
+}
+
+fn open_help(dialog: &web_sys::HtmlDialogElement) {
+    if dialog.show_modal().is_ok() {
+        if let Ok(Some(close)) = dialog.query_selector(".hnew-keys-close") {
+            if let Some(c) = close.dyn_ref::<HtmlElement>() {
+                let _ = c.focus();
+            }
+        }
+    }
 }
