@@ -179,3 +179,20 @@ fn bindings_are_changed_in_the_options_page() {
     press(&page, "m");
     assert_eq!(focused_id(&page), first.as_str().unwrap());
 }
+
+#[test]
+fn escape_in_a_user_card_gives_focus_back_to_the_name() {
+    let h = harness();
+    let page = h.open("/item?id=30883015").unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is ready");
+    let name = "document.querySelector('tr.athing.comtr a.hnuser')";
+    page.hover_on(name);
+    page.expect("document.querySelector('.hnew-card:not([hidden]) button.hnew-card-follow')", "the card opened");
+    page.value("document.querySelector('.hnew-card button.hnew-card-follow').focus(), true");
+    page.press("Escape", 0);
+    page.expect("document.querySelector('.hnew-card').hidden", "Escape closed the card");
+    assert_eq!(page.value(&format!("document.activeElement === {name}")), true, "focus is on the name again");
+    // That focus opens no card again.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert_eq!(page.value("document.querySelector('.hnew-card').hidden"), true);
+}

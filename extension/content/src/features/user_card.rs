@@ -25,6 +25,8 @@ thread_local! {
     static USER: RefCell<Option<String>> = const { RefCell::new(None) };
     static SHOW_TIMER: Cell<Option<i32>> = const { Cell::new(None) };
     static HIDE_TIMER: Cell<Option<i32>> = const { Cell::new(None) };
+    /// Focus given back to a name by Escape: that focus opens no card.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
 }
 
 fn init(ctx: &Shared) -> Result<(), String> {
@@ -59,8 +61,11 @@ fn init(ctx: &Shared) -> Result<(), String> {
             // script moving focus from name to name).
             if let Some(link) = dom::closest(e.target(), selector) {
                 cancel_hide();
-                let ctx = ctx.clone();
                 dom::cancel(SHOW_TIMER.with(|t| t.take()));
+                if QUIET.with(|q| q.replace(false)) {
+                    return;
+                }
+                let ctx = ctx.clone();
                 let timer = dom::after(SHOW_DELAY_MS, move || {
                     let still = web_sys::window()
                         .and_then(|w| w.document())
@@ -95,7 +100,16 @@ fn init(ctx: &Shared) -> Result<(), String> {
         if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
             // Escape in the card's question closes only the question.
             if k.key() == "Escape" && dom::closest(e.target(), "dialog.hnew-dialog").is_none() {
+                // From inside the card, focus goes back to the name it is for
+                // (the card sits right after it).
+                let name = dom::closest(e.target(), ".hnew-card").and_then(|c| c.previous_element_sibling());
                 hide();
+                if let Some(name) = name.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    QUIET.with(|q| q.set(true));
+                    let _ = name.focus();
+                    // (focusin runs within focus(): nothing else is quieted)
+                    QUIET.with(|q| q.set(false));
+                }
             }
         }
     });
