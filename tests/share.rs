@@ -100,6 +100,17 @@ fn the_share_menu_is_built_when_opened_and_loads_nothing() {
     page.press("Escape", 0);
     page.expect("document.querySelector('.hnew-share-menu').hidden", "Escape closed the menu");
     page.expect("document.activeElement?.classList.contains('hnew-share')", "focus is back on the control");
+    // The menu is one tab stop: Tab leaves it closed, to what follows its
+    // control (not to the top of the page).
+    page.press("Enter", 0);
+    page.expect("!document.querySelector('.hnew-share-menu').hidden", "opened again from the keyboard");
+    page.value("window.__control = document.querySelector('.hnew-share[aria-expanded=true]'), true");
+    page.press("Tab", 0);
+    page.expect("document.querySelector('.hnew-share-menu').hidden", "Tab closed the menu");
+    page.expect(
+        "document.activeElement !== window.__control && !!(window.__control.compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING) && document.activeElement.getBoundingClientRect().top - window.__control.getBoundingClientRect().top < 200",
+        "focus moved on from the control, nearby",
+    );
     assert!(foreign_requests(&page).is_empty(), "opening the menu loaded nothing either");
 
     // Comments get a control when reached; it shares the comment's permalink.

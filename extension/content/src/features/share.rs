@@ -121,6 +121,10 @@ fn init_menu(ctx: &Shared) -> Result<(), String> {
                 e.prevent_default();
                 move_focus(if e.key() == "ArrowDown" { 1 } else { -1 });
             }
+            // The menu is one tab stop (arrows move inside it): Tab leaves
+            // it, closed, from its control — to what follows the control
+            // (or precedes it, with Shift), not to the top of the page.
+            "Tab" => close(true),
             _ => {}
         }
     });
