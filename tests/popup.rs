@@ -310,3 +310,31 @@ fn every_tab_fits_the_popups_width_with_data() {
     }
     assert!(wide.is_empty(), "sideways scrolling or clipped content at 360 px: {wide:#?}");
 }
+
+#[test]
+fn the_popups_tabs_follow_the_aria_tabs_pattern() {
+    let h = harness();
+    let popup = h.open_extension("popup/popup.html").unwrap();
+    popup.expect("document.querySelector('main[data-ready=true]')", "rendered");
+    // One tab stop: the selected tab.
+    assert_eq!(
+        popup.value("[...document.querySelectorAll('[role=tab]')].map(t => t.tabIndex).join(',')"),
+        "0,-1,-1,-1,-1,-1,-1"
+    );
+    popup.value("document.querySelector('#tab-following').focus(), true");
+    let at = |popup: &Page| {
+        popup.value("[document.activeElement.id, document.querySelector('[role=tab][aria-selected=true]').id, document.querySelector('[role=tabpanel]').getAttribute('aria-labelledby')]")
+    };
+    popup.press("ArrowRight", 0);
+    popup.expect("document.activeElement.id === 'tab-inbox'", "ArrowRight moved");
+    assert_eq!(at(&popup), serde_json::json!(["tab-inbox", "tab-inbox", "tab-inbox"]), "and selected it");
+    popup.press("End", 0);
+    popup.expect("document.activeElement.id === 'tab-sync'", "End");
+    popup.press("ArrowRight", 0);
+    popup.expect("document.activeElement.id === 'tab-following'", "wraps to the first");
+    popup.press("ArrowLeft", 0);
+    popup.expect("document.activeElement.id === 'tab-sync'", "wraps to the last");
+    popup.press("Home", 0);
+    popup.expect("document.activeElement.id === 'tab-following'", "Home");
+    assert_eq!(at(&popup), serde_json::json!(["tab-following", "tab-following", "tab-following"]));
+}

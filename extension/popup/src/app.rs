@@ -242,12 +242,28 @@ pub fn app() -> Html {
         Status::Done(m) => m.clone(),
         Status::Failed(e) => format!("Not done: {e}"),
     };
+    let on_tab_key = {
+        let state = state.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(to) = state.tab.step(&e.key()) else { return };
+            e.prevent_default();
+            state.dispatch(Action::Tab(to));
+            let tab = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&format!("tab-{}", to.id())));
+            if let Some(tab) = tab.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = tab.focus();
+            }
+        })
+    };
     let tabs = Tab::ALL.iter().map(|&t| {
         let state = state.clone();
         let selected = state.tab == t;
         let onclick = Callback::from(move |_| state.dispatch(Action::Tab(t)));
+        // One tab stop for the list: the selected tab (arrows move).
+        let tabindex = if selected { "0" } else { "-1" };
         html! {
-            <button role="tab" id={format!("tab-{}", t.id())} aria-selected={selected.to_string()}
+            <button role="tab" id={format!("tab-{}", t.id())} aria-selected={selected.to_string()} {tabindex}
                 aria-controls={format!("panel-{}", t.id())} class={classes!("tab", selected.then_some("selected"))} {onclick}>
                 { t.label() }
             </button>
@@ -303,7 +319,7 @@ pub fn app() -> Html {
                     }) }
                 </ul>
             }
-            <nav role="tablist" aria-label="Sections">{ for tabs }</nav>
+            <nav role="tablist" aria-label="Sections" onkeydown={on_tab_key}>{ for tabs }</nav>
             <section role="tabpanel" id={format!("panel-{}", state.tab.id())} aria-labelledby={format!("tab-{}", state.tab.id())}>
                 { panel }
             </section>

@@ -40,6 +40,22 @@ impl Tab {
             Tab::Sync => "Sync & data",
         }
     }
+    /// The tab a key moves to in the tab list (the ARIA tabs pattern):
+    /// arrows to the next or previous one (wrapping), Home and End to the
+    /// first and last; `None` for any other key.
+    pub fn step(self, key: &str) -> Option<Tab> {
+        let n = Tab::ALL.len();
+        let at = Tab::ALL.iter().position(|&t| t == self).unwrap_or(0);
+        let to = match key {
+            "ArrowRight" | "ArrowDown" => (at + 1) % n,
+            "ArrowLeft" | "ArrowUp" => (at + n - 1) % n,
+            "Home" => 0,
+            "End" => n - 1,
+            _ => return None,
+        };
+        Some(Tab::ALL[to])
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Tab::Following => "following",
@@ -224,6 +240,16 @@ pub fn parse_usernames(text: &str) -> (Vec<String>, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arrows_home_and_end_move_through_the_tabs() {
+        assert_eq!(Tab::Following.step("ArrowRight"), Some(Tab::Inbox));
+        assert_eq!(Tab::Following.step("ArrowLeft"), Some(Tab::Sync), "wraps");
+        assert_eq!(Tab::Sync.step("ArrowRight"), Some(Tab::Following), "wraps");
+        assert_eq!(Tab::Share.step("Home"), Some(Tab::Following));
+        assert_eq!(Tab::Inbox.step("End"), Some(Tab::Sync));
+        assert_eq!(Tab::Inbox.step("a"), None);
+    }
     use hn_core::state::{user_key, UserRecord};
 
     fn loaded(names: &[&str]) -> Rc<State> {
