@@ -202,6 +202,9 @@ fn pages_may_read_and_act_but_not_manage_the_data() {
     for (msg, from) in [
         ("kind: 'act', path: 'vote?id=1&how=up&auth=x'", lobsters),
         ("kind: 'post_reply', parent: 1, text: 'hi'", lobsters),
+        ("kind: 'edit_text', id: 1", lobsters),
+        ("kind: 'save_edit', id: 1, text: 'hi'", lobsters),
+        ("kind: 'delete_comment', id: 1", lookalike),
         ("kind: 'page_seen', site: 'hn', page: 'news', me: 'somebody', signed_out: false, problems: []", lobsters),
         ("kind: 'set_follow', site: 'hn', user: 'pg', follow: true", lobsters),
         ("kind: 'set_follow', site: 'lobsters', user: 'pushcx', follow: true", page),
