@@ -200,6 +200,18 @@ impl Harness {
         Ok(self.browser.extension_worker(EXTENSION_ID, Duration::from_secs(20))?)
     }
 
+    /// Signs the browser in to the local HN as `tester` (HN's `user`
+    /// cookie, persistent as HN's is: it survives a browser restart).
+    pub fn log_in(&self) {
+        self.browser
+            .call(
+                None,
+                "Storage.setCookies",
+                serde_json::json!({"cookies": [{"name": "user", "value": "tester&token", "domain": "news.ycombinator.com", "path": "/", "secure": true, "expires": 4_102_444_800.0}]}),
+            )
+            .expect("set the session cookie");
+    }
+
     /// Stops the extension's service worker (as Chrome does when it is idle,
     /// or kills it) and waits until it is gone.
     pub fn stop_worker(&self) -> Result<(), Error> {

@@ -2,20 +2,9 @@
 //! reader's session; refusals undo the change and say why.
 
 use hacker_new::{Fault, Harness, Options, Page};
-use serde_json::json;
 
 fn harness() -> Harness {
     Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
-}
-
-fn log_in(h: &Harness) {
-    h.browser
-        .call(
-            None,
-            "Storage.setCookies",
-            json!({"cookies": [{"name": "user", "value": "tester&token", "domain": "news.ycombinator.com", "path": "/", "secure": true}]}),
-        )
-        .expect("set the session cookie");
 }
 
 fn ready(page: &Page) {
@@ -38,7 +27,7 @@ fn wait_acted(h: &Harness, prefix: &str, what: &str) {
 #[test]
 fn votes_hides_and_favorites_happen_in_place() {
     let h = harness();
-    log_in(&h);
+    h.log_in();
     let page = h.open("/news?fixture=ews-news-2026-03").unwrap();
     ready(&page);
     let id = page.value("document.querySelector('tr.athing.submission').id").as_str().unwrap().to_string();
@@ -99,7 +88,7 @@ fn refusals_undo_the_change_and_say_why() {
     page.expect(&format!("!document.getElementById('up_{id}').classList.contains('nosee')"), "the arrow came back");
     assert_eq!(page.value(&format!("document.querySelector('#unv_{id}').textContent")), "");
     // Logged in, but HN is down.
-    log_in(&h);
+    h.log_in();
     h.replica.fault("/hide", Fault::Unavailable, None);
     let second = page.value("document.querySelectorAll('tr.athing.submission')[1].id").as_str().unwrap().to_string();
     page.click_on(&format!("document.querySelector(\"a[href^='hide?id={second}']\")"));

@@ -5,19 +5,9 @@
 //! failed edit, and only HN's own links (clicked by the reader) acting.
 
 use hacker_new::{Fault, Harness, Options, Page};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const THREAD: &str = "/item?id=48350598";
-
-fn log_in(h: &Harness) {
-    h.browser
-        .call(
-            None,
-            "Storage.setCookies",
-            json!({"cookies": [{"name": "user", "value": "tester&token", "domain": "news.ycombinator.com", "path": "/", "secure": true, "expires": 4_102_444_800.0}]}),
-        )
-        .expect("set the session cookie");
-}
 
 /// The real 2026 thread with HN's `edit` and `delete` links on its first
 /// comment without replies, as HN shows them on the reader's own comment;
@@ -44,7 +34,7 @@ const SOURCE: &str = "Source text: *emphasis* & <b>no markup</b>, a link https:/
 fn start(logged_in: bool) -> (Harness, u64) {
     let h = Harness::start(Options::default()).unwrap();
     if logged_in {
-        log_in(&h);
+        h.log_in();
     }
     let id = mount_own_thread(&h);
     h.replica.own_comment(id, SOURCE);
@@ -148,7 +138,7 @@ fn every_edit_refusal_is_named_and_the_draft_survives_a_reload() {
         "logged out is named",
     );
     page.press("Escape", 0);
-    log_in(&h);
+    h.log_in();
     click_edit(&page, id);
     page.type_into(&area(id), " kept");
     let cases: Vec<(Box<dyn Fn()>, &str)> = vec![
@@ -253,7 +243,7 @@ fn delete_refusals_are_named() {
         &format!("{}.querySelector('.hnew-delete[data-failed]')?.textContent.includes('logged out')", row(id)),
         "logged out is named",
     );
-    log_in(&h);
+    h.log_in();
     h.replica.close_window(id);
     page.click_on(&format!("{}.querySelector('.hnew-delete-yes')", row(id)));
     page.expect(

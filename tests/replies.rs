@@ -3,18 +3,6 @@
 //! and a browser restart.
 
 use hacker_new::{Harness, Options, Page};
-use serde_json::json;
-
-fn log_in(h: &Harness) {
-    h.browser
-        .call(
-            None,
-            "Storage.setCookies",
-            // A persistent cookie, as HN's is: it survives a browser restart.
-            json!({"cookies": [{"name": "user", "value": "tester&token", "domain": "news.ycombinator.com", "path": "/", "secure": true, "expires": 4_102_444_800.0}]}),
-        )
-        .expect("set the session cookie");
-}
 
 const THREAD: &str = "/item?id=48350598";
 const PARENT: &str = "48351450";
@@ -37,7 +25,7 @@ fn draft(page: &Page) -> serde_json::Value {
 #[test]
 fn a_reply_posts_and_appears_in_place() {
     let h = Harness::start(Options::default()).unwrap();
-    log_in(&h);
+    h.log_in();
     let page = h.open(THREAD).unwrap();
     open_reply(&page);
     type_reply(&page, "Agreed.\n\nA second paragraph & <b>no markup</b>.");
@@ -72,7 +60,7 @@ fn every_failure_is_named_and_keeps_the_text() {
         (Box::new(|| {}), "logged out"),
         (
             Box::new(|| {
-                log_in(&h);
+                h.log_in();
                 h.replica.too_fast(true);
             }),
             "too fast",
@@ -122,7 +110,7 @@ fn a_draft_survives_a_failed_post_and_a_browser_restart_then_posts() {
     let profile = hn_browser::temp_dir("reply-profile").unwrap();
     {
         let h = Harness::start(Options { profile: Some(profile.clone()), ..Options::default() }).unwrap();
-        log_in(&h);
+        h.log_in();
         h.replica.too_fast(true);
         let page = h.open(THREAD).unwrap();
         open_reply(&page);
@@ -154,7 +142,7 @@ fn a_draft_survives_a_failed_post_and_a_browser_restart_then_posts() {
 #[test]
 fn the_story_comment_box_keeps_its_draft_and_posts_in_place() {
     let h = Harness::start(Options::default()).unwrap();
-    log_in(&h);
+    h.log_in();
     let page = h.open(THREAD).unwrap();
     page.expect("document.documentElement.dataset.hnewFeatures?.includes('inline-reply')", "inline replies are on");
     page.type_into("document.querySelector(\"form[action='comment'] textarea\")", "A top-level thought.");

@@ -25,13 +25,7 @@ fn from_the_page(page: &Page, script: &str) {
 #[test]
 fn made_up_events_follow_share_open_and_post_nothing() {
     let h = Harness::start(Options::default()).unwrap();
-    h.browser
-        .call(
-            None,
-            "Storage.setCookies",
-            json!({"cookies": [{"name": "user", "value": "tester&token", "domain": "news.ycombinator.com", "path": "/", "secure": true}]}),
-        )
-        .unwrap();
+    h.log_in();
     let worker = h.worker().unwrap();
     let page = h.open(THREAD).unwrap();
     ready(&page);
