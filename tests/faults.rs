@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use hacker_new::{Harness, Options, EXTENSION_ID};
-use serde_json::Value;
 
 fn harness() -> Harness {
     Harness::start(Options::default()).expect("start the replica and Chromium with the extension")

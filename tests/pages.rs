@@ -2,7 +2,6 @@
 //! errors anywhere, and on current markup every selector of the site module
 //! finds what `counts.tsv` (counted independently) says is there.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use hacker_new::{Harness, Options};

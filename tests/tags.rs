@@ -1,8 +1,6 @@
 //! User tags (set from the user card, shown beside the name everywhere,
 //! kept after unfollowing) and the OP badge.
 
-use std::time::Duration;
-
 use hacker_new::{Harness, Options};
 
 #[test]
