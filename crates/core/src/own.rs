@@ -169,11 +169,11 @@ pub fn encode_delete(form: &DeleteForm) -> String {
     format!("id={}&goto={}&hmac={}&d=Yes", url_encode(&form.id), url_encode(&form.goto), url_encode(&form.hmac))
 }
 
-/// What HN's answer to the post means (a redirect when it accepted).
+/// What HN's answer to the post means (a redirect when it accepted): the
+/// reply's reading of it (which checks rate limits and outages too), with
+/// the refusals only an edit or a deletion gets.
 pub fn outcome(status: u16, redirected: bool, html: &str, change: Change) -> Result<(), ChangeError> {
-    common_errors(status, html)?;
-    let reply_like = crate::reply::outcome(status, redirected, html);
-    match reply_like {
+    match crate::reply::outcome(status, redirected, html) {
         Ok(()) => Ok(()),
         Err(ReplyError::Rejected(_)) if change == Change::Delete && HAS_REPLIES.iter().any(|r| html.contains(r)) => {
             Err(ChangeError::HasReplies)

@@ -63,6 +63,18 @@ fn page(state: &State, body: String) -> Response {
 }
 
 impl Forms {
+    /// HN's checks of a post changing own comment `id`: a form it issued
+    /// (spent now), and a comment still open to that change.
+    fn spend_own(&mut self, hmac: &str, id: &str, change: &str) -> Result<(), String> {
+        if !self.issued.remove(hmac) {
+            return Err("Unknown or expired link.".into());
+        }
+        if !self.own.contains_key(id) || self.closed.contains(id) {
+            return Err(format!("You can't {change} that anymore."));
+        }
+        Ok(())
+    }
+
     fn issue(&mut self, id: &str) -> String {
         self.counter += 1;
         let h = format!("h{:08x}{}", self.counter.wrapping_mul(2654435761), id);
@@ -145,11 +157,8 @@ pub(crate) fn post_edit(state: &State, request: &Request) -> Response {
         return page(state, "Unknown or expired link.".into());
     };
     let mut forms = state.forms();
-    if !forms.issued.remove(&hmac) {
-        return page(state, "Unknown or expired link.".into());
-    }
-    if !forms.own.contains_key(&id) || forms.closed.contains(&id) {
-        return page(state, "You can't edit that anymore.".into());
+    if let Err(refusal) = forms.spend_own(&hmac, &id, "edit") {
+        return page(state, refusal);
     }
     if forms.too_fast {
         forms.issued.insert(hmac);
@@ -183,11 +192,8 @@ pub(crate) fn post_delete(state: &State, request: &Request) -> Response {
         return page(state, "Unknown or expired link.".into());
     };
     let mut forms = state.forms();
-    if !forms.issued.remove(&hmac) {
-        return page(state, "Unknown or expired link.".into());
-    }
-    if !forms.own.contains_key(&id) || forms.closed.contains(&id) {
-        return page(state, "You can't delete that anymore.".into());
+    if let Err(refusal) = forms.spend_own(&hmac, &id, "delete") {
+        return page(state, refusal);
     }
     if forms.answered.contains(&id) {
         return page(state, "You can't delete a comment that has replies.".into());

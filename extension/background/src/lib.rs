@@ -263,7 +263,7 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         },
         Request::GetState => Response::State { state: state::user_state().await },
         Request::GetPageState => {
-            let page = state::page_state().await;
+            let page = state::page_state().await.unwrap_or_default();
             Response::PageState { filters_on: page.filters_on(), text: page.encode() }
         }
         Request::Welcomed => {

@@ -539,12 +539,8 @@ async fn save_local() -> Result<(), String> {
 /// parsed ([`keys::PAGE_STATE_KEY`]): written when it changes, and once per
 /// worker start.
 pub async fn save_page_state() {
-    ensure_loaded().await;
-    if with(|_| ()).is_none() {
-        return;
-    }
+    let Some(load) = page_state().await else { return };
     // The start-up module reads `text`; `early.js` reads `filters_on`.
-    let load = page_state().await;
     // Before the record: a page that reads it with filters on finds its
     // rows held already.
     crate::sites::hold_rows(load.filters_on()).await;
@@ -563,11 +559,12 @@ pub async fn save_page_state() {
 }
 
 /// What pages apply at load: follows, filters, settings, and whether to
-/// say what the extension adds.
-pub async fn page_state() -> hn_core::state::LoadState {
-    let mut load = hn_core::state::LoadState::of(&user_state().await);
+/// say what the extension adds; `None` while the state cannot be loaded.
+pub async fn page_state() -> Option<hn_core::state::LoadState> {
+    ensure_loaded().await;
+    let mut load = hn_core::state::LoadState::of(&with(|r| view(r))?);
     load.welcome = hn_ext::get_typed::<bool>(hn_ext::Area::Local, WELCOME_KEY).await.0.unwrap_or(false);
-    load
+    Some(load)
 }
 
 /// Set on install, until the reader dismisses the line pages show.

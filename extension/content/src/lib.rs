@@ -152,8 +152,7 @@ fn take_state(ctx: &Ctx) {
             // What only this module reads (the buffer, notes) stays as the
             // background last sent it.
             let mut state = ctx.state.borrow_mut();
-            let whole = std::mem::take(&mut *state);
-            *state = UserState { follows: merge_notes(page.follows, &whole), ..whole };
+            state.follows = merge_notes(page.follows, &state.follows);
             state.filters = page.filters;
             state.settings = page.settings;
         }
@@ -161,15 +160,15 @@ fn take_state(ctx: &Ctx) {
     }
 }
 
-/// The page state leaves notes and dates out: those of the whole state
-/// this module holds are kept.
+/// The page state leaves notes and dates out: those of the records this
+/// module holds are kept.
 #[cfg(feature = "more")]
 fn merge_notes(
     mut follows: std::collections::BTreeMap<String, hn_core::state::UserRecord>,
-    whole: &UserState,
+    held: &std::collections::BTreeMap<String, hn_core::state::UserRecord>,
 ) -> std::collections::BTreeMap<String, hn_core::state::UserRecord> {
     for (key, record) in follows.iter_mut() {
-        if let Some(known) = whole.follows.get(key) {
+        if let Some(known) = held.get(key) {
             record.note.clone_from(&known.note);
             record.since = known.since;
         }

@@ -203,45 +203,66 @@ fn open(ctx: &Shared, link: &Element, parent: u64) {
         }
         return;
     }
-    let doc = &ctx.document;
-    let Some(editor) = dom::make(doc, "div", "hnew-reply", "") else { return };
-    let Some(area) = dom::make(doc, "textarea", "", "") else { return };
     let user = row.query_selector(ctx.site.selectors.user_link).ok().flatten().and_then(|a| a.text_content());
-    let _ = area.set_attribute("rows", "6");
-    let _ = area.set_attribute("aria-label", &format!("Reply to {}", user.unwrap_or_else(|| "this comment".into())));
+    let label = format!("Reply to {}", user.unwrap_or_else(|| "this comment".into()));
+    let send = ("hnew-reply-send", "reply", "Send (Ctrl+Enter)");
+    let cancel = ("hnew-reply-cancel", "cancel", "Close; the draft is kept (Escape)");
+    let Some(Editor { root: editor, area, status }) = editor(&ctx.document, "hnew-reply", &label, send, cancel) else {
+        return;
+    };
     dom::set_data(&area, "parent", &parent.to_string());
-    let buttons = dom::make(doc, "div", "hnew-reply-buttons", "");
-    let send = dom::make(doc, "button", "hnew-reply-send", "reply");
-    let cancel = dom::make(doc, "button", "hnew-reply-cancel", "cancel");
-    let status = dom::make(doc, "p", "hnew-reply-status", "");
-    let (Some(buttons), Some(send), Some(cancel), Some(status)) = (buttons, send, cancel, status) else { return };
-    let _ = send.set_attribute("type", "button");
-    let _ = send.set_attribute("title", "Send (Ctrl+Enter)");
-    let _ = cancel.set_attribute("type", "button");
-    let _ = cancel.set_attribute("title", "Close; the draft is kept (Escape)");
-    let _ = status.set_attribute("role", "status");
-    let _ = status.set_attribute("aria-live", "polite");
-    let _ = buttons.append_child(&send);
-    let _ = buttons.append_child(&cancel);
-    let _ = editor.append_child(&area);
-    let _ = editor.append_child(&buttons);
-    let _ = editor.append_child(&status);
     dom::set_data(&editor, "parent", &parent.to_string());
     let place = link.closest(".reply").ok().flatten().unwrap_or_else(|| link.clone());
     let _ = place.after_with_node_1(&editor);
-    if let Ok(a) = area.clone().dyn_into::<web_sys::HtmlElement>() {
-        let _ = a.focus();
-    }
+    let _ = area.focus();
     // Bring back a saved draft.
     wasm_bindgen_futures::spawn_local(async move {
         let (draft, _) = hn_ext::get_typed::<Draft>(hn_ext::Area::Local, &draft_key(parent)).await;
-        if let (Some(d), Ok(area)) = (draft, area.dyn_into::<HtmlTextAreaElement>()) {
+        if let Some(d) = draft {
             if area.value().is_empty() {
                 area.set_value(&d.text);
                 status.set_text_content(Some("Your saved draft is back."));
             }
         }
     });
+}
+
+/// An editor's parts: its box, its text area and its status line.
+pub(crate) struct Editor {
+    pub root: Element,
+    pub area: HtmlTextAreaElement,
+    pub status: Element,
+}
+
+/// Builds an editor (a reply, or the edit of one's own comment: they look
+/// and work alike): a text area labelled `label`, a send and a cancel
+/// button (each its class, word and title) and a status line read out as
+/// it changes.
+pub(crate) fn editor(
+    doc: &web_sys::Document,
+    class: &str,
+    label: &str,
+    send: (&str, &str, &str),
+    cancel: (&str, &str, &str),
+) -> Option<Editor> {
+    let root = dom::make(doc, "div", class, "")?;
+    let area: HtmlTextAreaElement = dom::make(doc, "textarea", "", "")?.dyn_into().ok()?;
+    let _ = area.set_attribute("rows", "6");
+    let _ = area.set_attribute("aria-label", label);
+    let buttons = dom::make(doc, "div", "hnew-reply-buttons", "")?;
+    for (class, word, title) in [send, cancel] {
+        let button = dom::make(doc, "button", class, word)?;
+        let _ = button.set_attribute("type", "button");
+        let _ = button.set_attribute("title", title);
+        let _ = buttons.append_child(&button);
+    }
+    let status = dom::make(doc, "p", "hnew-reply-status", "")?;
+    let _ = status.set_attribute("role", "status");
+    let _ = status.set_attribute("aria-live", "polite");
+    let _ = root.append_child(&area);
+    let _ = root.append_child(&buttons);
+    let _ = root.append_child(&status);
+    Some(Editor { root, area, status })
 }
 
 /// Saves the text of `area` under `key` once typing pauses.

@@ -15,7 +15,7 @@ use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 
-use super::inline_reply::{save_now, schedule_save, show_text, Draft};
+use super::inline_reply::{editor, save_now, schedule_save, show_text, Draft, Editor};
 use super::Feature;
 use crate::{dom, Shared};
 
@@ -165,29 +165,15 @@ fn open(ctx: &Shared, row: &Element, id: u64) {
         }
         return;
     }
-    let Some(editor) = make(ctx, "div", "hnew-edit", "") else { return };
-    let area = make(ctx, "textarea", "", "");
-    let buttons = make(ctx, "div", "hnew-reply-buttons", "");
-    let save = make(ctx, "button", "hnew-edit-save", "update");
-    let cancel = make(ctx, "button", "hnew-edit-cancel", "cancel");
-    let status = make(ctx, "p", "hnew-reply-status", "Reading your comment from Hacker News…");
-    let (Some(area), Some(buttons), Some(save), Some(cancel), Some(status)) = (area, buttons, save, cancel, status)
+    let save = ("hnew-edit-save", "update", "Save the edit (Ctrl+Enter)");
+    let cancel = ("hnew-edit-cancel", "cancel", "Keep the comment as it is (Escape)");
+    let Some(Editor { root: editor, area, status }) =
+        editor(&ctx.document, "hnew-edit", "Edit your comment", save, cancel)
     else {
         return;
     };
-    let _ = area.set_attribute("rows", "6");
-    let _ = area.set_attribute("aria-label", "Edit your comment");
-    let _ = save.set_attribute("title", "Save the edit (Ctrl+Enter)");
-    let _ = cancel.set_attribute("title", "Keep the comment as it is (Escape)");
-    let _ = status.set_attribute("role", "status");
-    let _ = status.set_attribute("aria-live", "polite");
-    let _ = buttons.append_child(&save);
-    let _ = buttons.append_child(&cancel);
-    let _ = editor.append_child(&area);
-    let _ = editor.append_child(&buttons);
-    let _ = editor.append_child(&status);
+    status.set_text_content(Some("Reading your comment from Hacker News…"));
     dom::set_data(&editor, "id", &id.to_string());
-    let Ok(area) = area.dyn_into::<HtmlTextAreaElement>() else { return };
     area.set_read_only(true);
     place(ctx, row, &editor);
     dom::toggle_class(row, "hnew-editing", true);

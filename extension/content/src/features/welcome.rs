@@ -12,7 +12,7 @@ use hn_core::message::LoadRequest;
 use super::Feature;
 use crate::{dom, Shared};
 
-pub const FEATURE: Feature = Feature { id: "welcome", applies, init, apply: Some(apply), added: None };
+pub const FEATURE: Feature = Feature { id: "welcome", applies, init: |_| Ok(()), apply: Some(apply), added: None };
 
 thread_local! {
     static WANTED: Cell<bool> = const { Cell::new(false) };
@@ -25,10 +25,6 @@ pub fn wanted(on: bool) {
 
 fn applies(ctx: &Shared) -> bool {
     ctx.site.id == "hn" && (ctx.kind.has_stories() || ctx.kind.has_comments())
-}
-
-fn init(_: &Shared) -> Result<(), String> {
-    Ok(())
 }
 
 const WORDS: [&str; 4] = [
