@@ -79,6 +79,19 @@ pub fn ask(worker: &Session, request: serde_json::Value) -> serde_json::Value {
     worker.eval(&format!("self.hnewHandle({msg})")).expect("the background answered")
 }
 
+/// An answer as a page's script gets it (a line of tab-separated fields:
+/// `hn_core::message::PageAnswer`), read as `{kind, fields}`, or the JSON
+/// object the background sends what pages do not decode as text.
+pub fn page_answer(answer: &serde_json::Value) -> (String, Vec<String>) {
+    match answer.as_str() {
+        Some(text) => {
+            let mut fields = text.split('\t').map(str::to_string);
+            (fields.next().unwrap_or_default(), fields.collect())
+        }
+        None => (answer["kind"].as_str().unwrap_or_default().to_string(), vec![]),
+    }
+}
+
 /// `counts.tsv` beside the saved pages: file (relative) → column → value.
 pub fn counts(dir: &Path) -> std::collections::HashMap<String, std::collections::HashMap<String, String>> {
     let text = std::fs::read_to_string(dir.join("counts.tsv")).expect("counts.tsv beside the fixtures");

@@ -175,7 +175,8 @@ fn a_page_moving_focus_over_names_asks_for_one_profile_and_the_rate_is_capped() 
         .as_array()
         .unwrap()
         .iter()
-        .filter(|a| a["kind"] == "error" && a["message"].as_str().unwrap_or("").contains("try again in a minute"))
+        .map(hacker_new::page_answer)
+        .filter(|(kind, fields)| kind == "error" && fields[0].contains("try again in a minute"))
         .count();
     assert!(refused >= 5, "refused {refused}: {answers}");
     let fetched: std::collections::BTreeSet<String> =

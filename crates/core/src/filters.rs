@@ -175,7 +175,7 @@ impl FilterRule {
 
 /// `https://Blog.Example.com/x` or `example.com.` → `blog.example.com`.
 pub fn normalize_domain(raw: &str) -> Option<String> {
-    let s = raw.trim().to_lowercase();
+    let s = crate::case::lower(raw.trim());
     let s = s.split("://").last().unwrap_or("");
     let s = s.split(['/', '?', '#']).next().unwrap_or("");
     let s = s.trim_start_matches("www.").trim_end_matches('.');
@@ -213,7 +213,7 @@ struct Words {
 
 impl Words {
     fn add(&mut self, rule: &FilterRule) {
-        let lower = rule.pattern.to_lowercase();
+        let lower = crate::case::lower(&rule.pattern);
         if rule.substring {
             self.substrings.push(lower);
             return;
@@ -236,7 +236,7 @@ impl Words {
         if self.is_empty() {
             return false;
         }
-        let lower = text.to_lowercase();
+        let lower = crate::case::lower(text);
         if self.substrings.iter().any(|s| lower.contains(s.as_str())) {
             return true;
         }
@@ -263,12 +263,13 @@ pub struct Attribution {
 }
 
 impl Attribution {
-    pub fn new(rules: &[FilterRule]) -> Attribution {
+    /// From the rules and the keys they are kept under.
+    pub fn new<'a>(rules: impl IntoIterator<Item = (&'a String, &'a FilterRule)>) -> Attribution {
         Attribution {
             rules: rules
-                .iter()
-                .filter(|r| r.enabled)
-                .map(|r| (r.key(), FilterSet::compile(std::slice::from_ref(r))))
+                .into_iter()
+                .filter(|(_, r)| r.enabled)
+                .map(|(k, r)| (k.clone(), FilterSet::compile(std::slice::from_ref(r))))
                 .collect(),
         }
     }
@@ -365,7 +366,7 @@ impl FilterSet {
         if self.domains.is_empty() {
             return false;
         }
-        let d = domain.trim().to_lowercase();
+        let d = crate::case::lower(domain.trim());
         let d = d.trim_start_matches("www.");
         let mut rest = d;
         loop {

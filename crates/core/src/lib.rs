@@ -7,6 +7,7 @@
 
 pub mod act;
 pub mod activity;
+pub mod case;
 pub mod csp;
 pub mod filters;
 pub mod health;
@@ -27,3 +28,4 @@ pub mod site;
 pub mod state;
 pub mod thread;
 pub mod unread;
+pub mod wire;

@@ -360,17 +360,20 @@ pub enum LoadRequest {
     PageSeen { site: String, page: String, me: Option<String>, signed_out: bool, problems: Vec<String> },
 }
 
-/// The answers a content script reads: the same names and payloads as
-/// [`Response`], without the ones only the popup reads (a page's script
-/// then carries no code to decode them).
+/// The answers a content script reads, as it reads them: the same names
+/// and payloads as [`Response`], without the ones only the popup reads,
+/// sent to pages as a line of text ([`Response::page_text`], read by
+/// [`PageAnswer::decode`]) so a page's script carries no deserializer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageAnswer {
     Pong {
         nonce: u32,
         version: String,
     },
+    /// What a page reads of the state beyond the page state it applies at
+    /// load (`crate::page_state`): what the share menu shows.
     State {
-        state: UserState,
+        share: PageShare,
     },
     Profile {
         profile: crate::profile::Profile,
@@ -412,71 +415,150 @@ pub enum PageAnswer {
     },
 }
 
-/// Decoded with its `kind` read first and the variant's fields straight
-/// after it, with no buffering: a derived internally tagged enum buffers
-/// every answer into serde's `Content` and carries a second copy of every
-/// payload's decoder for it, which a page's script has no room for. The
-/// background writes `kind` first (see [`Response`]'s serialization).
-impl<'de> Deserialize<'de> for PageAnswer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<PageAnswer, D::Error> {
-        deserializer.deserialize_map(AnswerVisitor)
-    }
+/// The share buffer as a page's share menu sees it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageShare {
+    /// The reader's Mastodon instance.
+    pub mastodon: Option<String>,
+    /// Keys of the items in the buffer.
+    pub queued: std::collections::BTreeSet<String>,
 }
 
-struct AnswerVisitor;
+const UNSERVED: [crate::page::Unserved; 7] = {
+    use crate::page::Unserved::*;
+    [RateLimited, Unavailable, Empty, Network, LoggedOut, Missing, Other]
+};
 
-/// One variant's fields, read from the rest of the answer (other fields,
-/// such as those only the popup reads, are skipped).
-macro_rules! fields {
-    ($rest:expr, $answer:ident :: $variant:ident { $($field:ident : $ty:ty),* }) => {{
-        #[derive(Deserialize)]
-        struct Fields {
-            $($field: $ty,)*
-        }
-        let Fields { $($field),* } = Fields::deserialize($rest)?;
-        $answer::$variant { $($field),* }
-    }};
-}
-
-/// Reads an answer's `kind`, the first key, and hands the rest on.
-fn answer_kind<'de, A: serde::de::MapAccess<'de>>(
-    mut map: A,
-) -> Result<(String, serde::de::value::MapAccessDeserializer<A>), A::Error> {
-    use serde::de::Error;
-    if map.next_key::<String>()?.as_deref() != Some("kind") {
-        return Err(A::Error::custom("an answer's kind comes first"));
-    }
-    let kind: String = map.next_value()?;
-    Ok((kind, serde::de::value::MapAccessDeserializer::new(map)))
-}
-
-impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
-    type Value = PageAnswer;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an answer with its kind first")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<PageAnswer, A::Error> {
-        use serde::de::Error;
-        let (kind, rest) = answer_kind(map)?;
-        Ok(match kind.as_str() {
-            "pong" => fields!(rest, PageAnswer::Pong { nonce: u32, version: String }),
-            "state" => fields!(rest, PageAnswer::State { state: UserState }),
-            "profile" => fields!(rest, PageAnswer::Profile { profile: crate::profile::Profile, fetched_at: f64 }),
-            "page" => fields!(rest, PageAnswer::Page { html: String }),
-            "posted" => fields!(rest, PageAnswer::Posted { id: Option<u64> }),
-            "reply_failed" => fields!(rest, PageAnswer::ReplyFailed { message: String }),
-            "edit_text" => fields!(rest, PageAnswer::EditText { text: String }),
-            "change_failed" => fields!(rest, PageAnswer::ChangeFailed { message: String }),
-            "queued" => fields!(rest, PageAnswer::Queued { key: String }),
-            "item" => fields!(rest, PageAnswer::Item { item: crate::items::ItemCard }),
-            "past" => fields!(rest, PageAnswer::Past { stories: Vec<crate::items::PastStory> }),
-            "unserved" => fields!(rest, PageAnswer::Unserved { reason: crate::page::Unserved, message: String }),
-            "done" => PageAnswer::Done,
-            "error" => fields!(rest, PageAnswer::Error { message: String }),
-            other => return Err(A::Error::custom(format!("an answer of unknown kind {other:?}"))),
+impl Response {
+    /// The answer as a page's script reads it ([`PageAnswer::decode`]):
+    /// its kind, then its fields, tab-separated (`crate::wire`). `None` for
+    /// what no page's script decodes (the page state, which the start-up
+    /// module reads as the object it also keeps in local storage; what only
+    /// the popup reads): those go as JSON objects.
+    pub fn page_text(&self) -> Option<String> {
+        use crate::wire::Writer;
+        Some(match self {
+            Response::Pong { nonce, version } => Writer::new("pong").num(nonce).text(version).done(),
+            Response::State { state } => {
+                let mut w = Writer::new("state");
+                w.opt_text(state.share_prefs.mastodon.as_deref());
+                for key in state.share.keys() {
+                    w.text(key);
+                }
+                w.done()
+            }
+            Response::Profile { profile: p, fetched_at } => Writer::new("profile")
+                .text(&p.id)
+                .opt_num(p.karma)
+                .opt_num(p.created)
+                .text(&p.about)
+                .num(p.submitted)
+                .num(*fetched_at as i64)
+                .done(),
+            Response::Page { html } => Writer::new("page").text(html).done(),
+            Response::Posted { id } => Writer::new("posted").opt_num(*id).done(),
+            Response::ReplyFailed { message, .. } => Writer::new("reply_failed").text(message).done(),
+            Response::EditText { text } => Writer::new("edit_text").text(text).done(),
+            Response::ChangeFailed { message, .. } => Writer::new("change_failed").text(message).done(),
+            Response::Queued { key } => Writer::new("queued").text(key).done(),
+            Response::Item { item: i } => Writer::new("item")
+                .num(i.id)
+                .text(&i.kind)
+                .text(&i.title)
+                .text(&i.summary)
+                .opt_text(i.by.as_deref())
+                .opt_num(i.score)
+                .opt_num(i.comments)
+                .num(i.time)
+                .flag(i.gone)
+                .done(),
+            Response::Past { stories } => {
+                let mut w = Writer::new("past");
+                for s in stories {
+                    w.num(s.id).text(&s.title).num(s.points).num(s.comments).num(s.time);
+                }
+                w.done()
+            }
+            Response::Unserved { reason, message } => Writer::new("unserved")
+                .num(UNSERVED.iter().position(|r| r == reason).unwrap_or(UNSERVED.len() - 1))
+                .text(message)
+                .done(),
+            Response::Done => "done".to_string(),
+            Response::Error { message } => Writer::new("error").text(message).done(),
+            _ => return None,
         })
+    }
+}
+
+impl PageAnswer {
+    /// Reads [`Response::page_text`]'s text.
+    pub fn decode(text: &str) -> Result<PageAnswer, String> {
+        let mut r = crate::wire::Reader::new(text);
+        let kind = r.text()?;
+        let answer = match kind.as_str() {
+            "pong" => PageAnswer::Pong { nonce: r.num()?, version: r.text()? },
+            "state" => {
+                let mastodon = r.opt_text()?;
+                let mut queued = std::collections::BTreeSet::new();
+                while !r.at_end() {
+                    queued.insert(r.text()?);
+                }
+                PageAnswer::State { share: PageShare { mastodon, queued } }
+            }
+            "profile" => PageAnswer::Profile {
+                profile: crate::profile::Profile {
+                    id: r.text()?,
+                    karma: r.opt_num()?,
+                    created: r.opt_num()?,
+                    about: r.text()?,
+                    submitted: r.num()?,
+                },
+                fetched_at: r.num::<i64>()? as f64,
+            },
+            "page" => PageAnswer::Page { html: r.text()? },
+            "posted" => PageAnswer::Posted { id: r.opt_num()? },
+            "reply_failed" => PageAnswer::ReplyFailed { message: r.text()? },
+            "edit_text" => PageAnswer::EditText { text: r.text()? },
+            "change_failed" => PageAnswer::ChangeFailed { message: r.text()? },
+            "queued" => PageAnswer::Queued { key: r.text()? },
+            "item" => PageAnswer::Item {
+                item: crate::items::ItemCard {
+                    id: r.num()?,
+                    kind: r.text()?,
+                    title: r.text()?,
+                    summary: r.text()?,
+                    by: r.opt_text()?,
+                    score: r.opt_num()?,
+                    comments: r.opt_num()?,
+                    time: r.num()?,
+                    gone: r.flag()?,
+                },
+            },
+            "past" => {
+                let mut stories = Vec::new();
+                while !r.at_end() {
+                    stories.push(crate::items::PastStory {
+                        id: r.num()?,
+                        title: r.text()?,
+                        points: r.num()?,
+                        comments: r.num()?,
+                        time: r.num()?,
+                    });
+                }
+                PageAnswer::Past { stories }
+            }
+            "unserved" => {
+                let reason = *UNSERVED.get(r.num::<usize>()?).ok_or("an unknown reason")?;
+                PageAnswer::Unserved { reason, message: r.text()? }
+            }
+            "done" => PageAnswer::Done,
+            "error" => PageAnswer::Error { message: r.text()? },
+            other => return Err(format!("an answer of unknown kind {other:?}")),
+        };
+        if !r.at_end() {
+            return Err(format!("more fields than a {kind} answer has"));
+        }
+        Ok(answer)
     }
 }
 
@@ -718,39 +800,96 @@ mod tests {
 
     #[test]
     fn page_answers_read_what_the_background_sends() {
-        let answers = [
-            Response::Pong { nonce: 1, version: "1".into() },
-            Response::State { state: UserState::default() },
-            Response::Page { html: "<p>".into() },
-            Response::Posted { id: Some(3) },
-            Response::ReplyFailed { error: crate::reply::ReplyError::TooFast, message: "slow down".into() },
-            Response::EditText { text: "source *text*".into() },
-            Response::ChangeFailed { error: crate::own::ChangeError::HasReplies, message: "replies".into() },
-            Response::Queued { key: "5".into() },
-            Response::Past { stories: vec![] },
-            Response::Unserved { reason: crate::page::Unserved::RateLimited, message: "slow".into() },
-            Response::Done,
-            Response::Error { message: "no".into() },
+        let mut state = UserState::default();
+        state.share_prefs.mastodon = Some("hachyderm.io".into());
+        let target =
+            crate::share::ShareTarget { id: 41, comment: false, title: "t".into(), url: None, site: "hn".into() };
+        let item = crate::share::BufferItem {
+            target,
+            text: "t".into(),
+            destination: crate::share::Destination::X,
+            position: 1.0,
+            added: 0,
+        };
+        state.share.insert("41\t2".into(), item);
+        let profile = crate::profile::Profile {
+            id: "pg".into(),
+            karma: Some(155_000),
+            created: None,
+            about: "<p>Bug\tfixer\nand\\more".into(),
+            submitted: 3,
+        };
+        let item = crate::items::ItemCard {
+            id: 8,
+            kind: "comment".into(),
+            title: String::new(),
+            summary: "first words".into(),
+            by: None,
+            score: Some(-1),
+            comments: None,
+            time: 1_700_000_000,
+            gone: true,
+        };
+        let story = |id| crate::items::PastStory { id, title: "A\ttitle".into(), points: 5, comments: 0, time: 9 };
+        let cases = [
+            (Response::Pong { nonce: 1, version: "1".into() }, PageAnswer::Pong { nonce: 1, version: "1".into() }),
+            (
+                Response::State { state },
+                PageAnswer::State {
+                    share: PageShare { mastodon: Some("hachyderm.io".into()), queued: ["41\t2".to_string()].into() },
+                },
+            ),
+            (Response::State { state: UserState::default() }, PageAnswer::State { share: PageShare::default() }),
+            (
+                Response::Profile { profile: profile.clone(), fetched_at: 1_700_000_000_123.0 },
+                PageAnswer::Profile { profile, fetched_at: 1_700_000_000_123.0 },
+            ),
+            (Response::Page { html: "<p>\n".into() }, PageAnswer::Page { html: "<p>\n".into() }),
+            (Response::Posted { id: Some(3) }, PageAnswer::Posted { id: Some(3) }),
+            (Response::Posted { id: None }, PageAnswer::Posted { id: None }),
+            (
+                Response::ReplyFailed { error: crate::reply::ReplyError::TooFast, message: "slow down".into() },
+                PageAnswer::ReplyFailed { message: "slow down".into() },
+            ),
+            (
+                Response::EditText { text: "source *text*".into() },
+                PageAnswer::EditText { text: "source *text*".into() },
+            ),
+            (
+                Response::ChangeFailed { error: crate::own::ChangeError::HasReplies, message: "replies".into() },
+                PageAnswer::ChangeFailed { message: "replies".into() },
+            ),
+            (Response::Queued { key: "5".into() }, PageAnswer::Queued { key: "5".into() }),
+            (Response::Item { item: item.clone() }, PageAnswer::Item { item }),
+            (Response::Past { stories: vec![] }, PageAnswer::Past { stories: vec![] }),
+            (
+                Response::Past { stories: vec![story(1), story(2)] },
+                PageAnswer::Past { stories: vec![story(1), story(2)] },
+            ),
+            (
+                Response::Unserved { reason: crate::page::Unserved::Missing, message: "gone".into() },
+                PageAnswer::Unserved { reason: crate::page::Unserved::Missing, message: "gone".into() },
+            ),
+            (Response::Done, PageAnswer::Done),
+            (Response::Error { message: "no".into() }, PageAnswer::Error { message: "no".into() }),
         ];
-        for r in answers {
-            let json = serde_json::to_string(&r).unwrap();
-            let a: PageAnswer = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
-            assert_eq!(serde_json::to_value(&r).unwrap()["kind"], json_kind(&a), "{json}");
+        for (sent, read) in cases {
+            let text = sent.page_text().unwrap_or_else(|| panic!("{sent:?} has no page text"));
+            assert_eq!(PageAnswer::decode(&text), Ok(read), "{text:?}");
+            // The kind is the one the popup's JSON carries.
+            let kind = serde_json::to_value(&sent).unwrap()["kind"].as_str().unwrap().to_string();
+            assert!(text == kind || text.starts_with(&format!("{kind}\t")), "{text:?}");
         }
-        // Payloads arrive whole; the kind must come first, as the background
-        // writes it.
-        let pong = serde_json::to_string(&Response::Pong { nonce: 7, version: "v".into() }).unwrap();
-        assert_eq!(
-            serde_json::from_str::<PageAnswer>(&pong).unwrap(),
-            PageAnswer::Pong { nonce: 7, version: "v".into() }
-        );
-        let posted = serde_json::from_str::<PageAnswer>(r#"{"kind":"posted","id":null,"extra":[1]}"#).unwrap();
-        assert_eq!(posted, PageAnswer::Posted { id: None });
-        assert!(serde_json::from_str::<PageAnswer>(r#"{"nonce":1,"kind":"pong","version":"1"}"#).is_err());
-        assert!(serde_json::from_str::<PageAnswer>(r#"{"kind":"pong","version":"1"}"#).is_err(), "a field missing");
-        // What pages never ask for is not readable there.
-        let popup_only = serde_json::to_string(&Response::Health { lines: vec![] }).unwrap();
-        assert!(serde_json::from_str::<PageAnswer>(&popup_only).is_err());
+        // Damage is refused, not misread.
+        assert!(PageAnswer::decode("pong\tx\t1").is_err());
+        assert!(PageAnswer::decode("pong\t1").is_err(), "a field missing");
+        assert!(PageAnswer::decode("posted\t1\t2").is_err(), "a field too many");
+        assert!(PageAnswer::decode("unserved\t99\tm").is_err());
+        assert!(PageAnswer::decode("past\t1\tt\t2").is_err());
+        // What pages never read is not sent to them as text.
+        assert_eq!(Response::Health { lines: vec![] }.page_text(), None);
+        assert_eq!(Response::PageState { filters_on: false, text: String::new() }.page_text(), None);
+        assert!(PageAnswer::decode("health").is_err());
     }
 
     #[test]
@@ -814,25 +953,6 @@ mod tests {
         ];
         for r in all {
             reads_back_as_a_request_pages_may_send(&r);
-        }
-    }
-
-    fn json_kind(a: &PageAnswer) -> &'static str {
-        match a {
-            PageAnswer::Pong { .. } => "pong",
-            PageAnswer::State { .. } => "state",
-            PageAnswer::Profile { .. } => "profile",
-            PageAnswer::Page { .. } => "page",
-            PageAnswer::Posted { .. } => "posted",
-            PageAnswer::ReplyFailed { .. } => "reply_failed",
-            PageAnswer::EditText { .. } => "edit_text",
-            PageAnswer::ChangeFailed { .. } => "change_failed",
-            PageAnswer::Queued { .. } => "queued",
-            PageAnswer::Item { .. } => "item",
-            PageAnswer::Past { .. } => "past",
-            PageAnswer::Unserved { .. } => "unserved",
-            PageAnswer::Done => "done",
-            PageAnswer::Error { .. } => "error",
         }
     }
 

@@ -15,16 +15,17 @@
 //! r key kind target substring enabled site pattern        a filter rule
 //! w                                      newly installed: say what is there
 //! ```
-//! Fields are separated by tabs, records by newlines; `\`, tab, newline and
-//! carriage return inside a text field are escaped as `\\`, `\t`, `\n`, `\r`.
-//! What the start-up module does not read (notes, when a user was
-//! followed) is left out; the module loaded on first use asks for the whole
-//! state.
+//! Fields are separated by tabs, records by newlines, text fields escaped
+//! as `crate::wire` escapes them.
+//! What no page's script reads (notes, when a user was followed) is left
+//! out; the share menu asks for its part of the state when it loads
+//! (`crate::message::PageAnswer::State`).
 
 use crate::filters::{FilterRule, RuleKind, Target};
 use crate::keys::Action;
 use crate::settings::{ReadStories, Settings, Theme};
 use crate::state::{LoadState, UserRecord, UserState};
+use crate::wire::{escape, unescape};
 
 const FORMAT: &str = "hnew-page-state 1";
 const THEMES: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
@@ -42,40 +43,6 @@ fn bit(b: bool) -> &'static str {
     } else {
         "0"
     }
-}
-
-fn escape(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-}
-
-fn unescape(field: &str) -> String {
-    if !field.contains('\\') {
-        return field.to_string();
-    }
-    let mut out = String::with_capacity(field.len());
-    let mut chars = field.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 impl LoadState {

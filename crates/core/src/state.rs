@@ -217,9 +217,9 @@ impl UserState {
         self.filters.values().cloned().collect()
     }
 
-    /// The filter rules of one site.
-    pub fn rules_on(&self, site: &str) -> Vec<FilterRule> {
-        self.filters.values().filter(|r| r.site == site).cloned().collect()
+    /// The filter rules of one site, with their keys.
+    pub fn rules_on(&self, site: &str) -> Vec<(String, FilterRule)> {
+        self.filters.iter().filter(|(_, r)| r.site == site).map(|(k, r)| (k.clone(), r.clone())).collect()
     }
 }
 

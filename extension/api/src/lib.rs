@@ -80,8 +80,7 @@ pub async fn ask(request: Request) -> Result<Response, String> {
     ask_for(request).await
 }
 
-/// [`ask`], reading the answer as `R` (a content script reads only the
-/// answers pages get: `hn_core::message::PageAnswer`).
+/// [`ask`], reading the answer as `R`.
 pub async fn ask_for<Q: serde::Serialize, R: serde::de::DeserializeOwned>(request: Q) -> Result<R, String> {
     let reply = ask_raw(request).await?;
     de::from_value(reply).map_err(|e| format!("unreadable answer: {e}"))

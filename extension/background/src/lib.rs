@@ -34,8 +34,19 @@ pub fn handle_message(raw: JsValue, sender: JsValue) -> Promise {
             Ok(request) => dispatch(request, &sender).await,
             Err(e) => Response::Error { message: e },
         };
-        to_js(&response)
+        // A page's script reads its answers as text (`PageAnswer`).
+        match response.page_text().filter(|_| from_page(&sender)) {
+            Some(text) => Ok(JsValue::from_str(&text)),
+            None => to_js(&response),
+        }
     })
+}
+
+/// A content script runs in a site's page (its sender has a web URL); the
+/// popup, options page and this worker do not.
+fn from_page(sender: &JsValue) -> bool {
+    let url = js_sys::Reflect::get(sender, &"url".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    url.starts_with("https://") || url.starts_with("http://")
 }
 
 #[wasm_bindgen]
@@ -160,10 +171,8 @@ fn accept(raw: &JsValue, sender: &JsValue) -> Result<Request, String> {
     let envelope: Envelope<Request> = serde_wasm_bindgen::from_value(raw.clone())
         .map_err(|e| message::MessageError::Malformed(e.to_string()).to_string())?;
     let request = message::accept(envelope).map_err(|e| e.to_string())?;
-    // A content script runs in a site's page (its sender has a tab and a
-    // web URL); the popup, options page and this worker do not.
     let url = js_sys::Reflect::get(sender, &"url".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-    let from_page = url.starts_with("https://") || url.starts_with("http://");
+    let from_page = from_page(sender);
     if from_page && !request.allowed_from_page() {
         return Err("pages cannot ask for that: use the extension's popup or options".into());
     }

@@ -126,7 +126,11 @@ impl Index {
             let (id, title, rank, domain, user) = (f.next()??, f.next()?, f.next()?, f.next()?, f.next()?);
             let row: Element = rows.get(i as u32).dyn_into().ok()?;
             let tags = if site.capabilities.tags {
-                dom::all(&row, s.tag).iter().filter_map(|t| t.text_content()).map(|t| t.trim().to_lowercase()).collect()
+                dom::all(&row, s.tag)
+                    .iter()
+                    .filter_map(|t| t.text_content())
+                    .map(|t| hn_core::case::lower(t.trim()))
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -162,7 +166,11 @@ impl Index {
             let title_link = row.query_selector(s.title_link).ok().flatten();
             let sub = sub_of(&row, site);
             let tags = if site.capabilities.tags {
-                dom::all(&row, s.tag).iter().filter_map(|t| t.text_content()).map(|t| t.trim().to_lowercase()).collect()
+                dom::all(&row, s.tag)
+                    .iter()
+                    .filter_map(|t| t.text_content())
+                    .map(|t| hn_core::case::lower(t.trim()))
+                    .collect()
             } else {
                 Vec::new()
             };

@@ -38,6 +38,9 @@ pub struct Ctx {
     pub root: web_sys::Element,
     pub index: RefCell<Index>,
     pub state: RefCell<UserState>,
+    /// What the share menu shows of the buffer (the second module asks
+    /// for it when it starts and whenever the state changes).
+    pub share: RefCell<hn_core::message::PageShare>,
 }
 
 pub type Shared = Rc<Ctx>;
@@ -69,6 +72,7 @@ fn context() -> Option<Shared> {
         root,
         index: RefCell::new(index),
         state: RefCell::new(UserState::default()),
+        share: RefCell::default(),
     }))
 }
 
@@ -122,21 +126,18 @@ pub fn run_more() {
     manager::init_all(&ctx);
     manager::apply_state_all(&ctx);
     PAGE.with(|p| *p.borrow_mut() = Some(ctx.clone()));
-    whole_state(ctx);
+    share_state(ctx);
 }
 
-/// What the start-up module holds is what pages apply at load, without
-/// the share buffer or notes: the whole state, from the background.
+/// What the start-up module holds is what pages apply at load; the share
+/// menu's part of the state comes from the background.
 #[cfg(feature = "more")]
-fn whole_state(ctx: Shared) {
+fn share_state(ctx: Shared) {
     wasm_bindgen_futures::spawn_local(async move {
         match ask(Request::GetState).await {
-            Ok(Response::State { state }) => {
-                *ctx.state.borrow_mut() = state;
-                manager::apply_state_all(&ctx);
-            }
+            Ok(Response::State { share }) => *ctx.share.borrow_mut() = share,
             Ok(_) => dom::log("unexpected answer to GetState"),
-            Err(e) => dom::log(&format!("the user's state is unavailable: {e}")),
+            Err(e) => dom::log(&format!("the share buffer is unavailable: {e}")),
         }
     });
 }
@@ -148,32 +149,9 @@ fn take_state(ctx: &Ctx) {
     let raw = js_sys::Reflect::get(&js_sys::global(), &STATE_SLOT.into()).unwrap_or(JsValue::UNDEFINED);
     let Some(text) = raw.as_string() else { return };
     match hn_core::state::LoadState::decode(&text) {
-        Ok(page) => {
-            // What only this module reads (the buffer, notes) stays as the
-            // background last sent it.
-            let mut state = ctx.state.borrow_mut();
-            state.follows = merge_notes(page.follows, &state.follows);
-            state.filters = page.filters;
-            state.settings = page.settings;
-        }
+        Ok(page) => *ctx.state.borrow_mut() = page.into(),
         Err(e) => dom::log(&format!("the user's state is unreadable: {e}")),
     }
-}
-
-/// The page state leaves notes and dates out: those of the records this
-/// module holds are kept.
-#[cfg(feature = "more")]
-fn merge_notes(
-    mut follows: std::collections::BTreeMap<String, hn_core::state::UserRecord>,
-    held: &std::collections::BTreeMap<String, hn_core::state::UserRecord>,
-) -> std::collections::BTreeMap<String, hn_core::state::UserRecord> {
-    for (key, record) in follows.iter_mut() {
-        if let Some(known) = held.get(key) {
-            record.note.clone_from(&known.note);
-            record.since = known.since;
-        }
-    }
-    follows
 }
 
 /// An event that woke this module, handed to its document listeners.
@@ -190,7 +168,7 @@ pub fn state_changed() {
     let Some(ctx) = PAGE.with(|p| p.borrow().clone()) else { return };
     take_state(&ctx);
     manager::apply_state_all(&ctx);
-    whole_state(ctx);
+    share_state(ctx);
 }
 
 /// A message of the background's for this module (the context menu's
@@ -224,7 +202,9 @@ pub fn thread_key(ctx: &Ctx, name: &str) -> Option<String> {
 
 /// Asks the background; the answer is read as one of those pages get.
 pub async fn ask(request: Request) -> Result<Response, String> {
-    hn_ext::ask_for(request).await
+    let answer = hn_ext::ask_raw(request).await?;
+    let text = answer.as_string().ok_or("the background answered in a form pages do not read")?;
+    Response::decode(&text).map_err(|e| format!("unreadable answer: {e}"))
 }
 
 /// Tells the background what a page reports at load (filter counts, what

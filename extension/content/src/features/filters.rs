@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 
-use hn_core::filters::{Attribution, CommentFacts, FilterSet, StoryFacts};
+use hn_core::filters::{Attribution, CommentFacts, FilterRule, FilterSet, StoryFacts};
 use hn_core::message::LoadRequest as Request;
 use web_sys::Element;
 
@@ -30,7 +30,8 @@ thread_local! {
 }
 
 fn apply(ctx: &Shared) -> Result<(), String> {
-    let rules = ctx.state.borrow().rules_on(ctx.site.id);
+    let keyed = ctx.state.borrow().rules_on(ctx.site.id);
+    let rules: Vec<FilterRule> = keyed.iter().map(|(_, r)| r.clone()).collect();
     let set = FilterSet::compile(&rules);
     let had_hidden = HIDDEN_NOW.with(|h| !h.borrow().is_empty());
     if set.is_empty() && !had_hidden {
@@ -44,12 +45,12 @@ fn apply(ctx: &Shared) -> Result<(), String> {
     let mut hidden = Vec::new();
     let (mut stories, mut comments) = (0usize, 0usize);
     // Which rule hid what, for the popup: worked out for hidden items only.
-    let attribution = Attribution::new(&rules);
+    let attribution = Attribution::new(keyed.iter().map(|(k, r)| (k, r)));
     // Inserted one by one: collecting into a map sorts first, and that
     // sort's code is the size of a feature.
     let mut hits = std::collections::BTreeMap::<String, u32>::new();
-    for r in rules.iter().filter(|r| r.enabled) {
-        hits.insert(r.key(), 0);
+    for (key, _) in keyed.iter().filter(|(_, r)| r.enabled) {
+        hits.insert(key.clone(), 0);
     }
     let mut count = |keys: &mut dyn Iterator<Item = &str>| {
         for k in keys {

@@ -348,8 +348,10 @@ fn item(ctx: &Shared, menu: &Element, tag: &str, label: &str) -> Option<Element>
 /// Fills the menu for one target: text and links only.
 fn fill(ctx: &Shared, menu: &Element, target: &ShareTarget) {
     menu.set_text_content(None);
-    let prefs = ctx.state.borrow().share_prefs.clone();
-    let queued = ctx.state.borrow().share.contains_key(&target.id.to_string());
+    let (mastodon, queued) = {
+        let share = ctx.share.borrow();
+        (share.mastodon.clone(), share.queued.contains(&target.id.to_string()))
+    };
     let status = dom::make(&ctx.document, "div", "hnew-share-status", "");
     if let Some(b) = item(ctx, menu, "button", if queued { "In your share buffer" } else { "Add to share buffer" }) {
         let (c, t, status) = (ctx.clone(), target.clone(), status.clone());
@@ -359,7 +361,7 @@ fn fill(ctx: &Shared, menu: &Element, target: &ShareTarget) {
     let text = target.default_text();
     for dest in Destination::ALL {
         let label = dest.label();
-        match share::composer_url(dest, target, &text, prefs.mastodon.as_deref()) {
+        match share::composer_url(dest, target, &text, mastodon.as_deref()) {
             Ok(url) => {
                 if let Some(a) = item(ctx, menu, "a", &label) {
                     let _ = a.set_attribute("href", &url);
