@@ -360,6 +360,153 @@ pub enum LoadRequest {
     PageSeen { site: String, page: String, me: Option<String>, signed_out: bool, problems: Vec<String> },
 }
 
+fn write_hits(w: &mut crate::wire::Writer, hits: &std::collections::BTreeMap<String, u32>) {
+    w.text("filter_hits");
+    for (key, n) in hits {
+        w.text(key).num(n);
+    }
+}
+
+fn write_page_seen(
+    w: &mut crate::wire::Writer,
+    site: &str,
+    page: &str,
+    me: Option<&str>,
+    signed_out: bool,
+    problems: &[String],
+) {
+    w.text("page_seen").text(site).text(page).opt_text(me).flag(signed_out);
+    for p in problems {
+        w.text(p);
+    }
+}
+
+impl PageRequest {
+    /// The request as a page's script sends it: the protocol's version, its
+    /// kind and its fields, tab-separated (`crate::wire`), read by
+    /// [`read_page_text`]; a page's script then carries no serializer.
+    pub fn text(&self) -> String {
+        let mut w = crate::wire::Writer::new(&PROTOCOL.to_string());
+        match self {
+            PageRequest::Ping { nonce } => w.text("ping").num(nonce),
+            PageRequest::GetState => w.text("get_state"),
+            PageRequest::SetFollow { site, user, follow } => w.text("set_follow").text(site).text(user).flag(*follow),
+            PageRequest::SetTag { site, user, tag } => w.text("set_tag").text(site).text(user).opt_text(tag.as_deref()),
+            PageRequest::GetProfile { site, user } => w.text("get_profile").text(site).text(user),
+            PageRequest::FetchPage { site, path } => w.text("fetch_page").text(site).text(path),
+            PageRequest::PostReply { parent, text } => w.text("post_reply").num(parent).text(text),
+            PageRequest::EditText { id } => w.text("edit_text").num(id),
+            PageRequest::SaveEdit { id, text } => w.text("save_edit").num(id).text(text),
+            PageRequest::DeleteComment { id } => w.text("delete_comment").num(id),
+            PageRequest::Act { path } => w.text("act").text(path),
+            PageRequest::AddToBuffer { target: t, text } => w
+                .text("add_to_buffer")
+                .num(t.id)
+                .flag(t.comment)
+                .text(&t.title)
+                .opt_text(t.url.as_deref())
+                .text(&t.site)
+                .opt_text(text.as_deref()),
+            PageRequest::SetMastodonInstance { instance } => w.text("set_mastodon_instance").text(instance),
+            PageRequest::FilterHits { hits } => {
+                write_hits(&mut w, hits);
+                &mut w
+            }
+            PageRequest::PageSeen { site, page, me, signed_out, problems } => {
+                write_page_seen(&mut w, site, page, me.as_deref(), *signed_out, problems);
+                &mut w
+            }
+            PageRequest::GetItem { id } => w.text("get_item").num(id),
+            PageRequest::PastDiscussions { id, url } => w.text("past_discussions").num(id).text(url),
+        };
+        w.done()
+    }
+}
+
+impl LoadRequest {
+    /// As [`PageRequest::text`].
+    pub fn text(&self) -> String {
+        let mut w = crate::wire::Writer::new(&PROTOCOL.to_string());
+        match self {
+            LoadRequest::GetPageState => {
+                w.text("get_page_state");
+            }
+            LoadRequest::Welcomed => {
+                w.text("welcomed");
+            }
+            LoadRequest::FilterHits { hits } => write_hits(&mut w, hits),
+            LoadRequest::PageSeen { site, page, me, signed_out, problems } => {
+                write_page_seen(&mut w, site, page, me.as_deref(), *signed_out, problems)
+            }
+        }
+        w.done()
+    }
+}
+
+/// Reads a page's request ([`PageRequest::text`], [`LoadRequest::text`]);
+/// only what pages may send is read. The version is checked by [`accept`],
+/// as for JSON requests (a text of another version is refused unread).
+pub fn read_page_text(text: &str) -> Result<Envelope<Request>, MessageError> {
+    let mut r = crate::wire::Reader::new(text);
+    let v: u32 = r.num().map_err(MessageError::Malformed)?;
+    if v != PROTOCOL {
+        return Err(MessageError::WrongVersion(v));
+    }
+    let body = read_page_request(&mut r).map_err(MessageError::Malformed)?;
+    if !r.at_end() {
+        return Err(MessageError::Malformed("more fields than the request has".into()));
+    }
+    Ok(Envelope { v, body })
+}
+
+fn read_page_request(r: &mut crate::wire::Reader) -> Result<Request, String> {
+    let kind = r.text()?;
+    Ok(match kind.as_str() {
+        "ping" => Request::Ping { nonce: r.num()? },
+        "get_state" => Request::GetState,
+        "get_page_state" => Request::GetPageState,
+        "welcomed" => Request::Welcomed,
+        "set_follow" => Request::SetFollow { site: r.text()?, user: r.text()?, follow: r.flag()? },
+        "set_tag" => Request::SetTag { site: r.text()?, user: r.text()?, tag: r.opt_text()? },
+        "get_profile" => Request::GetProfile { site: r.text()?, user: r.text()? },
+        "fetch_page" => Request::FetchPage { site: r.text()?, path: r.text()? },
+        "post_reply" => Request::PostReply { parent: r.num()?, text: r.text()? },
+        "edit_text" => Request::EditText { id: r.num()? },
+        "save_edit" => Request::SaveEdit { id: r.num()?, text: r.text()? },
+        "delete_comment" => Request::DeleteComment { id: r.num()? },
+        "act" => Request::Act { path: r.text()? },
+        "add_to_buffer" => Request::AddToBuffer {
+            target: crate::share::ShareTarget {
+                id: r.num()?,
+                comment: r.flag()?,
+                title: r.text()?,
+                url: r.opt_text()?,
+                site: r.text()?,
+            },
+            text: r.opt_text()?,
+        },
+        "set_mastodon_instance" => Request::SetMastodonInstance { instance: r.text()? },
+        "filter_hits" => {
+            let mut hits = std::collections::BTreeMap::new();
+            while !r.at_end() {
+                hits.insert(r.text()?, r.num()?);
+            }
+            Request::FilterHits { hits }
+        }
+        "page_seen" => {
+            let (site, page, me, signed_out) = (r.text()?, r.text()?, r.opt_text()?, r.flag()?);
+            let mut problems = Vec::new();
+            while !r.at_end() {
+                problems.push(r.text()?);
+            }
+            Request::PageSeen { site, page, me, signed_out, problems }
+        }
+        "get_item" => Request::GetItem { id: r.num()? },
+        "past_discussions" => Request::PastDiscussions { id: r.num()?, url: r.text()? },
+        other => return Err(format!("pages send no request of kind {other:?}")),
+    })
+}
+
 /// The answers a content script reads, as it reads them: the same names
 /// and payloads as [`Response`], without the ones only the popup reads,
 /// sent to pages as a line of text ([`Response::page_text`], read by
@@ -920,21 +1067,53 @@ mod tests {
             },
             PageRequest::GetItem { id: 1 },
             PageRequest::PastDiscussions { id: 1, url: "https://example.com/".into() },
+            PageRequest::AddToBuffer {
+                target: crate::share::ShareTarget {
+                    id: 2,
+                    comment: true,
+                    title: "Comment by a\tb".into(),
+                    url: Some("https://example.com/\n".into()),
+                    site: "lobsters".into(),
+                },
+                text: Some("my words".into()),
+            },
+            PageRequest::PageSeen {
+                site: "hn".into(),
+                page: "news".into(),
+                me: Some("pg".into()),
+                signed_out: false,
+                problems: vec!["no stories".into(), "fold".into()],
+            },
+            PageRequest::FilterHits { hits: [("ks:go".to_string(), 3), ("d:x.com".to_string(), 0)].into() },
         ];
         for r in all {
-            reads_back_as_a_request_pages_may_send(&r);
+            reads_back_as_a_request_pages_may_send(&r, &r.text());
         }
     }
 
     /// A page's request arrives as a [`Request`] pages may send, with
-    /// nothing lost on the way: it reads back as sent.
-    fn reads_back_as_a_request_pages_may_send<T: Serialize>(r: &T) {
+    /// nothing lost on the way: it reads back as sent, and its text (what
+    /// pages send) reads as its JSON does.
+    fn reads_back_as_a_request_pages_may_send<T: Serialize>(r: &T, text: &str) {
         let json = serde_json::to_string(&Envelope::new(r)).unwrap();
         let env: Envelope<Request> = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
         assert!(env.body.allowed_from_page(), "{json}");
         let mut sent: serde_json::Value = serde_json::from_str(&json).unwrap();
         sent.as_object_mut().unwrap().remove("v");
         assert_eq!(serde_json::to_value(&env.body).unwrap(), sent, "{json}");
+        assert_eq!(read_page_text(text), Ok(env), "{text:?}");
+        let kind = sent["kind"].as_str().unwrap();
+        assert!(text == format!("1\t{kind}") || text.starts_with(&format!("1\t{kind}\t")), "{text:?}");
+    }
+
+    #[test]
+    fn page_texts_of_another_version_or_shape_are_refused() {
+        assert_eq!(read_page_text("2\tping\t1"), Err(MessageError::WrongVersion(2)));
+        assert!(matches!(read_page_text("1\tping"), Err(MessageError::Malformed(_))));
+        assert!(matches!(read_page_text("1\tping\t1\t2"), Err(MessageError::Malformed(_))));
+        assert!(matches!(read_page_text("1\texport_state"), Err(MessageError::Malformed(_))));
+        assert!(matches!(read_page_text("1\tfilter_hits\tk"), Err(MessageError::Malformed(_))));
+        assert!(matches!(read_page_text(""), Err(MessageError::Malformed(_))));
     }
 
     #[test]
@@ -952,7 +1131,7 @@ mod tests {
             },
         ];
         for r in all {
-            reads_back_as_a_request_pages_may_send(&r);
+            reads_back_as_a_request_pages_may_send(&r, &r.text());
         }
     }
 

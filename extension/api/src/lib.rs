@@ -98,6 +98,17 @@ pub async fn ask_raw<Q: serde::Serialize>(request: Q) -> Result<JsValue, String>
     Ok(reply)
 }
 
+/// Sends a request already written as text (a page's: see
+/// `hn_core::message::PageRequest::text`); the answer as the background
+/// sent it.
+pub async fn ask_text(text: &str) -> Result<JsValue, String> {
+    let reply = JsFuture::from(runtime_send_message(&JsValue::from_str(text))).await.map_err(|e| describe(&e))?;
+    if reply.is_undefined() || reply.is_null() {
+        return Err("the background did not answer".into());
+    }
+    Ok(reply)
+}
+
 /// Reads one key; `None` when absent.
 pub async fn get(area: Area, key: &str) -> Result<Option<JsValue>, String> {
     let promise = match area {

@@ -168,8 +168,12 @@ fn accept(raw: &JsValue, sender: &JsValue) -> Result<Request, String> {
     if size > MAX_MESSAGE_BYTES {
         return Err(message::MessageError::TooLarge(size).to_string());
     }
-    let envelope: Envelope<Request> = serde_wasm_bindgen::from_value(raw.clone())
-        .map_err(|e| message::MessageError::Malformed(e.to_string()).to_string())?;
+    // Pages' scripts send text (`PageRequest::text`), extension pages JSON.
+    let envelope: Envelope<Request> = match raw.as_string() {
+        Some(text) => message::read_page_text(&text).map_err(|e| e.to_string())?,
+        None => serde_wasm_bindgen::from_value(raw.clone())
+            .map_err(|e| message::MessageError::Malformed(e.to_string()).to_string())?,
+    };
     let request = message::accept(envelope).map_err(|e| e.to_string())?;
     let url = js_sys::Reflect::get(sender, &"url".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let from_page = from_page(sender);

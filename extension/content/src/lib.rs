@@ -202,7 +202,7 @@ pub fn thread_key(ctx: &Ctx, name: &str) -> Option<String> {
 
 /// Asks the background; the answer is read as one of those pages get.
 pub async fn ask(request: Request) -> Result<Response, String> {
-    let answer = hn_ext::ask_raw(request).await?;
+    let answer = hn_ext::ask_text(&request.text()).await?;
     let text = answer.as_string().ok_or("the background answered in a form pages do not read")?;
     Response::decode(&text).map_err(|e| format!("unreadable answer: {e}"))
 }
@@ -211,7 +211,7 @@ pub async fn ask(request: Request) -> Result<Response, String> {
 /// it found); the answer is only checked for arriving (the start-up module
 /// carries no decoder for answers).
 pub async fn tell(request: LoadRequest) -> Result<(), String> {
-    hn_ext::ask_raw(request).await.map(|_| ())
+    hn_ext::ask_text(&request.text()).await.map(|_| ())
 }
 
 /// At load: the page state `early.js` began reading from local storage
@@ -240,7 +240,7 @@ fn load_state(ctx: Shared) {
 #[cfg(not(feature = "more"))]
 fn refresh_state(ctx: Shared) {
     wasm_bindgen_futures::spawn_local(async move {
-        let raw = match hn_ext::ask_raw(LoadRequest::GetPageState).await {
+        let raw = match hn_ext::ask_text(&LoadRequest::GetPageState.text()).await {
             Ok(raw) => raw,
             Err(e) => {
                 unheld(&ctx);
