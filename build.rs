@@ -40,7 +40,7 @@ enum Loader {
 
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    for path in ["extension", "crates/core", "crates/sync", "manifest.json", "Cargo.lock"] {
+    for path in ["extension", "crates/core", "crates/sync", "manifest.json", "Cargo.lock", "Cargo.toml"] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
     println!("cargo:rerun-if-env-changed=HNEW_SKIP_WASM");
