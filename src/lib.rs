@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+pub mod firefox;
 pub mod package;
 
 pub use hn_browser::{Browser, Launch, Session};
@@ -120,7 +121,7 @@ pub fn firefox_path() -> Option<PathBuf> {
 
 /// One browser at a time: the machines have two cores, and parallel
 /// Chromium instances make every timing noisy.
-static ONE_BROWSER: Mutex<()> = Mutex::new(());
+pub(crate) static ONE_BROWSER: Mutex<()> = Mutex::new(());
 
 /// What to start.
 #[derive(Debug, Clone)]

@@ -1,4 +1,5 @@
-//! A small Chrome DevTools Protocol client over `--remote-debugging-pipe`.
+//! A small Chrome DevTools Protocol client over `--remote-debugging-pipe`
+//! (and, in `bidi`, Firefox over WebDriver BiDi).
 //!
 //! Why a pipe and not WebDriver: no port to find or race for, no driver
 //! binary whose version must match the browser, and direct access to what the
@@ -8,6 +9,7 @@
 //! replies and events on fd 4.
 
 mod base64;
+pub mod bidi;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -434,7 +436,7 @@ fn describe_event(e: &Value) -> Option<String> {
     }
 }
 
-fn truthy(v: &Value) -> bool {
+pub(crate) fn truthy(v: &Value) -> bool {
     match v {
         Value::Null => false,
         Value::Bool(b) => *b,
@@ -492,6 +494,6 @@ pub fn temp_dir(what: &str) -> io::Result<PathBuf> {
     Ok(p)
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

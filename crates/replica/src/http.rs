@@ -1,7 +1,7 @@
 //! HTTP/1.1 over TLS, just enough for a browser: keep-alive, Content-Length
 //! bodies, one thread per connection.
 
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -65,9 +65,12 @@ impl Response {
     }
 }
 
-pub(crate) fn serve_connection(tcp: TcpStream, tls: Arc<ServerConfig>, state: Arc<State>) {
+pub(crate) fn serve_connection(mut tcp: TcpStream, tls: Arc<ServerConfig>, state: Arc<State>) {
     let _ = tcp.set_read_timeout(Some(Duration::from_secs(60)));
     let _ = tcp.set_nodelay(true);
+    if !tunnel(&mut tcp) {
+        return;
+    }
     let Ok(conn) = ServerConnection::new(tls) else { return };
     let stream = StreamOwned::new(conn, tcp);
     let mut reader = BufReader::new(stream);
@@ -95,6 +98,34 @@ pub(crate) fn serve_connection(tcp: TcpStream, tls: Arc<ServerConfig>, state: Ar
             return;
         }
     }
+}
+
+/// A browser told to use this server as its proxy (Firefox's proxy
+/// preferences: no root, no name resolution to change) first asks for a
+/// tunnel, `CONNECT host:443`: granted for the sites served here, refused
+/// for every other host, so nothing leaves loopback. Returns whether TLS
+/// follows on this connection (it does at once for a direct one).
+fn tunnel(tcp: &mut TcpStream) -> bool {
+    let mut first = [0u8; 1];
+    match tcp.peek(&mut first) {
+        Ok(1) if first[0] == b'C' => {}
+        Ok(_) => return true,
+        Err(_) => return false,
+    }
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match tcp.read(&mut byte) {
+            Ok(1) if head.len() < 8192 => head.push(byte[0]),
+            _ => return false,
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let target = head.split_whitespace().nth(1).unwrap_or("");
+    let allowed = target.strip_suffix(":443").is_some_and(|host| crate::HOSTS.contains(&host));
+    let answer: &[u8] =
+        if allowed { b"HTTP/1.1 200 Connection established\r\n\r\n" } else { b"HTTP/1.1 403 Forbidden\r\n\r\n" };
+    tcp.write_all(answer).is_ok() && allowed
 }
 
 fn record(state: &State, request: &Request, status: u16) {

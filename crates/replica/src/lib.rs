@@ -169,6 +169,23 @@ impl Replica {
     }
 
     /// Chromium flags that send the real host names here.
+    /// Firefox preferences (name, value as written in `user.js`) that send
+    /// every connection through this server as a proxy: the sites served
+    /// here get a tunnel to it, every other host is refused
+    /// (`http::tunnel`), and no name resolution changes.
+    pub fn firefox_prefs(&self) -> Vec<(&'static str, String)> {
+        let port = self.port().to_string();
+        vec![
+            ("network.proxy.type", "1".into()),
+            ("network.proxy.ssl", "\"127.0.0.1\"".into()),
+            ("network.proxy.ssl_port", port.clone()),
+            ("network.proxy.http", "\"127.0.0.1\"".into()),
+            ("network.proxy.http_port", port),
+            ("network.proxy.share_proxy_settings", "false".into()),
+            ("network.proxy.no_proxies_on", "\"\"".into()),
+        ]
+    }
+
     pub fn chromium_args(&self) -> Vec<String> {
         let rules: Vec<String> = HOSTS.iter().map(|h| format!("MAP {h} 127.0.0.1:{}", self.port())).collect();
         // Every other host fails to resolve: nothing leaves loopback, and a

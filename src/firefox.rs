@@ -1,0 +1,91 @@
+//! The built extension in Firefox, on the same local Hacker News: the
+//! Firefox package installed as a temporary add-on over WebDriver BiDi
+//! (`hn_browser::bidi`), HN's hosts reached through the local HN acting as
+//! the browser's proxy (`Replica::firefox_prefs`), its certificate accepted
+//! by the session.
+
+use std::sync::MutexGuard;
+use std::time::Duration;
+
+use hn_browser::bidi::Firefox;
+use hn_replica::Replica;
+
+use crate::{Error, HN};
+
+/// The extension's `moz-extension://` host, fixed by a preference so tests
+/// can open its pages.
+pub const UUID: &str = "6f1d0c8e-7a51-4b7e-9d0e-4a1c2b3d4e5f";
+
+/// A replica and a Firefox with the extension, pointed at it.
+pub struct FirefoxHarness {
+    // Field order: Firefox closes before the replica stops.
+    pub firefox: Firefox,
+    pub replica: Replica,
+    /// A tab on one of the extension's pages, to speak to its background as
+    /// the popup does.
+    extension_tab: String,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl FirefoxHarness {
+    pub fn start() -> Result<FirefoxHarness, Error> {
+        let turn = crate::ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner());
+        let replica = Replica::start_default()?;
+        let (zip, _) = crate::package::firefox_zip()?;
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(crate::dist().join("manifest.json"))?)?;
+        let id = manifest["browser_specific_settings"]["gecko"]["id"].as_str().ok_or("no gecko id")?.to_string();
+        let mut prefs = replica.firefox_prefs();
+        let uuids = serde_json::json!({ id: UUID }).to_string();
+        prefs.push(("extensions.webextensions.uuids", serde_json::Value::String(uuids).to_string()));
+        let firefox = Firefox::launch(&prefs)?;
+        let archive = firefox.profile.join("hacker-new.xpi");
+        std::fs::write(&archive, zip)?;
+        firefox.install(&archive)?;
+        let extension_tab = firefox.open(&extension_url("popup/options.html"))?;
+        let h = FirefoxHarness { firefox, replica, extension_tab, _turn: turn };
+        // The background answers, and has installed what it installs.
+        h.firefox.wait_until(
+            &h.extension_tab,
+            "chrome.runtime.sendMessage({ v: 1, kind: 'ping', nonce: 1 }).then(r => r.kind === 'pong')",
+            Duration::from_secs(30),
+        )?;
+        h.ask(serde_json::json!({ "kind": "welcomed" }));
+        Ok(h)
+    }
+
+    /// Asks the background as the extension's own pages do.
+    pub fn ask(&self, request: serde_json::Value) -> serde_json::Value {
+        let mut msg = serde_json::json!({ "v": 1 });
+        if let (Some(m), Some(r)) = (msg.as_object_mut(), request.as_object()) {
+            m.extend(r.clone());
+        }
+        self.firefox
+            .eval(&self.extension_tab, &format!("chrome.runtime.sendMessage({msg})"))
+            .expect("the background answered")
+    }
+
+    /// Opens an HN address (path and query) in a new tab; the tab's context.
+    pub fn open(&self, target: &str) -> Result<String, Error> {
+        Ok(self.firefox.open(&format!("{HN}{target}"))?)
+    }
+
+    /// Opens one of the extension's pages in a new tab.
+    pub fn open_extension(&self, path: &str) -> Result<String, Error> {
+        Ok(self.firefox.open(&extension_url(path))?)
+    }
+
+    pub fn eval(&self, tab: &str, expr: &str) -> serde_json::Value {
+        self.firefox.eval(tab, expr).unwrap_or_else(|e| panic!("{expr}: {e}"))
+    }
+
+    pub fn wait(&self, tab: &str, expr: &str, what: &str) -> serde_json::Value {
+        self.firefox
+            .wait_until(tab, expr, Duration::from_secs(15))
+            .unwrap_or_else(|e| panic!("{what}: {e}\nFirefox's log:\n{}", self.firefox.log().join("\n")))
+    }
+}
+
+pub fn extension_url(path: &str) -> String {
+    format!("moz-extension://{UUID}/{path}")
+}
