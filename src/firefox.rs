@@ -86,6 +86,69 @@ impl FirefoxHarness {
     }
 }
 
+impl FirefoxHarness {
+    /// The centre of the element `element` (a JavaScript expression) in
+    /// the viewport, scrolled into view first.
+    fn centre(&self, tab: &str, element: &str) -> (i64, i64) {
+        let at = self.wait(
+            tab,
+            &format!(
+                "(() => {{ const e = {element}; if (!e) return null; e.scrollIntoView({{block: 'center'}}); \
+                 const r = e.getBoundingClientRect(); return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)]; }})()"
+            ),
+            element,
+        );
+        (at[0].as_i64().unwrap_or(0), at[1].as_i64().unwrap_or(0))
+    }
+
+    fn pointer(&self, tab: &str, actions: serde_json::Value) {
+        let source = serde_json::json!([{ "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": actions }]);
+        self.firefox.perform(tab, source).unwrap_or_else(|e| panic!("pointer: {e}"));
+    }
+
+    /// Moves the pointer onto the element `element`, as a reader's mouse.
+    pub fn hover_on(&self, tab: &str, element: &str) {
+        let (x, y) = self.centre(tab, element);
+        self.pointer(tab, serde_json::json!([{ "type": "pointerMove", "x": x, "y": y }]));
+    }
+
+    /// Clicks the element `element` with the mouse.
+    pub fn click_on(&self, tab: &str, element: &str) {
+        let (x, y) = self.centre(tab, element);
+        self.pointer(
+            tab,
+            serde_json::json!([
+                { "type": "pointerMove", "x": x, "y": y },
+                { "type": "pointerDown", "button": 0 },
+                { "type": "pointerUp", "button": 0 }
+            ]),
+        );
+    }
+
+    /// Presses and releases a key (a `KeyboardEvent.key` value; WebDriver's
+    /// code points for the named keys it knows).
+    pub fn press(&self, tab: &str, key: &str) {
+        let value = match key {
+            "Escape" => "\u{E00C}",
+            "Enter" => "\u{E007}",
+            "Tab" => "\u{E004}",
+            other => other,
+        };
+        let source = serde_json::json!([{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": value }, { "type": "keyUp", "value": value }
+        ] }]);
+        self.firefox.perform(tab, source).unwrap_or_else(|e| panic!("key {key}: {e}"));
+    }
+
+    /// Turns the mouse wheel over the middle of the window.
+    pub fn wheel(&self, tab: &str, delta_y: i64) {
+        let source = serde_json::json!([{ "type": "wheel", "id": "wheel", "actions": [
+            { "type": "scroll", "x": 400, "y": 300, "deltaX": 0, "deltaY": delta_y }
+        ] }]);
+        self.firefox.perform(tab, source).unwrap_or_else(|e| panic!("wheel: {e}"));
+    }
+}
+
 pub fn extension_url(path: &str) -> String {
     format!("moz-extension://{UUID}/{path}")
 }

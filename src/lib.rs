@@ -9,6 +9,7 @@ use std::time::Duration;
 pub mod firefox;
 pub mod package;
 
+pub use hn_browser::bidi::firefox_path;
 pub use hn_browser::{Browser, Launch, Session};
 pub use hn_replica::{Fault, Replica};
 
@@ -106,17 +107,6 @@ pub fn counts(dir: &Path) -> std::collections::HashMap<String, std::collections:
             (file, row)
         })
         .collect()
-}
-
-/// Firefox: `$FIREFOX`, else `firefox-esr` or `firefox` on the path.
-pub fn firefox_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("FIREFOX").map(PathBuf::from).filter(|p| p.exists()) {
-        return Some(p);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| ["firefox-esr", "firefox"].map(|name| dir.join(name)))
-        .find(|p| p.is_file())
 }
 
 /// One browser at a time: the machines have two cores, and parallel

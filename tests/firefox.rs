@@ -2,10 +2,8 @@
 //! as an add-on in a fresh profile, Firefox enables it, and its background
 //! (the module script and its wasm) starts and runs the install handler.
 //!
-//! What this does not reach: pages. The harness drives Chromium over the
-//! DevTools protocol, which Firefox no longer speaks (it would need a
-//! WebDriver BiDi client), and Firefox has no switch to send HN's host to
-//! the replica with a trusted certificate; see the README.
+//! This is the store package as a reader installs it (from the profile,
+//! not as a temporary add-on); pages in Firefox are `tests/firefox_pages.rs`.
 
 use std::io::Read;
 use std::process::{Command, Stdio};

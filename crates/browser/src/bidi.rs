@@ -59,7 +59,10 @@ impl Firefox {
     /// accepts the local sites' certificate.
     pub fn launch(prefs: &[(&str, String)]) -> Result<Firefox> {
         let exe = firefox_path().ok_or_else(|| {
-            Error::Io(io::Error::new(io::ErrorKind::NotFound, "Firefox not found: install `firefox-esr` or set FIREFOX"))
+            Error::Io(io::Error::new(
+                io::ErrorKind::NotFound,
+                "Firefox not found: install `firefox-esr` or set FIREFOX",
+            ))
         })?;
         let profile = temp_dir("firefox")?;
         let mut user = String::new();
