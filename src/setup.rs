@@ -1,6 +1,6 @@
 //! What a fresh machine needs before the tests can run: the wasm target,
-//! Debian's Chromium and Firefox ESR, and (optionally) binaryen's wasm-opt
-//! from npm.
+//! Debian's Chromium and Firefox ESR, and from npm binaryen's wasm-opt
+//! (optional) and axe-core (for the accessibility tests).
 
 use std::path::Path;
 use std::process::Command;
@@ -94,19 +94,27 @@ fn ensure_firefox() -> Result {
     Ok(())
 }
 
-/// Installs binaryen's wasm-opt from npm when npm is there; the build works
-/// without it, only larger.
+/// Installs the npm tools of `package.json` when one is missing and npm is
+/// there: binaryen's wasm-opt (the build works without it, only larger)
+/// and axe-core (the accessibility tests need it, and say so without it).
 fn ensure_wasm_opt() {
     let root = hacker_new::root();
-    if root.join("node_modules/.bin/wasm-opt").exists() {
+    let wanted = ["node_modules/.bin/wasm-opt", "node_modules/axe-core/axe.min.js"];
+    if wanted.iter().all(|p| root.join(p).exists()) {
         return;
     }
+    let had_wasm_opt = root.join(wanted[0]).exists();
     match Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root).status() {
         Ok(s) if s.success() => {
-            // Touch the manifest so build.rs runs again and picks it up.
-            let _ = touch(&root.join("manifest.json"));
+            if !had_wasm_opt {
+                // Touch the manifest so build.rs runs again and picks it up.
+                let _ = touch(&root.join("manifest.json"));
+            }
         }
-        _ => println!("note: npm could not install binaryen; the extension builds without wasm-opt"),
+        _ => println!(
+            "note: npm could not install binaryen and axe-core; the extension builds without wasm-opt, \
+             and the accessibility tests (tests/a11y.rs) will fail"
+        ),
     }
 }
 

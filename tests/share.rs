@@ -61,7 +61,13 @@ fn the_share_menu_is_built_when_opened_and_loads_nothing() {
         "Share this story"
     );
     open_menu(&page, 0);
-    assert_eq!(page.value("document.querySelector('.hnew-share-menu').getAttribute('role')"), "menu");
+    assert_eq!(page.value("document.querySelector('.hnew-share-menu .hnew-share-items').getAttribute('role')"), "menu");
+    assert_eq!(
+        page.value(
+            "[...document.querySelector('[role=menu]').children].every(c => c.getAttribute('role') === 'menuitem')"
+        ),
+        true
+    );
     page.expect("document.activeElement?.classList.contains('hnew-share-item')", "focus moved into the menu");
     assert_eq!(page.value("document.querySelector('button.hnew-share').getAttribute('aria-expanded')"), "true");
 

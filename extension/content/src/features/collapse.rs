@@ -60,7 +60,9 @@ fn ensure_control(ctx: &Shared, row: &web_sys::Element) {
     let Ok(Some(h)) = row.query_selector(ctx.site.selectors.comment_head) else { return };
     let Some(button) = dom::make(&ctx.document, "button", "hnew-fold", &label(ctx, row)) else { return };
     let _ = button.set_attribute("type", "button");
-    let _ = button.set_attribute("aria-label", "Fold the whole thread this comment is in");
+    // Its name is what it shows (fold thread, unfold); what it folds is
+    // its description.
+    let _ = button.set_attribute("title", "Fold the whole thread this comment is in");
     dom::set_data(&button, "i", &i.to_string());
     let _ = h.append_child(&button);
 }

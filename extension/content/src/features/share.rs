@@ -328,8 +328,6 @@ fn toggle(ctx: &Shared, button: &Element) {
 
 fn build_shell(ctx: &Shared) -> Option<Element> {
     let menu = dom::make(&ctx.document, "div", "hnew-share-menu", "")?;
-    let _ = menu.set_attribute("role", "menu");
-    let _ = menu.set_attribute("aria-label", "Share");
     ctx.document.body()?.append_child(&menu).ok()?;
     Some(menu)
 }
@@ -345,9 +343,18 @@ fn item(ctx: &Shared, menu: &Element, tag: &str, label: &str) -> Option<Element>
     Some(el)
 }
 
-/// Fills the menu for one target: text and links only.
-fn fill(ctx: &Shared, menu: &Element, target: &ShareTarget) {
-    menu.set_text_content(None);
+/// Fills the menu for one target: text and links only. The shell holds
+/// the menu's items (`role=menu`) and, after them, the line that says
+/// what an item did (a menu may hold only items).
+fn fill(ctx: &Shared, shell: &Element, target: &ShareTarget) {
+    shell.set_text_content(None);
+    let Some(menu) = dom::make(&ctx.document, "div", "hnew-share-items", "") else { return };
+    let _ = menu.set_attribute("role", "menu");
+    let _ = menu.set_attribute("aria-label", "Share");
+    if shell.append_child(&menu).is_err() {
+        return;
+    }
+    let menu = &menu;
     let (mastodon, queued) = {
         let share = ctx.share.borrow();
         (share.mastodon.clone(), share.queued.contains(&target.id.to_string()))
@@ -394,7 +401,7 @@ fn fill(ctx: &Shared, menu: &Element, target: &ShareTarget) {
     }
     if let Some(s) = status {
         let _ = s.set_attribute("role", "status");
-        let _ = menu.append_child(&s);
+        let _ = shell.append_child(&s);
     }
 }
 
