@@ -127,6 +127,18 @@ fn the_popup_renders_and_keeps_a_setting_in_sync_storage() {
     let h = harness();
     let popup = h.open_extension("popup/popup.html").unwrap();
     popup.expect("document.querySelector('main[data-ready=true] #tab-appearance')", "the Yew app rendered");
+    // The manifest's words come from `_locales`: every one it names is
+    // there, and the browser resolves them.
+    let manifest = std::fs::read_to_string(hacker_new::dist().join("manifest.json")).unwrap();
+    let messages: Value =
+        serde_json::from_str(&std::fs::read_to_string(hacker_new::dist().join("_locales/en/messages.json")).unwrap())
+            .unwrap();
+    let named: Vec<&str> = manifest.split("__MSG_").skip(1).filter_map(|rest| rest.split("__").next()).collect();
+    assert!(named.len() >= 4, "{named:?}");
+    for name in named {
+        assert!(messages[name]["message"].is_string(), "{name} is not in _locales/en/messages.json");
+    }
+    assert_eq!(popup.value("chrome.i18n.getMessage('extName')"), "Hacker New");
     popup.value("document.querySelector('#tab-appearance').click(), true");
     popup.expect("document.querySelector('#font-scale')", "the appearance tab opened");
     popup.value(
