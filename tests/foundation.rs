@@ -97,6 +97,62 @@ fn the_page_policy_still_blocks_what_it_blocked() {
     assert_eq!(with["wasm"], "compiled");
 }
 
+/// The rule is HN's policy as HN sends it when checked (install, start,
+/// daily, and when a page reports its wasm refused): a stricter policy is
+/// followed, and a per-response nonce is never frozen into it.
+#[test]
+fn the_rule_follows_a_stricter_policy_and_never_freezes_a_nonce() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    let recheck = || {
+        worker
+            .eval(
+                "chrome.storage.local.remove('csp_status').then(() => self.hnewHandle({ v: 1, kind: 'csp_blocked', url: 'https://news.ycombinator.com/' })).then(r => r.kind)",
+            )
+            .unwrap()
+    };
+    let rule =
+        "chrome.declarativeNetRequest.getDynamicRules().then(r => r[0] ? r[0].action.responseHeaders[0].value : null)";
+    let original = h.replica.csp();
+    let inline =
+        "<!doctype html><html><body><p>page</p><script>document.documentElement.dataset.inline = 'ran'</script>\
+                  <script nonce='n00000001'>document.documentElement.dataset.stale = 'ran'</script></body></html>";
+    h.replica.mount(hn_replica::HN_HOST, "/scripts", "text/html; charset=utf-8", inline.as_bytes().to_vec());
+
+    // Stricter: no inline scripts. The rule follows, with only the keyword added.
+    h.replica.set_csp("default-src 'self'; script-src 'self'");
+    assert_eq!(recheck(), "done");
+    assert_eq!(worker.eval(rule).unwrap(), "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'");
+    let page = h.open("/scripts").unwrap();
+    page.expect("document.documentElement.classList.contains('hnew')", "the extension runs under the stricter policy");
+    assert_eq!(page.value("document.documentElement.dataset.inline || 'blocked'"), "blocked");
+
+    // A nonce on every response: no rule at all, so every page keeps the
+    // policy HN sent it, and a script carrying an old nonce does not run.
+    h.replica.set_csp("default-src 'self'; script-src 'self' 'nonce-{nonce}'");
+    assert_eq!(recheck(), "done");
+    assert_eq!(worker.eval(rule).unwrap(), serde_json::Value::Null, "no rule");
+    let status = worker.eval("chrome.storage.local.get('csp_status').then(r => r.csp_status)").unwrap();
+    assert!(status["observed"].as_str().unwrap().contains("'nonce-n"), "{status}");
+    assert_eq!(status["rule"], serde_json::Value::Null);
+    page.reload().unwrap();
+    page.expect("document.readyState === 'complete'", "loaded");
+    assert_eq!(page.value("document.documentElement.dataset.stale || 'blocked'"), "blocked");
+    assert_eq!(page.value("document.documentElement.dataset.inline || 'blocked'"), "blocked");
+    // Chromium then refuses the content script's wasm: the page is left as
+    // sent, and the popup's health section says why.
+    page.expect("document.documentElement.dataset.hnewError", "the loader reported the refusal");
+    let health = worker
+        .eval("self.hnewHandle({ v: 1, kind: 'get_health' }).then(r => r.lines.map(l => l.what).join(' | '))")
+        .unwrap();
+    assert!(health.as_str().unwrap().contains("changes with every page (a nonce)"), "{health}");
+
+    // HN's policy back as it was: the rule is back.
+    h.replica.set_csp(&original);
+    assert_eq!(recheck(), "done");
+    assert!(worker.eval(rule).unwrap().as_str().unwrap().contains("'wasm-unsafe-eval'"));
+}
+
 /// Without the rule, Chromium refuses the content script's wasm under HN's
 /// policy; the loader reports it, the page is left as sent, and the
 /// background installs the rule so the next load works.

@@ -20,6 +20,16 @@ pub enum CspPatch {
     Replace(String),
     /// Nothing usable was sent: leave the header untouched.
     Empty,
+    /// The policy changes with every response (a `'nonce-…'` source): a
+    /// fixed rule would block the site's own scripts on every later page
+    /// and let a script carrying the frozen nonce run. No rule; where the
+    /// browser needs one (Chromium) the content script stays off there.
+    PerResponse,
+}
+
+/// Whether a policy names a per-response nonce among its sources.
+pub fn per_response(header: &str) -> bool {
+    header.to_ascii_lowercase().contains("'nonce-")
 }
 
 /// Derives the patched policy from the header value the site sent.
@@ -33,6 +43,9 @@ pub fn allow_wasm(header: &str) -> CspPatch {
     let header = header.trim();
     if header.is_empty() {
         return CspPatch::Empty;
+    }
+    if per_response(header) {
+        return CspPatch::PerResponse;
     }
     let mut changed = false;
     let policies: Vec<String> = header
@@ -133,6 +146,18 @@ mod tests {
             CspPatch::Replace(
                 "script-src 'self' 'wasm-unsafe-eval', default-src 'none'; script-src https: 'wasm-unsafe-eval'".into(),
             ),
+        );
+    }
+
+    #[test]
+    fn a_per_response_nonce_is_never_frozen_into_a_rule() {
+        check("script-src 'self' 'nonce-r4nd0m'; object-src 'none'", CspPatch::PerResponse);
+        check("default-src 'self' 'NONCE-abc'", CspPatch::PerResponse);
+        assert!(!per_response(HN));
+        // A hash is the same on every response: it may be kept.
+        check(
+            "script-src 'self' 'sha256-abc='",
+            CspPatch::Replace("script-src 'self' 'sha256-abc=' 'wasm-unsafe-eval'".into()),
         );
     }
 

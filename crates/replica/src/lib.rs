@@ -88,9 +88,20 @@ pub struct Mounted {
     pub body: Arc<Vec<u8>>,
 }
 
+impl State {
+    /// The policy for one response.
+    pub(crate) fn policy(&self) -> String {
+        let n = self.nonces.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        lock(&self.csp).replace("{nonce}", &format!("n{n:08x}"))
+    }
+}
+
 pub(crate) struct State {
     pub fixtures: Fixtures,
-    pub csp: String,
+    /// The policy sent with HTML pages; `{nonce}` in it becomes a fresh
+    /// value on every response.
+    pub csp: Mutex<String>,
+    nonces: std::sync::atomic::AtomicU64,
     faults: Mutex<Vec<FaultRule>>,
     seen: Mutex<Vec<Seen>>,
     pub mounted: Mutex<HashMap<(String, String), Mounted>>,
@@ -122,7 +133,8 @@ impl Replica {
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
             fixtures,
-            csp,
+            csp: Mutex::new(csp),
+            nonces: std::sync::atomic::AtomicU64::new(1),
             faults: Mutex::new(Vec::new()),
             seen: Mutex::new(Vec::new()),
             mounted: Mutex::new(HashMap::new()),
@@ -163,9 +175,15 @@ impl Replica {
         &self.state.fixtures
     }
 
-    /// The policy sent with every HTML page.
-    pub fn csp(&self) -> &str {
-        &self.state.csp
+    /// The policy sent with every HTML page (as set: `{nonce}` unexpanded).
+    pub fn csp(&self) -> String {
+        lock(&self.state.csp).clone()
+    }
+
+    /// Sends another policy from now on (`{nonce}` in it: a fresh nonce on
+    /// every response, as a site with per-response nonces does).
+    pub fn set_csp(&self, policy: &str) {
+        *lock(&self.state.csp) = policy.to_string();
     }
 
     /// Chromium flags that send the real host names here.

@@ -323,7 +323,7 @@ pub(crate) fn html(state: &State, status: u16, body: Arc<Vec<u8>>) -> Response {
 
 fn html_headers(state: &State, response: Response) -> Response {
     response
-        .with("Content-Security-Policy", &state.csp)
+        .with("Content-Security-Policy", &state.policy())
         .with("Cache-Control", "private; max-age=0")
         .with("Referrer-Policy", "origin")
 }

@@ -80,7 +80,7 @@ pub async fn refresh_site(site: &SiteSpec) {
             let patch = allow_wasm(observed.as_deref().unwrap_or(""));
             let applied = match &patch {
                 CspPatch::Replace(policy) => set_rule(site, Some(policy)).await,
-                CspPatch::Untouched | CspPatch::Empty => set_rule(site, None).await,
+                CspPatch::Untouched | CspPatch::Empty | CspPatch::PerResponse => set_rule(site, None).await,
             };
             match applied {
                 Ok(()) => {
