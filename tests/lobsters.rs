@@ -242,6 +242,13 @@ fn features_work_on_lobsters_once_allowed() {
     page.click(".hnew-share-menu [data-action=buffer]");
     page.expect("document.querySelector('.hnew-share-status')?.textContent === 'Added to your share buffer'", "queued");
     page.click_outside();
+    // Opened again, the menu knows the story is queued.
+    page.click("li.story:not(.hnew-hidden) button.hnew-share");
+    page.expect(
+        "document.querySelector('.hnew-share-menu [data-action=buffer]')?.textContent === 'In your share buffer'",
+        "the menu says it is queued",
+    );
+    page.click_outside();
     let first = page.value("document.querySelector('li.story:not(.hnew-hidden)').dataset.shortid");
     let first = first.as_str().unwrap().to_string();
     let state = ask(&worker, serde_json::json!({"kind": "get_state"}));
@@ -259,6 +266,13 @@ fn features_work_on_lobsters_once_allowed() {
     let card = page.value("document.querySelector('.hnew-card').innerHTML").as_str().unwrap().to_string();
     assert!(card.contains("karma") && card.contains("My site"), "{card}");
     assert!(!card.contains("<img") && !card.contains("<script") && !card.contains("onerror"), "{card}");
+    // A relative link in a Lobsters about text is a Lobsters page.
+    assert_eq!(
+        page.value(
+            "[...document.querySelectorAll('.hnew-card-about a')].find(a => a.textContent === 'who invited me')?.href"
+        ),
+        "https://lobste.rs/~pushcx"
+    );
 
     // Endless scroll: page 2 from the replica appended inside the list (the
     // tab in front: a background tab does not render, so nothing scrolls

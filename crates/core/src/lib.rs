@@ -28,4 +28,5 @@ pub mod site;
 pub mod state;
 pub mod thread;
 pub mod unread;
+pub mod url;
 pub mod wire;

@@ -9,7 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::reply::{common_errors, hidden_value, url_encode, ReplyError};
+use crate::reply::{common_errors, hidden_value, ReplyError};
+use crate::url::encode as url_encode;
 
 /// What the reader asked of their comment, for the words of a refusal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,7 +203,7 @@ mod tests {
         assert_eq!(form.id, "47634661");
         assert_eq!(form.hmac, "abc");
         assert_eq!(form.text, "Two  spaces & <b>tags</b> stay *text*\n\n  code line");
-        assert_eq!(encode_edit(&form, "a b&c"), "id=47634661&hmac=abc&text=a+b%26c");
+        assert_eq!(encode_edit(&form, "a b&c"), "id=47634661&hmac=abc&text=a%20b%26c");
     }
 
     #[test]

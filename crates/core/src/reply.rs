@@ -125,7 +125,7 @@ pub(crate) fn hidden_value(form: &str, name: &str) -> Option<String> {
                 let v = format!("value={q}");
                 if let Some(vs) = tag.find(&v) {
                     let rest = &tag[vs + v.len()..];
-                    return rest.find(q).map(|e| decode_entities(&rest[..e]));
+                    return rest.find(q).map(|e| crate::sanitize::decode_entities(&rest[..e]));
                 }
             }
             return Some(String::new());
@@ -134,57 +134,15 @@ pub(crate) fn hidden_value(form: &str, name: &str) -> Option<String> {
     None
 }
 
-fn decode_entities(s: &str) -> String {
-    s.replace("&amp;", "&").replace("&#x2F;", "/").replace("&quot;", "\"").replace("&#x27;", "'")
-}
-
 /// The body of the post to `/comment`.
 pub fn encode(form: &ReplyForm, text: &str) -> String {
     format!(
         "parent={}&goto={}&hmac={}&text={}",
-        url_encode(&form.parent),
-        url_encode(&form.goto),
-        url_encode(&form.hmac),
-        url_encode(text)
+        crate::url::encode(&form.parent),
+        crate::url::encode(&form.goto),
+        crate::url::encode(&form.hmac),
+        crate::url::encode(text)
     )
-}
-
-/// `application/x-www-form-urlencoded` encoding.
-pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// Decodes `application/x-www-form-urlencoded` text (for the replica).
-pub fn url_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -192,6 +150,12 @@ mod tests {
     use super::*;
 
     const REPLY: &str = r#"<form action="comment" method="post"><input type="hidden" name="parent" value="47538487"><input type="hidden" name="goto" value="item?id=47536761#47538487"><input type="hidden" name="hmac" value="fixturehmac"><textarea name="text"></textarea><input type="submit" value="reply"></form>"#;
+
+    #[test]
+    fn hidden_values_are_decoded_once() {
+        let form = r#"<input type="hidden" name="goto" value="item?id=1&amp;x=&amp;quot;&#x2F;&#39;">"#;
+        assert_eq!(hidden_value(form, "goto").as_deref(), Some("item?id=1&x=&quot;/'"));
+    }
 
     #[test]
     fn the_form_is_read() {
@@ -221,11 +185,9 @@ mod tests {
     }
 
     #[test]
-    fn form_encoding_roundtrips() {
-        let text = "a & b = c?\n\"quotes\" ünïcode 🎉 +plus 100%";
-        assert_eq!(url_decode(&url_encode(text)), text);
+    fn the_post_body_encodes_every_value() {
         let body = encode(&ReplyForm { parent: "1".into(), goto: "item?id=1#2".into(), hmac: "h".into() }, "hi there");
-        assert_eq!(body, "parent=1&goto=item%3Fid%3D1%232&hmac=h&text=hi+there");
-        assert_eq!(url_decode("%zz%4"), "%zz%4");
+        assert_eq!(body, "parent=1&goto=item%3Fid%3D1%232&hmac=h&text=hi%20there");
+        assert_eq!(crate::url::decode("hi%20there"), "hi there");
     }
 }

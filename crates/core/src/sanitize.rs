@@ -55,8 +55,14 @@ const RAW_TEXT: &[&str] = &["script", "style", "iframe", "noscript", "textarea",
 /// (`embed` is void: it has no content, only its tag is dropped.)
 const DROP_TREE: &[&str] = &["template", "object", "svg", "math", "select"];
 
-/// Parses user HTML into allowed nodes only. Never fails.
+/// Parses user HTML of Hacker News into allowed nodes only. Never fails.
 pub fn sanitize(html: &str) -> Vec<Node> {
+    sanitize_on(html, HN_HOST)
+}
+
+/// [`sanitize`] for user HTML of the site at `host` (a Lobsters about
+/// text's relative links are Lobsters' pages, not HN's).
+pub fn sanitize_on(html: &str, host: &str) -> Vec<Node> {
     let cleaned;
     let mut rest = if html.contains('\0') {
         cleaned = html.replace('\0', "");
@@ -64,7 +70,7 @@ pub fn sanitize(html: &str) -> Vec<Node> {
     } else {
         html
     };
-    let mut b = Builder::default();
+    let mut b = Builder { host: host.to_string(), ..Builder::default() };
     while !rest.is_empty() && b.count < MAX_NODES {
         let Some(i) = rest.find('<') else {
             b.text(rest);
@@ -97,12 +103,19 @@ fn push_text(out: &mut String, nodes: &[Node]) {
     }
 }
 
+const HN_HOST: &str = "news.ycombinator.com";
+
 /// A link target if it is safe to follow: absolute http(s) URLs, and
 /// relative links resolved against `https://news.ycombinator.com/`.
 /// Everything else — any spelling of `javascript:`, `data:`, `vbscript:`,
 /// `mailto:`, protocol-relative `//host` — gives `None`. The result always
 /// starts with `https://` or `http://`.
 pub fn safe_url(raw: &str) -> Option<String> {
+    safe_url_on(raw, HN_HOST)
+}
+
+/// [`safe_url`], relative links resolved against `https://<host>/`.
+pub fn safe_url_on(raw: &str, host: &str) -> Option<String> {
     let decoded = decode_entities(raw);
     // As browsers do: trim C0 controls and spaces, remove tabs and newlines.
     let url: String =
@@ -126,7 +139,7 @@ pub fn safe_url(raw: &str) -> Option<String> {
     if url.starts_with("//") || url.contains('\\') {
         return None;
     }
-    encode("https://news.ycombinator.com", "/", url.strip_prefix('/').unwrap_or(&url))
+    encode(&format!("https://{host}"), "/", url.strip_prefix('/').unwrap_or(&url))
 }
 
 /// `a + b + rest`, with the characters browsers would percent-encode
@@ -310,6 +323,8 @@ struct Open {
 
 #[derive(Default)]
 struct Builder {
+    /// The site relative links belong to.
+    host: String,
     root: Vec<Node>,
     stack: Vec<Open>,
     count: usize,
@@ -406,7 +421,7 @@ impl Builder {
         if self.stack.len() >= MAX_DEPTH {
             return;
         }
-        let href = if tag == Tag::A { href.and_then(safe_url) } else { None };
+        let href = if tag == Tag::A { href.and_then(|h| safe_url_on(&h, &self.host)) } else { None };
         self.count += 1;
         self.stack.push(Open { tag, keep: tag != Tag::A || href.is_some(), href, children: Vec::new() });
     }
@@ -504,6 +519,21 @@ mod tests {
             sanitize("<a href=\"https://a.example\"\n   title='x>y'>q</a>"),
             vec![link("https://a.example", vec![t("q")])]
         );
+    }
+
+    #[test]
+    fn relative_links_belong_to_the_site_of_the_text() {
+        let lobsters = sanitize_on("<a href=\"/~pushcx\">me</a> <a href=\"s/abc\">x</a>", "lobste.rs");
+        let hrefs: Vec<&str> = lobsters
+            .iter()
+            .filter_map(|n| match n {
+                Node::Element { href: Some(h), .. } => Some(h.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(hrefs, ["https://lobste.rs/~pushcx", "https://lobste.rs/s/abc"]);
+        assert_eq!(safe_url_on("javascript:x", "lobste.rs"), None);
+        assert_eq!(safe_url_on("//evil.example/", "lobste.rs"), None);
     }
 
     #[test]

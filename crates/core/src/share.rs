@@ -144,20 +144,7 @@ impl Destination {
     }
 }
 
-/// Percent-encodes one query component.
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
-            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
-        }
-    }
-    out
-}
+pub use crate::url::encode;
 
 /// A Mastodon instance as the user types it (`mastodon.social`,
 /// `https://fosstodon.org/`), reduced to its host; `None` if it is not one.

@@ -116,7 +116,7 @@ proptest! {
         let _ = hn_core::page::parse_item_id(&html);
         let _ = hn_core::page::parse_rank(&html);
         let _ = hn_core::csp::allow_wasm(&html);
-        let _ = hn_core::reply::url_decode(&html);
+        let _ = hn_core::url::decode(&html);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use hn_core::reply::url_decode;
+use hn_core::url::decode as url_decode;
 
 use crate::http::{Request, Response};
 use crate::routes::{html, query_param};

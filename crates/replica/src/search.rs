@@ -53,25 +53,7 @@ pub fn stories_of(html: &str) -> Vec<Story> {
 }
 
 fn decode(q: &str) -> String {
-    let bytes = q.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(&q[i + 1..i + 3], 16) {
-                    Ok(b) => out.push(b),
-                    Err(_) => out.push(b'%'),
-                }
-                i += 3;
-                continue;
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    hn_core::url::decode(q)
 }
 
 /// The answer to `/api/v1/search?query=…`: stories whose link is the query.

@@ -132,7 +132,7 @@ pub fn lobsters_user_json(name: &str) -> Option<String> {
     Some(format!(
         concat!(
             r#"{{"username":"{n}","created_at":"{y}-{m:02}-15T09:30:00.000-06:00","is_admin":false,"#,
-            r#""about":"<p>Hi, I am {n}. <a href=\"https://example.com/{n}\">My site</a>"#,
+            r#""about":"<p>Hi, I am {n}. <a href=\"https://example.com/{n}\">My site</a> <a href=\"/~pushcx\">who invited me</a>"#,
             r#"<img src=x onerror=alert(1)><script>alert(1)</script></p>","is_moderator":false,"karma":{k},"#,
             r#""avatar_url":"/avatars/{n}-100.png","invited_by_user":"pushcx"}}"#
         ),

@@ -357,7 +357,7 @@ fn fill(ctx: &Shared, shell: &Element, target: &ShareTarget) {
     let menu = &menu;
     let (mastodon, queued) = {
         let share = ctx.share.borrow();
-        (share.mastodon.clone(), share.queued.contains(&target.id.to_string()))
+        (share.mastodon.clone(), share.queued.contains(&target.key()))
     };
     let status = dom::make(&ctx.document, "div", "hnew-share-status", "");
     if let Some(b) = item(ctx, menu, "button", if queued { "In your share buffer" } else { "Add to share buffer" }) {

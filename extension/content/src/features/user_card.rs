@@ -186,6 +186,7 @@ fn show(ctx: &Shared, link: &Element) {
     let _ = card.remove_attribute("hidden");
     let Some(body) = body else { return };
     let site = ctx.site.id.to_string();
+    let host = ctx.site.host;
     let doc = doc.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let answer = crate::ask(Request::GetProfile { site, user: user.clone() }).await;
@@ -195,7 +196,7 @@ fn show(ctx: &Shared, link: &Element) {
         }
         body.set_text_content(None);
         match answer {
-            Ok(Response::Profile { profile, fetched_at }) => render(&doc, &body, &profile, fetched_at),
+            Ok(Response::Profile { profile, fetched_at }) => render(&doc, &body, &profile, fetched_at, host),
             Ok(Response::Error { message }) => body.set_text_content(Some(&format!("Profile unavailable: {message}"))),
             Ok(_) | Err(_) => body.set_text_content(Some("Profile unavailable right now.")),
         }
@@ -230,7 +231,9 @@ fn toggle_follow(ctx: &Shared, button: &Element) {
     });
 }
 
-fn render(doc: &Document, body: &Element, p: &Profile, fetched_at: f64) {
+/// The profile in the card; the about text's relative links are the
+/// site's (`host`).
+fn render(doc: &Document, body: &Element, p: &Profile, fetched_at: f64, host: &str) {
     let now = (fetched_at / 1000.0) as i64;
     let mut facts = Vec::new();
     if let Some(k) = p.karma {
@@ -245,7 +248,7 @@ fn render(doc: &Document, body: &Element, p: &Profile, fetched_at: f64) {
     if let Some(line) = dom::make(doc, "span", "hnew-card-facts", &facts.join(" · ")) {
         let _ = body.append_child(&line);
     }
-    let nodes = sanitize::sanitize(&p.about);
+    let nodes = sanitize::sanitize_on(&p.about, host);
     if !nodes.is_empty() {
         if let Some(about) = dom::make(doc, "span", "hnew-card-about", "") {
             build(doc, &about, &nodes);
