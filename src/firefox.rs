@@ -79,6 +79,11 @@ impl FirefoxHarness {
         self.firefox.eval(tab, expr).unwrap_or_else(|e| panic!("{expr}: {e}"))
     }
 
+    /// As `Page::ready`: the reader's state applied to the page in `tab`.
+    pub fn ready(&self, tab: &str) {
+        self.wait(tab, "document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
+    }
+
     pub fn wait(&self, tab: &str, expr: &str, what: &str) -> serde_json::Value {
         self.firefox
             .wait_until(tab, expr, Duration::from_secs(15))

@@ -378,10 +378,14 @@ impl Page<'_> {
         Ok(self.session.navigate(&format!("{HN}{target}"))?)
     }
 
+    /// Reloads and waits for the new document to load: the old one is
+    /// marked first, so its own `complete` state is never taken for the
+    /// new one's.
     pub fn reload(&self) -> Result<(), Error> {
+        self.session.eval("window.hnewOldDocument = true")?;
         self.session.call("Page.reload", serde_json::json!({}))?;
-        std::thread::sleep(Duration::from_millis(100));
-        self.session.wait_until("document.readyState === 'complete'", Duration::from_secs(20))?;
+        self.session
+            .wait_until("!window.hnewOldDocument && document.readyState === 'complete'", Duration::from_secs(20))?;
         Ok(())
     }
 
@@ -432,6 +436,13 @@ impl Page<'_> {
     pub fn hover_on(&self, element: &str) {
         let at = self.centre(element);
         self.mouse("mouseMoved", at, "none");
+    }
+
+    /// Waits until the extension has applied the reader's state to the page
+    /// (set by the content script once its features ran with the state; a
+    /// page whose wasm was refused never gets it).
+    pub fn ready(&self) {
+        self.expect("document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
     }
 
     /// Clicks the element `element` (a JavaScript expression).

@@ -103,7 +103,7 @@ fn what_the_extension_adds_to_pages_passes_axe_in_light_and_dark() {
         // users, share controls, an open card, then an open share menu.
         scheme(&front, s);
         front.reload().unwrap();
-        front.expect("document.documentElement.dataset.hnewState === 'applied'", "the state applied");
+        front.ready();
         front.expect(
             "document.querySelector('.hnew-welcome') && document.querySelector('.hnew-filter-count')",
             "the lines",
@@ -124,7 +124,7 @@ fn what_the_extension_adds_to_pages_passes_axe_in_light_and_dark() {
         // A thread: the reply editor.
         scheme(&thread, s);
         thread.reload().unwrap();
-        thread.expect("document.documentElement.dataset.hnewState === 'applied'", "the state applied");
+        thread.ready();
         thread.click_on("document.getElementById('48351450').querySelector(\"a[href^='reply?id=']\")");
         thread.expect("document.querySelector('.hnew-reply textarea')", "the reply editor");
         found.extend(violations(&thread, OURS).into_iter().map(|v| format!("thread, reply ({s}): {v}")));
@@ -132,7 +132,7 @@ fn what_the_extension_adds_to_pages_passes_axe_in_light_and_dark() {
         // Another thread: fold controls shown, a subthread folded.
         scheme(&folds, s);
         folds.reload().unwrap();
-        folds.expect("document.documentElement.dataset.hnewState === 'applied'", "the state applied");
+        folds.ready();
         // Folded in the first round: the fold is kept, and shown again.
         if folds.value("!!document.querySelector('tr.comtr.coll')") == true {
             found.extend(violations(&folds, OURS).into_iter().map(|v| format!("thread, folds ({s}): {v}")));

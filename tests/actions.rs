@@ -1,14 +1,10 @@
 //! Votes, favorites and hides in place, through HN's own links and the
 //! reader's session; refusals undo the change and say why.
 
-use hacker_new::{Fault, Harness, Options, Page};
+use hacker_new::{Fault, Harness, Options};
 
 fn harness() -> Harness {
     Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
-}
-
-fn ready(page: &Page) {
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
 }
 
 fn acted(h: &Harness, prefix: &str) -> usize {
@@ -29,7 +25,7 @@ fn votes_hides_and_favorites_happen_in_place() {
     let h = harness();
     h.log_in();
     let page = h.open("/news?fixture=ews-news-2026-03").unwrap();
-    ready(&page);
+    page.ready();
     let id = page.value("document.querySelector('tr.athing.submission').id").as_str().unwrap().to_string();
     page.value("window.__stayed = true");
     page.click_on(&format!("document.getElementById('up_{id}')"));
@@ -48,7 +44,7 @@ fn votes_hides_and_favorites_happen_in_place() {
     wait_acted(&h, &format!("/hide?id={second}"), "HN never got the hide");
     // Favorite on a story page.
     let item = h.open("/item?id=28385024").unwrap();
-    ready(&item);
+    item.ready();
     item.click_on("document.querySelector(\"a[href^='fave?']\")");
     item.expect("document.querySelector(\"a[href^='fave?']\").textContent === 'un-favorite'", "favorited in place");
     wait_acted(&h, "/fave?id=28385024", "HN never got the favorite");
@@ -69,7 +65,7 @@ fn votes_hides_and_favorites_happen_in_place() {
         with_flag.into_bytes(),
     );
     item.navigate("/item?id=28385024&karma=31").unwrap();
-    ready(&item);
+    item.ready();
     item.click_on("document.querySelector(\"a[href^='flag?']\")");
     item.expect("document.querySelector(\"a[href^='flag?']\").textContent === 'unflag'", "flagged in place");
     wait_acted(&h, "/flag?id=28385024", "HN never got the flag");
@@ -81,7 +77,7 @@ fn refusals_undo_the_change_and_say_why() {
     let h = harness();
     // Logged out: HN answers with its login page.
     let page = h.open("/news?fixture=ews-news-2026-03").unwrap();
-    ready(&page);
+    page.ready();
     let id = page.value("document.querySelector('tr.athing.submission').id").as_str().unwrap().to_string();
     page.click_on(&format!("document.getElementById('up_{id}')"));
     page.expect("document.querySelector('.hnew-act-error')?.textContent.includes('logged out')", "the reason is shown");

@@ -33,7 +33,7 @@ fn a_stopped_worker_loses_nothing_and_wakes_for_the_next_message() {
         .unwrap();
     stop_worker(&h);
     page.reload().unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page asked the woken worker");
+    page.ready();
     let worker = h.worker().unwrap();
     let follows = worker
         .eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).sort())")
@@ -69,7 +69,7 @@ fn a_full_sync_quota_keeps_every_edit_and_recovers() {
     let status = worker.eval("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status)").unwrap();
     assert!(status["problem"].as_str().is_some_and(|p| !p.is_empty()), "the refusal is reported: {status}");
     let page = h.open("/news").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page works");
+    page.ready();
     let follows = worker
         .eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).length)")
         .unwrap();
@@ -115,7 +115,7 @@ fn a_full_local_storage_keeps_the_edit_and_says_so() {
     assert!(health.as_str().unwrap().contains("storage refused to save"), "{health}");
     // A page opened now shows it (it asks the worker, which has it).
     let page = h.open("/item?id=30883015").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
+    page.ready();
     let marked = page.value(
         "[...document.querySelectorAll('a.hnuser.hnew-followed')].filter(a => a.textContent === 'ignoramous').length",
     );
@@ -126,7 +126,7 @@ fn a_full_local_storage_keeps_the_edit_and_says_so() {
     // The worker restarts: the edit comes back from sync.
     stop_worker(&h);
     let page = h.open("/news").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page woke the worker");
+    page.ready();
     let worker = h.worker().unwrap();
     let follows = worker
         .eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => Object.keys(r.state.follows).sort())")
@@ -152,7 +152,7 @@ fn a_corrupt_saved_state_is_rebuilt_from_sync() {
     stop_worker(&h);
     // A page wakes the worker, which finds its saved state unreadable.
     let page = h.open("/news").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page got an answer");
+    page.ready();
     let worker = h.worker().unwrap();
     // On the next sync change (or browser start) it merges what it had sent to sync.
     worker.eval("chrome.storage.sync.get(null).then(all => chrome.storage.sync.set({ nudge: Date.now() })).then(() => true)").unwrap();

@@ -10,10 +10,6 @@ fn harness() -> FirefoxHarness {
     FirefoxHarness::start().expect("Firefox starts with the extension (`cargo run -- test` installs firefox-esr)")
 }
 
-fn ready(h: &FirefoxHarness, tab: &str) {
-    h.wait(tab, "document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
-}
-
 /// tosh's profile, as HN's API gives it.
 fn mount_tosh(h: &FirefoxHarness) {
     h.replica.mount(
@@ -39,7 +35,7 @@ fn the_card_follows_and_a_filter_hides_in_firefox() {
     let h = harness();
     mount_tosh(&h);
     let front = h.open("/news").unwrap();
-    ready(&h, &front);
+    h.ready(&front);
     // Every story has its share control; the page's policy is HN's own.
     let counts = h.eval(
         &front,
@@ -77,7 +73,7 @@ fn the_card_follows_and_a_filter_hides_in_firefox() {
     );
     // A new page applies it before it is shown.
     let again = h.open("/news").unwrap();
-    ready(&h, &again);
+    h.ready(&again);
     assert_eq!(h.eval(&again, "document.documentElement.dataset.hnewHidden"), "1");
     no_errors(&h);
 }
@@ -86,7 +82,7 @@ fn the_card_follows_and_a_filter_hides_in_firefox() {
 fn a_subthread_folds_and_the_fold_is_kept_in_firefox() {
     let h = harness();
     let thread = h.open("/item?id=30883015").unwrap();
-    ready(&h, &thread);
+    h.ready(&thread);
     let plan = h.eval(
         &thread,
         "(() => { const rows = [...document.querySelectorAll('tr.comtr')]; const d = r => +r.querySelector('td.ind').getAttribute('indent'); \
@@ -103,7 +99,7 @@ fn a_subthread_folds_and_the_fold_is_kept_in_firefox() {
         "[...document.querySelectorAll('tr.comtr')].filter(r => getComputedStyle(r).display === 'none').map(r => r.id)";
     assert_eq!(h.eval(&thread, hidden_now), plan["descendants"]);
     h.firefox.reload(&thread).unwrap();
-    ready(&h, &thread);
+    h.ready(&thread);
     h.wait(&thread, "document.documentElement.dataset.hnewFoldsRestored === '1'", "the fold restored");
     assert_eq!(h.eval(&thread, hidden_now), plan["descendants"]);
     // The log `no_errors` reads does hear the page.
@@ -120,7 +116,7 @@ fn a_subthread_folds_and_the_fold_is_kept_in_firefox() {
 fn the_share_menu_the_keys_and_endless_scroll_work_in_firefox() {
     let h = harness();
     let front = h.open("/news").unwrap();
-    ready(&h, &front);
+    h.ready(&front);
     h.click_on(&front, "document.querySelector('button.hnew-share')");
     h.wait(&front, "document.querySelector('.hnew-share-menu:not([hidden]) .hnew-share-item')", "the menu opened");
     let destinations = h.eval(

@@ -90,7 +90,7 @@ fn a_filtered_story_is_never_painted_with_the_worker_stopped() {
 fn a_page_load_needs_no_answer_of_the_workers() {
     let h = Harness::start(Options::default()).expect("start the replica and Chromium with the extension");
     let first = h.open("/news").unwrap();
-    first.expect("document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
+    first.ready();
     let user = first.value("document.querySelector('a.hnuser').textContent");
     let user = user.as_str().unwrap().to_string();
     let worker = h.worker().unwrap();
@@ -109,7 +109,7 @@ fn a_page_load_needs_no_answer_of_the_workers() {
     // The follow is applied from what early.js read from local storage, not
     // from an answer of the stopped worker's.
     let page = h.open("/news").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
+    page.ready();
     assert_eq!(page.value("document.documentElement.dataset.hnewStateFrom"), "local");
     let followed = page.value("document.querySelectorAll('a.hnuser.hnew-followed').length");
     let named = page

@@ -2,13 +2,9 @@
 //! comment (HN's API, cached), and a story's past discussions (HN's search
 //! API, asked only on click), on the saved 2026 thread.
 
-use hacker_new::{Harness, Options, Page};
+use hacker_new::{Harness, Options};
 use hn_replica::{API_HOST, SEARCH_HOST};
 use serde_json::json;
-
-fn ready(page: &Page) {
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the extension applied");
-}
 
 const LINK: &str = "a[href='https://news.ycombinator.com/item?id=47651659']";
 
@@ -20,7 +16,7 @@ fn an_item_link_in_a_comment_shows_its_card() {
                         "descendants": 7, "time": now - 3 * 3600 });
     h.replica.mount(API_HOST, "/v0/item/47651659.json", "application/json", story.to_string().into_bytes());
     let page = h.open("/item?id=47649721").unwrap();
-    ready(&page);
+    page.ready();
     assert_eq!(page.value(&format!("!!document.querySelector(\"{LINK}\").closest('.commtext')")), true);
     page.hover_on(&format!("document.querySelector(\"{LINK}\")"));
     page.expect(
@@ -49,7 +45,7 @@ fn an_item_link_in_a_comment_shows_its_card() {
 fn past_discussions_come_on_click_from_the_search_api() {
     let h = Harness::start(Options::default()).unwrap();
     let page = h.open("/item?id=47649721").unwrap();
-    ready(&page);
+    page.ready();
     let url = page.value("document.querySelector('span.titleline > a').href").as_str().unwrap().to_string();
     let target = hn_core::items::algolia_url(&url).trim_start_matches("https://hn.algolia.com").to_string();
     let answer = json!({ "hits": [
@@ -81,7 +77,7 @@ fn past_discussions_come_on_click_from_the_search_api() {
     // Another story, answered by the replica's own search over its saved
     // pages: only the story itself has that link.
     let other = h.open("/item?id=47536761").unwrap();
-    ready(&other);
+    other.ready();
     other.click("button.hnew-past");
     other.expect(
         "document.querySelector('.hnew-past-list').textContent === 'No earlier discussions of this link.'",

@@ -6,10 +6,6 @@ fn harness() -> Harness {
     Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
 }
 
-fn ready(page: &Page) {
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
-}
-
 fn press(page: &Page, key: &str) {
     page.press(key, 0);
     page.settle();
@@ -23,7 +19,7 @@ fn focused_id(page: &Page) -> String {
 fn keys_move_through_stories_and_comments() {
     let h = harness();
     let page = h.open("/news").unwrap();
-    ready(&page);
+    page.ready();
     let ids = page.value("[...document.querySelectorAll('tr.athing.submission')].slice(0, 3).map(r => r.id)");
     press(&page, "j");
     assert_eq!(focused_id(&page), ids[0].as_str().unwrap());
@@ -63,7 +59,7 @@ fn keys_move_through_stories_and_comments() {
     page.expect("document.querySelector('.hnew-share-menu:not([hidden])')", "share from the keyboard");
 
     let thread = h.open("/item?id=30883015").unwrap();
-    ready(&thread);
+    thread.ready();
     let depths = thread.value(
         "[...document.querySelectorAll('tr.athing.comtr')].map(r => +r.querySelector('td.ind').getAttribute('indent'))",
     );
@@ -92,7 +88,7 @@ fn keys_move_through_stories_and_comments() {
 fn comments_new_since_the_last_visit_are_marked_and_counted() {
     let h = harness();
     let thread = h.open("/item?id=30883015").unwrap();
-    ready(&thread);
+    thread.ready();
     // A first visit marks nothing and is recorded.
     assert_eq!(thread.value("document.documentElement.dataset.hnewNew || ''"), "0");
     let worker = h.worker().unwrap();
@@ -115,7 +111,7 @@ fn comments_new_since_the_last_visit_are_marked_and_counted() {
         ))
         .unwrap();
     thread.reload().unwrap();
-    ready(&thread);
+    thread.ready();
     thread.expect("document.documentElement.dataset.hnewNew === '5'", "five comments are new");
     assert_eq!(thread.value("document.querySelector('.hnew-new-count').textContent"), format!("5 new of {total}"));
     assert_eq!(thread.value("document.querySelectorAll('tr.hnew-new').length"), 5);
@@ -124,13 +120,13 @@ fn comments_new_since_the_last_visit_are_marked_and_counted() {
     thread.expect("document.querySelector('tr.hnew-focus')?.classList.contains('hnew-new')", "n goes to a new comment");
     // The visit is recorded again: a reload marks nothing new.
     thread.reload().unwrap();
-    ready(&thread);
+    thread.ready();
     thread.expect("document.documentElement.dataset.hnewNew === '0'", "nothing new on the next visit");
     assert_eq!(thread.value("!!document.querySelector('.hnew-new-count')"), false, "no '0 new' line");
 
     // On a story list, a story whose discussion was read shows its new comments.
     let front = h.open("/news").unwrap();
-    ready(&front);
+    front.ready();
     let (id, count) = {
         let v = front.value(
             "(() => { for (const r of document.querySelectorAll('tr.athing.submission')) { \
@@ -146,7 +142,7 @@ fn comments_new_since_the_last_visit_are_marked_and_counted() {
         ))
         .unwrap();
     front.navigate("/news").unwrap();
-    ready(&front);
+    front.ready();
     front.expect(
         &format!("document.getElementById('{id}').nextElementSibling.querySelector('.hnew-new-comments')?.textContent === ' (3 new)'"),
         "three new comments beside the story",
@@ -172,7 +168,7 @@ fn bindings_are_changed_in_the_options_page() {
     popup.click("#save");
     popup.expect("document.querySelector('.status').textContent === 'Saved'", "saved");
     let page = h.open("/news").unwrap();
-    ready(&page);
+    page.ready();
     let first = page.value("document.querySelector('tr.athing.submission').id");
     press(&page, "j");
     assert_eq!(focused_id(&page), "", "j no longer moves");
@@ -184,7 +180,7 @@ fn bindings_are_changed_in_the_options_page() {
 fn escape_in_a_user_card_gives_focus_back_to_the_name() {
     let h = harness();
     let page = h.open("/item?id=30883015").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is ready");
+    page.ready();
     let name = "document.querySelector('tr.athing.comtr a.hnuser')";
     page.hover_on(name);
     page.expect("document.querySelector('.hnew-card:not([hidden]) button.hnew-card-follow')", "the card opened");

@@ -1,10 +1,6 @@
 //! Story lists sorted in place, the choice kept per list page.
 
-use hacker_new::{Harness, Options, Page};
-
-fn ready(page: &Page) {
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
-}
+use hacker_new::{Harness, Options};
 
 const SCORES: &str = "[...document.querySelectorAll('tr.athing.submission')].map(r => parseInt(r.nextElementSibling.querySelector('span.score')?.textContent ?? '-1'))";
 
@@ -12,7 +8,7 @@ const SCORES: &str = "[...document.querySelectorAll('tr.athing.submission')].map
 fn lists_sort_by_points_comments_and_age_and_remember_it() {
     let h = Harness::start(Options::default()).unwrap();
     let page = h.open("/best").unwrap();
-    ready(&page);
+    page.ready();
     let before = page.value("[...document.querySelectorAll('tr.athing.submission')].map(r => r.id)");
     page.click_on("document.querySelector(\".hnew-sort button[data-by='points']\")");
     page.expect("document.documentElement.dataset.hnewSort === 'points'", "sorted");
@@ -39,7 +35,7 @@ fn lists_sort_by_points_comments_and_age_and_remember_it() {
     page.click_on("document.querySelector(\".hnew-sort button[data-by='points']\")");
     // Kept for this list page on the next visit.
     page.navigate("/best").unwrap();
-    ready(&page);
+    page.ready();
     page.expect("document.documentElement.dataset.hnewSort === 'points'", "the choice was kept");
     page.click_on("document.querySelector(\".hnew-sort button[data-by='rank']\")");
     let after = page.value("[...document.querySelectorAll('tr.athing.submission')].map(r => r.id)");
@@ -62,7 +58,7 @@ fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
         assert_eq!(r["kind"], "settings", "{r}");
     };
     let list = h.open("/news").unwrap();
-    ready(&list);
+    list.ready();
     // Opening the third story's link makes it read (the navigation itself is
     // stopped here: the replica has no outside web).
     let id = list.value("document.querySelectorAll('tr.athing.submission')[2].id").as_str().unwrap().to_string();
@@ -77,7 +73,7 @@ fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
     save("dim", false);
     // Endless scroll moves the address to `?p=2`: the list is opened again by name.
     list.navigate("/news").unwrap();
-    ready(&list);
+    list.ready();
     list.expect(
         &format!("document.getElementById('{id}').classList.contains('hnew-was-read')"),
         "the story is marked read",
@@ -100,7 +96,7 @@ fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
     // the top-level subthreads holding none of them fold.
     save("show", true);
     let thread = h.open("/item?id=30883015").unwrap();
-    ready(&thread);
+    thread.ready();
     assert_eq!(thread.value("document.documentElement.dataset.hnewFoldedOld || ''"), "", "a first visit folds nothing");
     let ids = thread.value("[...document.querySelectorAll('tr.athing.comtr')].map(r => +r.id)");
     let mut ids: Vec<u64> = ids.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
@@ -118,7 +114,7 @@ fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
         ))
         .unwrap();
     thread.reload().unwrap();
-    ready(&thread);
+    thread.ready();
     thread.expect("+(document.documentElement.dataset.hnewFoldedOld || 0) > 0", "quiet subthreads folded");
     // Every new comment stays visible; every folded top-level comment holds none.
     assert_eq!(
@@ -153,7 +149,7 @@ const CONTRAST: &str = r#"((el) => {
 fn the_extensions_colours_meet_aa_contrast_in_both_themes() {
     let h = Harness::start(Options::default()).unwrap();
     let page = h.open("/best").unwrap();
-    ready(&page);
+    page.ready();
     page.click_on("document.querySelector(\".hnew-sort button[data-by='points']\")");
     page.expect("document.documentElement.dataset.hnewSort === 'points'", "sorted");
     let chosen = format!("{CONTRAST}(document.querySelector(\".hnew-sort button[aria-pressed='true']\"))");

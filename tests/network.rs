@@ -41,7 +41,7 @@ fn opened_and_left(height: u32) -> (Harness, usize) {
     let from = h.replica.seen().len();
     let page = h.open("/news").unwrap();
     page.expect("document.documentElement.dataset.hnewScroll", "endless scroll is on");
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
+    page.ready();
     let inner = page.value("innerHeight").as_f64().unwrap();
     assert!((inner - f64::from(height)).abs() < 150.0, "window of {height} px, page sees {inner}");
     // Time for anything a first layout or the state could set off.
@@ -56,7 +56,7 @@ fn opened_and_left(height: u32) -> (Harness, usize) {
 fn a_tall_window_sends_no_request_until_the_reader_scrolls_towards_the_end() {
     let (h, from) = opened_and_left(2000);
     let page = h.open("/news").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
+    page.ready();
     // The whole list fits: the window cannot scroll, but the wheel (a real
     // input event, from the browser) says the reader wants more.
     let fits = page.value("document.documentElement.scrollHeight <= innerHeight + 5");
@@ -77,7 +77,7 @@ fn a_tall_window_sends_no_request_until_the_reader_scrolls_towards_the_end() {
 fn a_short_window_sends_no_request_until_the_reader_scrolls() {
     let (h, _) = opened_and_left(500);
     let page = h.open("/news").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
+    page.ready();
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(h.replica.count("/news?p="), 0, "nothing before the reader scrolls");
     scroll_to_bottom(&page);
@@ -122,7 +122,7 @@ fn scrolling_a_front_page_loads_pages_two_and_three_with_continuing_ranks() {
     page.expect("location.pathname + location.search === '/news'", "back at the top, the address is page 1's");
     // So a reload shows the top stories again, not the last page loaded.
     page.reload().unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "reloaded");
+    page.ready();
     assert_eq!(page.value("document.querySelector('tr.athing.submission .rank').textContent"), "1.");
     page.value("window.scrollTo(0, document.documentElement.scrollHeight), true");
     page.expect("+document.documentElement.dataset.hnewPages >= 1", "page 2 again");
@@ -216,7 +216,7 @@ fn the_footer_shows_at_the_end_or_on_focus_never_over_a_row_and_not_at_load() {
         )
         .unwrap();
     page.reload().unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "reloaded");
+    page.ready();
     std::thread::sleep(Duration::from_millis(600));
     assert_eq!(page.value("window.__slid"), 0, "nothing slides at load");
     let hidden = format!("{footer}.getBoundingClientRect().top >= innerHeight - 1");

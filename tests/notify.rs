@@ -78,7 +78,7 @@ fn clear_shown(worker: &Session) {
 fn sign_in(h: &Harness, worker: &Session) {
     // The saved page of the 2026 front page's second page is signed in.
     let page = h.open("/news?p=2").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "ready");
+    page.ready();
     assert_eq!(page.value("document.querySelector('#me').textContent"), ME);
     worker
         .wait_until(
@@ -139,7 +139,7 @@ fn a_reply_notifies_once_grouped_when_several_and_never_again() {
     assert!(shown(&worker).is_empty(), "no second notification");
     h.stop_worker().unwrap();
     let page = h.open("/news?p=2").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page woke the worker");
+    page.ready();
     let worker = h.worker().unwrap();
     alarm(&h, &worker);
     assert!(shown(&worker).is_empty(), "none after the worker restarted");
@@ -344,7 +344,7 @@ fn a_markup_break_shows_a_health_line_until_pages_read_again() {
     assert_ne!(broken, original);
     h.replica.mount(hn_replica::HN_HOST, "/news", "text/html; charset=utf-8", broken.into_bytes());
     let page = h.open("/news").unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "ready");
+    page.ready();
     assert!(page.exceptions().is_empty(), "fails soft");
     worker
         .wait_until(
@@ -358,7 +358,7 @@ fn a_markup_break_shows_a_health_line_until_pages_read_again() {
     // The markup is back: the next list page clears the line.
     h.replica.mount(hn_replica::HN_HOST, "/news", "text/html; charset=utf-8", front.to_vec());
     page.reload().unwrap();
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "ready again");
+    page.ready();
     worker
         .wait_until(
             "self.hnewHandle({ v: 1, kind: 'get_health' }).then(r => !r.lines.some(l => l.what.startsWith('Stories')))",

@@ -26,7 +26,7 @@ fn tab(page: &Page, id: &str) {
 fn following_and_unfollowing_in_the_popup_updates_an_open_hn_tab() {
     let h = harness();
     let front = h.open("/news").unwrap();
-    front.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is ready");
+    front.ready();
     let popup = h.open_extension("popup/options.html").unwrap();
     popup.expect("document.querySelector('main[data-ready=true]')", "the options page rendered");
     // Validation says what is wrong, and saves nothing.
@@ -77,7 +77,7 @@ fn a_first_word_filter_is_added_with_the_forms_defaults() {
 fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import() {
     let h = harness();
     let front = h.open("/news").unwrap();
-    front.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is ready");
+    front.ready();
     let popup = h.open_extension("popup/options.html").unwrap();
     popup.expect("document.querySelector('main[data-ready=true]')", "rendered");
     tab(&popup, "filters");

@@ -12,10 +12,6 @@ fn harness() -> Harness {
 }
 
 /// Waits until the page has received and applied the user's state.
-fn ready(page: &Page) {
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the state was applied");
-}
-
 /// Sends a request to the background from an extension page, as the popup does.
 fn ask(h: &Harness, request: Value) -> Value {
     let worker = h.worker().unwrap();
@@ -46,7 +42,7 @@ fn hover(page: &Page, selector_js: &str) {
 fn follow_from_a_front_page_highlights_the_user_in_a_thread() {
     let h = harness();
     let front = h.open("/news").unwrap();
-    ready(&front);
+    front.ready();
     hover(&front, "[...document.querySelectorAll('a.hnuser')].find(a => a.textContent === 'tosh')");
     front.expect("document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow')", "the card opened");
     assert_eq!(front.value("document.querySelector('.hnew-card-follow').textContent"), "Follow");
@@ -60,7 +56,7 @@ fn follow_from_a_front_page_highlights_the_user_in_a_thread() {
     // tosh submitted the 273-comment thread: its story row and name are
     // highlighted there.
     let thread = h.open("/item?id=30883015").unwrap();
-    ready(&thread);
+    thread.ready();
     thread.expect(
         "document.querySelector('tr.athing.hnew-followed-item:not(.comtr)') && document.querySelector('.fatitem a.hnuser.hnew-followed')",
         "tosh's story is highlighted in the thread",
@@ -86,7 +82,7 @@ fn follow_from_a_front_page_highlights_the_user_in_a_thread() {
         true
     );
     let again = h.open("/item?id=30883015").unwrap();
-    ready(&again);
+    again.ready();
     again.expect(
         &format!("document.querySelectorAll('tr.comtr.hnew-followed-item').length === {expected}"),
         "highlighted in a new tab too",
@@ -112,7 +108,7 @@ fn usernames_are_case_sensitive() {
     let answer = ask(&h, json!({"kind": "set_follow", "site": "hn", "user": "TOSH", "follow": true}));
     assert_eq!(answer["kind"], "done");
     let front = h.open("/news").unwrap();
-    ready(&front);
+    front.ready();
     assert_eq!(front.value("document.querySelectorAll('.hnew-followed').length"), 0, "TOSH is not tosh");
 }
 
@@ -132,7 +128,7 @@ fn the_user_card_shows_the_profile_and_renders_about_text_safely() {
         .into_bytes(),
     );
     let front = h.open("/news").unwrap();
-    ready(&front);
+    front.ready();
     hover(&front, "[...document.querySelectorAll('a.hnuser')].find(a => a.textContent === 'tosh')");
     front.expect("document.querySelector('.hnew-card-facts')", "the profile loaded");
     let facts = front.value("document.querySelector('.hnew-card-facts').textContent");
@@ -156,7 +152,7 @@ fn the_user_card_shows_the_profile_and_renders_about_text_safely() {
 fn a_domain_filter_hides_the_right_stories_and_counts_them() {
     let h = harness();
     let front = h.open("/news").unwrap();
-    ready(&front);
+    front.ready();
     let expected = front.value(
         "[...document.querySelectorAll('tr.athing.submission')].filter(r => /(^|\\.)google\\.com(\\/|$)/.test(r.querySelector('.sitestr')?.textContent || '')).map(r => r.id)",
     );
@@ -182,7 +178,7 @@ fn a_domain_filter_hides_the_right_stories_and_counts_them() {
     );
     // A keyword rule on comments hides comments but keeps their replies.
     let thread = h.open("/item?id=30883015").unwrap();
-    ready(&thread);
+    thread.ready();
     let answer =
         ask(&h, json!({"kind": "save_filter", "rule": {"kind": "user", "pattern": "tptacek", "target": "comments"}}));
     assert_eq!(answer["kind"], "done", "{answer}");
@@ -199,7 +195,7 @@ fn a_domain_filter_hides_the_right_stories_and_counts_them() {
 fn folding_a_subthread_hides_exactly_its_descendants_and_survives_a_reload() {
     let h = harness();
     let thread = h.open("/item?id=30883015").unwrap();
-    ready(&thread);
+    thread.ready();
     // A deep comment inside the first top-level subthread with replies.
     let plan = thread.value(
         "(() => { const rows = [...document.querySelectorAll('tr.comtr')]; const d = r => +r.querySelector('td.ind').getAttribute('indent'); \
@@ -232,7 +228,7 @@ fn folding_a_subthread_hides_exactly_its_descendants_and_survives_a_reload() {
     assert_eq!(label, format!("[{} more]", descendants.len() + 1));
 
     thread.reload().unwrap();
-    ready(&thread);
+    thread.ready();
     thread.expect("document.documentElement.dataset.hnewFoldsRestored === '1'", "the fold was restored");
     let hidden = thread.value(
         "[...document.querySelectorAll('tr.comtr')].filter(r => getComputedStyle(r).display === 'none').map(r => r.id)",
@@ -250,7 +246,7 @@ fn folding_a_subthread_hides_exactly_its_descendants_and_survives_a_reload() {
 fn reading_settings_apply_live_to_open_tabs() {
     let h = harness();
     let front = h.open("/news").unwrap();
-    ready(&front);
+    front.ready();
     assert_eq!(front.value("document.documentElement.classList.contains('hnew-theme-system')"), true);
     let answer = ask(
         &h,
@@ -288,7 +284,7 @@ fn the_look_is_in_place_before_the_page_is_styled() {
     let look = worker.eval("chrome.storage.local.get('look').then(r => r.look)").unwrap();
     assert_eq!(look["classes"], json!(["hnew-read", "hnew-theme-dark", "hnew-contrast"]), "{look}");
     let page = h.open("/item?id=30883015").unwrap();
-    ready(&page);
+    page.ready();
     assert_eq!(
         page.value("document.documentElement.dataset.hnewLook"),
         "early",
@@ -304,7 +300,7 @@ fn the_look_is_in_place_before_the_page_is_styled() {
         .eval("chrome.storage.local.set({ look: { classes: 'hnew-theme-dark <b>', vars: [['color', 'red'], ['--hnew-width', 'url(x)']] } }).then(() => true)")
         .unwrap();
     let page = h.open("/item?id=30883015").unwrap();
-    ready(&page);
+    page.ready();
     assert_eq!(page.value("document.documentElement.dataset.hnewLook"), "changed");
     assert_eq!(page.value(LOOK_CLASSES), "hnew hnew-read hnew-theme-dark hnew-contrast");
     assert_eq!(page.value("document.documentElement.style.getPropertyValue('--hnew-width')"), "85%");
@@ -366,7 +362,7 @@ fn xss_payloads_in_about_text_never_execute() {
         );
     }
     let page = h.open("/news").unwrap();
-    ready(&page);
+    page.ready();
     for i in 0..XSS.len() {
         page.value(&format!(
             "(() => {{ const a = document.createElement('a'); a.className = 'hnuser'; a.href = 'user?id=xss{i}'; a.textContent = 'xss{i}'; a.id = 'xss-link-{i}'; document.querySelector('.subline, .subtext').appendChild(a); return true; }})()"

@@ -14,10 +14,6 @@ fn harness() -> Harness {
     Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
 }
 
-fn ready(page: &Page) {
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
-}
-
 /// Every resource the page loaded: all of it must be the site's or ours.
 fn foreign_requests(page: &Page) -> Vec<String> {
     let names = page.value("performance.getEntriesByType('resource').map(e => e.name)");
@@ -43,7 +39,7 @@ fn open_menu(page: &Page, nth: usize) {
 fn the_share_menu_is_built_when_opened_and_loads_nothing() {
     let h = harness();
     let page = h.open("/news").unwrap();
-    ready(&page);
+    page.ready();
     // One control per story, those endless scroll appended included.
     let counts = page.value("[document.querySelectorAll('tr.athing.submission').length, document.querySelectorAll('tr.athing.submission + tr button.hnew-share').length]");
     assert!(counts[0].as_u64().unwrap() >= 30);
@@ -121,7 +117,7 @@ fn the_share_menu_is_built_when_opened_and_loads_nothing() {
 
     // Comments get a control when reached; it shares the comment's permalink.
     let thread = h.open("/item?id=30883015").unwrap();
-    ready(&thread);
+    thread.ready();
     thread.hover_on("document.querySelector('tr.athing.comtr')");
     thread
         .expect("document.querySelector('tr.athing.comtr button.hnew-share')", "the first comment has a share control");
@@ -163,7 +159,7 @@ fn tabs(h: &Harness) -> Vec<String> {
 fn queued_stories_are_announced_once_and_the_notification_opens_the_composer() {
     let h = harness();
     let page = h.open("/news").unwrap();
-    ready(&page);
+    page.ready();
     let worker = h.worker().unwrap();
     let now = worker.eval("Date.now()").unwrap().as_f64().unwrap() as i64;
 
@@ -237,7 +233,7 @@ fn queued_stories_are_announced_once_and_the_notification_opens_the_composer() {
 fn the_popup_edits_reorders_and_schedules_the_buffer() {
     let h = harness();
     let page = h.open("/news").unwrap();
-    ready(&page);
+    page.ready();
     add_to_buffer(&page, 0);
     add_to_buffer(&page, 1);
     let popup = h.open_extension("popup/options.html#share").unwrap();
@@ -283,7 +279,7 @@ fn the_popup_edits_reorders_and_schedules_the_buffer() {
 fn the_context_menu_queues_a_selection_and_the_command_opens_the_menu() {
     let h = harness();
     let page = h.open("/item?id=126809").unwrap();
-    ready(&page);
+    page.ready();
     let worker = h.worker().unwrap();
     let state = || worker.eval("self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => r.state.share)").unwrap();
     let on_tab = |call: &str| {
@@ -348,7 +344,7 @@ fn the_context_menu_queues_a_selection_and_the_command_opens_the_menu() {
 fn the_first_click_after_the_pointer_moved_opens_the_menu_and_leaves_it_open() {
     let h = harness();
     let page = h.open("/news").unwrap();
-    ready(&page);
+    page.ready();
     page.hover("span.pagetop");
     page.hover("td.title");
     // Time enough to fetch and compile it.
@@ -372,7 +368,7 @@ fn the_first_click_after_the_pointer_moved_opens_the_menu_and_leaves_it_open() {
 fn mastodon_asks_for_the_instance_in_the_page_once() {
     let h = harness();
     let page = h.open("/news").unwrap();
-    ready(&page);
+    page.ready();
     open_menu(&page, 0);
     page.click(".hnew-share-menu button[data-destination=mastodon]");
     page.expect("document.querySelector('dialog.hnew-dialog')?.open", "the question opened in the page");

@@ -83,7 +83,7 @@ fn two_profiles_converge_after_concurrent_edits() {
     // A user tag set on a page of profile 1 shows beside the name on
     // profile 2's pages once sync delivers it.
     let page1 = h.open("/news").unwrap();
-    page1.expect("document.documentElement.dataset.hnewState === 'applied'", "ready");
+    page1.ready();
     let user = page1.value("document.querySelector('a.hnuser').textContent").as_str().unwrap().to_string();
     let tagged = ask(&w1, json!({"kind": "set_tag", "site": "hn", "user": user, "tag": "met at RustConf"}));
     assert_eq!(tagged["kind"], "done");

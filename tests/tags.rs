@@ -7,7 +7,7 @@ use hacker_new::{Harness, Options};
 fn tags_show_beside_names_everywhere_and_outlive_a_follow() {
     let h = Harness::start(Options::default()).unwrap();
     let thread = h.open("/item?id=126809").unwrap();
-    thread.expect("document.documentElement.dataset.hnewState === 'applied'", "ready");
+    thread.ready();
     // The submitter's comments carry the OP badge, and only theirs.
     let (op, expected) = {
         let v = thread.value(
@@ -75,7 +75,7 @@ fn tags_show_beside_names_everywhere_and_outlive_a_follow() {
     assert_eq!(rec["tag"], "poll fan");
     assert_eq!(rec["unfollowed"], true);
     let front = h.open("/news").unwrap();
-    front.expect("document.documentElement.dataset.hnewState === 'applied'", "ready");
+    front.ready();
     assert_eq!(front.value("document.querySelectorAll('.hnew-followed').length"), 0, "not highlighted as followed");
     // An invalid tag is refused by the background, whoever sends it.
     assert_eq!(

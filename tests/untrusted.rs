@@ -11,10 +11,6 @@ use serde_json::json;
 const THREAD: &str = "/item?id=48350598";
 const PARENT: &str = "48351450";
 
-fn ready(page: &Page) {
-    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page is enhanced");
-}
-
 /// Runs `script` in the page's own world (CDP evaluates there, as the
 /// page's scripts run), then lets what it might have started happen.
 fn from_the_page(page: &Page, script: &str) {
@@ -28,7 +24,7 @@ fn made_up_events_follow_share_open_and_post_nothing() {
     h.log_in();
     let worker = h.worker().unwrap();
     let page = h.open(THREAD).unwrap();
-    ready(&page);
+    page.ready();
     let asked =
         || h.replica.seen().iter().filter(|s| s.target.starts_with("/user") || s.target.contains("/v0/user/")).count();
     let before = asked();
@@ -110,7 +106,7 @@ fn made_up_events_follow_share_open_and_post_nothing() {
 fn a_page_cannot_find_the_extension_by_its_files_or_version() {
     let h = Harness::start(Options::default()).unwrap();
     let page = h.open("/news").unwrap();
-    ready(&page);
+    page.ready();
     for file in ["content/hn_content_bg.wasm", "content/hn_content_more.js", "content/hn_content_more_bg.wasm"] {
         let answer = page.value(&format!(
             "fetch('chrome-extension://{EXTENSION_ID}/{file}').then(r => 'answered ' + r.status, () => 'refused')"
@@ -135,7 +131,7 @@ fn a_page_cannot_find_the_extension_by_its_files_or_version() {
 fn a_page_moving_focus_over_names_asks_for_one_profile_and_the_rate_is_capped() {
     let h = Harness::start(Options::default()).unwrap();
     let page = h.open(THREAD).unwrap();
-    ready(&page);
+    page.ready();
     let asked =
         || h.replica.seen().iter().filter(|s| s.target.contains("/v0/user/") || s.target.starts_with("/user?")).count();
     let before = asked();

@@ -142,9 +142,14 @@ async fn set_rule(site: &SiteSpec, policy: Option<&str>) -> Result<(), String> {
 }
 
 fn rule_json(id: i32, host: &str, policy: &str) -> String {
-    let value = JsValue::from_str(policy);
-    let quoted = js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string()).unwrap_or_default();
-    format!(
-        r#"{{"id":{id},"priority":1,"action":{{"type":"modifyHeaders","responseHeaders":[{{"header":"content-security-policy","operation":"set","value":{quoted}}}]}},"condition":{{"requestDomains":["{host}"],"resourceTypes":["main_frame","sub_frame"]}}}}"#
-    )
+    serde_json::json!({
+        "id": id,
+        "priority": 1,
+        "action": {
+            "type": "modifyHeaders",
+            "responseHeaders": [{ "header": "content-security-policy", "operation": "set", "value": policy }],
+        },
+        "condition": { "requestDomains": [host], "resourceTypes": ["main_frame", "sub_frame"] },
+    })
+    .to_string()
 }

@@ -225,7 +225,7 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         Request::PageSeen { site, page, me, signed_out, problems } => {
             health::page_seen(&page, &problems).await;
             // Replies are watched on HN (through its API) only.
-            if site == "hn" && (me.is_some() || signed_out) {
+            if hn_core::site::is_hn(&site) && (me.is_some() || signed_out) {
                 replies::signed_in(me).await;
             }
             Response::Done

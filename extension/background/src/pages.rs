@@ -48,7 +48,7 @@ pub async fn fetch_page(site: &SiteSpec, path: &str) -> Response {
     let init = Object::new();
     let _ = Reflect::set(&init, &"credentials".into(), &"include".into());
     let url = format!("https://{}{path}", site.host);
-    let hn = site.id == "hn";
+    let hn = hn_core::site::is_hn(site.id);
     let name = site.name;
     let response = match JsFuture::from(crate::net::fetch(&url, &init)).await {
         Ok(r) => r,

@@ -124,7 +124,8 @@ async fn fetch_coalesced(site: &str, user: &str) -> Result<Profile, String> {
             .or_insert_with(|| {
                 let (site, user) = (site.to_string(), user.to_string());
                 future_to_promise(async move {
-                    let result = if site == "hn" { fetch(&user).await } else { fetch_lobsters(&user).await };
+                    let result =
+                        if hn_core::site::is_hn(&site) { fetch(&user).await } else { fetch_lobsters(&user).await };
                     IN_FLIGHT.with(|m| m.borrow_mut().remove(&key));
                     match result {
                         Ok(p) => {

@@ -37,7 +37,7 @@ fn early_id(site: &SiteSpec) -> String {
 /// Whether the extension runs on `site`: always on HN (the manifest's
 /// content script), on the others while their permission is held.
 pub async fn enabled(site: &SiteSpec) -> bool {
-    if site.id == "hn" {
+    if hn_core::site::is_hn(site.id) {
         return true;
     }
     hn_ext::site_access(hn_ext::Access::Has, site.host).await.unwrap_or(false)
@@ -47,7 +47,7 @@ pub async fn enabled(site: &SiteSpec) -> bool {
 /// script registered and the policy rule in force, or neither. Called on
 /// install, on start, and whenever permissions change.
 pub async fn sync() {
-    for site in hn_core::site::SITES.iter().filter(|s| s.id != "hn") {
+    for site in hn_core::site::SITES.iter().filter(|s| !hn_core::site::is_hn(s.id)) {
         let on = enabled(site).await;
         let filter = Object::new();
         let ids = Array::of2(&early_id(site).into(), &script_id(site).into());

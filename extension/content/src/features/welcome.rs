@@ -24,7 +24,7 @@ pub fn wanted(on: bool) {
 }
 
 fn applies(ctx: &Shared) -> bool {
-    ctx.site.id == "hn" && (ctx.kind.has_stories() || ctx.kind.has_comments())
+    hn_core::site::is_hn(ctx.site.id) && (ctx.kind.has_stories() || ctx.kind.has_comments())
 }
 
 const WORDS: [&str; 4] = [

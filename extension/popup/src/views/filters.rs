@@ -29,7 +29,7 @@ fn describe(r: &FilterRule) -> String {
         Target::Both => "stories and comments",
     };
     let site = match hn_core::site::by_id(&r.site) {
-        Some(s) if s.id != "hn" => format!("{}: ", s.name),
+        Some(s) if !hn_core::site::is_hn(s.id) => format!("{}: ", s.name),
         _ => String::new(),
     };
     format!("{site}{target} — {what} \u{201c}{}\u{201d}", r.pattern)
@@ -156,7 +156,7 @@ pub fn filters_view(props: &Props) -> Html {
         <div class="filters">
             <form class="rule-form" {onsubmit} aria-label="Add a filter">
                 <select ref={site_ref} id="rule-site" aria-label="Site">
-                    { for hn_core::site::SITES.iter().map(|s| html! { <option value={s.id} selected={s.id == "hn"}>{ s.name }</option> }) }
+                    { for hn_core::site::SITES.iter().map(|s| html! { <option value={s.id} selected={hn_core::site::is_hn(s.id)}>{ s.name }</option> }) }
                 </select>
                 // The defaults are marked: rendered with none marked, these
                 // selects showed (and sent) their last options.

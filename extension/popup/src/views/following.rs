@@ -125,7 +125,7 @@ pub fn following_view(props: &Props) -> Html {
             } else {
                 <ul class="users" aria-label="Followed users">{ for rows }</ul>
             }
-            { for hn_core::site::SITES.iter().filter(|s| s.id != "hn").map(|site| {
+            { for hn_core::site::SITES.iter().filter(|s| !hn_core::site::is_hn(s.id)).map(|site| {
                 let names: Vec<&String> = props.elsewhere.iter().filter(|(s, _)| s == site.id).map(|(_, n)| n).collect();
                 if names.is_empty() {
                     return html! {};

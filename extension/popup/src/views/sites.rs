@@ -10,7 +10,7 @@ use yew::prelude::*;
 pub fn sites_view() -> Html {
     let rows = hn_core::site::SITES
         .iter()
-        .filter(|s| s.id != "hn")
+        .filter(|s| !hn_core::site::is_hn(s.id))
         .map(|s| html! { <SiteRow host={s.host} name={s.name} id={s.id} /> });
     html! {
         <section class="sites" aria-label="Sites">
