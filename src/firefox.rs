@@ -65,6 +65,21 @@ impl FirefoxHarness {
             .expect("the background answered")
     }
 
+    /// Evaluates `expr` in an extension page with `bg`, the background
+    /// page's window (Firefox runs the background as an event page), bound:
+    /// its test hooks (`bg.hnewShareTick`, `bg.hnewAlarm`, …) are the
+    /// worker's in Chromium.
+    pub fn background(&self, expr: &str) -> serde_json::Value {
+        self.firefox
+            .eval(&self.extension_tab, &format!("chrome.runtime.getBackgroundPage().then(bg => {expr})"))
+            .unwrap_or_else(|e| panic!("{expr}: {e}"))
+    }
+
+    /// Evaluates `expr` in the extension's page (its `chrome.*`).
+    pub fn extension(&self, expr: &str) -> serde_json::Value {
+        self.firefox.eval(&self.extension_tab, expr).unwrap_or_else(|e| panic!("{expr}: {e}"))
+    }
+
     /// Opens an HN address (path and query) in a new tab; the tab's context.
     pub fn open(&self, target: &str) -> Result<String, Error> {
         Ok(self.firefox.open(&format!("{HN}{target}"))?)

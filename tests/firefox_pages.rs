@@ -200,3 +200,71 @@ fn every_request_is_answered_in_firefox() {
     h.wait(&popup, "document.body.textContent.includes('tosh')", "the follows listed");
     no_errors(&h);
 }
+
+/// Ids of the notifications the extension raised since `watch_notifications`.
+/// Headless Firefox has no notification area: it takes each notification
+/// and closes it at once, so they are seen by their `onClosed` (a refused
+/// one never gets there).
+fn shown(h: &FirefoxHarness) -> Vec<String> {
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let ids = h.extension("window.hnewRaised");
+    ids.as_array().unwrap().iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+}
+
+fn watch_notifications(h: &FirefoxHarness) {
+    h.extension(
+        "(window.hnewRaised = [], chrome.notifications.onClosed.addListener(id => window.hnewRaised.push(id)), true)",
+    );
+}
+
+#[test]
+fn the_share_buffer_and_a_reply_notify_in_firefox() {
+    let h = harness();
+    watch_notifications(&h);
+    // A queued post is announced when its slot passes.
+    let target = json!({"id": 30883015, "title": "A story worth sharing", "url": "https://example.com/"});
+    assert_eq!(h.ask(json!({"kind": "add_to_buffer", "target": target}))["kind"], "queued");
+    let now = h.extension("Date.now()").as_f64().unwrap() as i64;
+    const HOUR: i64 = 3_600_000;
+    assert_eq!(h.background(&format!("bg.hnewShareTick({now})")), json!(0));
+    assert_eq!(h.background(&format!("bg.hnewShareTick({})", now + 36 * HOUR)), json!(1), "one post announced");
+    assert_eq!(shown(&h), vec!["share:30883015".to_string()], "Firefox took it (it was refused before)");
+
+    // A reply to the reader's comment, found by the reply check.
+    const ME: &str = "ewsbr";
+    let t = h.extension("Math.floor(Date.now() / 1000)").as_i64().unwrap();
+    let mount = |path: &str, doc: Value| {
+        h.replica.mount(
+            hn_replica::API_HOST,
+            &format!("/v0/{path}.json"),
+            "application/json; charset=utf-8",
+            doc.to_string().into_bytes(),
+        )
+    };
+    mount(&format!("user/{ME}"), json!({ "id": ME, "created": 1_600_000_000, "karma": 10, "submitted": [9001] }));
+    mount(
+        "item/9001",
+        json!({ "id": 9001, "by": ME, "type": "comment", "parent": 1, "time": t - 600, "text": "Mine", "kids": [] }),
+    );
+    // The saved second page of the 2026 front page is signed in.
+    let page = h.open("/news?p=2").unwrap();
+    h.ready(&page);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h.ask(json!({ "kind": "get_inbox" }))["inbox"]["me"] != ME {
+        assert!(std::time::Instant::now() < deadline, "the page told the background who is signed in");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    h.background("bg.hnewAlarm('replies').then(() => true)");
+    assert!(!shown(&h).iter().any(|n| n.starts_with("reply:")), "no notification for history");
+    mount(
+        "item/9001",
+        json!({ "id": 9001, "by": ME, "type": "comment", "parent": 1, "time": t - 600, "text": "Mine", "kids": [9010] }),
+    );
+    mount(
+        "item/9010",
+        json!({ "id": 9010, "by": "alice", "type": "comment", "parent": 9001, "time": t, "text": "Good point" }),
+    );
+    h.background("bg.hnewAlarm('replies').then(() => true)");
+    assert!(shown(&h).contains(&"reply:9010".to_string()), "the reply notified: {:?}", shown(&h));
+    no_errors(&h);
+}

@@ -14,8 +14,10 @@ const KEPT: usize = 50;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = create)]
-    fn notifications_create(id: &str, options: &JsValue) -> Promise;
+    // `catch`: Firefox checks the options before it returns a promise and
+    // throws at once for one it does not know.
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "notifications"], js_name = create)]
+    fn notifications_create(id: &str, options: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear)]
     fn notifications_clear(id: &str) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create)]
@@ -57,12 +59,12 @@ pub async fn show(id: &str, title: &str, message: &str) -> bool {
     let _ = Reflect::set(&options, &"title".into(), &title.into());
     let _ = Reflect::set(&options, &"message".into(), &message.into());
     let _ = Reflect::set(&options, &"requireInteraction".into(), &JsValue::TRUE);
-    let mut created = JsFuture::from(notifications_create(id, &options)).await;
+    let mut created = create(id, &options).await;
     if created.is_err() {
-        // Firefox refuses `requireInteraction` ("Unexpected property"):
-        // the notification goes without it.
+        // Firefox refuses `requireInteraction` (it throws "Unexpected
+        // property"): the notification goes without it.
         let _ = Reflect::delete_property(&options, &"requireInteraction".into());
-        created = JsFuture::from(notifications_create(id, &options)).await;
+        created = create(id, &options).await;
     }
     match created {
         Ok(_) => true,
@@ -71,6 +73,12 @@ pub async fn show(id: &str, title: &str, message: &str) -> bool {
             false
         }
     }
+}
+
+/// `notifications.create`, its refusal an error whether the browser throws
+/// or rejects.
+async fn create(id: &str, options: &Object) -> Result<JsValue, JsValue> {
+    JsFuture::from(notifications_create(id, options)?).await
 }
 
 pub async fn clear(id: &str) {

@@ -5,10 +5,20 @@ import init, * as bg from './hn_background.js';
 
 const ready = init({ module_or_path: new URL('hn_background_bg.wasm', import.meta.url) });
 
+// Every request gets an answer: the handler's, its failure, or — should an
+// extension API throw where the handler does not expect it and leave the
+// request pending — a refusal after a minute.
+const ANSWER_WITHIN_MS = 60000;
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  ready
-    .then(() => bg.handle_message(message, sender))
-    .then(sendResponse, (e) => sendResponse({ kind: 'error', message: String(e && e.message || e) }));
+  // Pages read their answers as text (kind, then tab-separated fields).
+  const fromPage = /^https?:/.test(sender.url || '');
+  const refusal = (text) => fromPage
+    ? 'error\t' + text.replace(/[\\\t\n\r]/g, ' ')
+    : { kind: 'error', message: text };
+  const late = new Promise((resolve) => setTimeout(
+    () => resolve(refusal('the background did not finish this request')), ANSWER_WITHIN_MS));
+  Promise.race([ready.then(() => bg.handle_message(message, sender)), late])
+    .then(sendResponse, (e) => sendResponse(refusal(String(e && e.message || e))));
   return true; // the answer comes asynchronously
 });
 chrome.runtime.onInstalled.addListener((details) => { ready.then(() => bg.on_installed(details.reason)); });
