@@ -149,5 +149,14 @@ fn what_the_extension_adds_to_pages_passes_axe_in_light_and_dark() {
         folds.expect("document.querySelector('tr.comtr.coll')", "a subthread folded");
         found.extend(violations(&folds, OURS).into_iter().map(|v| format!("thread, folds ({s}): {v}")));
     }
+    // HN's own markup, listed apart (not ours to fix, and not failed on).
+    let hn: Vec<String> = violations(&front, "document")
+        .into_iter()
+        .chain(violations(&folds, "document"))
+        .map(|v| v.split(" — ").next().unwrap_or_default().to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    eprintln!("HN's own pages, as axe sees them (not the extension's): {hn:#?}");
     assert!(found.is_empty(), "{found:#?}");
 }
