@@ -338,3 +338,45 @@ fn the_popups_tabs_follow_the_aria_tabs_pattern() {
     popup.expect("document.activeElement.id === 'tab-following'", "Home");
     assert_eq!(at(&popup), serde_json::json!(["tab-following", "tab-following", "tab-following"]));
 }
+
+/// A file exported by the first version (format 1: follows with their note
+/// and tag inside, filters without a site, the settings of then) imports
+/// whole into this one.
+#[test]
+fn an_export_of_the_first_version_imports() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    let old = serde_json::json!({
+        "format": "hacker-new",
+        "version": 1,
+        "state": {
+            "follows": { "hn:pg": { "note": "wrote Arc", "tag": "founder" }, "hn:tosh": {} },
+            "filters": {
+                "kb:crypto": { "kind": "keyword", "pattern": "crypto", "target": "both", "substring": false, "enabled": true },
+                "ds:google.com": { "kind": "domain", "pattern": "google.com", "target": "stories", "substring": false, "enabled": false }
+            },
+            "settings": { "font_scale": 110, "width": 85, "line_height": 135, "theme": "dark", "high_contrast": false, "crisp_assets": true }
+        }
+    });
+    let answer = hacker_new::ask(&worker, serde_json::json!({ "kind": "import_state", "json": old.to_string() }));
+    assert_eq!(answer, serde_json::json!({ "kind": "imported", "follows": 2, "filters": 2, "skipped": 0 }));
+    let state = hacker_new::ask(&worker, serde_json::json!({ "kind": "get_state" }))["state"].clone();
+    assert_eq!(state["follows"]["hn:pg"]["note"], "wrote Arc");
+    assert_eq!(state["follows"]["hn:pg"]["tag"], "founder");
+    assert!(state["follows"]["hn:tosh"].is_object(), "{state}");
+    let rules: Vec<(String, String, bool)> = state["filters"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|r| (r["kind"].as_str().unwrap().into(), r["pattern"].as_str().unwrap().into(), r["enabled"] == true))
+        .collect();
+    assert_eq!(rules.len(), 2, "{rules:?}");
+    assert!(rules.contains(&("keyword".into(), "crypto".into(), true)), "{rules:?}");
+    assert!(rules.contains(&("domain".into(), "google.com".into(), false)), "{rules:?}");
+    // The rules are Hacker News' (a file of before a second site).
+    assert!(state["filters"].as_object().unwrap().values().all(|r| r.get("site").is_none_or(|s| s == "hn")));
+    // And a page applies them: the followed user highlighted.
+    let front = h.open("/news").unwrap();
+    front.ready();
+    front.expect("document.querySelector('a.hnuser.hnew-followed')?.textContent === 'tosh'", "tosh highlighted");
+}
