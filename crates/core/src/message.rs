@@ -507,6 +507,57 @@ fn read_page_request(r: &mut crate::wire::Reader) -> Result<Request, String> {
     })
 }
 
+/// What the background tells open pages and the popup without being
+/// asked, and what a page's start-up module hands its second module. Sent
+/// as text ([`Push::text`]): `push`, the kind, its fields; a page's or the
+/// popup's listener reads it with [`Push::read`] (which ignores the
+/// requests pages send, heard by the same listeners).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Push {
+    /// The reader's state changed: pages read it again.
+    StateChanged,
+    /// A page reported filter counts: an open popup reads them again.
+    HitsChanged,
+    /// The context menu's share item on a page: `what` is the item id,
+    /// with the selected text when there is one.
+    ContextShare { what: String, selection: Option<String> },
+    /// The keyboard command: the focused item's share menu.
+    OpenShare,
+    /// The reader scrolled towards the end: the next page, please.
+    Endless,
+}
+
+impl Push {
+    pub fn text(&self) -> String {
+        let mut w = crate::wire::Writer::new("push");
+        match self {
+            Push::StateChanged => w.text("state_changed"),
+            Push::HitsChanged => w.text("hits_changed"),
+            Push::ContextShare { what, selection } => w.text("context_share").text(what).opt_text(selection.as_deref()),
+            Push::OpenShare => w.text("open_share"),
+            Push::Endless => w.text("endless"),
+        };
+        w.done()
+    }
+
+    /// A push's text; `None` for anything else.
+    pub fn read(text: &str) -> Option<Push> {
+        let mut r = crate::wire::Reader::new(text);
+        if r.text().ok()? != "push" {
+            return None;
+        }
+        let push = match r.text().ok()?.as_str() {
+            "state_changed" => Push::StateChanged,
+            "hits_changed" => Push::HitsChanged,
+            "context_share" => Push::ContextShare { what: r.text().ok()?, selection: r.opt_text().ok()? },
+            "open_share" => Push::OpenShare,
+            "endless" => Push::Endless,
+            _ => return None,
+        };
+        r.at_end().then_some(push)
+    }
+}
+
 /// The answers a content script reads, as it reads them: the same names
 /// and payloads as [`Response`], without the ones only the popup reads,
 /// sent to pages as a line of text ([`Response::page_text`], read by
@@ -1104,6 +1155,23 @@ mod tests {
         assert_eq!(read_page_text(text), Ok(env), "{text:?}");
         let kind = sent["kind"].as_str().unwrap();
         assert!(text == format!("1\t{kind}") || text.starts_with(&format!("1\t{kind}\t")), "{text:?}");
+    }
+
+    #[test]
+    fn pushes_read_back_and_nothing_else_reads_as_one() {
+        for p in [
+            Push::StateChanged,
+            Push::HitsChanged,
+            Push::ContextShare { what: "hn-share-item".into(), selection: Some("a\tquote\n".into()) },
+            Push::ContextShare { what: "x".into(), selection: None },
+            Push::OpenShare,
+            Push::Endless,
+        ] {
+            assert_eq!(Push::read(&p.text()), Some(p.clone()), "{:?}", p.text());
+        }
+        assert_eq!(Push::read(&PageRequest::GetState.text()), None, "a page's request is not a push");
+        assert_eq!(Push::read("push\tformat_disk"), None);
+        assert_eq!(Push::read("push\tstate_changed\textra"), None);
     }
 
     #[test]

@@ -62,8 +62,7 @@ pub async fn report(tab: Option<i32>, url: Option<String>, hits: BTreeMap<String
     }
     save(&all).await;
     // An open popup shows the counts live; with none open, nobody listens.
-    let message = Object::new();
-    let _ = Reflect::set(&message, &"kind".into(), &"hits_changed".into());
+    let message = JsValue::from_str(&hn_core::message::Push::HitsChanged.text());
     let _ = JsFuture::from(runtime_send(&message)).await;
     Response::Done
 }

@@ -3,6 +3,7 @@
 //! the focused item's share menu. Both are passed to the page's content
 //! script, which alone knows which story or comment is meant.
 
+use hn_core::message::Push;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -44,9 +45,9 @@ fn tab_id(tab: &JsValue) -> Option<i32> {
     Reflect::get(tab, &"id".into()).ok().and_then(|v| v.as_f64()).map(|v| v as i32)
 }
 
-async fn tell(tab: &JsValue, message: Object) -> bool {
+async fn tell(tab: &JsValue, push: Push) -> bool {
     let Some(id) = tab_id(tab) else { return false };
-    match JsFuture::from(tabs_send_message(id, &message)).await {
+    match JsFuture::from(tabs_send_message(id, &JsValue::from_str(&push.text()))).await {
         Ok(_) => true,
         Err(e) => {
             // A tab whose content script is not running (an old page, the
@@ -61,13 +62,7 @@ async fn tell(tab: &JsValue, message: Object) -> bool {
 pub async fn clicked(info: JsValue, tab: JsValue) -> bool {
     let text = |name: &str| Reflect::get(&info, &name.into()).ok().and_then(|v| v.as_string());
     let Some(what) = text("menuItemId") else { return false };
-    let message = Object::new();
-    let _ = Reflect::set(&message, &"kind".into(), &"context_share".into());
-    let _ = Reflect::set(&message, &"what".into(), &what.into());
-    if let Some(selection) = text("selectionText") {
-        let _ = Reflect::set(&message, &"selection".into(), &selection.into());
-    }
-    tell(&tab, message).await
+    tell(&tab, Push::ContextShare { what, selection: text("selectionText") }).await
 }
 
 /// A keyboard command (`chrome.commands`) was pressed.
@@ -75,7 +70,5 @@ pub async fn command(name: String, tab: JsValue) -> bool {
     if name != COMMAND_SHARE {
         return false;
     }
-    let message = Object::new();
-    let _ = Reflect::set(&message, &"kind".into(), &"open_share".into());
-    tell(&tab, message).await
+    tell(&tab, Push::OpenShare).await
 }

@@ -738,8 +738,7 @@ async fn update_status(change: impl FnOnce(&mut SyncStatus)) {
 /// Tells every open Hacker News tab that the state changed; each asks for
 /// it once and re-applies.
 async fn notify_tabs() {
-    let message = Object::new();
-    let _ = Reflect::set(&message, &"kind".into(), &"state_changed".into());
+    let message = JsValue::from_str(&hn_core::message::Push::StateChanged.text());
     // Each site's pages, asked one site at a time: a query naming a site
     // the reader has not allowed fails as a whole.
     for site in hn_core::site::SITES {

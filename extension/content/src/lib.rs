@@ -23,7 +23,7 @@ pub mod manager;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use hn_core::message::{LoadRequest, PageAnswer as Response, PageRequest as Request};
+use hn_core::message::{LoadRequest, PageAnswer as Response, PageRequest as Request, Push};
 use hn_core::site::{self, PageKind, SiteSpec};
 use hn_core::state::UserState;
 use wasm_bindgen::prelude::*;
@@ -86,12 +86,11 @@ pub fn run() {
     load_state(ctx.clone());
     let listener_ctx = ctx.clone();
     let listener = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
-        let kind = js_sys::Reflect::get(&message, &"kind".into()).ok().and_then(|k| k.as_string());
-        match kind.as_deref() {
-            Some("state_changed") => refresh_state(listener_ctx.clone()),
+        match message.as_string().and_then(|t| Push::read(&t)) {
+            Some(Push::StateChanged) => refresh_state(listener_ctx.clone()),
             // The browser's context menu and keyboard command, for the
             // module that shares (loaded now if it is not yet).
-            Some("context_share" | "open_share") => features::wake::message(&message),
+            Some(Push::ContextShare { .. } | Push::OpenShare) => features::wake::message(&message),
             _ => {}
         }
     });
@@ -171,19 +170,16 @@ pub fn state_changed() {
     share_state(ctx);
 }
 
-/// A message of the background's for this module (the context menu's
-/// item, the keyboard command), passed on by the start-up module.
+/// A push for this module (`Push`: the context menu's item, the keyboard
+/// command, endless scroll's next page), passed on by the start-up module.
 #[cfg(feature = "more")]
 #[wasm_bindgen]
 pub fn message(message: JsValue) {
     let Some(ctx) = PAGE.with(|p| p.borrow().clone()) else { return };
-    let text = |name: &str| js_sys::Reflect::get(&message, &name.into()).ok().and_then(|v| v.as_string());
-    match text("kind").as_deref() {
-        Some("context_share") => {
-            features::share::from_context(&ctx, &text("what").unwrap_or_default(), text("selection"))
-        }
-        Some("open_share") => features::keys::share_focused(&ctx),
-        Some("endless") => features::endless::go(&ctx),
+    match message.as_string().and_then(|t| Push::read(&t)) {
+        Some(Push::ContextShare { what, selection }) => features::share::from_context(&ctx, &what, selection),
+        Some(Push::OpenShare) => features::keys::share_focused(&ctx),
+        Some(Push::Endless) => features::endless::go(&ctx),
         _ => {}
     }
 }

@@ -185,8 +185,8 @@ pub fn app() -> Html {
             let listener_state = state.clone();
             let listener = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(
                 move |m: wasm_bindgen::JsValue| {
-                    let kind = js_sys::Reflect::get(&m, &"kind".into()).ok().and_then(|k| k.as_string());
-                    if kind.as_deref() == Some("hits_changed") {
+                    let push = m.as_string().and_then(|t| hn_core::message::Push::read(&t));
+                    if push == Some(hn_core::message::Push::HitsChanged) {
                         let state = listener_state.clone();
                         wasm_bindgen_futures::spawn_local(async move {
                             if let Ok(h) = service::filter_hits().await {

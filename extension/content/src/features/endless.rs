@@ -90,9 +90,7 @@ fn hand_over(ctx: &Shared) {
         return;
     }
     dom::set_data(&ctx.root, SCROLLED, "");
-    let message = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&message, &"kind".into(), &"endless".into());
-    super::wake::message(&message);
+    super::wake::message(&JsValue::from_str(&hn_core::message::Push::Endless.text()));
 }
 
 /// Calls `f` when the reader scrolls down or tries to: the window scrolled
