@@ -145,12 +145,30 @@ fn the_rule_follows_a_stricter_policy_and_never_freezes_a_nonce() {
     let health = worker
         .eval("self.hnewHandle({ v: 1, kind: 'get_health' }).then(r => r.lines.map(l => l.what).join(' | '))")
         .unwrap();
-    assert!(health.as_str().unwrap().contains("changes with every page (a nonce)"), "{health}");
+    assert!(health.as_str().unwrap().contains("names each page's own scripts"), "{health}");
 
     // HN's policy back as it was: the rule is back.
     h.replica.set_csp(&original);
     assert_eq!(recheck(), "done");
     assert!(worker.eval(rule).unwrap().as_str().unwrap().contains("'wasm-unsafe-eval'"));
+
+    // HN's front page failing: the rule is kept through the outage, but not
+    // once it was last checked more than a day ago.
+    let check_failing = |checked_hours_ago: u32| {
+        h.replica.fault("/", hn_replica::Fault::Unavailable, Some(1));
+        worker
+            .eval(&format!(
+                "chrome.storage.local.get('csp_status').then(r => chrome.storage.local.set({{ csp_status: {{ ...r.csp_status, checked_at: Date.now() - {checked_hours_ago} * 3600000 }} }})) \
+                 .then(() => self.hnewHandle({{ v: 1, kind: 'csp_blocked', url: 'https://news.ycombinator.com/' }})).then(r => r.kind)"
+            ))
+            .unwrap()
+    };
+    assert_eq!(check_failing(2), "done");
+    assert!(worker.eval(rule).unwrap().is_string(), "kept through a short outage");
+    assert_eq!(check_failing(30), "done");
+    assert_eq!(worker.eval(rule).unwrap(), serde_json::Value::Null, "removed once older than a day");
+    let status = worker.eval("chrome.storage.local.get('csp_status').then(r => r.csp_status)").unwrap();
+    assert!(status["last_error"].as_str().unwrap().contains("could not read"), "{status}");
 }
 
 /// Without the rule, Chromium refuses the content script's wasm under HN's

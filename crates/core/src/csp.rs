@@ -20,16 +20,21 @@ pub enum CspPatch {
     Replace(String),
     /// Nothing usable was sent: leave the header untouched.
     Empty,
-    /// The policy changes with every response (a `'nonce-…'` source): a
-    /// fixed rule would block the site's own scripts on every later page
-    /// and let a script carrying the frozen nonce run. No rule; where the
-    /// browser needs one (Chromium) the content script stays off there.
+    /// The policy names scripts of one response: a `'nonce-…'` (new on
+    /// every response), a hash (`'sha256-…'`: the inline scripts of the page
+    /// it was read from), or `'strict-dynamic'` (trust passed on from those).
+    /// A fixed rule would carry them to every page: block the site's own
+    /// scripts there and let a script carrying the frozen nonce run. No
+    /// rule; where the browser needs one (Chromium) the content script stays
+    /// off there.
     PerResponse,
 }
 
-/// Whether a policy names a per-response nonce among its sources.
+/// Whether a policy names sources that belong to one response (nonces,
+/// hashes, `'strict-dynamic'`).
 pub fn per_response(header: &str) -> bool {
-    header.to_ascii_lowercase().contains("'nonce-")
+    let h = header.to_ascii_lowercase();
+    ["'nonce-", "'sha256-", "'sha384-", "'sha512-", "'strict-dynamic'"].iter().any(|s| h.contains(s))
 }
 
 /// Derives the patched policy from the header value the site sent.
@@ -154,11 +159,11 @@ mod tests {
         check("script-src 'self' 'nonce-r4nd0m'; object-src 'none'", CspPatch::PerResponse);
         check("default-src 'self' 'NONCE-abc'", CspPatch::PerResponse);
         assert!(!per_response(HN));
-        // A hash is the same on every response: it may be kept.
-        check(
-            "script-src 'self' 'sha256-abc='",
-            CspPatch::Replace("script-src 'self' 'sha256-abc=' 'wasm-unsafe-eval'".into()),
-        );
+        // A hash names the inline scripts of the page it was read from, and
+        // 'strict-dynamic' passes trust on from them: neither is carried to
+        // other pages either.
+        check("script-src 'self' 'sha256-abc='", CspPatch::PerResponse);
+        check("script-src 'strict-dynamic' https:", CspPatch::PerResponse);
     }
 
     #[test]

@@ -24,6 +24,8 @@ const RULE_ID: i32 = 1;
 const STATUS_KEY: &str = "csp_status";
 /// At most one refresh a minute when pages report refusals.
 const THROTTLE_MS: f64 = 60_000.0;
+/// How long a rule is kept while the site's policy cannot be read.
+const RULE_KEPT_MS: f64 = 24.0 * 3_600_000.0;
 
 #[wasm_bindgen]
 extern "C" {
@@ -95,9 +97,20 @@ pub async fn refresh_site(site: &SiteSpec) {
                 Err(e) => status.last_error = Some(format!("rule not updated: {e}")),
             }
         }
-        // Keep the last derived rule: a site's policy rarely changes, and an
-        // outage must not switch the extension off.
-        Err(e) => status.last_error = Some(format!("could not read {}'s policy: {e}", site.name)),
+        // Keep the last derived rule through an outage (a site's policy
+        // rarely changes, and an outage must not switch the extension off),
+        // but not for more than a day: a rule nobody could check since is
+        // removed, and the site's own policy applies.
+        Err(e) => {
+            status.last_error = Some(format!("could not read {}'s policy: {e}", site.name));
+            let stale = status.checked_at.is_none_or(|at| js_sys::Date::now() - at > RULE_KEPT_MS);
+            if stale && status.rule.is_some() {
+                match set_rule(site, None).await {
+                    Ok(()) => status.rule = None,
+                    Err(e) => crate::log(&format!("{}'s stale rule not removed: {e}", site.name)),
+                }
+            }
+        }
     }
     if let Some(e) = &status.last_error {
         crate::log(e);

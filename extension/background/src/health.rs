@@ -62,7 +62,7 @@ pub async fn lines() -> Vec<HealthLine> {
     let policy = crate::csp_rule::status().await;
     if policy.rule.is_none() && policy.observed.as_deref().is_some_and(hn_core::csp::per_response) {
         out.push(HealthLine {
-            what: "Hacker News' page policy now changes with every page (a nonce)".into(),
+            what: "Hacker News' page policy now names each page's own scripts (a nonce or hash)".into(),
             detail: "A fixed rule would break HN's own scripts, so none is set and pages keep HN's policy as sent. \
                      Where the browser needs the rule to run the extension's code (Chrome), pages are left as HN \
                      sent them until HN's policy changes back; it is checked daily and whenever a page is refused."
