@@ -221,15 +221,7 @@ impl Firefox {
 impl Drop for Firefox {
     fn drop(&mut self) {
         let _ = lock(&self.socket).send(&json!({"id": 0, "method": "browser.close", "params": {}}).to_string());
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        crate::reap(&mut self.child, Duration::from_secs(10));
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }

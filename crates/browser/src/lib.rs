@@ -284,15 +284,7 @@ impl Browser {
 
     fn shutdown(&mut self) {
         let _ = self.call_timeout(None, "Browser.close", json!({}), Duration::from_secs(5));
-        let end = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < end {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        reap(&mut self.child, Duration::from_secs(5));
         if let Some(p) = self.temp_profile.take() {
             let _ = std::fs::remove_dir_all(p);
         }
@@ -481,6 +473,20 @@ fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     }
     // SAFETY: pipe2 succeeded, so both descriptors are open and owned by us.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Gives a browser asked to close `grace` to exit, then kills it, and waits
+/// for it either way.
+pub(crate) fn reap(child: &mut Child, grace: Duration) {
+    let end = Instant::now() + grace;
+    while Instant::now() < end {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// A fresh folder under the system's temporary folder.
