@@ -81,6 +81,38 @@ pub fn ask(worker: &Session, request: serde_json::Value) -> serde_json::Value {
     worker.eval(&format!("self.hnewHandle({msg})")).expect("the background answered")
 }
 
+/// A page's record (`hn_core::records`) as stored in local storage now,
+/// read with the product's own codec; `None` when absent.
+pub fn record<T: hn_core::records::Record>(worker: &Session, key: &str) -> Option<T> {
+    let key = serde_json::Value::from(key);
+    let v =
+        worker.eval(&format!("chrome.storage.local.get({key}).then(r => r[{key}] ?? null)")).expect("local storage");
+    v.as_str().map(|text| T::from_text(text).unwrap_or_else(|e| panic!("stored {key} is not its record: {e}")))
+}
+
+/// Stores a page's record in local storage as the content script does.
+pub fn set_record<T: hn_core::records::Record>(worker: &Session, key: &str, value: &T) {
+    let item = serde_json::json!({ key: value.to_text() });
+    worker.eval(&format!("chrome.storage.local.set({item}).then(() => true)")).expect("local storage");
+}
+
+/// Waits until the record under `key` satisfies `pred`.
+pub fn wait_for_record<T: hn_core::records::Record>(
+    worker: &Session,
+    key: &str,
+    what: &str,
+    pred: impl Fn(&T) -> bool,
+) -> T {
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(r) = record::<T>(worker, key).filter(|r| pred(r)) {
+            return r;
+        }
+        assert!(std::time::Instant::now() < until, "{what}: not stored within 10 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// An answer as a page's script gets it (a line of tab-separated fields:
 /// `hn_core::message::PageAnswer`), read as `{kind, fields}`, or the JSON
 /// object the background sends what pages do not decode as text.

@@ -1,6 +1,11 @@
 //! Keyboard navigation and new-comment marks, on real pages.
 
-use hacker_new::{Harness, Options, Page};
+use hacker_new::{record, set_record, wait_for_record, Harness, Options, Page};
+use hn_core::unread::Visits;
+
+fn now() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as f64
+}
 
 fn harness() -> Harness {
     Harness::start(Options::default()).expect("start the replica and Chromium with the extension")
@@ -92,24 +97,16 @@ fn comments_new_since_the_last_visit_are_marked_and_counted() {
     // A first visit marks nothing and is recorded.
     assert_eq!(thread.value("document.documentElement.dataset.hnewNew || ''"), "0");
     let worker = h.worker().unwrap();
-    worker
-        .wait_until(
-            "chrome.storage.local.get('visits').then(r => r.visits && r.visits['30883015'])",
-            std::time::Duration::from_secs(10),
-        )
-        .unwrap();
+    wait_for_record::<Visits>(&worker, "visits", "the first visit", |v| v.get(30883015).is_some());
     // Pretend the last visit saw fewer comments: those with larger ids are new.
     let ids = thread.value("[...document.querySelectorAll('tr.athing.comtr')].map(r => +r.id)");
     let mut ids: Vec<u64> = ids.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
     let total = ids.len();
     ids.sort_unstable();
     let cut = ids[ids.len() - 6];
-    worker
-        .eval(&format!(
-            "chrome.storage.local.set({{ visits: {{ '30883015': {{ max_id: {cut}, count: {}, at: Date.now() }} }} }}).then(() => true)",
-            total - 5
-        ))
-        .unwrap();
+    let mut visits = Visits::default();
+    visits.record(30883015, cut, total as u32 - 5, now());
+    set_record(&worker, "visits", &visits);
     thread.reload().unwrap();
     thread.ready();
     thread.expect("document.documentElement.dataset.hnewNew === '5'", "five comments are new");
@@ -135,12 +132,9 @@ fn comments_new_since_the_last_visit_are_marked_and_counted() {
         );
         (v[0].as_str().unwrap().to_string(), v[1].as_u64().unwrap())
     };
-    worker
-        .eval(&format!(
-            "chrome.storage.local.get('visits').then(r => chrome.storage.local.set({{ visits: {{ ...r.visits, '{id}': {{ max_id: 1, count: {}, at: Date.now() }} }} }})).then(() => true)",
-            count - 3
-        ))
-        .unwrap();
+    let mut visits = record::<Visits>(&worker, "visits").unwrap_or_default();
+    visits.record(id.parse().unwrap(), 1, count as u32 - 3, now());
+    set_record(&worker, "visits", &visits);
     front.navigate("/news").unwrap();
     front.ready();
     front.expect(

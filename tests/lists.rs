@@ -1,6 +1,11 @@
 //! Story lists sorted in place, the choice kept per list page.
 
-use hacker_new::{Harness, Options};
+use hacker_new::{record, set_record, wait_for_record, Harness, Options};
+use hn_core::unread::{Visit, Visits};
+
+fn now() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as f64
+}
 
 const SCORES: &str = "[...document.querySelectorAll('tr.athing.submission')].map(r => parseInt(r.nextElementSibling.querySelector('span.score')?.textContent ?? '-1'))";
 
@@ -64,12 +69,8 @@ fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
     let id = list.value("document.querySelectorAll('tr.athing.submission')[2].id").as_str().unwrap().to_string();
     list.value("window.addEventListener('click', e => e.preventDefault(), true), true");
     list.click_on("document.querySelectorAll('tr.athing.submission')[2].querySelector('span.titleline > a')");
-    worker
-        .wait_until(
-            &format!("chrome.storage.local.get('visits').then(r => !!(r.visits && r.visits['{id}'] && r.visits['{id}'].link_only))"),
-            std::time::Duration::from_secs(10),
-        )
-        .unwrap();
+    let story: u64 = id.parse().unwrap();
+    wait_for_record::<Visits>(&worker, "visits", "the opened link", |v| v.get(story).is_some_and(|v| v.link_only));
     save("dim", false);
     // Endless scroll moves the address to `?p=2`: the list is opened again by name.
     list.navigate("/news").unwrap();
@@ -102,17 +103,9 @@ fn read_stories_dim_or_hide_and_quiet_subthreads_fold() {
     let mut ids: Vec<u64> = ids.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
     ids.sort_unstable();
     let cut = ids[ids.len() - 6];
-    worker
-        .wait_until(
-            "chrome.storage.local.get('visits').then(r => !!(r.visits && r.visits['30883015']))",
-            std::time::Duration::from_secs(10),
-        )
-        .unwrap();
-    worker
-        .eval(&format!(
-            "chrome.storage.local.get('visits').then(r => chrome.storage.local.set({{ visits: {{ ...r.visits, '30883015': {{ max_id: {cut}, count: 1, at: Date.now() }} }} }})).then(() => true)"
-        ))
-        .unwrap();
+    let mut visits = wait_for_record::<Visits>(&worker, "visits", "the thread's visit", |v| v.get(30883015).is_some());
+    visits.0.insert("30883015".into(), Visit { max_id: cut, count: 1, at: now(), link_only: false });
+    set_record(&worker, "visits", &visits);
     thread.reload().unwrap();
     thread.ready();
     thread.expect("+(document.documentElement.dataset.hnewFoldedOld || 0) > 0", "quiet subthreads folded");

@@ -68,7 +68,7 @@ fn text_shown(page: &Page, id: u64) -> String {
 }
 
 fn stored(h: &Harness, key: &str) -> Value {
-    h.worker().unwrap().eval(&format!("chrome.storage.local.get('{key}').then(r => r['{key}']?.text ?? null)")).unwrap()
+    hacker_new::record::<hn_core::records::Draft>(&h.worker().unwrap(), key).map_or(Value::Null, |d| d.text.into())
 }
 
 #[test]

@@ -116,10 +116,10 @@ impl Bindings {
         for a in Action::ALL {
             let k = self.key(a);
             if k.chars().count() != 1 || k.chars().any(char::is_control) || k == " " {
-                return Err(format!("{k:?} is not a single key (for {})", a.describe()));
+                return Err(format!("“{k}” is not a single key (for {})", a.describe()));
             }
             if let Some(other) = seen.insert(k.to_string(), a) {
-                return Err(format!("{k:?} is used for both {} and {}", other.describe(), a.describe()));
+                return Err(format!("“{k}” is used for both {} and {}", other.describe(), a.describe()));
             }
         }
         Ok(self)

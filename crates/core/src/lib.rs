@@ -19,6 +19,7 @@ pub mod own;
 pub mod page;
 pub mod page_state;
 pub mod profile;
+pub mod records;
 pub mod reply;
 pub mod sanitize;
 pub mod schedule;

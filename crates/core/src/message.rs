@@ -503,7 +503,7 @@ fn read_page_request(r: &mut crate::wire::Reader) -> Result<Request, String> {
         }
         "get_item" => Request::GetItem { id: r.num()? },
         "past_discussions" => Request::PastDiscussions { id: r.num()?, url: r.text()? },
-        other => return Err(format!("pages send no request of kind {other:?}")),
+        other => return Err(format!("pages send no request of kind “{other}”")),
     })
 }
 
@@ -751,7 +751,7 @@ impl PageAnswer {
             }
             "done" => PageAnswer::Done,
             "error" => PageAnswer::Error { message: r.text()? },
-            other => return Err(format!("an answer of unknown kind {other:?}")),
+            other => return Err(format!("an answer of unknown kind “{other}”")),
         };
         if !r.at_end() {
             return Err(format!("more fields than a {kind} answer has"));
@@ -851,7 +851,7 @@ impl Request {
             | Request::SetTag { ref site, ref user, .. }
                 if !crate::site::valid_user(site, user) =>
             {
-                Err(MessageError::Malformed(format!("{user:?} is not a username on {site:?}")))
+                Err(MessageError::Malformed(format!("“{user}” is not a username on “{site}”")))
             }
             Request::SaveFilter { rule } => rule
                 .validated()
@@ -867,19 +867,19 @@ impl Request {
             }
             Request::FollowMany { ref site, ref users } if users.iter().any(|u| !crate::site::valid_user(site, u)) => {
                 let bad = users.iter().find(|u| !crate::site::valid_user(site, u)).cloned().unwrap_or_default();
-                Err(MessageError::Malformed(format!("{bad:?} is not a username on {site:?}")))
+                Err(MessageError::Malformed(format!("“{bad}” is not a username on “{site}”")))
             }
             Request::ImportState { json } if json.len() > MAX_IMPORT_BYTES => {
                 Err(MessageError::Malformed("the file is too large".into()))
             }
             Request::Act { path } if !crate::act::is_action_path(&path) => {
-                Err(MessageError::Malformed(format!("{path:?} is not a vote, favorite, hide or flag link")))
+                Err(MessageError::Malformed(format!("“{path}” is not a vote, favorite, hide or flag link")))
             }
             Request::FetchPage { ref site, .. } if crate::site::by_id(site).is_none() => {
-                Err(MessageError::Malformed(format!("{site:?} is not a site")))
+                Err(MessageError::Malformed(format!("“{site}” is not a site")))
             }
             Request::FetchPage { path, .. } if !crate::page::is_site_path(&path) => {
-                Err(MessageError::Malformed(format!("{path:?} is not a page of the site")))
+                Err(MessageError::Malformed(format!("“{path}” is not a page of the site")))
             }
             Request::AddToBuffer { target, text } => {
                 let target = target.validated().map_err(MessageError::Malformed)?;
@@ -903,7 +903,7 @@ impl Request {
             }
             Request::SetMastodonInstance { instance } => crate::share::mastodon_instance(&instance)
                 .map(|instance| Request::SetMastodonInstance { instance })
-                .ok_or_else(|| MessageError::Malformed(format!("{instance:?} is not a Mastodon instance"))),
+                .ok_or_else(|| MessageError::Malformed(format!("“{instance}” is not a Mastodon instance"))),
             other => Ok(other),
         }
     }

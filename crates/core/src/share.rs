@@ -76,14 +76,14 @@ impl ShareTarget {
             return Err("no item to share".into());
         }
         if crate::site::by_id(&self.site).is_none() {
-            return Err(format!("{:?} is not a site", self.site));
+            return Err(format!("“{}” is not a site", self.site));
         }
         if self.title.trim().is_empty() || self.title.len() > 600 {
             return Err("a share needs a title of 1 to 600 characters".into());
         }
         if let Some(url) = &self.url {
             if url.len() > 2048 || !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err(format!("{url:?} is not a web link"));
+                return Err(format!("“{url}” is not a web link"));
             }
         }
         Ok(self)
@@ -310,7 +310,7 @@ impl SharePrefs {
             }
         }
         if let Some(m) = &self.mastodon {
-            self.mastodon = Some(mastodon_instance(m).ok_or_else(|| format!("{m:?} is not a Mastodon instance"))?);
+            self.mastodon = Some(mastodon_instance(m).ok_or_else(|| format!("“{m}” is not a Mastodon instance"))?);
         }
         Ok(self)
     }
@@ -325,11 +325,11 @@ pub fn format_slot(minutes: u16) -> String {
 pub fn parse_slots(text: &str) -> Result<Vec<u16>, String> {
     let mut out = Vec::new();
     for part in text.split([',', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
-        let (h, m) = part.split_once(':').ok_or_else(|| format!("{part:?} is not a time like 09:30"))?;
+        let (h, m) = part.split_once(':').ok_or_else(|| format!("“{part}” is not a time like 09:30"))?;
         let short = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
         let (h, m) = match (h.parse::<u16>(), m.parse::<u16>()) {
             (Ok(hv), Ok(mv)) if hv < 24 && mv < 60 && short(h) && short(m) => (hv, mv),
-            _ => return Err(format!("{part:?} is not a time like 09:30")),
+            _ => return Err(format!("“{part}” is not a time like 09:30")),
         };
         out.push(h * 60 + m);
     }

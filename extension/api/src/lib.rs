@@ -3,6 +3,7 @@
 //! typed request/response helper every part uses to reach the background.
 
 pub mod de;
+pub mod heap;
 
 use hn_core::message::{Envelope, Request, Response};
 use js_sys::{Object, Promise};
@@ -158,6 +159,41 @@ pub async fn get_typed<T: serde::de::DeserializeOwned>(area: Area, key: &str) ->
 pub async fn set_typed<T: serde::Serialize>(area: Area, key: &str, value: &T) -> Result<(), String> {
     let v = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
     set(area, key, &v).await
+}
+
+/// Why a page's record could not be read.
+pub struct Unread {
+    pub why: String,
+    /// An earlier version's record, which the background converts: leave
+    /// it as it is rather than write over it.
+    pub keep: bool,
+}
+
+/// Reads a page's record (`hn_core::records`) from local storage.
+pub async fn get_record<T: hn_core::records::Record>(key: &str) -> Result<Option<T>, Unread> {
+    let value = get(Area::Local, key).await.map_err(|why| Unread { why, keep: true })?;
+    let Some(value) = value else { return Ok(None) };
+    let Some(text) = value.as_string() else {
+        return Err(Unread {
+            why: format!("{key} is kept in an earlier version's form until it is converted"),
+            keep: true,
+        });
+    };
+    T::from_text(&text).map(Some).map_err(|e| Unread { why: format!("stored {key} is unreadable ({e})"), keep: false })
+}
+
+/// Writes a page's record to local storage.
+pub async fn set_record<T: hn_core::records::Record>(key: &str, value: &T) -> Result<(), String> {
+    set(Area::Local, key, &JsValue::from_str(&value.to_text())).await
+}
+
+/// Every key of an area and its value.
+pub async fn get_all(area: Area) -> Result<Object, String> {
+    let promise = match area {
+        Area::Sync => sync_get(&JsValue::NULL),
+        Area::Local => local_get(&JsValue::NULL),
+    };
+    Ok(JsFuture::from(promise).await.map_err(|e| describe(&e))?.unchecked_into())
 }
 
 /// The browser's time zone, for the share buffer's schedule.

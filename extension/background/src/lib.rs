@@ -15,6 +15,7 @@ mod net;
 mod notes;
 mod pages;
 mod profiles;
+mod records;
 mod replies;
 mod reply;
 mod share;
@@ -58,6 +59,7 @@ pub fn on_installed(reason: String) -> Promise {
         }
         state::save_look().await;
         state::save_page_state().await;
+        records::convert().await;
         menus::install().await;
         csp_rule::schedule();
         activity::schedule();

@@ -30,6 +30,11 @@ use wasm_bindgen::prelude::*;
 
 pub use index::Index;
 
+/// Both modules allocate with the small size-class heap (see `hn_ext::heap`).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: hn_ext::heap::Heap = hn_ext::heap::Heap::new();
+
 /// What every feature gets: where it runs, the page, its index, the state.
 pub struct Ctx {
     pub site: &'static SiteSpec,

@@ -44,5 +44,7 @@ self.hnewNotificationClicked = (id) => ready.then(() => bg.on_notification_click
 // The context menu and the keyboard command, as Chrome would call them.
 self.hnewContextMenu = (info, tab) => ready.then(() => bg.on_context_menu(info, tab));
 self.hnewCommand = (name, tab) => ready.then(() => bg.on_command(name, tab));
+// The update event, as Chrome sends it when a new version is installed.
+self.hnewInstalled = (reason) => ready.then(() => bg.on_installed(reason));
 // An alarm by name (the reply checks, the activity refresh), for the same tests.
 self.hnewAlarm = (name) => ready.then(() => bg.on_alarm(name));

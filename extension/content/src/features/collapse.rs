@@ -13,8 +13,8 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
+use hn_core::records::Folds;
 use hn_core::thread::{descendants, root_of};
-use serde::{Deserialize, Serialize};
 
 use super::Feature;
 use crate::{dom, Shared};
@@ -29,12 +29,6 @@ pub const FEATURE: Feature = Feature {
 
 thread_local! {
     static DEPTHS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
-}
-
-#[derive(Serialize, Deserialize, Default)]
-struct Saved {
-    folded: BTreeSet<u64>,
-    at: f64,
 }
 
 thread_local! {
@@ -174,8 +168,8 @@ fn save(ctx: &Shared) {
         folded.insert(c.id);
     }
     wasm_bindgen_futures::spawn_local(async move {
-        let saved = Saved { folded, at: js_sys::Date::now() };
-        if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, &key, &saved).await {
+        let saved = Folds { folded, at: js_sys::Date::now() };
+        if let Err(e) = hn_ext::set_record(&key, &saved).await {
             dom::log(&format!("folds not saved: {e}"));
         }
     });
@@ -184,10 +178,13 @@ fn save(ctx: &Shared) {
 fn restore(ctx: Shared) {
     let Some(key) = storage_key(&ctx) else { return };
     wasm_bindgen_futures::spawn_local(async move {
-        let (saved, problem) = hn_ext::get_typed::<Saved>(hn_ext::Area::Local, &key).await;
-        if let Some(p) = problem {
-            dom::log(&p);
-        }
+        let saved = match hn_ext::get_record::<Folds>(&key).await {
+            Ok(saved) => saved,
+            Err(u) => {
+                dom::log(&u.why);
+                None
+            }
+        };
         let Some(saved) = saved else { return };
         let ids: Vec<usize> = ctx
             .index

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::page::parse_item_id;
-use serde::{Deserialize, Serialize};
+use hn_core::records::Draft;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 
@@ -41,13 +41,6 @@ fn restore(ctx: &Shared) -> Result<(), String> {
 }
 
 const SAVE_DELAY_MS: i32 = 400;
-
-/// A text kept in `chrome.storage.local` as it is typed (replies, edits).
-#[derive(Serialize, Deserialize)]
-pub(crate) struct Draft {
-    pub text: String,
-    pub at: f64,
-}
 
 thread_local! {
     static SAVE_TIMERS: RefCell<HashMap<String, i32>> = RefCell::new(HashMap::new());
@@ -125,7 +118,7 @@ fn restore_top(ctx: &Shared) {
     let Ok(Some(area)) = ctx.root.query_selector(TOP_TEXTAREA) else { return };
     let Some(parent) = top_parent(&area) else { return };
     wasm_bindgen_futures::spawn_local(async move {
-        let (draft, _) = hn_ext::get_typed::<Draft>(hn_ext::Area::Local, &draft_key(parent)).await;
+        let draft = hn_ext::get_record::<Draft>(&draft_key(parent)).await.ok().flatten();
         if let (Some(d), Ok(area)) = (draft, area.dyn_into::<HtmlTextAreaElement>()) {
             if area.value().is_empty() {
                 area.set_value(&d.text);
@@ -217,7 +210,7 @@ fn open(ctx: &Shared, link: &Element, parent: u64) {
     let _ = area.focus();
     // Bring back a saved draft.
     wasm_bindgen_futures::spawn_local(async move {
-        let (draft, _) = hn_ext::get_typed::<Draft>(hn_ext::Area::Local, &draft_key(parent)).await;
+        let draft = hn_ext::get_record::<Draft>(&draft_key(parent)).await.ok().flatten();
         if let Some(d) = draft {
             if area.value().is_empty() {
                 area.set_value(&d.text);
@@ -292,7 +285,7 @@ pub(crate) fn save_now(key: String, area: &Element) {
             // draft is removed only once HN accepted the comment.
             Ok(())
         } else {
-            hn_ext::set_typed(hn_ext::Area::Local, &key, &Draft { text, at: js_sys::Date::now() }).await
+            hn_ext::set_record(&key, &Draft { text, at: js_sys::Date::now() }).await
         };
         if let Err(e) = result {
             dom::log(&format!("draft not saved: {e}"));

@@ -15,9 +15,10 @@ use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 
-use super::inline_reply::{editor, save_now, schedule_save, show_text, Draft, Editor};
+use super::inline_reply::{editor, save_now, schedule_save, show_text, Editor};
 use super::Feature;
 use crate::{dom, Shared};
+use hn_core::records::Draft;
 
 pub const FEATURE: Feature = Feature { id: "own-comments", applies, init, apply: None, added: None };
 
@@ -179,7 +180,7 @@ fn open(ctx: &Shared, row: &Element, id: u64) {
     dom::toggle_class(row, "hnew-editing", true);
     let _ = area.focus();
     wasm_bindgen_futures::spawn_local(async move {
-        let (draft, _) = hn_ext::get_typed::<Draft>(hn_ext::Area::Local, &edit_key(id)).await;
+        let draft = hn_ext::get_record::<Draft>(&edit_key(id)).await.ok().flatten();
         let answer = crate::ask(Request::EditText { id }).await;
         let original = match answer {
             Ok(Response::EditText { text }) => Some(text),

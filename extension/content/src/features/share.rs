@@ -448,7 +448,7 @@ fn ask_instance(ctx: &Shared, target: &ShareTarget, text: &str) {
     close(true);
     crate::dialog::ask(&ctx.document, question, move |input| {
         let instance = share::mastodon_instance(input)
-            .ok_or_else(|| format!("{:?} is not a Mastodon instance (for example mastodon.social).", input.trim()))?;
+            .ok_or_else(|| format!("“{}” is not a Mastodon instance (for example mastodon.social).", input.trim()))?;
         if let (Ok(url), Some(w)) =
             (share::composer_url(Destination::Mastodon, &target, &text, Some(&instance)), web_sys::window())
         {

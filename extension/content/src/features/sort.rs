@@ -3,8 +3,8 @@
 //! appended by endless scroll join the sort.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 
+use hn_core::records::SortChoices;
 use hn_core::site::PageKind;
 use hn_core::unread::{parse_age_title, parse_points, sort_order, SortBy, SortKeys};
 
@@ -56,12 +56,10 @@ fn init(ctx: &Shared) -> Result<(), String> {
         let _ = bar.append_child(&b);
     }
     let _ = table.before_with_node_1(&bar);
-    // Read without decoding (the names are SortBy's labels): only a list
-    // sorted before needs the module that sorts, now.
+    // Only a list sorted before needs the module that sorts, now.
     wasm_bindgen_futures::spawn_local(async move {
-        let saved = hn_ext::get(hn_ext::Area::Local, KEY).await.ok().flatten();
-        let by = saved.and_then(|m| js_sys::Reflect::get(&m, &list_path().into()).ok()).and_then(|v| v.as_string());
-        if by.is_some_and(|b| b != SortBy::Rank.label()) {
+        let saved = hn_ext::get_record::<SortChoices>(KEY).await.ok().flatten().unwrap_or_default();
+        if saved.0.get(&list_path()).is_some_and(|&by| by != SortBy::Rank) {
             super::wake::now();
         }
     });
@@ -81,8 +79,8 @@ fn init_sorting(ctx: &Shared) -> Result<(), String> {
     });
     let c = ctx.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let saved = hn_ext::get_typed::<BTreeMap<String, SortBy>>(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
-        if let Some(&by) = saved.get(&list_path()) {
+        let saved = hn_ext::get_record::<SortChoices>(KEY).await.ok().flatten().unwrap_or_default();
+        if let Some(&by) = saved.0.get(&list_path()) {
             if by != SortBy::Rank {
                 choose(&c, by);
             }
@@ -93,10 +91,13 @@ fn init_sorting(ctx: &Shared) -> Result<(), String> {
 
 fn save(by: SortBy) {
     wasm_bindgen_futures::spawn_local(async move {
-        let mut saved =
-            hn_ext::get_typed::<BTreeMap<String, SortBy>>(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
-        saved.insert(list_path(), by);
-        if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, KEY, &saved).await {
+        let mut saved = match hn_ext::get_record::<SortChoices>(KEY).await {
+            Ok(saved) => saved.unwrap_or_default(),
+            Err(u) if u.keep => return dom::log(&format!("the list order was not saved: {}", u.why)),
+            Err(_) => SortChoices::default(),
+        };
+        saved.0.insert(list_path(), by);
+        if let Err(e) = hn_ext::set_record(KEY, &saved).await {
             dom::log(&format!("the list order was not saved: {e}"));
         }
     });

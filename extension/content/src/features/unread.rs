@@ -130,14 +130,16 @@ fn init(ctx: &Shared) -> Result<(), String> {
     let c = ctx.clone();
     spawn_local(async move {
         let ctx = c;
-        let (visits, problem) = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, &key(&ctx)).await;
-        if let Some(p) = problem {
-            dom::log(&format!("the record of visited threads was unreadable ({p}); starting afresh"));
-        }
-        let mut visits = visits.unwrap_or_default();
+        let (mut visits, writable) = match hn_ext::get_record::<Visits>(&key(&ctx)).await {
+            Ok(v) => (v.unwrap_or_default(), true),
+            Err(u) => {
+                dom::log(&format!("the record of visited threads: {}", u.why));
+                (Visits::default(), !u.keep)
+            }
+        };
         let len = ctx.index.borrow().stories.len();
         if ctx.kind == PageKind::Item {
-            thread(&ctx, &mut visits).await;
+            thread(&ctx, &mut visits, writable).await;
         } else {
             mark_lists(&ctx, &visits, 0..len);
             read_line(&ctx);
@@ -152,9 +154,13 @@ fn init(ctx: &Shared) -> Result<(), String> {
             let Some(id) = (c.site.row_id)(&row.id()) else { return };
             let key = key(&c);
             spawn_local(async move {
-                let mut visits = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, &key).await.0.unwrap_or_default();
+                let mut visits = match hn_ext::get_record::<Visits>(&key).await {
+                    Ok(v) => v.unwrap_or_default(),
+                    Err(u) if u.keep => return,
+                    Err(_) => Visits::default(),
+                };
                 visits.record_link(id, js_sys::Date::now());
-                if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, &key, &visits).await {
+                if let Err(e) = hn_ext::set_record(&key, &visits).await {
                     dom::log(&format!("this story was not recorded as read: {e}"));
                 }
             });
@@ -188,13 +194,13 @@ fn added(ctx: &Shared, stories: std::ops::Range<usize>, _: std::ops::Range<usize
     }
     let ctx = ctx.clone();
     spawn_local(async move {
-        let visits = hn_ext::get_typed::<Visits>(hn_ext::Area::Local, &key(&ctx)).await.0.unwrap_or_default();
+        let visits = hn_ext::get_record::<Visits>(&key(&ctx)).await.ok().flatten().unwrap_or_default();
         mark_lists(&ctx, &visits, stories);
     });
     Ok(())
 }
 
-async fn thread(ctx: &Shared, visits: &mut Visits) {
+async fn thread(ctx: &Shared, visits: &mut Visits, writable: bool) {
     let (story, ids, rows) = {
         let index = ctx.index.borrow();
         let Some(story) = index.stories.first().map(|s| s.id) else { return };
@@ -217,8 +223,11 @@ async fn thread(ctx: &Shared, visits: &mut Visits) {
     }
     let max = ids.iter().copied().max().unwrap_or(0);
     let count = comment_count(ctx, 0).unwrap_or(ids.len() as u32);
+    if !writable {
+        return;
+    }
     visits.record(story, max, count, js_sys::Date::now());
-    if let Err(e) = hn_ext::set_typed(hn_ext::Area::Local, &key(ctx), &*visits).await {
+    if let Err(e) = hn_ext::set_record(&key(ctx), &*visits).await {
         dom::log(&format!("this visit was not recorded: {e}"));
     }
 }
