@@ -42,7 +42,7 @@ pub const BUDGETS: &[Budget] = &[
         what: "content script, both modules",
         files: &["content/hn_content_bg.wasm", "content/hn_content_more_bg.wasm"],
         bytes: 200_000,
-        enforced: false,
+        enforced: true,
     },
     Budget { what: "popup", files: &["popup/hn_popup_bg.wasm"], bytes: 400_000, enforced: true },
 ];

@@ -140,6 +140,21 @@ impl Record for SortChoices {
     }
 }
 
+impl SortChoices {
+    /// The order chosen for `path` in a stored text, read without building
+    /// the whole record (what a list needs at load).
+    pub fn chosen(text: &str, path: &str) -> Option<SortBy> {
+        let mut lines = text.lines();
+        (lines.next()? == Self::HEAD).then_some(())?;
+        lines.find_map(|l| {
+            let mut r = Reader::new(l);
+            (r.text().ok()? == path).then_some(())?;
+            let label = r.text().ok()?;
+            SortBy::ALL.into_iter().find(|b| b.label() == label)
+        })
+    }
+}
+
 /// Whether a local storage key holds a page's record.
 pub fn is_record_key(key: &str) -> bool {
     key == "visits"
@@ -196,6 +211,9 @@ mod tests {
 
         let sort = SortChoices([("/news".to_string(), SortBy::Points), ("/ask".into(), SortBy::Newest)].into());
         assert_eq!(SortChoices::from_text(&sort.to_text()).unwrap(), sort);
+        assert_eq!(SortChoices::chosen(&sort.to_text(), "/ask"), Some(SortBy::Newest));
+        assert_eq!(SortChoices::chosen(&sort.to_text(), "/show"), None);
+        assert_eq!(SortChoices::chosen("draft 1\n/ask\tnewest", "/ask"), None, "another record");
     }
 
     #[test]

@@ -68,12 +68,14 @@ impl Visits {
     /// Drops expired visits, then the oldest beyond the bound.
     pub fn prune(&mut self, now: f64) {
         self.0.retain(|_, v| now - v.at <= TTL_DAYS * DAY_MS);
-        if self.0.len() > MAX_THREADS {
-            let mut by_age: Vec<(String, f64)> = self.0.iter().map(|(k, v)| (k.clone(), v.at)).collect();
-            by_age.sort_unstable_by(|a, b| a.1.total_cmp(&b.1));
-            for (k, _) in by_age.into_iter().take(self.0.len() - MAX_THREADS) {
-                self.0.remove(&k);
-            }
+        // Visits are pruned as each is recorded, so at most one is over the
+        // bound: the oldest is looked for, not sorted (a sort's code would
+        // be the largest part of the page's read marks).
+        while self.0.len() > MAX_THREADS {
+            let Some(oldest) = self.0.iter().min_by(|a, b| a.1.at.total_cmp(&b.1.at)).map(|(k, _)| k.clone()) else {
+                break;
+            };
+            self.0.remove(&oldest);
         }
     }
 }

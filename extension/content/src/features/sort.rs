@@ -58,8 +58,8 @@ fn init(ctx: &Shared) -> Result<(), String> {
     let _ = table.before_with_node_1(&bar);
     // Only a list sorted before needs the module that sorts, now.
     wasm_bindgen_futures::spawn_local(async move {
-        let saved = hn_ext::get_record::<SortChoices>(KEY).await.ok().flatten().unwrap_or_default();
-        if saved.0.get(&list_path()).is_some_and(|&by| by != SortBy::Rank) {
+        let saved = hn_ext::get(hn_ext::Area::Local, KEY).await.ok().flatten().and_then(|v| v.as_string());
+        if saved.and_then(|text| SortChoices::chosen(&text, &list_path())).is_some_and(|by| by != SortBy::Rank) {
             super::wake::now();
         }
     });
