@@ -300,6 +300,26 @@ impl Harness {
         Ok(Page { session: self.browser.open(url)?, name: slug(url) })
     }
 
+    /// Clicks the extension's toolbar button for `page`'s tab, as a reader
+    /// would (the browser grants `activeTab` on that tab), and returns the
+    /// popup that opens.
+    pub fn open_popup_for(&self, page: &Page) -> Result<Page<'_>, Error> {
+        // The action belongs to the tab (the target above the page's).
+        let url = page.value("location.href");
+        let tabs = self.browser.call(None, "Target.getTargets", serde_json::json!({ "filter": [{ "type": "tab" }] }))?;
+        let tab = tabs["targetInfos"]
+            .as_array()
+            .and_then(|all| all.iter().find(|t| t["url"] == url))
+            .and_then(|t| t["targetId"].as_str())
+            .ok_or("no tab shows that page")?
+            .to_string();
+        self.browser.call(None, "Extensions.triggerAction", serde_json::json!({ "id": EXTENSION_ID, "targetId": tab }))?;
+        let url = format!("chrome-extension://{EXTENSION_ID}/popup/popup.html");
+        let target = self.browser.wait_for_target("the popup", Duration::from_secs(10), |t| t["url"] == url.as_str())?;
+        let session = self.browser.attach(target["targetId"].as_str().unwrap_or_default())?;
+        Ok(Page { session, name: "popup".into() })
+    }
+
     /// Opens an extension page, e.g. `popup/popup.html`.
     pub fn open_extension(&self, path: &str) -> Result<Page<'_>, Error> {
         let url = format!("chrome-extension://{EXTENSION_ID}/{path}");

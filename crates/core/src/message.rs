@@ -149,6 +149,17 @@ pub enum Request {
     AddToBuffer {
         target: crate::share::ShareTarget,
         text: Option<String>,
+        /// The destination, when the reader chose one (the popup's "Add this
+        /// page"); else the default one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        destination: Option<crate::share::Destination>,
+    },
+    /// The HN story whose link is `url`: looked for in the reader's open HN
+    /// tabs, and with HN's search API only when `search` (the reader asked).
+    FindDiscussion {
+        url: String,
+        #[serde(default)]
+        search: bool,
     },
     /// Replace a queued item (text, destination, position).
     SaveBufferItem {
@@ -317,6 +328,10 @@ pub enum Response {
     Past {
         stories: Vec<crate::items::PastStory>,
     },
+    /// The story found for an address, if any.
+    Discussion {
+        story: Option<crate::items::PastStory>,
+    },
     Done,
     Error {
         message: String,
@@ -484,6 +499,7 @@ fn read_page_request(r: &mut crate::wire::Reader) -> Result<Request, String> {
                 site: r.text()?,
             },
             text: r.opt_text()?,
+            destination: None,
         },
         "set_mastodon_instance" => Request::SetMastodonInstance { instance: r.text()? },
         "filter_hits" => {
@@ -881,12 +897,15 @@ impl Request {
             Request::FetchPage { path, .. } if !crate::page::is_site_path(&path) => {
                 Err(MessageError::Malformed(format!("“{path}” is not a page of the site")))
             }
-            Request::AddToBuffer { target, text } => {
+            Request::AddToBuffer { target, text, destination } => {
                 let target = target.validated().map_err(MessageError::Malformed)?;
                 if text.as_ref().is_some_and(|t| t.chars().count() > crate::share::MAX_TEXT) {
                     return Err(MessageError::Malformed("the share text is too long".into()));
                 }
-                Ok(Request::AddToBuffer { target, text })
+                Ok(Request::AddToBuffer { target, text, destination })
+            }
+            Request::FindDiscussion { url, .. } if url.len() > crate::share::MAX_URL => {
+                Err(MessageError::Malformed("the address is too long".into()))
             }
             Request::SaveBufferItem { key, item } => {
                 let item = item.validated().map_err(MessageError::Malformed)?;
@@ -1263,7 +1282,7 @@ mod tests {
                 },
                 Some("hn"),
             ),
-            (Request::AddToBuffer { target, text: None }, Some("lobsters")),
+            (Request::AddToBuffer { target, text: None, destination: None }, Some("lobsters")),
             (Request::GetState, None),
             (Request::GetItem { id: 1 }, None),
         ];

@@ -139,6 +139,15 @@ pub fn plan<'a>(prefs: &SharePrefs, zone: &dyn Zone, queue: &[Queued<'a>]) -> Ve
     out
 }
 
+/// The slot an item queued now would get (after everything queued); `None`
+/// while paused or with no slots.
+pub fn next_free(prefs: &SharePrefs, zone: &dyn Zone, queue: &[Queued<'_>], now: i64) -> Option<i64> {
+    let last = queue.iter().map(|q| q.position).fold(0.0, f64::max) + 1.0;
+    let mut with_new = queue.to_vec();
+    with_new.push(Queued { key: "", position: last, added: now });
+    plan(prefs, zone, &with_new).into_iter().find(|&(k, _)| k.is_empty()).map(|(_, slot)| slot)
+}
+
 /// What the background does at `now`: the items due (announced together,
 /// in one notification), the new cursor, and when to look again.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,6 +179,18 @@ pub fn per_day(planned: &[(&str, i64)], zone: &dyn Zone, today: i64, days: usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_item_takes_the_slot_after_the_queue() {
+        let prefs = SharePrefs::default(); // 09:00, 13:00, 17:30 every day
+        let monday = days_from_civil(2026, 11, 30) * DAY; // a Monday, 00:00 UTC
+        let now = monday + 8 * 3_600_000;
+        assert_eq!(next_free(&prefs, &Fixed(0), &[], now), Some(monday + 9 * 3_600_000));
+        let queue = [Queued { key: "a", position: 1.0, added: now }, Queued { key: "b", position: 2.0, added: now }];
+        assert_eq!(next_free(&prefs, &Fixed(0), &queue, now), Some(monday + (17 * 60 + 30) * 60_000));
+        let paused = SharePrefs { paused: true, ..prefs };
+        assert_eq!(next_free(&paused, &Fixed(0), &queue, now), None);
+    }
 
     /// Central European rules: +1, +2 from the last Sunday of March 01:00 UTC
     /// to the last Sunday of October 01:00 UTC.

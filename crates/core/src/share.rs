@@ -50,7 +50,25 @@ impl ShareTarget {
         ShareTarget { id, comment, title, url, site: crate::site::hn_id() }
     }
 
+    /// A page anywhere on the web (what the toolbar button, the context
+    /// menu and the command add away from the sites), keyed by its address
+    /// and, for a quote, the quote: one page can be queued once, and each
+    /// quote of it once.
+    pub fn web(url: String, title: String, quote: Option<&str>) -> ShareTarget {
+        let id = web_id(&url, quote);
+        ShareTarget { id, comment: false, title, url: Some(url), site: WEB.to_string() }
+    }
+
+    /// Whether this is a page of the web rather than an item of a site.
+    pub fn is_web(&self) -> bool {
+        self.site == WEB
+    }
+
     pub fn discussion(&self) -> String {
+        if self.is_web() {
+            // A page has no discussion of its own: its link is all there is.
+            return self.link();
+        }
         match crate::site::by_id(&self.site) {
             Some(s) if self.comment => (s.comment_url)(self.id),
             Some(s) => (s.item_url)(self.id),
@@ -75,19 +93,96 @@ impl ShareTarget {
         if self.id == 0 {
             return Err("no item to share".into());
         }
-        if crate::site::by_id(&self.site).is_none() {
+        if self.is_web() {
+            let url = self.url.as_deref().unwrap_or("");
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err("only web pages (http or https) can be shared".into());
+            }
+            if url.len() > MAX_URL {
+                return Err(format!("this address is {} characters long; share composers take at most {MAX_URL}", url.len()));
+            }
+        } else if crate::site::by_id(&self.site).is_none() {
             return Err(format!("“{}” is not a site", self.site));
         }
         if self.title.trim().is_empty() || self.title.len() > 600 {
             return Err("a share needs a title of 1 to 600 characters".into());
         }
         if let Some(url) = &self.url {
-            if url.len() > 2048 || !(url.starts_with("https://") || url.starts_with("http://")) {
+            if url.len() > MAX_URL || !(url.starts_with("https://") || url.starts_with("http://")) {
                 return Err(format!("“{url}” is not a web link"));
             }
         }
         Ok(self)
     }
+}
+
+/// The site name of pages of the web ([`ShareTarget::web`]).
+pub const WEB: &str = "web";
+
+/// The longest address a share carries (composers cut longer ones).
+pub const MAX_URL: usize = 2048;
+
+/// A web page's key: FNV-1a over its address (and quote), 53 bits so it
+/// stays exact as a JavaScript number, never 0.
+pub fn web_id(url: &str, quote: Option<&str>) -> ItemId {
+    let mut h: u64 = 0xcbf29ce484222325;
+    let bytes = url.bytes().chain(quote.into_iter().flat_map(|q| std::iter::once(0).chain(q.bytes())));
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    (h & ((1 << 53) - 1)).max(1)
+}
+
+/// What a page of the web is shared as: the page, a quote from it, a link
+/// on it or an image on it. Each becomes a buffer item with its text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebShare {
+    Page,
+    Quote(String),
+    Link { url: String, text: Option<String> },
+    Image { url: String },
+}
+
+/// The target and text of a share of the web, from the page's address and
+/// title (a page without a title is named by its address). `discussion` is
+/// the HN story of the page's (or link's) address, when known: the item is
+/// then that story, as when queued from HN.
+pub fn web_share(page_url: &str, page_title: &str, what: WebShare, discussion: Option<ItemId>) -> Result<(ShareTarget, String), String> {
+    let title = page_title.trim();
+    let title = if title.is_empty() { page_url } else { title };
+    let title: String = title.chars().take(600).collect();
+    // The page or link itself may be an HN story; a quote or image is not.
+    let story = matches!(what, WebShare::Page | WebShare::Link { .. });
+    let (target, text) = match what {
+        WebShare::Page => (ShareTarget::web(page_url.to_string(), title.clone(), None), title),
+        WebShare::Quote(q) => {
+            let q = q.trim();
+            if q.is_empty() {
+                return Err("no text is selected".into());
+            }
+            let text = format!("\u{201c}{q}\u{201d} \u{2014} {title}");
+            (ShareTarget::web(page_url.to_string(), title, Some(q)), text)
+        }
+        WebShare::Link { url, text } => {
+            let name = text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).unwrap_or_else(|| url.clone());
+            let name: String = name.chars().take(600).collect();
+            (ShareTarget::web(url, name.clone(), None), name)
+        }
+        WebShare::Image { url } => {
+            if url.starts_with("data:") {
+                return Err("this image is inside the page (no address of its own) and cannot be shared".into());
+            }
+            let text = format!("{title} (image from {page_url})");
+            (ShareTarget::web(url, title, None), text)
+        }
+    };
+    let target = match discussion.filter(|&id| story && id > 0) {
+        Some(id) => ShareTarget::hn(id, false, target.title, target.url),
+        None => target,
+    };
+    let text: String = text.chars().take(MAX_TEXT).collect();
+    Ok((target.validated()?, text))
 }
 
 /// Where a share goes.
@@ -336,6 +431,72 @@ pub fn parse_slots(text: &str) -> Result<Vec<u16>, String> {
     out.sort_unstable();
     out.dedup();
     Ok(out)
+}
+
+#[cfg(test)]
+mod web_tests {
+    use super::*;
+
+    const PAGE: &str = "https://blog.example.org/posts/rust-wasm?ref=hn#intro";
+
+    #[test]
+    fn a_page_of_the_web_is_its_own_link_and_key() {
+        let (t, text) = web_share(PAGE, "  Rust and wasm  ", WebShare::Page, None).unwrap();
+        assert!(t.is_web());
+        assert_eq!(text, "Rust and wasm");
+        assert_eq!(t.link(), PAGE);
+        assert_eq!(t.discussion(), PAGE, "no discussion of its own");
+        assert_eq!(full_text(&t, &text), format!("Rust and wasm {PAGE}"));
+        assert_eq!(t.key(), format!("web:{}", web_id(PAGE, None)));
+        let (again, _) = web_share(PAGE, "another title", WebShare::Page, None).unwrap();
+        assert_eq!(again.key(), t.key(), "one page, one key");
+        let url = composer_url(Destination::X, &t, &text, None).unwrap();
+        assert!(url.contains("url=https%3A%2F%2Fblog.example.org%2Fposts%2Frust-wasm%3Fref%3Dhn%23intro"), "{url}");
+    }
+
+    #[test]
+    fn quotes_links_and_images_name_their_source() {
+        let (q, text) = web_share(PAGE, "Rust and wasm", WebShare::Quote(" small is fast ".into()), None).unwrap();
+        assert_eq!(text, "\u{201c}small is fast\u{201d} \u{2014} Rust and wasm");
+        assert_eq!(q.link(), PAGE);
+        let (q2, _) = web_share(PAGE, "Rust and wasm", WebShare::Quote("another".into()), None).unwrap();
+        assert_ne!(q.key(), q2.key(), "each quote of a page once");
+
+        let link = WebShare::Link { url: "https://example.com/a".into(), text: Some("The paper".into()) };
+        let (l, text) = web_share(PAGE, "Rust and wasm", link, None).unwrap();
+        assert_eq!((l.link(), text.as_str(), l.title.as_str()), ("https://example.com/a".into(), "The paper", "The paper"));
+        let bare = WebShare::Link { url: "https://example.com/a".into(), text: None };
+        assert_eq!(web_share(PAGE, "x", bare, None).unwrap().1, "https://example.com/a");
+
+        let img = WebShare::Image { url: "https://cdn.example.org/chart.png".into() };
+        let (i, text) = web_share(PAGE, "Rust and wasm", img, None).unwrap();
+        assert_eq!(i.link(), "https://cdn.example.org/chart.png");
+        assert_eq!(text, format!("Rust and wasm (image from {PAGE})"));
+    }
+
+    #[test]
+    fn a_page_with_an_hn_discussion_is_that_story() {
+        let (t, _) = web_share(PAGE, "Rust and wasm", WebShare::Page, Some(30883015)).unwrap();
+        assert_eq!(t, ShareTarget::hn(30883015, false, "Rust and wasm".into(), Some(PAGE.into())));
+        assert_eq!(full_text(&t, "x"), format!("x {PAGE} (discussion: https://news.ycombinator.com/item?id=30883015)"));
+        let (q, _) = web_share(PAGE, "Rust and wasm", WebShare::Quote("q".into()), Some(30883015)).unwrap();
+        assert!(q.is_web(), "a quote stays the page's");
+    }
+
+    #[test]
+    fn what_cannot_be_shared_says_why() {
+        let untitled = web_share("https://example.com/", "", WebShare::Page, None).unwrap();
+        assert_eq!(untitled.1, "https://example.com/", "named by its address");
+        for bad in ["file:///home/me/notes.html", "chrome://settings/", "javascript:alert(1)", "about:blank"] {
+            let e = web_share(bad, "t", WebShare::Page, None).unwrap_err();
+            assert!(e.contains("only web pages"), "{bad}: {e}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(MAX_URL));
+        assert!(web_share(&long, "t", WebShare::Page, None).unwrap_err().contains("at most 2048"));
+        assert!(web_share(PAGE, "t", WebShare::Quote("  ".into()), None).is_err());
+        assert!(web_share(PAGE, "t", WebShare::Image { url: "data:image/png;base64,AAAA".into() }, None).is_err());
+        assert_ne!(web_id(PAGE, None), 0);
+    }
 }
 
 #[cfg(test)]

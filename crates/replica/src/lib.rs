@@ -37,7 +37,10 @@ pub const LOBSTERS_HOST: &str = "lobste.rs";
 pub const LOBSTERS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
      img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
      frame-ancestors 'none'";
-pub const HOSTS: [&str; 4] = [HN_HOST, API_HOST, SEARCH_HOST, LOBSTERS_HOST];
+/// A site that is neither HN nor Lobsters: an article a reader opened from
+/// HN (`synth::article`), for what the extension does on any web page.
+pub const WEB_HOST: &str = "blog.example.org";
+pub const HOSTS: [&str; 5] = [HN_HOST, API_HOST, SEARCH_HOST, LOBSTERS_HOST, WEB_HOST];
 
 /// HN's answer when it rate-limits, served with status 200 as HN does.
 pub const RATE_LIMITED_BODY: &str = "Sorry, we're not able to serve your requests this quickly.";

@@ -214,6 +214,10 @@ pub(crate) fn route(state: &State, request: &Request) -> Response {
             let body = crate::search::answer(&state.fixtures, &request.target).to_string();
             Response::new(200, "application/json; charset=utf-8", body).with("Access-Control-Allow-Origin", "*")
         }
+        crate::WEB_HOST => match path_of(&request.target) {
+            "/chart.svg" => Response::new(200, "image/svg+xml", crate::synth::CHART_SVG),
+            path => Response::new(200, "text/html; charset=utf-8", crate::synth::article(path)),
+        },
         HN_HOST | "localhost" | "127.0.0.1" | "" => hn(state, request),
         _ => Response::new(404, "text/plain", "Unknown host."),
     }

@@ -142,3 +142,25 @@ pub fn lobsters_user_json(name: &str) -> Option<String> {
         k = karma
     ))
 }
+
+/// An article on another site (`WEB_HOST`), titled after its path: a
+/// heading, a paragraph to quote, a link and an image.
+pub fn article(path: &str) -> String {
+    let slug = path.trim_matches('/').rsplit('/').next().unwrap_or("");
+    let title = if slug.is_empty() {
+        "A blog".to_string()
+    } else {
+        let words = slug.replace(['-', '_'], " ");
+        let mut c = words.chars();
+        c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    };
+    format!(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title></head><body><article>\
+         <h1>{title}</h1><p id=quote>Every byte a page compiles is paid by every reader, on every visit.</p>\
+         <p>The measurements are in <a id=paper href=\"https://blog.example.org/papers/measured\">the paper</a>.</p>\
+         <img id=chart src=/chart.svg alt=\"A chart\" width=200 height=100></article></body></html>"
+    )
+}
+
+/// The article's image.
+pub const CHART_SVG: &str = "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='100'><rect width='200' height='100' fill='#ff6600'/></svg>";

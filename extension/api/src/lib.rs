@@ -29,6 +29,9 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getManifest)]
     fn runtime_get_manifest() -> Object;
 
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = query)]
+    fn tabs_query(query: &JsValue) -> Promise;
+
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = get)]
     fn sync_get(keys: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = set)]
@@ -159,6 +162,19 @@ pub async fn get_typed<T: serde::de::DeserializeOwned>(area: Area, key: &str) ->
 pub async fn set_typed<T: serde::Serialize>(area: Area, key: &str, value: &T) -> Result<(), String> {
     let v = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
     set(area, key, &v).await
+}
+
+/// The active tab of this window: its address and title as the browser
+/// shows them to the extension (after a click on the toolbar button, which
+/// grants `activeTab`); `None` when there is none.
+pub async fn active_tab() -> Option<(String, String)> {
+    let query = Object::new();
+    let _ = js_sys::Reflect::set(&query, &"active".into(), &JsValue::TRUE);
+    let _ = js_sys::Reflect::set(&query, &"currentWindow".into(), &JsValue::TRUE);
+    let tabs = JsFuture::from(tabs_query(&query)).await.ok()?;
+    let tab = js_sys::Array::from(&tabs).get(0);
+    let field = |name: &str| js_sys::Reflect::get(&tab, &name.into()).ok().and_then(|v| v.as_string());
+    Some((field("url").or_else(|| field("pendingUrl")).unwrap_or_default(), field("title").unwrap_or_default()))
 }
 
 /// Why a page's record could not be read.

@@ -335,7 +335,8 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             }
         }
         Request::ImportState { json } => import(&json).await,
-        Request::AddToBuffer { target, text } => share::add(target, text).await,
+        Request::AddToBuffer { target, text, destination } => share::add(target, text, destination).await,
+        Request::FindDiscussion { url, search } => share::find_discussion(&url, search).await,
         Request::SaveBufferItem { key, item } => share::save_item(key, item).await,
         Request::RemoveBufferItem { key } => share::remove(key).await,
         Request::ShuffleBuffer => share::shuffle().await,

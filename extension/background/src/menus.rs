@@ -1,14 +1,19 @@
-//! The browser's context menu on HN pages ("Add to share buffer" for the
-//! page, a link, or the selected text) and the keyboard command that opens
-//! the focused item's share menu. Both are passed to the page's content
-//! script, which alone knows which story or comment is meant.
+//! The browser's context menu ("Add to the share buffer" for the page, a
+//! selection, a link or an image, on every web page) and the keyboard
+//! commands: one opens the focused item's share menu on HN and Lobsters,
+//! one adds the current page anywhere. On the sites' pages the choice is
+//! passed to the content script, which alone knows which story or comment
+//! is meant; elsewhere the background adds the page itself, from what the
+//! browser tells it with the gesture (`activeTab`): no script runs there.
 
 use hn_core::message::Push;
+use hn_core::share::WebShare;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 pub const COMMAND_SHARE: &str = "share-focused";
+pub const COMMAND_ADD_PAGE: &str = "add-page";
 
 #[wasm_bindgen]
 extern "C" {
@@ -23,22 +28,32 @@ extern "C" {
 /// Creates the menu items (on install and update; Chrome keeps them).
 pub async fn install() {
     let _ = JsFuture::from(menus_remove_all()).await;
-    // Every site's pages; its threads (HN's `item`, Lobsters' `s/`).
-    let everywhere: Array =
-        hn_core::site::SITES.iter().map(|s| JsValue::from(format!("https://{}/*", s.host))).collect();
-    let threads = Array::of2(&"https://news.ycombinator.com/item*".into(), &"https://lobste.rs/s/*".into());
-    for (id, context, title, patterns) in [
-        ("share-page", "page", "Add this story to the share buffer", &threads),
-        ("share-link", "link", "Add this link's story to the share buffer", &everywhere),
-        ("share-selection", "selection", "Add \u{201c}%s\u{201d} to the share buffer", &everywhere),
+    let web = Array::of2(&"https://*/*".into(), &"http://*/*".into());
+    for (id, context, title) in [
+        ("share-page", "page", "Add this page to the share buffer"),
+        ("share-link", "link", "Add this link to the share buffer"),
+        ("share-selection", "selection", "Add \u{201c}%s\u{201d} to the share buffer"),
+        ("share-image", "image", "Add this image to the share buffer"),
     ] {
         let props = Object::new();
         let _ = Reflect::set(&props, &"id".into(), &id.into());
         let _ = Reflect::set(&props, &"title".into(), &title.into());
         let _ = Reflect::set(&props, &"contexts".into(), &Array::of1(&context.into()));
-        let _ = Reflect::set(&props, &"documentUrlPatterns".into(), patterns);
+        let _ = Reflect::set(&props, &"documentUrlPatterns".into(), &web);
         menus_create(&props);
     }
+}
+
+/// Whether a tab shows a page of one of the sites (its content script
+/// knows the stories and comments there).
+fn on_a_site(tab: &JsValue) -> bool {
+    let url = Reflect::get(tab, &"url".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let host = url.strip_prefix("https://").and_then(|r| r.split(['/', '?', '#']).next()).unwrap_or("");
+    hn_core::site::SITES.iter().any(|s| s.host == host)
+}
+
+fn field(from: &JsValue, name: &str) -> Option<String> {
+    Reflect::get(from, &name.into()).ok().and_then(|v| v.as_string())
 }
 
 fn tab_id(tab: &JsValue) -> Option<i32> {
@@ -60,15 +75,36 @@ async fn tell(tab: &JsValue, push: Push) -> bool {
 
 /// A context menu item was chosen.
 pub async fn clicked(info: JsValue, tab: JsValue) -> bool {
-    let text = |name: &str| Reflect::get(&info, &name.into()).ok().and_then(|v| v.as_string());
-    let Some(what) = text("menuItemId") else { return false };
-    tell(&tab, Push::ContextShare { what, selection: text("selectionText") }).await
+    let Some(what) = field(&info, "menuItemId") else { return false };
+    if on_a_site(&tab) && what != "share-image" {
+        return tell(&tab, Push::ContextShare { what, selection: field(&info, "selectionText") }).await;
+    }
+    let page_url = field(&tab, "url").or_else(|| field(&info, "pageUrl")).unwrap_or_default();
+    let title = field(&tab, "title").unwrap_or_default();
+    let share = match what.as_str() {
+        "share-selection" => WebShare::Quote(field(&info, "selectionText").unwrap_or_default()),
+        "share-link" => WebShare::Link {
+            url: field(&info, "linkUrl").unwrap_or_default(),
+            // Firefox names the link's text; Chrome does not.
+            text: field(&info, "linkText"),
+        },
+        "share-image" => WebShare::Image { url: field(&info, "srcUrl").unwrap_or_default() },
+        _ => WebShare::Page,
+    };
+    crate::share::add_web(&page_url, &title, share).await
 }
 
 /// A keyboard command (`chrome.commands`) was pressed.
 pub async fn command(name: String, tab: JsValue) -> bool {
-    if name != COMMAND_SHARE {
-        return false;
+    match name.as_str() {
+        COMMAND_SHARE => tell(&tab, Push::OpenShare).await,
+        COMMAND_ADD_PAGE if on_a_site(&tab) => {
+            tell(&tab, Push::ContextShare { what: "share-page".into(), selection: None }).await
+        }
+        COMMAND_ADD_PAGE => {
+            let page_url = field(&tab, "url").unwrap_or_default();
+            crate::share::add_web(&page_url, &field(&tab, "title").unwrap_or_default(), WebShare::Page).await
+        }
+        _ => false,
     }
-    tell(&tab, Push::OpenShare).await
 }

@@ -49,7 +49,7 @@ fn put<T: serde::Serialize>(collection: &'static str, key: &str, value: &T) -> E
     Edit::Put { collection, key: key.to_string(), value: state::to_json(value) }
 }
 
-pub async fn add(target: ShareTarget, text: Option<String>) -> Response {
+pub async fn add(target: ShareTarget, text: Option<String>, destination: Option<share::Destination>) -> Response {
     let s = state::user_state().await;
     let key = target.key();
     let shared_before = s.share_status.get(&key).is_some_and(|st| st.shared.is_some());
@@ -63,7 +63,8 @@ pub async fn add(target: ShareTarget, text: Option<String>) -> Response {
     }
     let position = s.share.values().map(|i| i.position).fold(0.0, f64::max) + 1.0;
     let text = text.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| target.default_text());
-    let item = BufferItem { target, text, destination: s.share_prefs.destination, position, added: now() };
+    let destination = destination.unwrap_or(s.share_prefs.destination);
+    let item = BufferItem { target, text, destination, position, added: now() };
     let item = match item.validated() {
         Ok(i) => i,
         Err(message) => return Response::Error { message },
@@ -83,6 +84,109 @@ pub async fn add(target: ShareTarget, text: Option<String>) -> Response {
         }
         Err(message) => Response::Error { message },
     }
+}
+
+/// The HN story whose link is `url`: first among the stories of the
+/// reader's open HN tabs (read there on this request only), then, when
+/// `search`, with HN's search API (the most discussed story of that link).
+pub async fn find_discussion(url: &str, search: bool) -> Response {
+    if let Some(story) = in_open_tabs(url).await {
+        return Response::Discussion { story: Some(story) };
+    }
+    if !search {
+        return Response::Discussion { story: None };
+    }
+    match crate::items::past(0, url).await {
+        Ok(stories) => Response::Discussion { story: stories.into_iter().max_by_key(|s| s.comments) },
+        Err(message) => Response::Error { message },
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = query)]
+    fn tabs_query(query: &JsValue) -> Promise;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = executeScript)]
+    fn execute_script(injection: &JsValue) -> Result<Promise, JsValue>;
+}
+
+/// The story of an open HN tab whose link is `url`. Each tab's stories are
+/// read by the worker's `hnewStoryLinks` (worker.js), run in the tab with
+/// the site's own selectors.
+async fn in_open_tabs(url: &str) -> Option<hn_core::items::PastStory> {
+    let site = &hn_core::site::hn::SITE;
+    let query = Object::new();
+    let _ = Reflect::set(&query, &"url".into(), &format!("https://{}/*", site.host).into());
+    let tabs = JsFuture::from(tabs_query(&query)).await.ok()?;
+    let func = Reflect::get(&js_sys::global(), &"hnewStoryLinks".into()).ok().filter(|f| f.is_function())?;
+    for tab in js_sys::Array::from(&tabs).iter() {
+        let Some(id) = Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()) else { continue };
+        let target = Object::new();
+        let _ = Reflect::set(&target, &"tabId".into(), &id.into());
+        let injection = Object::new();
+        let _ = Reflect::set(&injection, &"target".into(), &target);
+        let _ = Reflect::set(&injection, &"func".into(), &func);
+        let args = js_sys::Array::of2(&site.selectors.story.into(), &site.selectors.title_link.into());
+        let _ = Reflect::set(&injection, &"args".into(), &args);
+        let Ok(promise) = execute_script(&injection) else { continue };
+        // A tab still loading or showing an error page answers nothing.
+        let Ok(results) = JsFuture::from(promise).await else { continue };
+        for result in js_sys::Array::from(&results).iter() {
+            let rows = Reflect::get(&result, &"result".into()).unwrap_or(JsValue::UNDEFINED);
+            for row in js_sys::Array::from(&rows).iter() {
+                let row = js_sys::Array::from(&row);
+                let (Some(story), Some(href)) = (row.get(0).as_string(), row.get(1).as_string()) else { continue };
+                let Some(story) = (site.row_id)(&story) else { continue };
+                if hn_core::items::same_link(&href, url) {
+                    let title = row.get(2).as_string().unwrap_or_default();
+                    return Some(hn_core::items::PastStory { id: story, title, points: 0, comments: 0, time: 0 });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Adds a page of the web (the context menu's items and the command away
+/// from the sites): its HN story when an open HN tab lists its link, else
+/// the page itself; the result is told in a notification.
+pub async fn add_web(page_url: &str, page_title: &str, what: share::WebShare) -> bool {
+    let link = match &what {
+        share::WebShare::Link { url, .. } => Some(url.clone()),
+        share::WebShare::Page => Some(page_url.to_string()),
+        _ => None,
+    };
+    let discussion = match link {
+        Some(l) if l.starts_with("http") => in_open_tabs(&l).await.map(|s| s.id),
+        _ => None,
+    };
+    let (title, message) = match share::web_share(page_url, page_title, what, discussion) {
+        Ok((target, text)) => {
+            let name = target.title.clone();
+            match add(target, Some(text), None).await {
+                Response::Queued { key } => {
+                    let s = state::user_state().await;
+                    let queue = s.queued();
+                    let slot = hn_core::schedule::plan(&s.share_prefs, &BrowserZone, &queue)
+                        .into_iter()
+                        .find(|&(k, _)| k == key)
+                        .map(|(_, slot)| slot);
+                    let when = match slot {
+                        Some(t) => format!(" \u{2014} for {}", hn_ext::local_time(t)),
+                        None if s.share_prefs.paused => " \u{2014} the buffer is paused".into(),
+                        None => String::new(),
+                    };
+                    ("Added to your share buffer".to_string(), format!("{name}{when}"))
+                }
+                Response::Error { message } => ("Not added to your share buffer".to_string(), message),
+                _ => ("Not added to your share buffer".to_string(), "an unexpected answer".to_string()),
+            }
+        }
+        Err(message) => ("Not added to your share buffer".to_string(), message),
+    };
+    let added = title.starts_with("Added");
+    crate::notes::show(&format!("web-share-{}", now()), &title, &message).await;
+    added
 }
 
 pub async fn save_item(key: String, item: BufferItem) -> Response {

@@ -305,6 +305,18 @@ pub fn app() -> Html {
         (Some(_), Tab::Sync) => html! { <SyncView info={state.sync.clone()} on_cmd={on_cmd.clone()} /> },
     };
 
+    let add_page = match &state.user {
+        Some(user) => {
+            let state = state.clone();
+            let on_added = Callback::from(move |_| {
+                let state = state.clone();
+                wasm_bindgen_futures::spawn_local(async move { reload(&state).await });
+            });
+            html! { <crate::views::add_page::AddPage user={user.clone()} {on_added} /> }
+        }
+        None => html! {},
+    };
+
     html! {
         <main class="app" data-ready={ state.user.is_some().to_string() }
             data-ready-ms={ state.ready_ms.map(|t| format!("{t:.1}")) }>
@@ -319,6 +331,7 @@ pub fn app() -> Html {
                     }) }
                 </ul>
             }
+            { add_page }
             <nav role="tablist" aria-label="Sections" onkeydown={on_tab_key}>{ for tabs }</nav>
             <section role="tabpanel" id={format!("panel-{}", state.tab.id())} aria-labelledby={format!("tab-{}", state.tab.id())}>
                 { panel }

@@ -33,6 +33,15 @@ chrome.commands.onCommand.addListener((command, tab) => { ready.then(() => bg.on
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'sync') ready.then(() => bg.on_sync_changed());
 });
+// Run in an open HN tab by `chrome.scripting` (only when the reader asks to
+// add another page, to find its discussion): each story's id, link and
+// title, by the site's selectors, which the worker passes.
+self.hnewStoryLinks = function (story, titleLink) {
+  return [...document.querySelectorAll(story)].map((row) => {
+    const a = row.querySelector(titleLink);
+    return a ? [row.id, a.href, a.textContent] : null;
+  }).filter(Boolean);
+};
 // The handler, for code running in this worker only (tests drive it through
 // DevTools); pages and other extensions cannot reach a worker's globals.
 self.hnewHandle = (message) => ready.then(() => bg.handle_message(message, { id: chrome.runtime.id }));

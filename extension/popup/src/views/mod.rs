@@ -1,4 +1,5 @@
 pub mod activity;
+pub mod add_page;
 pub mod filters;
 pub mod following;
 pub mod inbox;
