@@ -306,18 +306,31 @@ impl Harness {
     pub fn open_popup_for(&self, page: &Page) -> Result<Page<'_>, Error> {
         // The action belongs to the tab (the target above the page's).
         let url = page.value("location.href");
-        let tabs = self.browser.call(None, "Target.getTargets", serde_json::json!({ "filter": [{ "type": "tab" }] }))?;
+        let tabs =
+            self.browser.call(None, "Target.getTargets", serde_json::json!({ "filter": [{ "type": "tab" }] }))?;
         let tab = tabs["targetInfos"]
             .as_array()
             .and_then(|all| all.iter().find(|t| t["url"] == url))
             .and_then(|t| t["targetId"].as_str())
             .ok_or("no tab shows that page")?
             .to_string();
-        self.browser.call(None, "Extensions.triggerAction", serde_json::json!({ "id": EXTENSION_ID, "targetId": tab }))?;
+        self.browser.call(
+            None,
+            "Extensions.triggerAction",
+            serde_json::json!({ "id": EXTENSION_ID, "targetId": tab }),
+        )?;
         let url = format!("chrome-extension://{EXTENSION_ID}/popup/popup.html");
-        let target = self.browser.wait_for_target("the popup", Duration::from_secs(10), |t| t["url"] == url.as_str())?;
+        let target =
+            self.browser.wait_for_target("the popup", Duration::from_secs(10), |t| t["url"] == url.as_str())?;
         let session = self.browser.attach(target["targetId"].as_str().unwrap_or_default())?;
         Ok(Page { session, name: "popup".into() })
+    }
+
+    /// A second browser profile with the extension, on the same local HN
+    /// (Chrome Sync is the test's to play: copy `chrome.storage.sync`).
+    pub fn second_profile(&self) -> Result<Browser, Error> {
+        let args = self.replica.chromium_args();
+        Ok(Browser::launch(Launch { extensions: vec![dist()], args, profile: None, headed: false })?)
     }
 
     /// Opens an extension page, e.g. `popup/popup.html`.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use hacker_new::{ask, Browser, Harness, Launch, Options, Session, EXTENSION_ID};
+use hacker_new::{ask, Browser, Harness, Options, Session, EXTENSION_ID};
 use serde_json::{json, Value};
 
 fn items(worker: &Session) -> Vec<(String, Value)> {
@@ -26,10 +26,8 @@ fn deliver(from: &Session, to: &Session, seed: &mut u64) {
     }
 }
 
-/// A second browser profile with the extension, on the same local HN.
 fn second_profile(h: &Harness) -> Browser {
-    let args = h.replica.chromium_args();
-    Browser::launch(Launch { extensions: vec![hacker_new::dist()], args, profile: None, headed: false }).unwrap()
+    h.second_profile().unwrap()
 }
 
 fn state(worker: &Session) -> Value {

@@ -99,7 +99,10 @@ impl ShareTarget {
                 return Err("only web pages (http or https) can be shared".into());
             }
             if url.len() > MAX_URL {
-                return Err(format!("this address is {} characters long; share composers take at most {MAX_URL}", url.len()));
+                return Err(format!(
+                    "this address is {} characters long; share composers take at most {MAX_URL}",
+                    url.len()
+                ));
             }
         } else if crate::site::by_id(&self.site).is_none() {
             return Err(format!("“{}” is not a site", self.site));
@@ -148,7 +151,12 @@ pub enum WebShare {
 /// title (a page without a title is named by its address). `discussion` is
 /// the HN story of the page's (or link's) address, when known: the item is
 /// then that story, as when queued from HN.
-pub fn web_share(page_url: &str, page_title: &str, what: WebShare, discussion: Option<ItemId>) -> Result<(ShareTarget, String), String> {
+pub fn web_share(
+    page_url: &str,
+    page_title: &str,
+    what: WebShare,
+    discussion: Option<ItemId>,
+) -> Result<(ShareTarget, String), String> {
     let title = page_title.trim();
     let title = if title.is_empty() { page_url } else { title };
     let title: String = title.chars().take(600).collect();
@@ -464,7 +472,10 @@ mod web_tests {
 
         let link = WebShare::Link { url: "https://example.com/a".into(), text: Some("The paper".into()) };
         let (l, text) = web_share(PAGE, "Rust and wasm", link, None).unwrap();
-        assert_eq!((l.link(), text.as_str(), l.title.as_str()), ("https://example.com/a".into(), "The paper", "The paper"));
+        assert_eq!(
+            (l.link(), text.as_str(), l.title.as_str()),
+            ("https://example.com/a".into(), "The paper", "The paper")
+        );
         let bare = WebShare::Link { url: "https://example.com/a".into(), text: None };
         assert_eq!(web_share(PAGE, "x", bare, None).unwrap().1, "https://example.com/a");
 

@@ -31,6 +31,8 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = query)]
     fn tabs_query(query: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = getCurrent)]
+    fn tabs_get_current() -> Promise;
 
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = get)]
     fn sync_get(keys: &JsValue) -> Promise;
@@ -168,6 +170,12 @@ pub async fn set_typed<T: serde::Serialize>(area: Area, key: &str, value: &T) ->
 /// shows them to the extension (after a click on the toolbar button, which
 /// grants `activeTab`); `None` when there is none.
 pub async fn active_tab() -> Option<(String, String)> {
+    // This page in a tab of its own (the options page) is not the toolbar's
+    // popup: there is no other page it was opened for.
+    let current = JsFuture::from(tabs_get_current()).await.unwrap_or(JsValue::UNDEFINED);
+    if !current.is_undefined() && !current.is_null() {
+        return None;
+    }
     let query = Object::new();
     let _ = js_sys::Reflect::set(&query, &"active".into(), &JsValue::TRUE);
     let _ = js_sys::Reflect::set(&query, &"currentWindow".into(), &JsValue::TRUE);

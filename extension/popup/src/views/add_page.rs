@@ -26,7 +26,7 @@ pub struct Props {
 enum Discussion {
     Unknown,
     Searching,
-    Found(PastStory, &'static str),
+    Found(PastStory),
     NotFound,
     Failed(String),
 }
@@ -47,7 +47,10 @@ enum Page {
 fn kind(url: &str) -> Page {
     let scheme = url.split(':').next().unwrap_or("");
     match scheme {
-        "" | "chrome-extension" | "moz-extension" => Page::Ours,
+        "chrome-extension" | "moz-extension" => Page::Ours,
+        // The browser shows the extension no address: a page of its own or
+        // one it keeps from extensions.
+        "" => Page::NotWeb("this page".into()),
         "http" | "https" => {
             let host = url.split("://").nth(1).and_then(|r| r.split(['/', '?', '#', ':']).next()).unwrap_or("");
             if hn_core::site::SITES.iter().any(|s| s.host == host) {
@@ -62,7 +65,7 @@ fn kind(url: &str) -> Page {
 
 async fn find(url: String, search: bool) -> Discussion {
     match hn_ext::ask(Request::FindDiscussion { url, search }).await {
-        Ok(Response::Discussion { story: Some(s) }) => Discussion::Found(s, if search { "found by HN's search" } else { "from an open HN tab" }),
+        Ok(Response::Discussion { story: Some(s) }) => Discussion::Found(s),
         Ok(Response::Discussion { story: None }) if search => Discussion::NotFound,
         Ok(Response::Discussion { story: None }) => Discussion::Unknown,
         Ok(Response::Error { message }) | Err(message) => Discussion::Failed(message),
@@ -106,9 +109,10 @@ pub fn add_page(props: &Props) -> Html {
             }
         }
         Page::NotWeb(scheme) => {
+            let what = if scheme.contains(' ') { scheme.clone() } else { format!("{scheme}: pages") };
             return html! {
-                <p class="hint add-page" id="add-page">{ format!("This page ({scheme}:) is not on the web: only web pages (http and https) can go into the share buffer.") }</p>
-            }
+                <p class="hint add-page" id="add-page">{ format!("Hacker New cannot share {what}: only web pages (http and https) can go into the share buffer.") }</p>
+            };
         }
         Page::Web => {}
     }
@@ -161,7 +165,7 @@ pub fn add_page(props: &Props) -> Html {
                 return;
             }
             let story = match &*discussion {
-                Discussion::Found(s, _) => Some(s.id),
+                Discussion::Found(s) => Some(s.id),
                 _ => None,
             };
             let (target, text) = match web_share(url.trim(), &title, WebShare::Page, story) {
@@ -173,11 +177,14 @@ pub fn add_page(props: &Props) -> Html {
                 let request = Request::AddToBuffer { target, text: Some(text), destination: Some(destination) };
                 match hn_ext::ask(request).await {
                     Ok(Response::Queued { .. }) => {
-                        let when = slot.strip_prefix("Next free slot: ").map(|t| format!(" for {t}")).unwrap_or_default();
+                        let when =
+                            slot.strip_prefix("Next free slot: ").map(|t| format!(" for {t}")).unwrap_or_default();
                         result.set(Some(Ok(format!("Added to the share buffer{when}."))));
                         on_added.emit(());
                     }
-                    Ok(Response::Error { message }) | Err(message) => result.set(Some(Err(format!("Not added: {message}")))),
+                    Ok(Response::Error { message }) | Err(message) => {
+                        result.set(Some(Err(format!("Not added: {message}"))))
+                    }
                     Ok(_) => result.set(Some(Err("Not added: an unexpected answer".into()))),
                 }
             });
@@ -185,14 +192,18 @@ pub fn add_page(props: &Props) -> Html {
     };
 
     let discussion_line = match &*discussion {
-        Discussion::Found(s, how) => html! {
+        Discussion::Found(s) => html! {
             <p class="hint" id="add-discussion" data-story={s.id.to_string()}>
-                { format!("Discussed on Hacker News ({how}): \u{201c}{}\u{201d}. The post links to it.", s.title) }
+                { format!("Discussed on Hacker News: \u{201c}{}\u{201d}. The post links to it.", s.title) }
             </p>
         },
         Discussion::Searching => html! { <p class="hint" id="add-discussion">{ "Asking HN's search…" }</p> },
-        Discussion::NotFound => html! { <p class="hint" id="add-discussion">{ "No discussion of this address on Hacker News." }</p> },
-        Discussion::Failed(e) => html! { <p class="hint" id="add-discussion">{ format!("HN's search could not be asked: {e}") }</p> },
+        Discussion::NotFound => {
+            html! { <p class="hint" id="add-discussion">{ "No discussion of this address on Hacker News." }</p> }
+        }
+        Discussion::Failed(e) => {
+            html! { <p class="hint" id="add-discussion">{ format!("HN's search could not be asked: {e}") }</p> }
+        }
         Discussion::Unknown => html! {
             <p class="hint" id="add-discussion">
                 <button type="button" id="add-find" onclick={on_search}>{ "Find its discussion on Hacker News" }</button>
