@@ -85,6 +85,11 @@ impl FirefoxHarness {
         Ok(self.firefox.open(&format!("{HN}{target}"))?)
     }
 
+    /// Opens any address the local HN serves (another site) in a new tab.
+    pub fn open_url(&self, url: &str) -> Result<String, Error> {
+        Ok(self.firefox.open(url)?)
+    }
+
     /// Opens one of the extension's pages in a new tab.
     pub fn open_extension(&self, path: &str) -> Result<String, Error> {
         Ok(self.firefox.open(&extension_url(path))?)

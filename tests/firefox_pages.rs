@@ -268,3 +268,36 @@ fn the_share_buffer_and_a_reply_notify_in_firefox() {
     assert!(shown(&h).contains(&"reply:9010".to_string()), "the reply notified: {:?}", shown(&h));
     no_errors(&h);
 }
+
+#[test]
+fn any_web_page_goes_into_the_share_buffer_in_firefox() {
+    const ARTICLE: &str = "https://blog.example.org/posts/small-wasm-is-fast-wasm";
+    let h = harness();
+    // An open HN list whose first story links to the article.
+    let list = h.open("/news").unwrap();
+    h.ready(&list);
+    let story = h.eval(
+        &list,
+        &format!(
+            "(() => {{ const r = document.querySelector('tr.athing.submission'); \
+               r.querySelector('span.titleline > a').href = {ARTICLE:?}; return r.id; }})()"
+        ),
+    );
+    let article = h.open_url(ARTICLE).unwrap();
+    h.wait(&article, "document.title === 'Small wasm is fast wasm'", "the article loaded");
+    // Read in the HN tab by `scripting.executeScript`, as in Chromium.
+    let found = h.ask(json!({ "kind": "find_discussion", "url": ARTICLE }));
+    assert_eq!(found["story"]["id"].to_string(), story.as_str().unwrap(), "{found}");
+
+    // The menu's quote and the command, with the tab as Firefox reports it.
+    let tab = json!({ "id": 1, "url": ARTICLE, "title": "Small wasm is fast wasm" });
+    let info = json!({ "menuItemId": "share-selection", "selectionText": "Every byte", "pageUrl": ARTICLE });
+    assert_eq!(h.background(&format!("bg.hnewContextMenu({info}, {tab})")), json!(true));
+    assert_eq!(h.background(&format!("bg.hnewCommand('add-page', {tab})")), json!(true));
+    let share = h.ask(json!({ "kind": "get_state" }))["state"]["share"].clone();
+    let posts: Vec<&Value> = share.as_object().unwrap().values().collect();
+    assert!(posts.iter().any(|p| p["text"] == "\u{201c}Every byte\u{201d} \u{2014} Small wasm is fast wasm"), "{share}");
+    let page = posts.iter().find(|p| p["target"]["url"] == ARTICLE && p["target"]["id"].to_string() == story.as_str().unwrap());
+    assert!(page.is_some(), "the page queued as its HN story: {share}");
+    no_errors(&h);
+}
