@@ -314,14 +314,23 @@ impl Harness {
             .and_then(|t| t["targetId"].as_str())
             .ok_or("no tab shows that page")?
             .to_string();
+        let url = format!("chrome-extension://{EXTENSION_ID}/popup/popup.html");
+        // A popup page opened in a tab earlier is not the one that opens now.
+        let before: Vec<serde_json::Value> = self
+            .browser
+            .targets()?
+            .into_iter()
+            .filter(|t| t["url"] == url.as_str())
+            .map(|t| t["targetId"].clone())
+            .collect();
         self.browser.call(
             None,
             "Extensions.triggerAction",
             serde_json::json!({ "id": EXTENSION_ID, "targetId": tab }),
         )?;
-        let url = format!("chrome-extension://{EXTENSION_ID}/popup/popup.html");
-        let target =
-            self.browser.wait_for_target("the popup", Duration::from_secs(10), |t| t["url"] == url.as_str())?;
+        let target = self.browser.wait_for_target("the popup", Duration::from_secs(10), |t| {
+            t["url"] == url.as_str() && !before.contains(&t["targetId"])
+        })?;
         let session = self.browser.attach(target["targetId"].as_str().unwrap_or_default())?;
         Ok(Page { session, name: "popup".into() })
     }

@@ -65,6 +65,15 @@ fn the_popup_and_the_options_page_pass_axe_in_light_and_dark() {
             found.extend(violations(&popup, "document").into_iter().map(|v| format!("popup {tab} ({s}): {v}")));
         }
     }
+    // The toolbar's popup on a page of another site, with "Add this page".
+    let article = h.open_url("https://blog.example.org/posts/small-wasm-is-fast-wasm").unwrap();
+    article.expect("document.readyState === 'complete'", "the article loaded");
+    let on_page = h.open_popup_for(&article).unwrap();
+    for s in SCHEMES {
+        scheme(&on_page, s);
+        on_page.expect("!!document.querySelector('form#add-page #add-find')", "the popup offers to add the page");
+        found.extend(violations(&on_page, "document").into_iter().map(|v| format!("popup on a page ({s}): {v}")));
+    }
     let options = h.open_extension("popup/options.html").unwrap();
     for s in SCHEMES {
         scheme(&options, s);

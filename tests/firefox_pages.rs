@@ -296,8 +296,13 @@ fn any_web_page_goes_into_the_share_buffer_in_firefox() {
     assert_eq!(h.background(&format!("bg.hnewCommand('add-page', {tab})")), json!(true));
     let share = h.ask(json!({ "kind": "get_state" }))["state"]["share"].clone();
     let posts: Vec<&Value> = share.as_object().unwrap().values().collect();
-    assert!(posts.iter().any(|p| p["text"] == "\u{201c}Every byte\u{201d} \u{2014} Small wasm is fast wasm"), "{share}");
-    let page = posts.iter().find(|p| p["target"]["url"] == ARTICLE && p["target"]["id"].to_string() == story.as_str().unwrap());
+    assert!(
+        posts.iter().any(|p| p["text"] == "\u{201c}Every byte\u{201d} \u{2014} Small wasm is fast wasm"),
+        "{share}"
+    );
+    let page = posts
+        .iter()
+        .find(|p| p["target"]["url"] == ARTICLE && p["target"]["id"].to_string() == story.as_str().unwrap());
     assert!(page.is_some(), "the page queued as its HN story: {share}");
     no_errors(&h);
 }
