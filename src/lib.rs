@@ -409,6 +409,28 @@ impl Page<'_> {
         Ok(self.session.eval(expr)?)
     }
 
+    /// Evaluates `expr` (promises awaited) in the extension's content-script
+    /// world of this page, where its content script runs: what a script
+    /// there could do.
+    pub fn eval_in_content_world(&self, expr: &str) -> Result<serde_json::Value, Error> {
+        let events = self.session.browser().events();
+        let context = events
+            .iter()
+            .filter(|e| e["method"] == "Runtime.executionContextCreated" && e["sessionId"] == self.session.id.as_str())
+            .filter(|e| e["params"]["context"]["auxData"]["type"] == "isolated")
+            .next_back()
+            .map(|e| e["params"]["context"]["id"].clone())
+            .ok_or("the content script's world was not created on this page")?;
+        let v = self.session.call(
+            "Runtime.evaluate",
+            serde_json::json!({ "contextId": context, "expression": expr, "awaitPromise": true, "returnByValue": true }),
+        )?;
+        if let Some(e) = v.get("exceptionDetails") {
+            return Err(format!("{expr}: {e}").into());
+        }
+        Ok(v["result"]["value"].clone())
+    }
+
     /// Waits for `expr` to be truthy; on failure, panics with the console
     /// and a screenshot path.
     pub fn expect(&self, expr: &str, what: &str) -> serde_json::Value {

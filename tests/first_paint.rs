@@ -38,7 +38,7 @@ fn front_page_never_paints_a_filtered_story(stop_worker: bool) {
     // The background keeps what pages read at load in local storage.
     worker
         .wait_until(
-            "chrome.storage.local.get('page_state').then(i => i.page_state?.filters_on === true && i.page_state.text.split('\\n').filter(l => l.startsWith('r\\t')).length === 1)",
+            "chrome.storage.session.get('page_state').then(i => i.page_state?.filters_on === true && i.page_state.text.split('\\n').filter(l => l.startsWith('r\\t')).length === 1)",
             Duration::from_secs(10),
         )
         .expect("the page state was saved");
@@ -98,7 +98,7 @@ fn a_page_load_needs_no_answer_of_the_workers() {
     assert_eq!(answer["kind"], "done", "{answer}");
     worker
         .wait_until(
-            &format!("chrome.storage.local.get('page_state').then(i => !!i.page_state?.text.includes('\\nu\\thn:{user}\\t'))"),
+            &format!("chrome.storage.session.get('page_state').then(i => !!i.page_state?.text.includes('\\nu\\thn:{user}\\t'))"),
             Duration::from_secs(10),
         )
         .expect("the page state was saved");

@@ -31,7 +31,7 @@ fn a_new_install_says_what_is_there_until_dismissed() {
     let worker = h.worker().unwrap();
     worker
         .wait_until(
-            "chrome.storage.local.get(['welcome_pending', 'page_state']).then(i => !i.welcome_pending && !i.page_state.text.split('\\n').includes('w'))",
+            "Promise.all([chrome.storage.local.get('welcome_pending'), chrome.storage.session.get('page_state')]).then(([l, i]) => !l.welcome_pending && !i.page_state.text.split('\\n').includes('w'))",
             std::time::Duration::from_secs(10),
         )
         .expect("the dismissal is kept");

@@ -281,7 +281,7 @@ fn the_look_is_in_place_before_the_page_is_styled() {
     );
     assert_eq!(answer["kind"], "settings", "{answer}");
     let worker = h.worker().unwrap();
-    let look = worker.eval("chrome.storage.local.get('look').then(r => r.look)").unwrap();
+    let look = worker.eval("chrome.storage.session.get('look').then(r => r.look)").unwrap();
     assert_eq!(look["classes"], json!(["hnew-read", "hnew-theme-dark", "hnew-contrast"]), "{look}");
     let page = h.open("/item?id=30883015").unwrap();
     page.ready();
@@ -297,7 +297,7 @@ fn the_look_is_in_place_before_the_page_is_styled() {
     // A damaged record: skipped before parsing, the content script applies
     // the look itself (one restyle), and the page loses nothing.
     worker
-        .eval("chrome.storage.local.set({ look: { classes: 'hnew-theme-dark <b>', vars: [['color', 'red'], ['--hnew-width', 'url(x)']] } }).then(() => true)")
+        .eval("chrome.storage.session.set({ look: { classes: 'hnew-theme-dark <b>', vars: [['color', 'red'], ['--hnew-width', 'url(x)']] } }).then(() => true)")
         .unwrap();
     let page = h.open("/item?id=30883015").unwrap();
     page.ready();

@@ -179,3 +179,47 @@ fn a_page_moving_focus_over_names_asks_for_one_profile_and_the_rate_is_capped() 
         h.replica.seen()[from..].iter().filter(|s| s.target.contains("/v0/user/")).map(|s| s.target.clone()).collect();
     assert!(fetched.len() <= 22, "{} profiles fetched (twenty at once, two more as the count refills)", fetched.len());
 }
+
+/// A script in the content script's own world (were one ever to run there)
+/// cannot open the extension's local or sync storage: only session storage,
+/// which holds the look and the page state pages apply, nothing private.
+/// Pages' own records go through the worker, which takes only records.
+#[test]
+fn the_content_world_cannot_open_local_or_sync_storage() {
+    let h = Harness::start(Options::default()).unwrap();
+    let worker = h.worker().unwrap();
+    hacker_new::ask(&worker, json!({"kind": "set_follow", "site": "hn", "user": "tosh", "follow": true}));
+    let page = h.open("/item?id=30883015").unwrap();
+    page.ready();
+    let refused = "Access to storage is not allowed from this context.";
+    for area in ["local", "sync"] {
+        let read = page
+            .eval_in_content_world(&format!(
+                "chrome.storage.{area}.get(null).then(r => Object.keys(r), e => e.message)"
+            ))
+            .unwrap();
+        assert_eq!(read, refused, "{area} read from the content world");
+        let write = page
+            .eval_in_content_world(&format!(
+                "chrome.storage.{area}.set({{ notes: {{}} }}).then(() => 'written', e => e.message)"
+            ))
+            .unwrap();
+        assert_eq!(write, refused, "{area} written from the content world");
+    }
+    let session =
+        page.eval_in_content_world("chrome.storage.session.get(null).then(r => Object.keys(r).sort())").unwrap();
+    assert_eq!(session, json!(["look", "page_state"]), "what pages read before parsing, and nothing else");
+    // Through the worker, a page reaches its records and nothing else.
+    let ask = |text: &str| page.eval_in_content_world(&format!("chrome.runtime.sendMessage({text:?})")).unwrap();
+    assert_eq!(ask("1\trecord_set\tdraft:1\tdraft 1\\n5\\thello"), "done");
+    assert_eq!(ask("1\trecord_get\tdraft:1"), "record\tdraft 1\\n5\\thello");
+    for key in ["state", "notes", "share_notifications", "replica"] {
+        let got = ask(&format!("1\trecord_get\t{key}"));
+        assert!(got.as_str().unwrap().starts_with("error"), "{key}: {got}");
+        let set = ask(&format!("1\trecord_set\t{key}\tx"));
+        assert!(set.as_str().unwrap().starts_with("error"), "{key}: {set}");
+    }
+    // The page's features still keep their records (a visit was recorded).
+    let visits = worker.eval("chrome.storage.local.get('visits').then(r => typeof r.visits)").unwrap();
+    assert_eq!(visits, "string");
+}

@@ -304,7 +304,12 @@ pub struct Session<'b> {
     pub target_id: String,
 }
 
-impl Session<'_> {
+impl<'b> Session<'b> {
+    /// The browser this session belongs to.
+    pub fn browser(&self) -> &'b Browser {
+        self.browser
+    }
+
     pub fn call(&self, method: &str, params: Value) -> Result<Value> {
         self.browser.call(Some(&self.id), method, params)
     }

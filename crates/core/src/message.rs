@@ -154,6 +154,19 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         destination: Option<crate::share::Destination>,
     },
+    /// A page's own record (`crate::records`: read marks, folds, drafts,
+    /// list orders), kept by the worker in local storage, which pages
+    /// cannot open themselves.
+    RecordGet {
+        key: String,
+    },
+    RecordSet {
+        key: String,
+        text: String,
+    },
+    RecordRemove {
+        key: String,
+    },
     /// The HN story whose link is `url`: looked for in the reader's open HN
     /// tabs, and with HN's search API only when `search` (the reader asked).
     FindDiscussion {
@@ -328,6 +341,10 @@ pub enum Response {
     Past {
         stories: Vec<crate::items::PastStory>,
     },
+    /// A page's record as stored (`None`: there is none).
+    Record {
+        text: Option<String>,
+    },
     /// The story found for an address, if any.
     Discussion {
         story: Option<crate::items::PastStory>,
@@ -371,6 +388,9 @@ pub enum PageRequest {
 pub enum LoadRequest {
     GetPageState,
     Welcomed,
+    RecordGet { key: String },
+    RecordSet { key: String, text: String },
+    RecordRemove { key: String },
     FilterHits { hits: std::collections::BTreeMap<String, u32> },
     PageSeen { site: String, page: String, me: Option<String>, signed_out: bool, problems: Vec<String> },
 }
@@ -449,12 +469,33 @@ impl LoadRequest {
             LoadRequest::Welcomed => {
                 w.text("welcomed");
             }
+            LoadRequest::RecordGet { key } => {
+                w.text("record_get").text(key);
+            }
+            LoadRequest::RecordSet { key, text } => {
+                w.text("record_set").text(key).text(text);
+            }
+            LoadRequest::RecordRemove { key } => {
+                w.text("record_remove").text(key);
+            }
             LoadRequest::FilterHits { hits } => write_hits(&mut w, hits),
             LoadRequest::PageSeen { site, page, me, signed_out, problems } => {
                 write_page_seen(&mut w, site, page, me.as_deref(), *signed_out, problems)
             }
         }
         w.done()
+    }
+}
+
+/// Reads the answer to [`LoadRequest::RecordGet`] as a page gets it: the
+/// record's text, `None` when there is none, or the refusal.
+pub fn read_record_answer(answer: &str) -> Result<Option<String>, String> {
+    let mut r = crate::wire::Reader::new(answer);
+    match r.text()?.as_str() {
+        "record" if r.at_end() => Ok(None),
+        "record" => r.text().map(Some),
+        "error" => Err(r.text().unwrap_or_default()),
+        other => Err(format!("an answer of kind “{other}” to a record's read")),
     }
 }
 
@@ -481,6 +522,9 @@ fn read_page_request(r: &mut crate::wire::Reader) -> Result<Request, String> {
         "get_state" => Request::GetState,
         "get_page_state" => Request::GetPageState,
         "welcomed" => Request::Welcomed,
+        "record_get" => Request::RecordGet { key: r.text()? },
+        "record_set" => Request::RecordSet { key: r.text()?, text: r.text()? },
+        "record_remove" => Request::RecordRemove { key: r.text()? },
         "set_follow" => Request::SetFollow { site: r.text()?, user: r.text()?, follow: r.flag()? },
         "set_tag" => Request::SetTag { site: r.text()?, user: r.text()?, tag: r.opt_text()? },
         "get_profile" => Request::GetProfile { site: r.text()?, user: r.text()? },
@@ -653,6 +697,10 @@ impl Response {
         use crate::wire::Writer;
         Some(match self {
             Response::Pong { nonce, version } => Writer::new("pong").num(nonce).text(version).done(),
+            Response::Record { text } => match text {
+                Some(t) => Writer::new("record").text(t).done(),
+                None => "record".to_string(),
+            },
             Response::State { state } => {
                 let mut w = Writer::new("state");
                 w.opt_text(state.share_prefs.mastodon.as_deref());
@@ -904,6 +952,11 @@ impl Request {
                 }
                 Ok(Request::AddToBuffer { target, text, destination })
             }
+            Request::RecordGet { key } | Request::RecordSet { key, .. } | Request::RecordRemove { key }
+                if !crate::records::is_record_key(&key) =>
+            {
+                Err(MessageError::Malformed(format!("“{key}” is not a page's record")))
+            }
             Request::FindDiscussion { url, .. } if url.len() > crate::share::MAX_URL => {
                 Err(MessageError::Malformed("the address is too long".into()))
             }
@@ -958,6 +1011,9 @@ impl Request {
                 | Request::PageSeen { .. }
                 | Request::GetItem { .. }
                 | Request::PastDiscussions { .. }
+                | Request::RecordGet { .. }
+                | Request::RecordSet { .. }
+                | Request::RecordRemove { .. }
         )
     }
 }
@@ -1297,5 +1353,30 @@ mod tests {
         s.font_scale = 10_000;
         let Request::SaveSettings { settings } = roundtrip(Request::SaveSettings { settings: s }) else { panic!() };
         assert_eq!(settings.font_scale, crate::settings::FONT_SCALE.1);
+    }
+}
+
+#[cfg(test)]
+mod record_tests {
+    use super::*;
+
+    #[test]
+    fn pages_read_and_write_their_records_through_the_worker() {
+        let set = LoadRequest::RecordSet { key: "draft:42".into(), text: "draft 1\n5\thalf\\twritten".into() };
+        let read = accept(read_page_text(&set.text()).unwrap()).unwrap();
+        assert_eq!(read, Request::RecordSet { key: "draft:42".into(), text: "draft 1\n5\thalf\\twritten".into() });
+        assert!(read.allowed_from_page());
+        assert_eq!(read.site_acted_on(), None);
+        for key in ["state", "notes", "share_notifications", "page_state", "look"] {
+            let get = LoadRequest::RecordGet { key: key.into() };
+            assert!(accept(read_page_text(&get.text()).unwrap()).is_err(), "{key} is not a page's to read");
+            let set = LoadRequest::RecordSet { key: key.into(), text: "x".into() };
+            assert!(accept(read_page_text(&set.text()).unwrap()).is_err(), "{key} is not a page's to write");
+        }
+        let text = "visits 1\n1\t2\t3\t4\t0";
+        let answer = Response::Record { text: Some(text.into()) }.page_text().unwrap();
+        assert_eq!(read_record_answer(&answer), Ok(Some(text.to_string())));
+        assert_eq!(read_record_answer(&Response::Record { text: None }.page_text().unwrap()), Ok(None));
+        assert!(read_record_answer("error\tthe background did not finish").is_err());
     }
 }

@@ -46,6 +46,12 @@ extern "C" {
     fn local_remove(keys: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = remove)]
     fn sync_remove(keys: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get)]
+    fn session_get(keys: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set)]
+    fn session_set(items: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = remove)]
+    fn session_remove(keys: &JsValue) -> Promise;
 }
 
 /// This extension's id (`chrome.runtime.id`).
@@ -63,6 +69,9 @@ pub enum Area {
     Sync,
     /// This device only.
     Local,
+    /// This browser session only, in memory: what pages read before they
+    /// are parsed (the look, the page state), the one area open to them.
+    Session,
 }
 
 /// The extension's version from its manifest.
@@ -120,6 +129,7 @@ pub async fn get(area: Area, key: &str) -> Result<Option<JsValue>, String> {
     let promise = match area {
         Area::Sync => sync_get(&JsValue::from_str(key)),
         Area::Local => local_get(&JsValue::from_str(key)),
+        Area::Session => session_get(&JsValue::from_str(key)),
     };
     let items = JsFuture::from(promise).await.map_err(|e| describe(&e))?;
     let value = js_sys::Reflect::get(&items, &JsValue::from_str(key)).map_err(|e| describe(&e))?;
@@ -133,6 +143,7 @@ pub async fn set(area: Area, key: &str, value: &JsValue) -> Result<(), String> {
     let promise = match area {
         Area::Sync => sync_set(&items),
         Area::Local => local_set(&items),
+        Area::Session => session_set(&items),
     };
     JsFuture::from(promise).await.map_err(|e| describe(&e))?;
     Ok(())
@@ -143,6 +154,7 @@ pub async fn remove(area: Area, key: &str) -> Result<(), String> {
     let promise = match area {
         Area::Sync => sync_remove(&JsValue::from_str(key)),
         Area::Local => local_remove(&JsValue::from_str(key)),
+        Area::Session => session_remove(&JsValue::from_str(key)),
     };
     JsFuture::from(promise).await.map_err(|e| describe(&e))?;
     Ok(())
@@ -188,27 +200,44 @@ pub async fn active_tab() -> Option<(String, String)> {
 /// Why a page's record could not be read.
 pub struct Unread {
     pub why: String,
-    /// An earlier version's record, which the background converts: leave
-    /// it as it is rather than write over it.
+    /// What is stored could not be read here but may be kept (the worker
+    /// did not answer, or it holds what it cannot convert): leave it as it
+    /// is rather than write over it.
     pub keep: bool,
 }
 
-/// Reads a page's record (`hn_core::records`) from local storage.
+/// Reads a page's record (`hn_core::records`). Pages cannot open local
+/// storage: the worker reads it for them.
 pub async fn get_record<T: hn_core::records::Record>(key: &str) -> Result<Option<T>, Unread> {
-    let value = get(Area::Local, key).await.map_err(|why| Unread { why, keep: true })?;
-    let Some(value) = value else { return Ok(None) };
-    let Some(text) = value.as_string() else {
-        return Err(Unread {
-            why: format!("{key} is kept in an earlier version's form until it is converted"),
-            keep: true,
-        });
+    let ask = hn_core::message::LoadRequest::RecordGet { key: key.to_string() };
+    let answer = ask_text(&ask.text()).await.map_err(|why| Unread { why, keep: true })?;
+    let text = answer
+        .as_string()
+        .ok_or_else(|| Unread { why: "the background answered in a form pages do not read".into(), keep: true })?;
+    let Some(text) = hn_core::message::read_record_answer(&text).map_err(|why| Unread { why, keep: true })? else {
+        return Ok(None);
     };
     T::from_text(&text).map(Some).map_err(|e| Unread { why: format!("stored {key} is unreadable ({e})"), keep: false })
 }
 
-/// Writes a page's record to local storage.
+/// Writes a page's record, through the worker.
 pub async fn set_record<T: hn_core::records::Record>(key: &str, value: &T) -> Result<(), String> {
-    set(Area::Local, key, &JsValue::from_str(&value.to_text())).await
+    let ask = hn_core::message::LoadRequest::RecordSet { key: key.to_string(), text: value.to_text() };
+    done(ask_text(&ask.text()).await?)
+}
+
+/// Removes a page's record, through the worker.
+pub async fn remove_record(key: &str) -> Result<(), String> {
+    done(ask_text(&hn_core::message::LoadRequest::RecordRemove { key: key.to_string() }.text()).await?)
+}
+
+/// A page's answer `done`, or its refusal.
+fn done(answer: JsValue) -> Result<(), String> {
+    match answer.as_string().as_deref() {
+        Some("done") => Ok(()),
+        Some(other) => Err(other.strip_prefix("error\t").unwrap_or(other).to_string()),
+        None => Err("the background answered in a form pages do not read".into()),
+    }
 }
 
 /// Every key of an area and its value.
@@ -216,6 +245,7 @@ pub async fn get_all(area: Area) -> Result<Object, String> {
     let promise = match area {
         Area::Sync => sync_get(&JsValue::NULL),
         Area::Local => local_get(&JsValue::NULL),
+        Area::Session => session_get(&JsValue::NULL),
     };
     Ok(JsFuture::from(promise).await.map_err(|e| describe(&e))?.unchecked_into())
 }

@@ -285,6 +285,12 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             state::set_welcome(false).await;
             Response::Done
         }
+        Request::RecordGet { key } => match records::get(&key).await {
+            Ok(text) => Response::Record { text },
+            Err(message) => Response::Error { message },
+        },
+        Request::RecordSet { key, text } => done(hn_ext::set(hn_ext::Area::Local, &key, &text.into()).await),
+        Request::RecordRemove { key } => done(hn_ext::remove(hn_ext::Area::Local, &key).await),
         Request::SetFollow { site, user, follow } => {
             let key = hn_core::state::user_key(&site, &user);
             done(state::edit(state::Edit::Follow { key, follow }).await)

@@ -376,7 +376,7 @@ async fn note_local(saved: Result<(), String>) {
         Err(e) => {
             crate::log(&format!("this device's storage refused the state: {e}"));
             LOCAL_PROBLEM.with(|p| *p.borrow_mut() = Some(e));
-            let _ = hn_ext::remove(hn_ext::Area::Local, keys::PAGE_STATE_KEY).await;
+            let _ = hn_ext::remove(hn_ext::Area::Session, keys::PAGE_STATE_KEY).await;
             PAGE_STATE_SAVED.with(|p| *p.borrow_mut() = None);
             alarm(LOCAL_RETRY_ALARM, "delayInMinutes", 1.0);
         }
@@ -552,7 +552,7 @@ pub async fn save_page_state() {
         Ok(v) => v,
         Err(e) => return crate::log(&format!("the page state could not be encoded: {e}")),
     };
-    match hn_ext::set(hn_ext::Area::Local, keys::PAGE_STATE_KEY, &value).await {
+    match hn_ext::set(hn_ext::Area::Session, keys::PAGE_STATE_KEY, &value).await {
         Ok(()) => PAGE_STATE_SAVED.with(|p| *p.borrow_mut() = Some(page)),
         Err(e) => crate::log(&format!("the page state could not be saved: {e}")),
     }
@@ -596,7 +596,7 @@ pub async fn save_look() {
         Ok(v) => v,
         Err(e) => return crate::log(&format!("the look could not be encoded: {e}")),
     };
-    match hn_ext::set(hn_ext::Area::Local, hn_core::settings::LOOK_KEY, &value).await {
+    match hn_ext::set(hn_ext::Area::Session, hn_core::settings::LOOK_KEY, &value).await {
         Ok(()) => LOOK_SAVED.with(|l| *l.borrow_mut() = Some(look)),
         Err(e) => crate::log(&format!("the look could not be saved: {e}")),
     }

@@ -5,6 +5,20 @@ import init, * as bg from './hn_background.js';
 
 const ready = init({ module_or_path: new URL('hn_background_bg.wasm', import.meta.url) });
 
+// Storage for the extension's own contexts only: content scripts — which
+// live inside a site's pages — may read session storage (the look and the
+// page state they apply before parsing, nothing private) and nothing else;
+// their records go through this worker. Chromium closes local and sync to
+// them; Firefox can set the level of session storage only (README).
+for (const [area, accessLevel] of [
+  ['session', 'TRUSTED_AND_UNTRUSTED_CONTEXTS'], ['local', 'TRUSTED_CONTEXTS'], ['sync', 'TRUSTED_CONTEXTS'],
+]) {
+  try {
+    const set = chrome.storage[area].setAccessLevel;
+    if (set) Promise.resolve(set.call(chrome.storage[area], { accessLevel })).catch(() => {});
+  } catch (_) { /* not offered for this area here */ }
+}
+
 // Every request gets an answer: the handler's, its failure, or — should an
 // extension API throw where the handler does not expect it and leave the
 // request pending — a refusal after a minute.

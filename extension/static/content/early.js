@@ -1,7 +1,7 @@
 // Runs before the page is parsed. Starts compiling the content script, and
 // puts the reader's look on the root
 // element (the classes and custom properties content.css reads, kept by the
-// background under `look` in local storage), so the page's first style pass
+// background under `look` in session storage), so the page's first style pass
 // already has it: on a 3,000-comment thread each later restyle of the whole
 // page costs about a second. The content script applies the same look from
 // the same settings, so it changes nothing when it starts. If it cannot
@@ -28,17 +28,18 @@
   var root = document.documentElement;
   if (!root) return;
   // What the page reads at load (follows, filters, settings), kept by the
-  // background in local storage: read now, so the content script applies
-  // it at the end of parsing without waiting for the service worker.
-  // `hnewPageState` resolves to the record, or null when there is none
-  // (the content script then asks the worker).
+  // background in session storage (the one area open to content scripts;
+  // empty after a browser start until the worker has run): read now, so
+  // the content script applies it at the end of parsing without waiting
+  // for the service worker. `hnewPageState` resolves to the record, or
+  // null when there is none (the content script then asks the worker).
   var pageState;
   self.hnewPageState = new Promise(function (resolve) { pageState = resolve; });
   var CLASS = /^hnew-[a-z-]{1,40}$/;
   var VAR = /^--hnew-[a-z-]{1,40}$/;
   var VALUE = /^[0-9]{1,4}(\.[0-9]{1,2})?%?$/;
   try {
-    chrome.storage.local.get(['look', 'page_state'], function (items) {
+    chrome.storage.session.get(['look', 'page_state'], function (items) {
       var state = !chrome.runtime.lastError && items && items.page_state;
       var usable = state && typeof state === 'object' && typeof state.text === 'string';
       pageState(usable ? state : null);

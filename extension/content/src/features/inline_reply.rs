@@ -152,7 +152,7 @@ fn send_top(ctx: &Shared, form: &Element) {
     wasm_bindgen_futures::spawn_local(async move {
         match crate::ask(Request::PostReply { parent, text: text.clone() }).await {
             Ok(Response::Posted { .. }) => {
-                let _ = hn_ext::remove(hn_ext::Area::Local, &draft_key(parent)).await;
+                let _ = hn_ext::remove_record(&draft_key(parent)).await;
                 if let Some(a) = area.dyn_ref::<HtmlTextAreaElement>() {
                     a.set_value("");
                 }
@@ -330,7 +330,7 @@ fn send(ctx: &Shared, editor: &Element) {
         let _ = editor.remove_attribute("data-sending");
         match answer {
             Ok(Response::Posted { id }) => {
-                let _ = hn_ext::remove(hn_ext::Area::Local, &draft_key(parent)).await;
+                let _ = hn_ext::remove_record(&draft_key(parent)).await;
                 show_posted(&ctx, &editor, parent, id, &text);
                 editor.remove();
             }

@@ -222,7 +222,7 @@ fn close(editor: &Element) {
             save_now(edit_key(id), &area);
         } else if original.as_deref() == Some(area.value().as_str()) {
             wasm_bindgen_futures::spawn_local(async move {
-                let _ = hn_ext::remove(hn_ext::Area::Local, &edit_key(id)).await;
+                let _ = hn_ext::remove_record(&edit_key(id)).await;
             });
         }
     }
@@ -252,7 +252,7 @@ fn save(ctx: &Shared, editor: &Element) {
         let _ = editor.remove_attribute("data-sending");
         match answer {
             Ok(Response::Done) => {
-                let _ = hn_ext::remove(hn_ext::Area::Local, &edit_key(id)).await;
+                let _ = hn_ext::remove_record(&edit_key(id)).await;
                 if let Ok(Some(row)) = editor.closest("tr") {
                     if let Ok(Some(body)) = row.query_selector(ctx.site.selectors.comment_text) {
                         show_text(&ctx.document, &body, &text);
@@ -309,7 +309,7 @@ fn delete(ctx: &Shared, line: &Element) {
         let _ = line.remove_attribute("data-sending");
         match answer {
             Ok(Response::Done) => {
-                let _ = hn_ext::remove(hn_ext::Area::Local, &edit_key(id)).await;
+                let _ = hn_ext::remove_record(&edit_key(id)).await;
                 if let Ok(Some(row)) = line.closest("tr") {
                     mark_deleted(&ctx, &row);
                 }
