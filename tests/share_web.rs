@@ -189,4 +189,16 @@ fn pages_off_the_web_are_named_in_the_popup() {
     front.ready();
     let popup = h.open_popup_for(&front).unwrap();
     popup.expect("document.querySelector('#add-page')?.textContent.includes('share is under each story')", "the hint");
+    // A thread is added as its story.
+    let thread = h.open("/item?id=30883015").unwrap();
+    thread.ready();
+    let popup = h.open_popup_for(&thread).unwrap();
+    popup.expect("!!document.querySelector('form#add-page')", "the thread can be added");
+    assert_eq!(popup.value("!!document.querySelector('#add-find')"), false, "it is its own discussion");
+    popup.click("#add-submit");
+    popup.expect("document.querySelector('#add-result').textContent.startsWith('Added')", "added");
+    let worker = h.worker().unwrap();
+    let p = &queued(&worker)["30883015"];
+    assert_eq!(p["target"]["id"], 30883015, "{p}");
+    assert!(p["target"]["url"].is_null(), "{p}");
 }

@@ -223,3 +223,32 @@ fn the_content_world_cannot_open_local_or_sync_storage() {
     let visits = worker.eval("chrome.storage.local.get('visits').then(r => typeof r.visits)").unwrap();
     assert_eq!(visits, "string");
 }
+
+/// A notification's click opens only a page of the sites, whatever its
+/// stored record says (were one planted, as a content script could before
+/// storage was closed to it, and still can where the browser keeps it open).
+#[test]
+fn a_notification_click_opens_only_the_sites_pages() {
+    let h = Harness::start(Options::default()).unwrap();
+    let worker = h.worker().unwrap();
+    let planted = json!({ "notes": {
+        "evil": [1, { "do": "open", "url": "https://evil.example/login", "replies": [] }],
+        "data": [1, { "do": "open", "url": "data:text/html,<b>hi</b>", "replies": [] }],
+        "lookalike": [1, { "do": "open", "url": "https://news.ycombinator.com.evil.example/", "replies": [] }],
+        "good": [1, { "do": "open", "url": "https://news.ycombinator.com/item?id=30883015", "replies": [] }],
+    }});
+    worker.eval(&format!("chrome.storage.local.set({planted}).then(() => true)")).unwrap();
+    for id in ["evil", "data", "lookalike", "good"] {
+        worker.eval(&format!("self.hnewNotificationClicked('{id}').then(() => true)")).unwrap();
+    }
+    let opened = || -> Vec<String> {
+        h.browser.targets().unwrap().iter().filter_map(|t| t["url"].as_str().map(str::to_string)).collect()
+    };
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while !opened().iter().any(|u| u.contains("item?id=30883015")) {
+        assert!(std::time::Instant::now() < until, "the site's page was not opened: {:?}", opened());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let all = opened();
+    assert!(!all.iter().any(|u| u.contains("evil.example") || u.starts_with("data:")), "{all:?}");
+}

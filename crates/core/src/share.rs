@@ -162,7 +162,16 @@ pub fn web_share(
     let title: String = title.chars().take(600).collect();
     // The page or link itself may be an HN story; a quote or image is not.
     let story = matches!(what, WebShare::Page | WebShare::Link { .. });
+    // An HN thread is shared as that item, as its share menu would.
+    let hn_item = page_url
+        .strip_prefix("https://news.ycombinator.com/item?")
+        .filter(|q| q.starts_with("id="))
+        .and_then(crate::page::parse_item_id);
     let (target, text) = match what {
+        WebShare::Page if hn_item.is_some() => {
+            let title = title.strip_suffix(" | Hacker News").unwrap_or(&title).to_string();
+            (ShareTarget::hn(hn_item.unwrap_or_default(), false, title.clone(), None), title)
+        }
         WebShare::Page => (ShareTarget::web(page_url.to_string(), title.clone(), None), title),
         WebShare::Quote(q) => {
             let q = q.trim();
@@ -460,6 +469,16 @@ mod web_tests {
         assert_eq!(again.key(), t.key(), "one page, one key");
         let url = composer_url(Destination::X, &t, &text, None).unwrap();
         assert!(url.contains("url=https%3A%2F%2Fblog.example.org%2Fposts%2Frust-wasm%3Fref%3Dhn%23intro"), "{url}");
+    }
+
+    #[test]
+    fn an_hn_thread_is_shared_as_its_item() {
+        let (t, text) =
+            web_share("https://news.ycombinator.com/item?id=30883015", "Rust 1.60 | Hacker News", WebShare::Page, None)
+                .unwrap();
+        assert_eq!(t, ShareTarget::hn(30883015, false, "Rust 1.60".into(), None));
+        assert_eq!(text, "Rust 1.60");
+        assert_eq!(t.link(), "https://news.ycombinator.com/item?id=30883015");
     }
 
     #[test]

@@ -95,6 +95,12 @@ pub async fn clicked(id: &str) -> bool {
     clear(id).await;
     let url = match click {
         Click::Open { url, replies } => {
+            // Only a page of the sites: a record planted in storage (it is
+            // closed to pages, but not in every browser) opens nothing else.
+            if hn_core::site::of_url(&url).is_none() {
+                crate::log(&format!("a notification's click would have opened {url}: not a page of the sites, left"));
+                return true;
+            }
             if !replies.is_empty() {
                 crate::replies::mark_read(Some(replies)).await;
             }

@@ -200,6 +200,15 @@ pub fn for_host(host: &str) -> Option<&'static SiteSpec> {
     SITES.into_iter().find(|s| s.host.eq_ignore_ascii_case(host))
 }
 
+/// The site of an `https` address, if it is one of ours (its host exactly,
+/// followed by a path, query or nothing): what a notification may open.
+pub fn of_url(url: &str) -> Option<&'static SiteSpec> {
+    let rest = url.strip_prefix("https://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host = &rest[..end];
+    SITES.into_iter().find(|s| s.host == host)
+}
+
 /// A site by its id (`hn`, `lobsters`).
 pub fn by_id(id: &str) -> Option<&'static SiteSpec> {
     SITES.into_iter().find(|s| s.id == id)
@@ -234,6 +243,24 @@ pub fn valid_user(site: &str, user: &str) -> bool {
 #[cfg(test)]
 mod scoped_tests {
     use super::*;
+
+    #[test]
+    fn only_our_sites_addresses_are_ours() {
+        assert_eq!(of_url("https://news.ycombinator.com/item?id=1").map(|s| s.id), Some("hn"));
+        assert_eq!(of_url("https://lobste.rs/s/abc").map(|s| s.id), Some("lobsters"));
+        assert_eq!(of_url("https://news.ycombinator.com").map(|s| s.id), Some("hn"));
+        for bad in [
+            "http://news.ycombinator.com/item?id=1",
+            "https://news.ycombinator.com.evil.example/login",
+            "https://news.ycombinator.com@evil.example/",
+            "https://evil.example/login",
+            "data:text/html,<script>alert(1)</script>",
+            "javascript:alert(1)",
+            "https://NEWS.ycombinator.com:8443/",
+        ] {
+            assert!(of_url(bad).is_none(), "{bad}");
+        }
+    }
 
     #[test]
     fn records_are_scoped_beyond_hn_only() {

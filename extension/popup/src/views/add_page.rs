@@ -1,6 +1,6 @@
 //! "Add this page to the share buffer": the page of the active tab, when it
-//! is a web page away from the sites (there, the share menu under each
-//! story does it). Title and address come from the tab (the toolbar click
+//! is a web page (an HN thread is added as its story; on the sites' other
+//! pages the share menu under each story does it). Title and address come from the tab (the toolbar click
 //! grants `activeTab`) and can be edited; the destination and the slot the
 //! post would take are shown; Enter or one click queues it. An HN
 //! discussion of the page is looked for in the reader's open HN tabs at
@@ -44,6 +44,11 @@ enum Page {
     Web,
 }
 
+/// An HN thread: added as its story, which is its own discussion.
+fn is_thread(url: &str) -> bool {
+    url.starts_with("https://news.ycombinator.com/item?id=")
+}
+
 fn kind(url: &str) -> Page {
     let scheme = url.split(':').next().unwrap_or("");
     match scheme {
@@ -53,7 +58,7 @@ fn kind(url: &str) -> Page {
         "" => Page::NotWeb("this page".into()),
         "http" | "https" => {
             let host = url.split("://").nth(1).and_then(|r| r.split(['/', '?', '#', ':']).next()).unwrap_or("");
-            if hn_core::site::SITES.iter().any(|s| s.host == host) {
+            if hn_core::site::SITES.iter().any(|s| s.host == host) && !is_thread(url) {
                 Page::Site
             } else {
                 Page::Web
@@ -94,7 +99,7 @@ pub fn add_page(props: &Props) -> Html {
                 url.set(u.clone());
                 title.set(t);
                 page.set(k.clone());
-                if k == Page::Web {
+                if k == Page::Web && !is_thread(&u) {
                     discussion.set(find(u, false).await);
                 }
             });
@@ -192,6 +197,7 @@ pub fn add_page(props: &Props) -> Html {
     };
 
     let discussion_line = match &*discussion {
+        _ if is_thread(&url) => html! {},
         Discussion::Found(s) => html! {
             <p class="hint" id="add-discussion" data-story={s.id.to_string()}>
                 { format!("Discussed on Hacker News: \u{201c}{}\u{201d}. The post links to it.", s.title) }
