@@ -43,6 +43,9 @@ fn the_card_follows_and_a_filter_hides_in_firefox() {
     );
     assert_eq!(counts[0], counts[1], "{counts}");
     assert!(counts[0].as_u64().unwrap() >= 30);
+    // Firefox runs the wasm under HN's policy as sent: no rule loosens it.
+    assert_eq!(h.extension("browser.declarativeNetRequest.getDynamicRules().then(r => r.length)"), json!(0));
+    assert!(h.replica.csp().contains("script-src") && !h.replica.csp().contains("wasm-unsafe-eval"));
 
     // The card comes from the second module, loaded on the first hover.
     h.hover_on(&front, "[...document.querySelectorAll('a.hnuser')].find(a => a.textContent === 'tosh')");

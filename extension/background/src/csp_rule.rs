@@ -75,9 +75,34 @@ pub async fn refresh() {
     }
 }
 
+/// Whether this browser needs the rule. Chromium refuses wasm in a content
+/// script under a page policy without `'wasm-unsafe-eval'`; Firefox
+/// compiles it under the site's policy as sent (measured, and tested in
+/// `tests/firefox_pages.rs`), so there the site's policy is left alone.
+/// Told by the API only Firefox has (`runtime.getBrowserInfo`).
+fn rule_needed() -> bool {
+    let get = |from: &JsValue, name: &str| Reflect::get(from, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let browser = get(&js_sys::global(), "browser");
+    let info =
+        if browser.is_undefined() { JsValue::UNDEFINED } else { get(&get(&browser, "runtime"), "getBrowserInfo") };
+    !info.is_function()
+}
+
 pub async fn refresh_site(site: &SiteSpec) {
     let mut status = status_of(site).await;
-    match observed_policy(site).await {
+    let observed = if rule_needed() {
+        observed_policy(site).await
+    } else {
+        // No rule here: any left by an earlier version goes.
+        status.rule = None;
+        status.checked_at = Some(js_sys::Date::now());
+        status.last_error = set_rule(site, None).await.err().map(|e| format!("rule not removed: {e}"));
+        if let Err(e) = hn_ext::set_typed(Area::Local, &status_key(site), &status).await {
+            crate::log(&format!("policy status not saved: {e}"));
+        }
+        return;
+    };
+    match observed {
         Ok(observed) => {
             let patch = allow_wasm(observed.as_deref().unwrap_or(""));
             let applied = match &patch {
