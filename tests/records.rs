@@ -68,3 +68,24 @@ fn records_of_an_earlier_version_are_converted_on_update_and_used() {
     let visits: Visits = record(&worker, "visits").expect("read marks still text");
     assert!(visits.get(30883015).unwrap().max_id > 1);
 }
+
+#[test]
+fn folds_of_threads_not_opened_for_sixty_days_are_forgotten() {
+    let h = Harness::start(Options::default()).unwrap();
+    let worker = h.worker().unwrap();
+    let now = worker.eval("Date.now()").unwrap().as_f64().unwrap();
+    let day = 86_400_000.0;
+    let fold = |id: u64, days_ago: f64| {
+        let folds = Folds { folded: [id].into(), at: now - days_ago * day };
+        hacker_new::set_record(&worker, &format!("folds:{id}"), &folds);
+    };
+    fold(1, 61.0);
+    fold(2, 59.0);
+    fold(3, 0.0);
+    worker.eval("chrome.storage.local.set({ 'folds:4': 'damaged' }).then(() => true)").unwrap();
+    worker.eval("self.hnewInstalled('update').then(() => true)").unwrap();
+    assert!(record::<Folds>(&worker, "folds:1").is_none(), "not opened for 61 days: forgotten");
+    assert!(record::<Folds>(&worker, "folds:2").is_some());
+    assert!(record::<Folds>(&worker, "folds:3").is_some());
+    assert_eq!(worker.eval("chrome.storage.local.get('folds:4').then(r => r['folds:4'])").unwrap(), "damaged", "kept");
+}

@@ -60,6 +60,7 @@ pub fn on_installed(reason: String) -> Promise {
         state::save_look().await;
         state::save_page_state().await;
         records::convert().await;
+        records::prune(js_sys::Date::now()).await;
         menus::install().await;
         csp_rule::schedule();
         activity::schedule();
@@ -88,6 +89,7 @@ pub fn on_startup() -> Promise {
     future_to_promise(async move {
         state::save_look().await;
         state::save_page_state().await;
+        records::prune(js_sys::Date::now()).await;
         csp_rule::schedule();
         activity::schedule();
         state::schedule_heartbeat();

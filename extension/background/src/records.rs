@@ -6,7 +6,12 @@
 //! and any left when a page asks for one. A value that is not the record
 //! its key names is left as it is and logged.
 
-use hn_core::records::{from_stored, is_record_key};
+use hn_core::records::{from_stored, is_record_key, Folds, Record};
+
+/// Folded subthreads are kept this long after they were last saved…
+const FOLDS_TTL_MS: f64 = hn_core::unread::TTL_DAYS * 86_400_000.0;
+/// …for this many threads at most (the most recently saved).
+const FOLDS_KEPT: usize = 1000;
 
 /// A record's text for a page; an earlier version's object is converted
 /// (and stored so) first.
@@ -54,5 +59,38 @@ pub async fn convert() {
     }
     if converted > 0 {
         crate::log(&format!("{converted} pages' records converted to text"));
+    }
+}
+
+/// Bounds the folds pages keep (one record per thread folded in): those
+/// not saved for [`FOLDS_TTL_MS`] go, then the oldest beyond
+/// [`FOLDS_KEPT`]. Run at install, update and browser start.
+pub async fn prune(now: f64) {
+    let Ok(all) = hn_ext::get_all(hn_ext::Area::Local).await else { return };
+    let mut folds: Vec<(String, f64)> = Vec::new();
+    for key in js_sys::Object::keys(&all).iter().filter_map(|k| k.as_string()) {
+        if !key.starts_with("folds:") {
+            continue;
+        }
+        let value = js_sys::Reflect::get(&all, &key.as_str().into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+        // Unreadable ones are kept: nothing says they are old.
+        if let Some(at) = value.as_string().and_then(|t| Folds::from_text(&t).ok()).map(|f| f.at) {
+            folds.push((key, at));
+        }
+    }
+    folds.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut removed = 0;
+    for (i, (key, at)) in folds.iter().enumerate() {
+        if i >= FOLDS_KEPT || now - at > FOLDS_TTL_MS {
+            if hn_ext::remove(hn_ext::Area::Local, key).await.is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    if removed > 0 {
+        crate::log(&format!(
+            "{removed} threads' folds forgotten (not opened for {} days, or beyond {FOLDS_KEPT})",
+            hn_core::unread::TTL_DAYS
+        ));
     }
 }
