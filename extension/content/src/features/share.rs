@@ -446,7 +446,9 @@ fn ask_instance(ctx: &Shared, target: &ShareTarget, text: &str) {
     let (target, text) = (target.clone(), text.to_string());
     // The share control has focus again when the question closes.
     close(true);
-    crate::dialog::ask(&ctx.document, question, move |input| {
+    let ctx = ctx.clone();
+    let document = ctx.document.clone();
+    crate::dialog::ask(&document, question, move |input| {
         let instance = share::mastodon_instance(input)
             .ok_or_else(|| format!("“{}” is not a Mastodon instance (for example mastodon.social).", input.trim()))?;
         if let (Ok(url), Some(w)) =
@@ -454,6 +456,9 @@ fn ask_instance(ctx: &Shared, target: &ShareTarget, text: &str) {
         {
             let _ = w.open_with_url_and_target_and_features(&url, "_blank", "noopener,noreferrer");
         }
+        // This page's menus use it at once, before the worker's word that
+        // the state changed arrives.
+        ctx.share.borrow_mut().mastodon = Some(instance.clone());
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(e) = crate::ask(Request::SetMastodonInstance { instance }).await {
                 dom::log(&format!("the Mastodon instance was not saved: {e}"));
