@@ -48,3 +48,26 @@ fn core_and_sync_depend_on_no_browser_crate() {
         assert!(seen.len() > 1, "{krate}'s dependencies were found");
     }
 }
+
+/// The pure crates and the extension's own crates forbid `unsafe` code (the
+/// compiler then refuses it); the browser edge (`hn-ext`) denies it but for
+/// the content script's allocator.
+#[test]
+fn unsafe_code_is_forbidden_where_it_has_no_place() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for lib in [
+        "crates/core/src/lib.rs",
+        "crates/sync/src/lib.rs",
+        "crates/replica/src/lib.rs",
+        "extension/content/src/lib.rs",
+        "extension/popup/src/lib.rs",
+        "extension/background/src/lib.rs",
+    ] {
+        let text = std::fs::read_to_string(root.join(lib)).unwrap();
+        assert!(text.lines().any(|l| l.trim() == "#![forbid(unsafe_code)]"), "{lib} does not forbid unsafe code");
+    }
+    let api = std::fs::read_to_string(root.join("extension/api/src/lib.rs")).unwrap();
+    assert!(api.lines().any(|l| l.trim() == "#![deny(unsafe_code)]"));
+    let allowed: Vec<&str> = api.lines().filter(|l| l.contains("allow(unsafe_code)")).collect();
+    assert_eq!(allowed, vec!["#[allow(unsafe_code)]"], "one module may use unsafe code: the allocator");
+}

@@ -4,6 +4,7 @@
 //! do, and applies the answer; the background and popup speak [`message`]s.
 //! Nothing here touches the DOM, `chrome.*` or the network, so all of it is
 //! tested natively with `cargo test`.
+#![forbid(unsafe_code)]
 
 pub mod act;
 pub mod activity;

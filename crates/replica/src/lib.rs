@@ -6,6 +6,7 @@
 //! "not able to serve your requests this quickly" page, an empty page, a
 //! dropped connection). Tests map the real host names to it with Chromium's
 //! `--host-resolver-rules`, so the extension sees what users see.
+#![forbid(unsafe_code)]
 
 mod assets;
 mod forms;

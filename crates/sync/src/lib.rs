@@ -62,6 +62,7 @@
 //! 512 items) are refused by [`Replica::plan_write`] with a [`WriteError`];
 //! the caller keeps the whole replica in `chrome.storage.local` (see
 //! [`Replica::to_local`]) and tries again later. Nothing is lost.
+#![forbid(unsafe_code)]
 
 pub mod capacity;
 mod codec;

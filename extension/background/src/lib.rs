@@ -3,6 +3,7 @@
 //! of a worker that may have been woken by the event, and forwards each event
 //! here once the wasm is ready. Nothing is kept only in memory: the worker may
 //! be stopped between any two events.
+#![forbid(unsafe_code)]
 
 mod activity;
 mod bucket;

@@ -14,6 +14,7 @@
 //! gesture that needs it, and the loader fetches, instantiates and runs
 //! it, then replays that gesture to it. Which feature lives where is one
 //! list each in `features/mod.rs`.
+#![forbid(unsafe_code)]
 pub mod dialog;
 pub mod dom;
 pub mod features;

@@ -1,6 +1,7 @@
 //! The popup and options page: one Yew app. State lives in a pure reducer
 //! (`state.rs`); the root turns actions into callbacks and is the only place
 //! that talks to the background (through `service.rs`).
+#![forbid(unsafe_code)]
 
 mod app;
 mod service;
