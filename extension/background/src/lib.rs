@@ -204,13 +204,7 @@ fn accept(raw: &JsValue, sender: &JsValue) -> Result<Request, String> {
 
 /// The site (its id) of a sender's `https` address, if it is one of ours.
 fn sender_site(url: &str) -> Option<&'static str> {
-    let rest = url.strip_prefix("https://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    // No user or port: a site's own pages have neither.
-    if host.contains(['@', ':']) {
-        return None;
-    }
-    hn_core::site::for_host(host).map(|s| s.id)
+    hn_core::site::of_url(url).map(|s| s.id)
 }
 
 async fn dispatch(request: Request, sender: &JsValue) -> Response {

@@ -47,9 +47,7 @@ pub async fn install() {
 /// Whether a tab shows a page of one of the sites (its content script
 /// knows the stories and comments there).
 fn on_a_site(tab: &JsValue) -> bool {
-    let url = Reflect::get(tab, &"url".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-    let host = url.strip_prefix("https://").and_then(|r| r.split(['/', '?', '#']).next()).unwrap_or("");
-    hn_core::site::SITES.iter().any(|s| s.host == host)
+    field(tab, "url").is_some_and(|url| hn_core::site::of_url(&url).is_some())
 }
 
 fn field(from: &JsValue, name: &str) -> Option<String> {

@@ -200,13 +200,17 @@ pub fn for_host(host: &str) -> Option<&'static SiteSpec> {
     SITES.into_iter().find(|s| s.host.eq_ignore_ascii_case(host))
 }
 
-/// The site of an `https` address, if it is one of ours (its host exactly,
-/// followed by a path, query or nothing): what a notification may open.
+/// The site of an `https` address, if it is one of ours: its host, with no
+/// user or port (a site's own pages have neither), followed by a path, a
+/// query or nothing. What a sender's page is, and what a notification may
+/// open.
 pub fn of_url(url: &str) -> Option<&'static SiteSpec> {
     let rest = url.strip_prefix("https://")?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let host = &rest[..end];
-    SITES.into_iter().find(|s| s.host == host)
+    let host = rest.split(['/', '?', '#']).next()?;
+    if host.contains(['@', ':']) {
+        return None;
+    }
+    for_host(host)
 }
 
 /// A site by its id (`hn`, `lobsters`).
