@@ -210,17 +210,20 @@ pub struct Unread {
     pub keep: bool,
 }
 
-/// Reads a page's record (`hn_core::records`). Pages cannot open local
-/// storage: the worker reads it for them.
-pub async fn get_record<T: hn_core::records::Record>(key: &str) -> Result<Option<T>, Unread> {
+/// A page's record as stored, undecoded (for a reader that needs one line
+/// of it). Pages cannot open local storage: the worker reads it for them.
+pub async fn get_record_text(key: &str) -> Result<Option<String>, Unread> {
     let ask = hn_core::message::LoadRequest::RecordGet { key: key.to_string() };
     let answer = ask_text(&ask.text()).await.map_err(|why| Unread { why, keep: true })?;
     let text = answer
         .as_string()
         .ok_or_else(|| Unread { why: "the background answered in a form pages do not read".into(), keep: true })?;
-    let Some(text) = hn_core::message::read_record_answer(&text).map_err(|why| Unread { why, keep: true })? else {
-        return Ok(None);
-    };
+    hn_core::message::read_record_answer(&text).map_err(|why| Unread { why, keep: true })
+}
+
+/// Reads a page's record (`hn_core::records`), through the worker.
+pub async fn get_record<T: hn_core::records::Record>(key: &str) -> Result<Option<T>, Unread> {
+    let Some(text) = get_record_text(key).await? else { return Ok(None) };
     T::from_text(&text).map(Some).map_err(|e| Unread { why: format!("stored {key} is unreadable ({e})"), keep: false })
 }
 

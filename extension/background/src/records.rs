@@ -17,13 +17,21 @@ const FOLDS_KEPT: usize = 1000;
 /// (and stored so) first.
 pub async fn get(key: &str) -> Result<Option<String>, String> {
     let Some(value) = hn_ext::get(hn_ext::Area::Local, key).await? else { return Ok(None) };
-    if let Some(text) = value.as_string() {
-        return Ok(Some(text));
+    match value.as_string() {
+        Some(text) => Ok(Some(text)),
+        None => to_text(key, value).await.map(Some),
     }
+}
+
+/// Converts an earlier version's record object under `key` and stores the
+/// text in its place.
+async fn to_text(key: &str, value: wasm_bindgen::JsValue) -> Result<String, String> {
     match from_stored(key, serde_wasm_bindgen::Deserializer::from(value)) {
         Some(Ok(text)) => {
-            hn_ext::set(hn_ext::Area::Local, key, &text.as_str().into()).await?;
-            Ok(Some(text))
+            hn_ext::set(hn_ext::Area::Local, key, &text.as_str().into())
+                .await
+                .map_err(|e| format!("{key} not converted: {e}"))?;
+            Ok(text)
         }
         Some(Err(e)) => Err(format!("{key} is kept as it is: it is not a record of its kind ({e})")),
         None => Err(format!("{key} is not a page's record")),
@@ -48,13 +56,9 @@ pub async fn convert() {
         if value.is_string() {
             continue;
         }
-        match from_stored(&key, serde_wasm_bindgen::Deserializer::from(value)) {
-            Some(Ok(text)) => match hn_ext::set(hn_ext::Area::Local, &key, &text.into()).await {
-                Ok(()) => converted += 1,
-                Err(e) => crate::log(&format!("{key} not converted: {e}")),
-            },
-            Some(Err(e)) => crate::log(&format!("{key} kept as it is: it is not a record of its kind ({e})")),
-            None => {}
+        match to_text(&key, value).await {
+            Ok(_) => converted += 1,
+            Err(e) => crate::log(&e),
         }
     }
     if converted > 0 {

@@ -58,9 +58,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
     let _ = table.before_with_node_1(&bar);
     // Only a list sorted before needs the module that sorts, now.
     wasm_bindgen_futures::spawn_local(async move {
-        let ask = hn_core::message::LoadRequest::RecordGet { key: KEY.into() };
-        let answer = hn_ext::ask_text(&ask.text()).await.ok().and_then(|a| a.as_string());
-        let saved = answer.and_then(|a| hn_core::message::read_record_answer(&a).ok().flatten());
+        let saved = hn_ext::get_record_text(KEY).await.ok().flatten();
         if saved.and_then(|text| SortChoices::chosen(&text, &list_path())).is_some_and(|by| by != SortBy::Rank) {
             super::wake::now();
         }
