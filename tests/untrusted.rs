@@ -189,8 +189,18 @@ fn the_content_world_cannot_open_local_or_sync_storage() {
     let h = Harness::start(Options::default()).unwrap();
     let worker = h.worker().unwrap();
     hacker_new::ask(&worker, json!({"kind": "set_follow", "site": "hn", "user": "tosh", "follow": true}));
+    // A filter that hides something, so this page reports what it hid (the
+    // other tabs' counts and addresses are not for pages either).
+    let rule = json!({"kind": "keyword", "pattern": "the", "target": "both"});
+    assert_eq!(hacker_new::ask(&worker, json!({"kind": "save_filter", "rule": rule}))["kind"], "done");
     let page = h.open("/item?id=30883015").unwrap();
     page.ready();
+    worker
+        .wait_until(
+            "self.hnewHandle({ v: 1, kind: 'get_filter_hits' }).then(r => Object.keys(r.hits).length > 0)",
+            Duration::from_secs(10),
+        )
+        .unwrap();
     let refused = "Access to storage is not allowed from this context.";
     for area in ["local", "sync"] {
         let read = page

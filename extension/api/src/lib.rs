@@ -33,8 +33,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getManifest)]
     fn runtime_get_manifest() -> Object;
 
+    /// `chrome.tabs.query`: tabs by address pattern need only the host
+    /// permission, the active tab's address `activeTab`.
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = query)]
-    fn tabs_query(query: &JsValue) -> Promise;
+    pub fn tabs_query(query: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = getCurrent)]
     fn tabs_get_current() -> Promise;
 

@@ -1,7 +1,9 @@
 //! What each filter rule hid, per open HN tab: pages report their counts,
-//! the popup asks for the current tab's. Kept in `chrome.storage.session`
-//! (memory only, gone with the browser), since the worker may stop between
-//! the report and the question.
+//! the popup asks for the current tab's. Kept in `chrome.storage.local`,
+//! since the worker may stop between the report and the question, and
+//! forgotten when the browser starts or the extension is updated (tab ids
+//! start again). Not in session storage: that area is open to pages, and
+//! these name other tabs' addresses.
 
 use std::collections::BTreeMap;
 
@@ -17,12 +19,6 @@ const MAX_TABS: usize = 50;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get)]
-    fn session_get(key: &str) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set)]
-    fn session_set(items: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = query)]
-    fn tabs_query(query: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage)]
     fn runtime_send(message: &JsValue) -> Promise;
 }
@@ -35,18 +31,16 @@ struct TabHits {
 }
 
 async fn load() -> BTreeMap<String, TabHits> {
-    let Ok(v) = JsFuture::from(session_get(KEY)).await else { return BTreeMap::new() };
-    let v = Reflect::get(&v, &KEY.into()).unwrap_or(JsValue::UNDEFINED);
-    serde_wasm_bindgen::from_value(v).unwrap_or_default()
+    hn_ext::get_typed(hn_ext::Area::Local, KEY).await.0.unwrap_or_default()
 }
 
 async fn save(all: &BTreeMap<String, TabHits>) {
-    let items = Object::new();
-    // Plain objects, not JS Maps: storage keeps only JSON-like values.
-    if let Ok(v) = all.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
-        let _ = Reflect::set(&items, &KEY.into(), &v);
-        let _ = JsFuture::from(session_set(&items)).await;
-    }
+    let _ = hn_ext::set_typed(hn_ext::Area::Local, KEY, all).await;
+}
+
+/// Forgets every tab's counts (their tabs are gone).
+pub async fn forget() {
+    let _ = hn_ext::remove(hn_ext::Area::Local, KEY).await;
 }
 
 pub async fn report(tab: Option<i32>, url: Option<String>, hits: BTreeMap<String, u32>) -> Response {
@@ -75,7 +69,7 @@ pub async fn current() -> Response {
     let query = Object::new();
     let _ = Reflect::set(&query, &"active".into(), &JsValue::TRUE);
     let _ = Reflect::set(&query, &"lastFocusedWindow".into(), &JsValue::TRUE);
-    let active = JsFuture::from(tabs_query(&query))
+    let active = JsFuture::from(hn_ext::tabs_query(&query))
         .await
         .ok()
         .and_then(|tabs| js_sys::Array::from(&tabs).get(0).into())

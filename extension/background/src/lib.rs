@@ -62,6 +62,7 @@ pub fn on_installed(reason: String) -> Promise {
         state::save_page_state().await;
         records::convert().await;
         records::prune(js_sys::Date::now()).await;
+        hits::forget().await;
         menus::install().await;
         csp_rule::schedule();
         activity::schedule();
@@ -91,6 +92,7 @@ pub fn on_startup() -> Promise {
         state::save_look().await;
         state::save_page_state().await;
         records::prune(js_sys::Date::now()).await;
+        hits::forget().await;
         csp_rule::schedule();
         activity::schedule();
         state::schedule_heartbeat();

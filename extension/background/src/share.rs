@@ -104,8 +104,6 @@ pub async fn find_discussion(url: &str, search: bool) -> Response {
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = query)]
-    fn tabs_query(query: &JsValue) -> Promise;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = executeScript)]
     fn execute_script(injection: &JsValue) -> Result<Promise, JsValue>;
 }
@@ -117,7 +115,7 @@ async fn in_open_tabs(url: &str) -> Option<hn_core::items::PastStory> {
     let site = &hn_core::site::hn::SITE;
     let query = Object::new();
     let _ = Reflect::set(&query, &"url".into(), &format!("https://{}/*", site.host).into());
-    let tabs = JsFuture::from(tabs_query(&query)).await.ok()?;
+    let tabs = JsFuture::from(hn_ext::tabs_query(&query)).await.ok()?;
     let func = Reflect::get(&js_sys::global(), &"hnewStoryLinks".into()).ok().filter(|f| f.is_function())?;
     for tab in js_sys::Array::from(&tabs).iter() {
         let Some(id) = Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()) else { continue };

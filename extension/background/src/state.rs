@@ -89,8 +89,6 @@ extern "C" {
     fn sync_set(items: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = remove)]
     fn sync_remove(keys: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = query)]
-    fn tabs_query(query: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = sendMessage)]
     fn tabs_send_message(tab: i32, message: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
@@ -744,7 +742,7 @@ async fn notify_tabs() {
     for site in hn_core::site::SITES {
         let query = Object::new();
         let _ = Reflect::set(&query, &"url".into(), &format!("https://{}/*", site.host).into());
-        let Ok(tabs) = JsFuture::from(tabs_query(&query)).await else { continue };
+        let Ok(tabs) = JsFuture::from(hn_ext::tabs_query(&query)).await else { continue };
         for tab in js_sys::Array::from(&tabs).iter() {
             if let Some(id) = Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()) {
                 // A tab without the content script (still loading) answers
