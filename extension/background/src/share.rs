@@ -158,7 +158,7 @@ pub async fn add_web(page_url: &str, page_title: &str, what: share::WebShare) ->
         Some(l) if l.starts_with("http") => in_open_tabs(&l).await.map(|s| s.id),
         _ => None,
     };
-    let (title, message) = match share::web_share(page_url, page_title, what, discussion) {
+    let outcome: Result<String, String> = match share::web_share(page_url, page_title, what, discussion) {
         Ok((target, text)) => {
             let name = target.title.clone();
             match add(target, Some(text), None).await {
@@ -174,17 +174,20 @@ pub async fn add_web(page_url: &str, page_title: &str, what: share::WebShare) ->
                         None if s.share_prefs.paused => " \u{2014} the buffer is paused".into(),
                         None => String::new(),
                     };
-                    ("Added to your share buffer".to_string(), format!("{name}{when}"))
+                    Ok(format!("{name}{when}"))
                 }
-                Response::Error { message } => ("Not added to your share buffer".to_string(), message),
-                _ => ("Not added to your share buffer".to_string(), "an unexpected answer".to_string()),
+                Response::Error { message } => Err(message),
+                _ => Err("an unexpected answer".to_string()),
             }
         }
-        Err(message) => ("Not added to your share buffer".to_string(), message),
+        Err(message) => Err(message),
     };
-    let added = title.starts_with("Added");
-    crate::notes::show(&format!("web-share-{}", now()), &title, &message).await;
-    added
+    let (title, message) = match &outcome {
+        Ok(what) => ("Added to your share buffer", what),
+        Err(why) => ("Not added to your share buffer", why),
+    };
+    crate::notes::show(&format!("web-share-{}", now()), title, message).await;
+    outcome.is_ok()
 }
 
 pub async fn save_item(key: String, item: BufferItem) -> Response {
