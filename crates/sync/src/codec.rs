@@ -1,7 +1,16 @@
 //! The compact encoding of a device's entries into `chrome.storage.sync`
-//! items: entries are spread over buckets by a hash of their key; each
-//! bucket is JSON (collection names once, keys sorted, wall times
-//! delta-coded), deflated, then base64-coded into one string item.
+//! items (area format 3): entries in time order, cut into buckets each as
+//! full as an item allows; each bucket is JSON in columns (collection names
+//! and their keys' common prefix once, keys in one string, wall times
+//! delta-coded), deflated, then written with 91 of the characters Chrome
+//! stores as one byte each in a JSON string.
+//!
+//! Time order keeps what changes together: a new edit lands in the newest
+//! bucket, and neighbouring wall times differ by little. An edit of an
+//! older entry rewrites the buckets from that entry's on (one write still:
+//! Chrome counts operations, not items). Formats 1 and 2 (records or
+//! columns, spread over buckets by a hash of the key, base64) are still
+//! read.
 
 use serde_json::{json, Value};
 
@@ -9,62 +18,122 @@ use crate::{Entry, Hlc, QUOTA_BYTES_PER_ITEM};
 
 /// Room left in an item for the key and JSON quotes.
 const BUCKET_BUDGET: usize = QUOTA_BYTES_PER_ITEM - 64;
-/// Raw JSON bytes a bucket starts with before compression.
-const RAW_PER_BUCKET: usize = 24_000;
 
-fn bucket_of(collection: &str, key: &str, buckets: usize) -> usize {
-    // FNV-1a: stable across versions and platforms.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in collection.bytes().chain([0]).chain(key.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    (h % buckets as u64) as usize
-}
-
-/// Encodes entries into bucket strings, as many as needed so each fits an
-/// item. Deterministic: the same entries give the same strings.
+/// Encodes entries into bucket strings: in time order, each bucket holding
+/// as many entries as fit an item (an entry too large for any item is
+/// written alone, and the caller refuses the write). Deterministic: the
+/// same entries give the same strings.
 pub fn encode_buckets(entries: &[(&str, &str, &Entry)], owner: u32) -> Vec<String> {
-    let raw: usize = entries
-        .iter()
-        .map(|(c, k, e)| c.len() + k.len() + 40 + e.value.as_ref().map_or(4, |v| v.to_string().len()))
-        .sum();
-    let mut n = raw.div_ceil(RAW_PER_BUCKET).max(1);
-    loop {
-        let mut groups: Vec<Vec<(&str, &str, &Entry)>> = vec![Vec::new(); n];
-        for &(c, k, e) in entries {
-            groups[bucket_of(c, k, n)].push((c, k, e));
-        }
-        let encoded: Vec<String> = groups.iter_mut().map(|g| encode_one(g, owner)).collect();
-        if encoded.iter().all(|b| b.len() <= BUCKET_BUDGET) || n >= 480 {
-            return encoded;
-        }
-        n = n * 5 / 4 + 1;
+    let mut sorted = entries.to_vec();
+    sorted.sort_by(|a, b| (a.2.stamp, a.0, a.1).cmp(&(b.2.stamp, b.0, b.1)));
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut guess = 256;
+    while start < sorted.len() {
+        let rest = &sorted[start..];
+        let (count, text) = largest_fitting(rest, guess, owner);
+        out.push(text);
+        start += count;
+        guess = count;
     }
+    if out.is_empty() {
+        out.push(encode_one(&[], owner));
+    }
+    out
 }
 
-fn encode_one(group: &mut [(&str, &str, &Entry)], owner: u32) -> String {
+/// A prefix of `rest` (at least one entry) whose bucket fits, within 2 %
+/// of the longest that does, and its text: searched from `guess` and from
+/// what the first try's size predicts.
+fn largest_fitting(rest: &[(&str, &str, &Entry)], guess: usize, owner: u32) -> (usize, String) {
+    let encode = |n: usize| encode_one(&rest[..n], owner);
+    let fits = |text: &String| text.len() <= BUCKET_BUDGET;
+    let first = guess.clamp(1, rest.len());
+    let text = encode(first);
+    // `lo` fits (its text kept), `hi` does not (`rest.len() + 1`: unknown).
+    let (mut lo, mut lo_text, mut hi) = if fits(&text) {
+        (first, text, rest.len() + 1)
+    } else if first == 1 {
+        return (1, text);
+    } else {
+        let one = encode(1);
+        if !fits(&one) {
+            return (1, one);
+        }
+        (1, one, first)
+    };
+    if lo == first {
+        let predicted = (first * BUCKET_BUDGET / lo_text.len().max(1) * 98 / 100).min(rest.len());
+        if predicted > lo && predicted < hi {
+            let text = encode(predicted);
+            if fits(&text) {
+                (lo, lo_text) = (predicted, text);
+            } else {
+                hi = predicted;
+            }
+        }
+    }
+    while hi == rest.len() + 1 && lo < rest.len() {
+        let next = (lo * 2).min(rest.len());
+        let text = encode(next);
+        if fits(&text) {
+            (lo, lo_text) = (next, text);
+        } else {
+            hi = next;
+        }
+    }
+    while hi - lo > (lo / 50).max(1) {
+        let mid = lo + (hi - lo) / 2;
+        let text = encode(mid);
+        if fits(&text) {
+            (lo, lo_text) = (mid, text);
+        } else {
+            hi = mid;
+        }
+    }
+    (lo, lo_text)
+}
+
+/// The keys' common prefix up to and including its last `:` (`hn:` for a
+/// site's users), written once per collection.
+fn key_prefix<'a>(keys: impl Iterator<Item = &'a str>) -> &'a str {
+    let mut prefix: Option<&str> = None;
+    for k in keys {
+        prefix = Some(match prefix {
+            None => k,
+            Some(p) => {
+                let common = p.bytes().zip(k.bytes()).take_while(|(a, b)| a == b).count();
+                &p[..common]
+            }
+        });
+    }
+    let p = prefix.unwrap_or("");
+    p.rfind(':').map_or("", |i| &p[..=i])
+}
+
+fn encode_one(group: &[(&str, &str, &Entry)], owner: u32) -> String {
     // In time order, so wall times delta-code to small numbers; in columns
     // (collections, keys, times, stamps that are not plain, values), which
     // deflate compresses far better than records. A follow's value, when
     // it is `{"since": t}` with `t` the entry's own time (as the product
     // writes it), is not written. `f` says, one letter a record, where the
     // value is: `v` next in `v`, `s` such a follow, `t` a tombstone.
-    group.sort_by(|a, b| (a.2.stamp, a.0, a.1).cmp(&(b.2.stamp, b.0, b.1)));
     let mut collections: Vec<&str> = Vec::new();
+    for (c, _, _) in group {
+        if !collections.contains(c) {
+            collections.push(c);
+        }
+    }
+    let prefixes: Vec<&str> =
+        collections.iter().map(|c| key_prefix(group.iter().filter(|g| g.0 == *c).map(|g| g.1))).collect();
     let (mut ci, mut keys, mut walls, mut odd, mut values) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut forms = String::with_capacity(group.len());
     let mut prev_wall: i64 = 0;
     for (n, (c, k, e)) in group.iter().enumerate() {
-        ci.push(match collections.iter().position(|x| x == c) {
-            Some(i) => i,
-            None => {
-                collections.push(c);
-                collections.len() - 1
-            }
-        });
-        keys.push(*k);
+        let i = collections.iter().position(|x| x == c).unwrap_or(0);
+        ci.push(i);
+        keys.push(&k[prefixes[i].len()..]);
         let wall = i64::try_from(e.stamp.wall).unwrap_or(i64::MAX);
         walls.push(wall - prev_wall);
         prev_wall = wall;
@@ -80,14 +149,23 @@ fn encode_one(group: &mut [(&str, &str, &Entry)], owner: u32) -> String {
             None => forms.push('t'),
         }
     }
-    let text =
-        json!({ "c": collections, "i": ci, "k": keys, "w": walls, "s": odd, "f": forms, "v": values }).to_string();
-    base64_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9))
+    // Keys in one string, a line each, unless a key holds a line break.
+    let keys = if keys.iter().any(|k| k.contains('\n')) { json!(keys) } else { json!(keys.join("\n")) };
+    let text = json!({
+        "c": collections, "p": prefixes, "i": ci, "k": keys, "w": walls, "s": odd, "f": forms, "v": values
+    })
+    .to_string();
+    text91_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9))
 }
 
-/// Decodes one bucket string into (collection, key, entry) triples.
-pub fn decode_bucket(bucket: &str, owner: u32) -> Result<Vec<(String, String, Entry)>, String> {
-    let bytes = base64_decode(bucket).ok_or("not base64")?;
+/// Decodes one bucket string of area format `format` into (collection,
+/// key, entry) triples.
+pub fn decode_bucket(bucket: &str, owner: u32, format: u64) -> Result<Vec<(String, String, Entry)>, String> {
+    let bytes = if format >= 3 {
+        text91_decode(bucket).ok_or("not a bucket text")?
+    } else {
+        base64_decode(bucket).ok_or("not base64")?
+    };
     let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, 4 << 20)
         .map_err(|e| format!("not deflate: {e:?}"))?;
     let v: Value = serde_json::from_slice(&text).map_err(|e| format!("not JSON: {e}"))?;
@@ -127,7 +205,23 @@ pub fn decode_bucket(bucket: &str, owner: u32) -> Result<Vec<(String, String, En
 /// The column layout (area format 2).
 fn decode_columns(v: &Value, collections: &[String], owner: u32) -> Result<Vec<(String, String, Entry)>, String> {
     let column = |name: &str| v[name].as_array().ok_or_else(|| format!("no column {name}"));
-    let (ci, keys, walls, values) = (column("i")?, column("k")?, column("w")?, column("v")?);
+    let (ci, walls, values) = (column("i")?, column("w")?, column("v")?);
+    // Format 3: keys in one string (or a list), less their collection's prefix.
+    let keys: Vec<&str> = match &v["k"] {
+        Value::String(s) if s.is_empty() && ci.is_empty() => Vec::new(),
+        Value::String(s) => s.split('\n').collect(),
+        Value::Array(a) => a.iter().map(|k| k.as_str().ok_or("bad key")).collect::<Result<_, _>>()?,
+        _ => return Err("no column k".into()),
+    };
+    let prefixes: Vec<&str> = match v.get("p") {
+        Some(p) => p
+            .as_array()
+            .ok_or("bad prefixes")?
+            .iter()
+            .map(|p| p.as_str().ok_or("bad prefix"))
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
     if ci.len() != keys.len() || walls.len() != keys.len() {
         return Err("columns of different lengths".into());
     }
@@ -146,8 +240,9 @@ fn decode_columns(v: &Value, collections: &[String], owner: u32) -> Result<Vec<(
     let mut out = Vec::with_capacity(keys.len());
     let mut wall: i64 = 0;
     for n in 0..keys.len() {
-        let c = ci[n].as_u64().and_then(|i| collections.get(i as usize)).ok_or("bad collection index")?;
-        let k = keys[n].as_str().ok_or("bad key")?;
+        let index = ci[n].as_u64().ok_or("bad collection index")? as usize;
+        let c = collections.get(index).ok_or("bad collection index")?;
+        let k = format!("{}{}", prefixes.get(index).copied().unwrap_or(""), keys[n]);
         wall = wall.checked_add(walls[n].as_i64().ok_or("bad time")?).ok_or("bad time")?;
         let value = match forms[n] {
             b's' => Some(json!({ "since": wall })),
@@ -157,13 +252,72 @@ fn decode_columns(v: &Value, collections: &[String], owner: u32) -> Result<Vec<(
         };
         let (count, device) = odd.get(&n).copied().unwrap_or((0, owner));
         let stamp = Hlc { wall: u64::try_from(wall).map_err(|_| "bad time")?, count, device };
-        out.push((c.clone(), k.to_string(), Entry { value, stamp }));
+        out.push((c.clone(), k, Entry { value, stamp }));
     }
     Ok(out)
 }
 
+/// The 91 characters a bucket is written with: printable ASCII but `"`
+/// and `\` (escaped in JSON) and `<` (Chrome writes it as `\u003C`), so
+/// each counts one byte against the quota.
+const TEXT91: &[u8; 91] =
+    b"!#$%&'()*+,-./0123456789:;=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+
+/// Bytes as text, 13 bits to two characters (91² ≥ 2¹³): 6.5 bits a
+/// character where base64 carries 6.
+pub fn text91_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 16 / 13 + 2);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        acc |= u32::from(b) << bits;
+        bits += 8;
+        while bits >= 13 {
+            let v = (acc & 0x1fff) as usize;
+            out.push(char::from(TEXT91[v % 91]));
+            out.push(char::from(TEXT91[v / 91]));
+            acc >>= 13;
+            bits -= 13;
+        }
+    }
+    if bits > 0 {
+        let v = acc as usize;
+        out.push(char::from(TEXT91[v % 91]));
+        if bits > 6 {
+            out.push(char::from(TEXT91[v / 91]));
+        }
+    }
+    out
+}
+
+pub fn text91_decode(text: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| TEXT91.iter().position(|x| *x == c).map(|d| d as u32);
+    let mut out = Vec::with_capacity(text.len() * 13 / 16);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for pair in text.as_bytes().chunks(2) {
+        let (v, width) = match *pair {
+            [a, b] => (digit(a)? + 91 * digit(b)?, 13),
+            [a] => (digit(a)?, 6),
+            _ => return None,
+        };
+        if v >= 1 << width {
+            return None;
+        }
+        acc |= v << bits;
+        bits += width;
+        while bits >= 8 {
+            out.push(acc as u8);
+            acc >>= 8;
+            bits -= 8;
+        }
+    }
+    Some(out)
+}
+
+/// Base64, as formats 1 and 2 wrote buckets (written here only by tests).
+#[cfg(test)]
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+#[cfg(test)]
 pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
@@ -210,6 +364,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text91_roundtrips_and_is_smaller_than_base64() {
+        let mut seed = 7u32;
+        for len in 0..200 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (seed >> 16) as u8
+                })
+                .collect();
+            let text = text91_encode(&bytes);
+            assert_eq!(text91_decode(&text).unwrap(), bytes, "{len} bytes");
+            assert!(!text.contains(['"', '\\', '<']));
+            if len >= 100 {
+                assert!(text.len() * 100 <= base64_encode(&bytes).len() * 94, "{len} bytes: {}", text.len());
+            }
+        }
+        assert_eq!(text91_decode("\"!"), None);
+        assert_eq!(text91_decode("~~"), None, "over 13 bits");
+    }
+
+    #[test]
+    fn a_format_2_bucket_still_reads() {
+        let text = r#"{"c":["follows"],"i":[0],"k":["hn:a"],"w":[1700000000000],"s":[],"f":"s","v":[]}"#;
+        let bucket = base64_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9));
+        let back = decode_bucket(&bucket, 7, 2).unwrap();
+        assert_eq!(back[0].1, "hn:a");
+        assert_eq!(back[0].2.value, Some(json!({ "since": 1_700_000_000_000u64 })));
+    }
+
+    #[test]
     fn base64_roundtrips() {
         for input in [&b""[..], b"a", b"ab", b"abc", b"abcd", &[0, 255, 128, 7, 9]] {
             assert_eq!(base64_decode(&base64_encode(input)).unwrap(), input);
@@ -225,18 +409,18 @@ mod tests {
         let entries = vec![("follows", "hn:b", &e1), ("filters", "k:x", &e2)];
         let buckets = encode_buckets(&entries, 7);
         let mut back: Vec<(String, String, Entry)> =
-            buckets.iter().flat_map(|b| decode_bucket(b, 7).unwrap()).collect();
+            buckets.iter().flat_map(|b| decode_bucket(b, 7, 3).unwrap()).collect();
         back.sort_by(|a, b| (a.0.clone(), a.1.clone()).cmp(&(b.0.clone(), b.1.clone())));
         assert_eq!(
             back,
             vec![("filters".into(), "k:x".into(), e2.clone()), ("follows".into(), "hn:b".into(), e1.clone())]
         );
-        assert!(decode_bucket("!!", 7).is_err());
-        assert!(decode_bucket(&base64_encode(b"junk"), 7).is_err());
+        assert!(decode_bucket("\"\"", 7, 3).is_err());
+        assert!(decode_bucket(&text91_encode(b"junk"), 7, 3).is_err());
         // Entries of another device in this area keep their stamps.
         let other = Entry { value: Some(json!(1)), stamp: Hlc { wall: 5, count: 3, device: 9 } };
         let b = encode_buckets(&[("f", "k", &other)], 7);
-        assert_eq!(decode_bucket(&b[0], 7).unwrap()[0].2, other);
+        assert_eq!(decode_bucket(&b[0], 7, 3).unwrap()[0].2, other);
     }
 
     #[test]
@@ -253,10 +437,11 @@ mod tests {
             ("x", "k", &zero),
         ];
         let b = encode_buckets(&entries, 7);
-        let text = miniz_oxide::inflate::decompress_to_vec(&base64_decode(&b[0]).unwrap()).unwrap();
+        let text = miniz_oxide::inflate::decompress_to_vec(&text91_decode(&b[0]).unwrap()).unwrap();
         let v: Value = serde_json::from_slice(&text).unwrap();
         assert_eq!(v["f"], "svtv", "{v}");
-        let back = decode_bucket(&b[0], 7).unwrap();
+        assert_eq!(v["k"], "a\nb\nc\nk", "keys less their collection's prefix: {v}");
+        let back = decode_bucket(&b[0], 7, 3).unwrap();
         let want: Vec<(String, String, Entry)> =
             entries.iter().map(|(c, k, e)| (c.to_string(), k.to_string(), (*e).clone())).collect();
         assert_eq!(back, want);
@@ -266,7 +451,7 @@ mod tests {
     fn buckets_written_in_records_by_the_earlier_format_still_read() {
         let text = r#"{"c":["follows"],"r":[[0,"hn:a",1700000000000,{"since":1}],[0,"hn:b",5],[0,"hn:c",5,2,9,true]]}"#;
         let bucket = base64_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9));
-        let back = decode_bucket(&bucket, 7).unwrap();
+        let back = decode_bucket(&bucket, 7, 1).unwrap();
         assert_eq!(back.len(), 3);
         assert_eq!(back[0].2.value, Some(json!({ "since": 1 })));
         assert_eq!(back[1].2, Entry { value: None, stamp: Hlc { wall: 1_700_000_000_005, count: 0, device: 7 } });

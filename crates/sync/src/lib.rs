@@ -22,9 +22,9 @@
 //!   it has received from each device, when it was last active;
 //! - `s1.<device>.<n>` — bucket `n` of the entries this device authored and
 //!   that are still current (an entry superseded by another device's newer
-//!   one lives in that device's area instead), deflated and base64-coded.
-//!   Entries are spread over buckets by a hash of their key, so one edit
-//!   rewrites one bucket (plus the meta), not the whole state.
+//!   one lives in that device's area instead), in time order, each bucket
+//!   as full as an item allows (see `codec`): a new edit rewrites the newest
+//!   bucket (plus the meta).
 //!
 //! Every device merges every device's area, its own included (so a device
 //! whose local copy was restored from an older backup catches up with what
@@ -35,8 +35,11 @@
 //! [`DEAD_AFTER_MS`] (60 days; an online device refreshes it daily). The
 //! current entries of devices that are not live are kept by one device only,
 //! the *heir*: the live device with the smallest id. It copies them into its
-//! own area and removes the silent device's keys; the others do nothing, so
-//! adoption costs one copy, not one per device. When the silent device
+//! own area and, once it has kept them for a week ([`ADOPT_GRACE_MS`]),
+//! removes the silent device's keys; the others do nothing, so adoption
+//! costs one copy, not one per device. The week covers the keys of one
+//! write reaching another browser apart: no device sees a silent area gone
+//! before it has the heir's copy. When the silent device
 //! speaks again it is live: its entries are its own again, the heir drops
 //! its copies, and nothing is written after that while nothing changes.
 //!
@@ -55,7 +58,9 @@
 //! received it (each has then dropped the entries it superseded from its own
 //! area, so nothing in storage can bring the removed item back), and it is
 //! older than [`DEAD_AFTER_MS`] (a device not yet known may hold an older
-//! edit of the item; one silent that long is adopted anyway).
+//! edit of the item; one silent that long is adopted anyway), and both have
+//! held for [`ADOPT_GRACE_MS`] (so every browser's copy of the store has
+//! each area as written after its device received the removal).
 //!
 //! # Quota
 //! Writes that would pass Chrome's limits (102,400 bytes, 8,192 per item,
@@ -75,8 +80,9 @@ use serde_json::Value;
 /// Format of the items this crate writes.
 pub const FORMAT_VERSION: u32 = 1;
 /// Format of a device's area in `chrome.storage.sync` (its meta's `v`):
-/// 2 writes buckets in columns (see `codec`); 1 (records) is still read.
-pub const AREA_FORMAT: u32 = 2;
+/// 3 writes buckets in time order as text of 91 characters (see `codec`);
+/// 2 (columns, base64) and 1 (records) are still read.
+pub const AREA_FORMAT: u32 = 3;
 /// Every key this crate writes starts with this.
 pub const KEY_PREFIX: &str = "s1.";
 /// Chrome's limits for `chrome.storage.sync`.
@@ -87,6 +93,14 @@ pub const MAX_ITEMS: usize = 512;
 pub const MAX_DRIFT_MS: u64 = 24 * 60 * 60 * 1000;
 /// A device silent this long is adopted by the others.
 pub const DEAD_AFTER_MS: u64 = 60 * 24 * 60 * 60 * 1000;
+/// The heir removes a silent device's keys only once it has kept that
+/// device's entries this long (counted on the heir's own reads, not from
+/// the silent device's last activity): longer than Chrome Sync takes to
+/// hand one key of a write to another browser while both are online, so
+/// every device has the heir's copy before the keys it replaces disappear,
+/// and devices that each took the others for silent (all back at once from
+/// a long silence) hear from each other before any removes anything.
+pub const ADOPT_GRACE_MS: u64 = 7 * 24 * 60 * 60 * 1000;
 /// A device silent for [`DEAD_AFTER_MS`] less this rebuilds before it
 /// writes: covers clocks two days apart either way and the daily refresh
 /// of "last active".
@@ -230,13 +244,12 @@ impl Doc {
         changed
     }
 
-    /// Drops the tombstones `stable` says every live device has; returns
-    /// how many.
-    pub fn compact(&mut self, stable: impl Fn(&Entry) -> bool) -> usize {
+    /// Keeps the entries `keep` accepts; returns how many were dropped.
+    pub fn retain(&mut self, keep: impl Fn(&str, &str, &Entry) -> bool) -> usize {
         let mut dropped = 0;
-        for c in self.collections.values_mut() {
+        for (name, c) in &mut self.collections {
             let before = c.len();
-            c.retain(|_, e| e.value.is_some() || !stable(e));
+            c.retain(|k, e| keep(name, k, e));
             dropped += before - c.len();
         }
         self.collections.retain(|_, c| !c.is_empty());
@@ -383,6 +396,33 @@ pub struct Replica {
     /// and by how much (ms), at the last merge.
     #[serde(default)]
     clock_behind: Option<(u32, u64)>,
+    /// Silent devices whose entries this device keeps as heir: since when
+    /// (its own clock, at the read that found them silent), and the last
+    /// activity their meta showed then (a device that spoke and fell
+    /// silent again starts a new grace).
+    #[serde(default)]
+    adopting: BTreeMap<u32, (u64, u64)>,
+    /// Tombstones every device has received, and since when (this
+    /// device's clock): dropped once that has held for [`ADOPT_GRACE_MS`].
+    #[serde(default, with = "settling_serde")]
+    settling: BTreeMap<(String, String, Hlc), u64>,
+}
+
+/// `settling` as a list (JSON object keys must be strings).
+mod settling_serde {
+    use super::Hlc;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    type Map = BTreeMap<(String, String, Hlc), u64>;
+
+    pub fn serialize<S: Serializer>(map: &Map, s: S) -> Result<S::Ok, S::Error> {
+        map.iter().collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
+        Ok(Vec::<((String, String, Hlc), u64)>::deserialize(d)?.into_iter().collect())
+    }
 }
 
 impl Replica {
@@ -396,6 +436,8 @@ impl Replica {
             published: Hlc::default(),
             caught_up: 0,
             clock_behind: None,
+            adopting: BTreeMap::new(),
+            settling: BTreeMap::new(),
         }
     }
 
@@ -503,11 +545,13 @@ impl Replica {
                             *r = e.stamp;
                         }
                     }
-                    if device == self.device {
-                        if let Some(mine) = doc.all().map(|(_, _, e)| e.stamp).filter(|s| s.device == device).max() {
-                            self.published = self.published.max(mine);
-                        }
-                    } else {
+                    // An entry of this device's read from any area (an heir's
+                    // copy included) was published: a restored older copy
+                    // must not take it for an edit of its own never sent.
+                    if let Some(mine) = doc.all().map(|(_, _, e)| e.stamp).filter(|s| s.device == self.device).max() {
+                        self.published = self.published.max(mine);
+                    }
+                    if device != self.device {
                         let seen = meta
                             .seen
                             .iter()
@@ -529,8 +573,14 @@ impl Replica {
             for d in &docs {
                 fresh.merge(d);
             }
+            // Kept too: its own entries too recent for a removal of them to
+            // have been forgotten anywhere yet (a removal is stamped after
+            // what it removes, and forgotten only past the horizon), though
+            // no area holds them now (another device, its copy of the store
+            // a moment behind, took this one for silent and removed its keys).
+            let recent = now_ms.saturating_sub(DEAD_AFTER_MS - RETURN_MARGIN_MS);
             for (c, k, e) in self.doc.all() {
-                if e.stamp.device == self.device && e.stamp > self.published {
+                if e.stamp.device == self.device && (e.stamp > self.published || e.stamp.wall > recent) {
                     fresh.put(c, k, e.clone());
                 }
             }
@@ -543,6 +593,17 @@ impl Replica {
             }
         }
         self.caught_up = self.caught_up.max(now_ms);
+        let live = self.live(now_ms);
+        if self.heir(&live) {
+            let silent: BTreeMap<u32, u64> =
+                self.peers.iter().filter(|(d, _)| !live.contains(d)).map(|(d, (_, active))| (*d, *active)).collect();
+            self.adopting.retain(|d, (_, active)| silent.get(d) == Some(active));
+            for (d, active) in silent {
+                self.adopting.entry(d).or_insert((now_ms, active));
+            }
+        } else {
+            self.adopting.clear();
+        }
         report.changed |= self.compact(now_ms, &present) > 0;
         report
     }
@@ -562,6 +623,10 @@ impl Replica {
     ///
     /// A silent device's area still in storage counts as live here: it may
     /// hold an entry the tombstone superseded, until its heir removes it.
+    ///
+    /// And all that must have held for [`ADOPT_GRACE_MS`] on this device's
+    /// reads, so every browser has each device's area as it was written
+    /// after receiving the tombstone.
     fn compact(&mut self, now_ms: u64, present: &BTreeSet<u32>) -> usize {
         let alive = self.live(now_ms);
         let live: Vec<&BTreeMap<u32, Hlc>> = self
@@ -575,9 +640,41 @@ impl Replica {
             // Alone, a device cannot know who else has yet to hear of a removal.
             return 0;
         }
-        self.doc.compact(|e| {
-            now_ms.saturating_sub(e.stamp.wall) > DEAD_AFTER_MS
-                && live.iter().all(|v| v.get(&e.stamp.device).is_some_and(|s| *s >= e.stamp))
+        // A tombstone every device has received is dropped only once that
+        // has been so for [`ADOPT_GRACE_MS`] (on this device's reads): a
+        // browser whose copy of the store is a moment behind may still
+        // hold an area from before its device received the removal, and
+        // must see that area's next version before the tombstone goes.
+        let ready: BTreeSet<(String, String, Hlc)> = self
+            .doc
+            .all()
+            .filter(|(_, _, e)| {
+                e.value.is_none()
+                    && now_ms.saturating_sub(e.stamp.wall) > DEAD_AFTER_MS
+                    && live.iter().all(|v| v.get(&e.stamp.device).is_some_and(|s| *s >= e.stamp))
+            })
+            .map(|(c, k, e)| (c.to_string(), k.to_string(), e.stamp))
+            .collect();
+        // Remembered a while after it is dropped, so a copy read back from
+        // an area not yet rewritten is dropped again at once.
+        let doc = &self.doc;
+        self.settling.retain(|t, since| {
+            let held = doc.entry(&t.0, &t.1).is_some_and(|e| e.stamp == t.2);
+            if held {
+                ready.contains(t)
+            } else {
+                now_ms.saturating_sub(*since) <= 3 * ADOPT_GRACE_MS
+            }
+        });
+        for t in &ready {
+            self.settling.entry(t.clone()).or_insert(now_ms);
+        }
+        let settling = &self.settling;
+        self.doc.retain(|c, k, e| {
+            e.value.is_some()
+                || settling
+                    .get(&(c.to_string(), k.to_string(), e.stamp))
+                    .is_none_or(|since| now_ms.saturating_sub(*since) <= ADOPT_GRACE_MS)
         })
     }
 
@@ -679,7 +776,14 @@ impl Replica {
             }
         }
         let adopted: Vec<String> = if heir {
-            self.peers.keys().filter(|d| !live.contains(d)).map(|d| prefix(*d)).collect()
+            self.peers
+                .iter()
+                .filter(|(d, _)| {
+                    !live.contains(d)
+                        && self.adopting.get(d).is_some_and(|(since, _)| now_ms.saturating_sub(*since) > ADOPT_GRACE_MS)
+                })
+                .map(|(d, _)| prefix(*d))
+                .collect()
         } else {
             Vec::new()
         };
@@ -704,6 +808,19 @@ impl Replica {
             return Err(WriteError::TooManyItems { needed: other_items + desired.len(), limit: MAX_ITEMS });
         }
         Ok(plan)
+    }
+
+    /// The bytes, as Chrome counts them, that every entry this replica holds
+    /// takes written as one device's buckets (the meta aside): what a
+    /// device alone would need.
+    pub fn area_bytes(&self) -> usize {
+        let all: Vec<(&str, &str, &Entry)> = self.doc.all().collect();
+        let mine = prefix(self.device);
+        codec::encode_buckets(&all, self.device)
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| item_size(&format!("{mine}{i}"), &Value::String(b)))
+            .sum()
     }
 
     /// Whether this device holds edits of its own stamped after what its
@@ -816,8 +933,8 @@ fn decode_area(device: u32, area: &BTreeMap<String, Value>) -> Result<(Meta, Doc
             .get(&i.to_string())
             .and_then(Value::as_str)
             .ok_or_else(|| format!("device {device:x}: bucket {i} missing (a write in flight)"))?;
-        for (c, k, e) in
-            codec::decode_bucket(bucket, device).map_err(|e| format!("device {device:x}: bucket {i} damaged ({e})"))?
+        for (c, k, e) in codec::decode_bucket(bucket, device, version)
+            .map_err(|e| format!("device {device:x}: bucket {i} damaged ({e})"))?
         {
             doc.put(&c, &k, e);
         }
@@ -899,9 +1016,14 @@ mod tests {
             assert_eq!(r.doc().all().count(), 1, "kept on {}", r.device());
         }
         // Every device active since, and the tombstone older than the
-        // horizon: it is gone.
+        // horizon: kept a week more (every browser's copy of the store
+        // catches up meanwhile), then gone.
         exchange(&mut rs, &mut store, 3_000 + DEAD_AFTER_MS / 2);
-        let later = 3_000 + DEAD_AFTER_MS + 1;
+        let ripe = 3_000 + DEAD_AFTER_MS + 1;
+        exchange(&mut rs, &mut store, ripe);
+        assert!(rs.iter().all(|r| r.doc().all().count() == 1), "kept while every copy catches up");
+        exchange(&mut rs, &mut store, ripe + ADOPT_GRACE_MS / 2);
+        let later = ripe + ADOPT_GRACE_MS + 1;
         exchange(&mut rs, &mut store, later);
         for r in &rs {
             assert_eq!(r.doc().all().count(), 0, "compacted on {}", r.device());
@@ -943,7 +1065,7 @@ mod tests {
         let mut a = Replica::new(1);
         // Incompressible values past 100 KB.
         let mut x: u64 = 1;
-        for i in 0..2000 {
+        for i in 0..3000 {
             let noise: String = (0..60)
                 .map(|_| {
                     x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -957,7 +1079,7 @@ mod tests {
         let plan = a.plan_write(&BTreeMap::new(), 7000).unwrap();
         assert!(plan.bytes <= QUOTA_BYTES, "{}", plan.bytes);
         let left = plan.left_out["notes"];
-        assert!(left > 100 && left < 2000, "{left} notes left out");
+        assert!(left > 100 && left < 3000, "{left} notes left out");
         assert!(plan.left_out_words().unwrap().contains(&format!("{left} notes")));
         assert_eq!(plan.published, Hlc::default(), "what was left out is not taken as published");
         // Another device gets the settings, the filter and the notes that fit.
@@ -965,8 +1087,8 @@ mod tests {
         b.merge_items(&items(&[&plan]), 7000);
         assert_eq!(b.doc().get("settings", "reading"), Some(&json!({"font": 130})));
         assert!(b.doc().get("filters", "k:x").is_some());
-        assert_eq!(b.doc().len("notes"), 2000 - left, "the oldest notes that fit");
-        assert_eq!(a.doc().len("notes"), 2000);
+        assert_eq!(b.doc().len("notes"), 3000 - left, "the oldest notes that fit");
+        assert_eq!(a.doc().len("notes"), 3000);
         let back = Replica::from_local(&a.to_local()).unwrap();
         assert_eq!(&back, &a);
     }
@@ -1003,18 +1125,31 @@ mod tests {
         let mut dead = Replica::new(0xd);
         dead.set(1_000, "follows", "hn:old", json!({}));
         let store = items(&[&dead.plan_write(&BTreeMap::new(), 1_000).unwrap()]);
-        let now = 1_000 + DEAD_AFTER_MS + 1;
         let mut a = Replica::new(0xa);
         let mut b = Replica::new(0xb);
+        // Past the horizon the heir copies; it removes the keys once it has
+        // kept the copy a week.
+        let first = 1_000 + DEAD_AFTER_MS + 1;
+        a.merge_items(&store, first);
+        let copied = a.plan_write(&store, first).unwrap();
+        assert!(copied.remove.is_empty(), "{:?}", copied.remove);
+        let store = items(&[&dead.plan_write(&BTreeMap::new(), 1_000).unwrap(), &copied]);
+        let mut fresh = Replica::new(0xe);
+        fresh.merge_items(
+            &store.iter().filter(|(k, _)| k.starts_with("s1.a.")).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            first,
+        );
+        assert_eq!(fresh.doc().get("follows", "hn:old"), Some(&json!({})), "the heir's copy is written first");
+        let now = first + ADOPT_GRACE_MS + 1;
         b.merge_items(&store, now);
         a.merge_items(&store, now);
         let pa = a.plan_write(&store, now).unwrap();
         assert!(pa.remove.iter().any(|k| k.starts_with("s1.d.")), "the heir (smallest id) takes over");
-        let store = items(&[&dead.plan_write(&BTreeMap::new(), 1_000).unwrap(), &pa]);
+        let store = items(&[&dead.plan_write(&BTreeMap::new(), 1_000).unwrap(), &copied, &pa]);
         assert!(store.keys().all(|k| !k.starts_with("s1.d.")));
         b.merge_items(&store, now);
         let pb = b.plan_write(&store, now).unwrap();
-        let after = items(&[&dead.plan_write(&BTreeMap::new(), 1_000).unwrap(), &pa, &pb]);
+        let after = items(&[&dead.plan_write(&BTreeMap::new(), 1_000).unwrap(), &copied, &pa, &pb]);
         let held_by = |device: u32| {
             let area = areas(&after).remove(&device).unwrap_or_default();
             decode_area(device, &area).map(|(_, d)| d.get("follows", "hn:old").is_some()).unwrap_or(false)
