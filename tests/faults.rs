@@ -147,7 +147,7 @@ fn a_corrupt_saved_state_is_rebuilt_from_sync() {
     // The device's copy is damaged (a bad write, a bug, a disk) where its
     // document is; the worker restarts.
     worker
-        .eval("chrome.storage.local.get('replica').then(({ replica }) => { replica.replica.doc = 'garbage'; return chrome.storage.local.set({ replica }); }).then(() => true)")
+        .eval("chrome.storage.local.get(null).then(all => { const bad = {}; for (const k of Object.keys(all)) if (k.startsWith('replica.')) bad[k] = 'garbage'; return chrome.storage.local.set(bad).then(() => Object.keys(bad).length > 0); })")
         .unwrap();
     stop_worker(&h);
     // A page wakes the worker, which finds its saved state unreadable.
@@ -167,7 +167,7 @@ fn a_corrupt_saved_state_is_rebuilt_from_sync() {
     // The damaged copy is kept aside, and the device kept its id (it goes
     // on writing its own area, not a second one).
     let kept = worker
-        .eval("chrome.storage.local.get('replica_damaged').then(r => r.replica_damaged.value.replica.doc)")
+        .eval("chrome.storage.local.get('replica_damaged').then(r => r.replica_damaged.value['replica.0'])")
         .unwrap();
     assert_eq!(kept, "garbage", "the damaged copy is kept");
     let now = worker.eval("self.hnewHandle({ v: 1, kind: 'sync_status' }).then(r => r.status.device)").unwrap();

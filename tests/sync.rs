@@ -193,3 +193,35 @@ fn a_tag_written_inside_a_follow_by_an_earlier_version_shows_and_clears() {
     assert_eq!(pg["note"], "essays", "the note stays");
     assert!(pg.get("unfollowed").is_none_or(|u| u == false), "still followed: {pg}");
 }
+
+/// The state on this browser is saved in parts: with 3,000 follows, one
+/// more rewrites a small part of it (not the whole copy, as before), and a
+/// worker started afresh reads every part back.
+#[test]
+fn one_edit_rewrites_a_part_of_the_saved_state_and_a_new_worker_reads_it_whole() {
+    let h = Harness::start(Options::default()).unwrap();
+    let worker = h.worker().unwrap();
+    let users: Vec<String> = (0..3000).map(|i| format!("reader{i}")).collect();
+    let answer = ask(&worker, json!({"kind": "follow_many", "site": "hn", "users": users}));
+    assert_eq!(answer["kind"], "done", "{answer}");
+    let saved = "chrome.storage.local.get(null).then(all => Object.entries(all).filter(([k]) => k === 'replica' || k.startsWith('replica.')).reduce((n, [k, v]) => n + k.length + JSON.stringify(v).length, 0))";
+    let whole = worker.eval(saved).unwrap().as_u64().unwrap();
+    assert!(whole > 100_000, "3,000 follows saved: {whole} bytes");
+    // Count what the next saves write of the state.
+    worker
+        .eval("self.stateWrites = []; const set = chrome.storage.local.set.bind(chrome.storage.local); chrome.storage.local.set = items => { self.stateWrites.push(Object.entries(items).filter(([k]) => k === 'replica' || k.startsWith('replica.')).reduce((n, [k, v]) => n + k.length + JSON.stringify(v).length, 0)); return set(items); }; true")
+        .unwrap();
+    let answer = ask(&worker, json!({"kind": "set_follow", "site": "hn", "user": "tosh", "follow": true}));
+    assert_eq!(answer["kind"], "done", "{answer}");
+    let writes: Vec<u64> =
+        serde_json::from_value(worker.eval("self.stateWrites").unwrap()).expect("a list of write sizes");
+    let written: u64 = writes.iter().sum();
+    assert!(written > 0, "the follow was saved: {writes:?}");
+    assert!(written * 10 < whole, "one follow wrote {written} of the state's {whole} bytes: {writes:?}");
+    h.stop_worker().unwrap();
+    // A page wakes a new worker, which loads the state from the parts.
+    let _page = h.open("/news").unwrap();
+    let worker = h.worker().unwrap();
+    let follows = ask(&worker, json!({"kind": "get_state"}))["state"]["follows"].as_object().map_or(0, |f| f.len());
+    assert_eq!(follows, 3001, "every part read back");
+}

@@ -841,6 +841,46 @@ impl Replica {
         serde_json::json!({ "v": FORMAT_VERSION, "replica": self })
     }
 
+    /// The replica for `chrome.storage.local` in parts, each JSON text: the
+    /// replica without its document, and the document in [`LOCAL_SHARDS`]
+    /// shards by a hash of each entry's key. A caller that keeps what it
+    /// wrote last rewrites, per edit, the meta and the shards that changed,
+    /// not the whole state.
+    pub fn to_local_parts(&self) -> (String, Vec<String>) {
+        let meta = Replica {
+            device: self.device,
+            clock: self.clock.clone(),
+            doc: Doc::default(),
+            received: self.received.clone(),
+            peers: self.peers.clone(),
+            published: self.published,
+            caught_up: self.caught_up,
+            clock_behind: self.clock_behind,
+            adopting: self.adopting.clone(),
+            settling: self.settling.clone(),
+        };
+        let mut shards: Vec<BTreeMap<&str, BTreeMap<&str, &Entry>>> = vec![BTreeMap::new(); LOCAL_SHARDS];
+        for (c, k, e) in self.doc.all() {
+            shards[local_shard(c, k)].entry(c).or_default().insert(k, e);
+        }
+        // Plain data with string keys: serializing cannot fail.
+        let meta = serde_json::to_string(&meta).unwrap_or_default();
+        (meta, shards.iter().map(|s| serde_json::to_string(s).unwrap_or_default()).collect())
+    }
+
+    /// The replica from [`Replica::to_local_parts`]' texts.
+    pub fn from_local_parts(meta: &str, shards: &[String]) -> Result<Replica, String> {
+        let mut r: Replica = serde_json::from_str(meta).map_err(|e| format!("the saved state is unreadable: {e}"))?;
+        for (i, shard) in shards.iter().enumerate() {
+            let part: BTreeMap<String, BTreeMap<String, Entry>> =
+                serde_json::from_str(shard).map_err(|e| format!("part {i} of the saved state is unreadable: {e}"))?;
+            for (c, entries) in part {
+                r.doc.collections.entry(c).or_default().extend(entries);
+            }
+        }
+        Ok(r)
+    }
+
     pub fn from_local(v: &Value) -> Result<Replica, String> {
         let version = v.get("v").and_then(Value::as_u64).unwrap_or(0);
         let v = migrate(version, v.clone())?;
@@ -865,6 +905,19 @@ fn migrate(mut version: u64, mut v: Value) -> Result<Value, String> {
         version += 1;
     }
     Ok(v)
+}
+
+/// How many parts the document is saved in on this device.
+pub const LOCAL_SHARDS: usize = 32;
+
+fn local_shard(collection: &str, key: &str) -> usize {
+    // FNV-1a: stable across versions and platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in collection.bytes().chain([0]).chain(key.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % LOCAL_SHARDS as u64) as usize
 }
 
 fn prefix(device: u32) -> String {
@@ -1091,6 +1144,26 @@ mod tests {
         assert_eq!(a.doc().len("notes"), 3000);
         let back = Replica::from_local(&a.to_local()).unwrap();
         assert_eq!(&back, &a);
+    }
+
+    #[test]
+    fn the_local_copy_saves_in_parts_and_an_edit_changes_one() {
+        let mut a = Replica::new(3);
+        for i in 0..500 {
+            a.set(1_000 + i, "follows", &format!("hn:user{i}"), json!({ "since": 1_000 + i }));
+        }
+        a.remove(2_000, "follows", "hn:user7");
+        let (meta, shards) = a.to_local_parts();
+        assert_eq!(shards.len(), LOCAL_SHARDS);
+        assert_eq!(Replica::from_local_parts(&meta, &shards).unwrap(), a);
+        a.set(3_000, "follows", "hn:newcomer", json!({ "since": 3_000 }));
+        let (_, after) = a.to_local_parts();
+        let changed = shards.iter().zip(&after).filter(|(x, y)| x != y).count();
+        assert_eq!(changed, 1, "one part changed");
+        let whole: usize = after.iter().map(String::len).sum();
+        assert!(after.iter().all(|s| s.len() * 8 < whole), "no part holds an eighth of the state");
+        assert!(Replica::from_local_parts(&meta, &["garbage".to_string()]).is_err());
+        assert!(Replica::from_local_parts("{", &[]).is_err());
     }
 
     #[test]

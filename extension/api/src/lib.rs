@@ -142,14 +142,30 @@ pub async fn get(area: Area, key: &str) -> Result<Option<JsValue>, String> {
     Ok((!value.is_undefined()).then_some(value))
 }
 
+/// Reads several keys at once: an object of those present.
+pub async fn get_keys(area: Area, keys: &[String]) -> Result<Object, String> {
+    let list: js_sys::Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
+    let promise = match area {
+        Area::Sync => sync_get(&list),
+        Area::Local => local_get(&list),
+        Area::Session => session_get(&list),
+    };
+    Ok(JsFuture::from(promise).await.map_err(|e| describe(&e))?.unchecked_into())
+}
+
 /// Writes one key. Chrome refuses writes over its quotas: the error says so.
 pub async fn set(area: Area, key: &str, value: &JsValue) -> Result<(), String> {
     let items = Object::new();
     js_sys::Reflect::set(&items, &JsValue::from_str(key), value).map_err(|e| describe(&e))?;
+    set_items(area, &items).await
+}
+
+/// Writes several keys in one operation (all or none).
+pub async fn set_items(area: Area, items: &Object) -> Result<(), String> {
     let promise = match area {
-        Area::Sync => sync_set(&items),
-        Area::Local => local_set(&items),
-        Area::Session => session_set(&items),
+        Area::Sync => sync_set(items),
+        Area::Local => local_set(items),
+        Area::Session => session_set(items),
     };
     JsFuture::from(promise).await.map_err(|e| describe(&e))?;
     Ok(())

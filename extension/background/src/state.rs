@@ -1,5 +1,6 @@
-//! The user's state: the sync crate's replica, kept whole in
-//! `chrome.storage.local` (where nothing is ever lost to a quota), pushed to
+//! The user's state: the sync crate's replica, kept in
+//! `chrome.storage.local` (where nothing is ever lost to a quota) in parts,
+//! of which an edit rewrites those it changed, pushed to
 //! `chrome.storage.sync` in this device's own keys, merged from every other
 //! device's keys when they change.
 //!
@@ -19,7 +20,20 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+/// The replica on this device: `{v: 2, meta}` (the replica but its
+/// document, as JSON text), its document in [`hn_sync::LOCAL_SHARDS`] parts
+/// under `replica.<n>` (JSON text each). Version 1 kept it whole under this
+/// key, as an object; it is read, and replaced at the next save.
 const LOCAL_KEY: &str = "replica";
+
+fn part_key(i: usize) -> String {
+    format!("{LOCAL_KEY}.{i}")
+}
+
+/// A part's text, hashed (FNV-1a), to know which changed since written.
+fn text_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
 const STATUS_KEY: &str = "sync_status";
 pub const RETRY_ALARM: &str = "sync-retry";
 /// Saving the state on this device again, after `storage.local` refused it.
@@ -37,6 +51,9 @@ const WRITE_BURST: f64 = 20.0;
 const WRITE_REFILL_MS: f64 = 2_100.0;
 
 thread_local! {
+    /// The hash of each part as last written (or read): empty when none is
+    /// known, and every part is written.
+    static SAVED_PARTS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
     static WRITES: crate::bucket::Bucket = const { crate::bucket::Bucket::new(WRITE_BURST, WRITE_REFILL_MS) };
     /// A push is waiting for its turn.
     static PUSH_WAITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -175,27 +192,66 @@ async fn load() -> Replica {
     let mut device = None;
     match hn_ext::get(hn_ext::Area::Local, LOCAL_KEY).await {
         Ok(Some(v)) => {
-            let json = serde_wasm_bindgen::from_value::<serde_json::Value>(v.clone()).map_err(|e| e.to_string());
-            match json.clone().and_then(|j| Replica::from_local(&j)) {
+            let (read, kept) = read_saved(&v).await;
+            match read {
                 Ok(r) => return r,
                 Err(e) => crate::log(&format!("the saved state is unreadable ({e}); it is kept aside")),
             }
             // The device keeps its id when the damage spared it, so it goes
             // on writing its own area.
-            device = json
-                .ok()
-                .and_then(|j| {
-                    j.pointer("/replica/device").or_else(|| j.get("device")).and_then(serde_json::Value::as_u64)
-                })
+            let json = serde_wasm_bindgen::from_value::<serde_json::Value>(v).ok();
+            let meta = json
+                .as_ref()
+                .and_then(|j| j.get("meta"))
+                .and_then(serde_json::Value::as_str)
+                .and_then(|m| serde_json::from_str::<serde_json::Value>(m).ok());
+            device = meta
+                .as_ref()
+                .and_then(|m| m.get("device"))
+                .or_else(|| json.as_ref().and_then(|j| j.pointer("/replica/device").or_else(|| j.get("device"))))
+                .and_then(serde_json::Value::as_u64)
                 .and_then(|d| u32::try_from(d).ok())
                 .filter(|d| *d > 0);
-            keep_aside(&v).await;
+            keep_aside(&kept).await;
         }
         Ok(None) => {}
         Err(e) => crate::log(&format!("reading the saved state failed: {e}")),
     }
     let device = device.unwrap_or_else(|| ((js_sys::Math::random() * f64::from(u32::MAX)) as u32).max(1));
     Replica::new(device)
+}
+
+/// The replica saved under [`LOCAL_KEY`] (`saved`, its value), and what to
+/// keep aside should it be unreadable (the value, and its parts).
+async fn read_saved(saved: &JsValue) -> (Result<Replica, String>, JsValue) {
+    let json = match serde_wasm_bindgen::from_value::<serde_json::Value>(saved.clone()) {
+        Ok(j) => j,
+        Err(e) => return (Err(e.to_string()), saved.clone()),
+    };
+    let Some(meta) = json.get("meta").and_then(serde_json::Value::as_str) else {
+        // Version 1: the whole replica under one key.
+        SAVED_PARTS.with(|p| p.borrow_mut().clear());
+        return (Replica::from_local(&json), saved.clone());
+    };
+    let keys: Vec<String> = (0..hn_sync::LOCAL_SHARDS).map(part_key).collect();
+    let parts = match hn_ext::get_keys(hn_ext::Area::Local, &keys).await {
+        Ok(p) => p,
+        Err(e) => return (Err(e), saved.clone()),
+    };
+    let kept = parts.clone();
+    let _ = Reflect::set(&kept, &LOCAL_KEY.into(), saved);
+    let texts: Result<Vec<String>, String> = keys
+        .iter()
+        .map(|k| {
+            Reflect::get(&parts, &k.into()).ok().and_then(|v| v.as_string()).ok_or_else(|| format!("{k} is missing"))
+        })
+        .collect();
+    let read = texts.and_then(|texts| {
+        let r = Replica::from_local_parts(meta, &texts)?;
+        SAVED_PARTS.with(|p| *p.borrow_mut() = texts.iter().map(|t| text_hash(t)).collect());
+        Ok(r)
+    });
+    (read, kept.into())
 }
 
 /// Where an unreadable saved state is kept, for export.
@@ -524,10 +580,25 @@ pub fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
+/// Saves the replica on this device: its meta, and the parts of its
+/// document that changed since last written (all of them the first time),
+/// in one write.
 async fn save_local() -> Result<(), String> {
-    let Some(json) = with(|r| r.to_local()) else { return Ok(()) };
-    let value = json.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
-    hn_ext::set(hn_ext::Area::Local, LOCAL_KEY, &value).await?;
+    let Some((meta, parts)) = with(|r| r.to_local_parts()) else { return Ok(()) };
+    let hashes: Vec<u64> = parts.iter().map(|p| text_hash(p)).collect();
+    let saved = SAVED_PARTS.with(|p| p.borrow().clone());
+    let items = Object::new();
+    let head = Object::new();
+    let _ = Reflect::set(&head, &"v".into(), &JsValue::from_f64(2.0));
+    let _ = Reflect::set(&head, &"meta".into(), &JsValue::from_str(&meta));
+    let _ = Reflect::set(&items, &LOCAL_KEY.into(), &head);
+    for (i, part) in parts.iter().enumerate() {
+        if saved.get(i) != Some(&hashes[i]) {
+            let _ = Reflect::set(&items, &part_key(i).into(), &JsValue::from_str(part));
+        }
+    }
+    hn_ext::set_items(hn_ext::Area::Local, &items).await?;
+    SAVED_PARTS.with(|p| *p.borrow_mut() = hashes);
     save_look().await;
     save_page_state().await;
     Ok(())
