@@ -7,7 +7,8 @@
 //! `cargo run --release --example ab -- DIST_B [DIST_C ...] [target]`
 //! compares `dist/` with other builds' `dist` (say, a worktree of an
 //! earlier commit);
-//! `ROUNDS` (3) browsers per variant, `LOADS` (8) page loads in each.
+//! `ROUNDS` (3) browsers per variant, `LOADS` (8) page loads in each;
+//! `synth:N` as target is a generated thread of N comments.
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -16,7 +17,10 @@ use serde_json::json;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let target = args.iter().find(|a| a.starts_with('/') && !std::path::Path::new(a.as_str()).exists()).cloned();
+    let target = args
+        .iter()
+        .find(|a| (a.starts_with('/') || a.starts_with("synth:")) && !std::path::Path::new(a.as_str()).exists())
+        .cloned();
     let target = target.unwrap_or_else(|| "/news?fixture=ews-news-2026-03".into());
     let others: Vec<PathBuf> =
         args.iter().filter(|a| std::path::Path::new(a.as_str()).is_dir()).map(PathBuf::from).collect();
@@ -46,8 +50,9 @@ fn main() {
                 let _ = h.worker().unwrap().eval("self.hnewHandle({ v: 1, kind: 'welcomed' })");
             }
             std::thread::sleep(Duration::from_secs(3));
+            let path = h.mount_target(&target);
             for _ in 0..loads {
-                samples[v].push(load(&h, &target, dist.is_some()));
+                samples[v].push(load(&h, &path, dist.is_some()));
             }
         }
         eprintln!("round {}/{rounds}", round + 1);

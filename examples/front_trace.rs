@@ -18,7 +18,7 @@ fn main() {
     for _ in 0..rounds {
         for (name, samples) in runs.iter_mut() {
             let h = Harness::start(Options { extension: *name == "ours", ..Options::default() }).unwrap();
-            let target = mount(&h, &target);
+            let target = h.mount_target(&target);
             std::thread::sleep(Duration::from_secs(3));
             samples.push(trace(&h, &target));
         }
@@ -39,18 +39,6 @@ fn main() {
     }
     let total = |i: usize| median(&runs[i].1, "total");
     println!("{:<60} {:>8.1} {:>8.1} {:>8.1}", "total (top-level tasks)", total(0), total(1), total(1) - total(0));
-}
-
-/// `synth:N` is a thread of N comments generated from a real 2026 thread
-/// (as the benchmark's); anything else is a path of the local HN.
-fn mount(h: &Harness, target: &str) -> String {
-    let Some(n) = target.strip_prefix("synth:").and_then(|n| n.parse::<usize>().ok()) else { return target.into() };
-    let f = h.replica.fixtures();
-    let template = f.by_rel("item/easyhn-item-48350598.html").expect("the 2026 thread fixture");
-    let html = hn_replica::synth::thread(&String::from_utf8_lossy(&template.body), n, 90_000_000, 7).expect("a thread");
-    let path = format!("/item?id={}", 80_000_000 + n);
-    h.replica.mount("news.ycombinator.com", &path, "text/html; charset=utf-8", html.into_bytes());
-    path
 }
 
 /// Loads `target` in a fresh tab under a trace and returns the page's

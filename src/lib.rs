@@ -248,6 +248,23 @@ impl Harness {
             .expect("set the session cookie");
     }
 
+    /// The local HN's address for `target`: `synth:N` mounts a thread of N
+    /// comments generated from a real 2026 thread (as the benchmark's) and
+    /// gives its address; anything else is a path of the local HN already.
+    pub fn mount_target(&self, target: &str) -> String {
+        let Some(n) = target.strip_prefix("synth:").and_then(|n| n.parse::<usize>().ok()) else {
+            return target.into();
+        };
+        let f = self.replica.fixtures();
+        let Some(template) = f.by_rel("item/easyhn-item-48350598.html") else { return target.into() };
+        let Some(html) = hn_replica::synth::thread(&String::from_utf8_lossy(&template.body), n, 90_000_000, 7) else {
+            return target.into();
+        };
+        let path = format!("/item?id={}", 80_000_000 + n);
+        self.replica.mount(hn_replica::HN_HOST, &path, "text/html; charset=utf-8", html.into_bytes());
+        path
+    }
+
     /// Stops the extension's service worker (as Chrome does when it is idle,
     /// or kills it) and waits until it is gone.
     pub fn stop_worker(&self) -> Result<(), Error> {

@@ -225,3 +225,48 @@ fn one_edit_rewrites_a_part_of_the_saved_state_and_a_new_worker_reads_it_whole()
     let follows = ask(&worker, json!({"kind": "get_state"}))["state"]["follows"].as_object().map_or(0, |f| f.len());
     assert_eq!(follows, 3001, "every part read back");
 }
+
+/// A filter's pattern edited on one profile while the other switches the
+/// same filter off, before either has seen the other: both edits survive
+/// (one rule, the new pattern, off), where a whole-record last writer kept
+/// one of them, and an edit used to replace the rule by another key.
+#[test]
+fn a_filter_edited_here_and_switched_off_there_keeps_both() {
+    let h = Harness::start(Options::default()).unwrap();
+    let b2 = second_profile(&h);
+    let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
+    let w1 = h.worker().unwrap();
+    let rule = |pattern: &str, enabled: bool| json!({"kind": "keyword", "pattern": pattern, "target": "stories", "enabled": enabled});
+    assert_eq!(ask(&w1, json!({"kind": "save_filter", "rule": rule("crypto", true)}))["kind"], "done");
+    let mut seed = 3;
+    deliver(&w1, &w2, &mut seed);
+    w2.wait_until(
+        "self.hnewHandle({ v: 1, kind: 'get_state' }).then(r => 'ks:crypto' in r.state.filters)",
+        Duration::from_secs(15),
+    )
+    .expect("the rule reached profile 2");
+    // Profile 1 edits the pattern; profile 2, a moment later, switches the
+    // rule off (as the popup's checkbox does: the rule under its key).
+    let edited = ask(&w1, json!({"kind": "edit_filter", "key": "ks:crypto", "rule": rule("bitcoin", true)}));
+    assert_eq!(edited["kind"], "done", "{edited}");
+    std::thread::sleep(Duration::from_millis(20));
+    let off = ask(&w2, json!({"kind": "edit_filter", "key": "ks:crypto", "rule": rule("crypto", false)}));
+    assert_eq!(off["kind"], "done", "{off}");
+    for _ in 0..3 {
+        deliver(&w1, &w2, &mut seed);
+        deliver(&w2, &w1, &mut seed);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    for (name, w) in [("profile 1", &w1), ("profile 2", &w2)] {
+        let filters = state(w)["filters"].clone();
+        let rules = filters.as_object().unwrap();
+        assert_eq!(rules.len(), 1, "{name}: one rule: {filters}");
+        let r = &rules["ks:crypto"];
+        assert_eq!(
+            (r["pattern"].as_str(), r["enabled"].as_bool()),
+            (Some("bitcoin"), Some(false)),
+            "{name}: {filters}"
+        );
+    }
+    b2.close();
+}

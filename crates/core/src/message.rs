@@ -95,6 +95,12 @@ pub enum Request {
     SaveFilter {
         rule: FilterRule,
     },
+    /// Change the rule kept under `key` (its key stays, so an edit made
+    /// here and a switch made on another device at once both survive).
+    EditFilter {
+        key: String,
+        rule: FilterRule,
+    },
     /// Remove a filter rule by its key.
     RemoveFilter {
         key: String,
@@ -921,6 +927,13 @@ impl Request {
                 .validated()
                 .map(|rule| Request::SaveFilter { rule })
                 .map_err(|e| MessageError::Malformed(e.to_string())),
+            Request::EditFilter { key, .. } if key.is_empty() || key.len() > 600 => {
+                Err(MessageError::Malformed("a filter's key is 1 to 600 characters".into()))
+            }
+            Request::EditFilter { key, rule } => rule
+                .validated()
+                .map(|rule| Request::EditFilter { key, rule })
+                .map_err(|e| MessageError::Malformed(e.to_string())),
             Request::PostReply { text, .. } | Request::SaveEdit { text, .. }
                 if text.trim().is_empty() || text.len() > 20_000 =>
             {
@@ -1285,6 +1298,22 @@ mod tests {
     }
 
     #[test]
+    fn an_edited_filter_keeps_its_key_and_is_validated() {
+        use crate::filters::{RuleKind, Target};
+        let rule = FilterRule::new(RuleKind::Domain, "Example.COM", Target::Stories);
+        match roundtrip(Request::EditFilter { key: "ds:old.com".into(), rule }) {
+            Request::EditFilter { key, rule } => {
+                assert_eq!((key.as_str(), rule.pattern.as_str()), ("ds:old.com", "example.com"))
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = FilterRule::new(RuleKind::Domain, "not a domain", Target::Stories);
+        assert!(accept(Envelope::new(Request::EditFilter { key: "ds:x".into(), rule: bad })).is_err());
+        let rule = FilterRule::new(RuleKind::Keyword, "x", Target::Stories);
+        assert!(accept(Envelope::new(Request::EditFilter { key: String::new(), rule })).is_err());
+    }
+
+    #[test]
     fn unknown_kind_fails_to_decode() {
         assert!(serde_json::from_str::<Envelope<Request>>(r#"{"v":1,"kind":"format_disk"}"#).is_err());
     }
@@ -1298,6 +1327,10 @@ mod tests {
             Request::ImportState { json: "{}".into() },
             Request::ShareNow { key: "1".into() },
             Request::RemoveFilter { key: "x".into() },
+            Request::EditFilter {
+                key: "ks:x".into(),
+                rule: FilterRule::new(crate::filters::RuleKind::Keyword, "y", crate::filters::Target::Stories),
+            },
             Request::AnnounceHere,
             Request::GetActivity { refresh: true },
         ] {

@@ -18,6 +18,10 @@ pub const FOLLOWS: &str = "follows";
 pub const TAGS: &str = "tags";
 pub const NOTES: &str = "notes";
 pub const FILTERS: &str = "filters";
+/// Whether each filter rule is on, by the rule's key: its own entry, so
+/// switching a rule on one device and editing it on another both survive
+/// (absent: as the rule says, as earlier versions kept it).
+pub const FILTER_ON: &str = "filter_on";
 pub const SETTINGS: &str = "settings";
 /// The share buffer's items, by [`BufferItem::key`], and their statuses.
 pub const SHARE: &str = "share";
@@ -213,8 +217,9 @@ impl UserState {
         Some(crate::schedule::tick(&self.share_prefs, zone, &self.queued(), now))
     }
 
-    pub fn rules(&self) -> Vec<FilterRule> {
-        self.filters.values().cloned().collect()
+    /// Every filter rule, with its key.
+    pub fn rules(&self) -> Vec<(String, FilterRule)> {
+        self.filters.iter().map(|(k, r)| (k.clone(), r.clone())).collect()
     }
 
     /// The filter rules of one site, with their keys.

@@ -308,7 +308,7 @@ impl WritePlan {
 fn priority(collection: &str) -> u8 {
     match collection {
         "settings" => 0,
-        "filters" => 1,
+        "filters" | "filter_on" => 1,
         "follows" => 2,
         "tags" => 3,
         "notes" => 4,

@@ -1,7 +1,7 @@
 //! Sync over months: histories of up to a year with gaps of up to 70 days,
 //! devices switched off past every horizon and coming back with what they
 //! held, clocks up to 48 hours off either way, local copies restored from
-//! older backups. The oracle is a store that never forgets: every device
+//! older backups, and old exports imported again. The oracle is a store that never forgets: every device
 //! must end with exactly the live entries that merging every edit ever made
 //! gives, and once they agree nothing more is written.
 //!
@@ -65,6 +65,11 @@ enum Step {
     Restore {
         device: usize,
     },
+    /// An export taken with the backup is imported: its follows are
+    /// followed again, now (the product's import makes them edits).
+    Import {
+        device: usize,
+    },
     /// Chrome Sync hands `count` of the keys written elsewhere, chosen by
     /// `seed`, to the device's copy of the store.
     Deliver {
@@ -86,6 +91,7 @@ fn step(devices: usize) -> impl Strategy<Value = Step> {
         2 => (0..devices).prop_map(|device| Step::On { device }),
         1 => (0..devices).prop_map(|device| Step::Backup { device }),
         1 => (0..devices).prop_map(|device| Step::Restore { device }),
+        1 => (0..devices).prop_map(|device| Step::Import { device }),
     ]
 }
 
@@ -295,6 +301,12 @@ impl World {
                 self.deliver_overdue();
             }
             Step::Backup { device } => self.backups[device % n] = Some(self.replicas[device % n].clone()),
+            // With keys handed over apart, a profile is restored while its
+            // browser is closed (a running one may have published an edit
+            // that an heir, its copy a moment behind, took away with the
+            // area it thought silent: it writes it again once it hears of
+            // that, which an older copy put in its place cannot).
+            Step::Restore { device } if self.apart && self.on[device % n] => {}
             Step::Restore { device } => {
                 // The worker starts from the restored copy and reads the
                 // store before it takes an edit, as the background does.
@@ -304,6 +316,14 @@ impl World {
                     self.replicas[device % n] = b;
                     let snapshot = self.views[device % n].clone();
                     self.replicas[device % n].merge_items(&snapshot, now);
+                }
+            }
+            Step::Import { device } if self.on[device % n] => {
+                let Some(export) = self.backups[device % n].clone() else { return };
+                for (k, v) in export.doc().entries("follows") {
+                    if let (Some(key), Some(v)) = (KEYS.iter().position(|x| *x == k), v.as_u64()) {
+                        self.edit(device % n, key, Some(v as u8));
+                    }
                 }
             }
             Step::Deliver { device, seed, count } if self.on[device % n] => {

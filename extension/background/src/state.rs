@@ -310,8 +310,8 @@ fn view(r: &Replica) -> UserState {
             state.follows.insert(k.to_string(), rec);
         }
     }
-    for (k, v) in doc.entries(keys::FILTERS) {
-        if let Ok(rule) = serde_json::from_value::<FilterRule>(v.clone()) {
+    for (k, _) in doc.entries(keys::FILTERS) {
+        if let Some(rule) = filter_rule(r, k) {
             state.filters.insert(k.to_string(), rule);
         }
     }
@@ -357,6 +357,8 @@ pub enum Edit {
         tag: Option<String>,
     },
     SaveFilter(FilterRule),
+    /// The rule kept under a key, changed (the key stays).
+    EditFilter(String, FilterRule),
     RemoveFilter(String),
     Settings(Settings),
     /// Whether a followed user's posts notify (a user not followed has no
@@ -497,8 +499,12 @@ fn apply_plain(r: &mut Replica, t: u64, edit: Edit) -> bool {
             }
             _ => false,
         },
-        Edit::SaveFilter(rule) => r.set(t, keys::FILTERS, &rule.key(), to_json(&rule)),
-        Edit::RemoveFilter(key) => r.remove(t, keys::FILTERS, &key),
+        Edit::SaveFilter(rule) => save_filter(r, t, &rule.key(), &rule),
+        Edit::EditFilter(key, rule) => save_filter(r, t, &key, &rule),
+        Edit::RemoveFilter(key) => {
+            let on = r.remove(t, keys::FILTER_ON, &key);
+            r.remove(t, keys::FILTERS, &key) | on
+        }
         Edit::Settings(s) => r.set(t, keys::SETTINGS, keys::READING, to_json(&s)),
         Edit::Put { collection, key, value } => {
             r.doc().get(collection, &key) != Some(&value) && r.set(t, collection, &key, value)
@@ -526,6 +532,32 @@ fn record(r: &Replica, key: &str) -> Option<UserRecord> {
         rec.note = note.unwrap_or_default();
     }
     Some(rec)
+}
+
+/// The rule kept under `key`, as pages and the popup see it: whether it
+/// is on comes from its own entry when there is one.
+fn filter_rule(r: &Replica, key: &str) -> Option<FilterRule> {
+    let mut rule: FilterRule = serde_json::from_value(r.doc().get(keys::FILTERS, key)?.clone()).ok()?;
+    if let Some(on) = r.doc().get(keys::FILTER_ON, key).and_then(serde_json::Value::as_bool) {
+        rule.enabled = on;
+    }
+    Some(rule)
+}
+
+/// Saves a rule under `key`, writing only what changed: its fields (the
+/// rule's entry) and whether it is on (its own entry; a new rule says it
+/// inside), so an edit of the pattern here and a switch on another device
+/// at once both survive.
+fn save_filter(r: &mut Replica, t: u64, key: &str, rule: &FilterRule) -> bool {
+    let held = filter_rule(r, key);
+    let mut changed = false;
+    if held.as_ref().is_none_or(|h| FilterRule { enabled: rule.enabled, ..h.clone() } != *rule) {
+        changed |= r.set(t, keys::FILTERS, key, to_json(rule));
+    }
+    if held.is_some_and(|h| h.enabled != rule.enabled) {
+        changed |= r.set(t, keys::FILTER_ON, key, serde_json::Value::Bool(rule.enabled));
+    }
+    changed
 }
 
 /// The follow's entry of a user, as written.

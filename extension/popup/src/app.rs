@@ -22,8 +22,8 @@ pub enum Cmd {
     Note(String, String),
     FollowMany(Vec<String>),
     SaveFilter(FilterRule),
-    /// An edited rule whose key changed: the old one goes, the new one comes.
-    ReplaceFilter(String, FilterRule),
+    /// The rule kept under a key, changed (switched, or edited in the form).
+    EditFilter(String, FilterRule),
     RemoveFilter(String),
     SaveSettings(Settings),
     Export,
@@ -65,11 +65,7 @@ async fn run(cmd: Cmd) -> Result<String, String> {
             service::send(Request::FollowMany { site: "hn".into(), users }).await.map(|_| format!("Following {n} more"))
         }
         Cmd::SaveFilter(rule) => service::save_filter(rule).await.map(|_| "Filter saved".into()),
-        Cmd::ReplaceFilter(old, rule) => {
-            // Saved first: if that fails, the old rule is still there.
-            service::save_filter(rule).await?;
-            service::remove_filter(old).await.map(|_| "Filter saved".into())
-        }
+        Cmd::EditFilter(key, rule) => service::edit_filter(key, rule).await.map(|_| "Filter saved".into()),
         Cmd::RemoveFilter(key) => service::remove_filter(key).await.map(|_| "Filter removed".into()),
         Cmd::SaveSettings(s) => service::save_settings(s).await.map(|_| "Saved".into()),
         Cmd::Export => {

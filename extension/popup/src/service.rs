@@ -42,6 +42,10 @@ pub async fn save_filter(rule: FilterRule) -> Result<(), String> {
     ask(Request::SaveFilter { rule }).await.map(|_| ())
 }
 
+pub async fn edit_filter(key: String, rule: FilterRule) -> Result<(), String> {
+    ask(Request::EditFilter { key, rule }).await.map(|_| ())
+}
+
 pub async fn remove_filter(key: String) -> Result<(), String> {
     ask(Request::RemoveFilter { key }).await.map(|_| ())
 }

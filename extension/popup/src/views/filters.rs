@@ -9,7 +9,8 @@ use crate::app::Cmd;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub rules: Vec<FilterRule>,
+    /// The rules, with the keys they are kept under.
+    pub rules: Vec<(String, FilterRule)>,
     /// What each rule hid on the current HN tab, by rule key.
     pub hits: Option<std::collections::BTreeMap<String, u32>>,
     pub on_cmd: Callback<Cmd>,
@@ -81,8 +82,8 @@ pub fn filters_view(props: &Props) -> Html {
                     error.set(String::new());
                     pattern.set_value("");
                     match (*editing).clone() {
-                        Some(old) if old != rule.key() => on_cmd.emit(Cmd::ReplaceFilter(old, rule)),
-                        _ => on_cmd.emit(Cmd::SaveFilter(rule)),
+                        Some(key) => on_cmd.emit(Cmd::EditFilter(key, rule)),
+                        None => on_cmd.emit(Cmd::SaveFilter(rule)),
                     }
                     editing.set(None);
                 }
@@ -90,19 +91,19 @@ pub fn filters_view(props: &Props) -> Html {
             }
         })
     };
-    let rows: Vec<Html> = props.rules.iter().map(|r| {
+    let rows: Vec<Html> = props.rules.iter().map(|(key, r)| {
         let toggle = {
             let on_cmd = props.on_cmd.clone();
-            let r = r.clone();
-            Callback::from(move |_| on_cmd.emit(Cmd::SaveFilter(FilterRule { enabled: !r.enabled, ..r.clone() })))
+            let (key, r) = (key.clone(), r.clone());
+            Callback::from(move |_| on_cmd.emit(Cmd::EditFilter(key.clone(), FilterRule { enabled: !r.enabled, ..r.clone() })))
         };
         let remove = {
             let on_cmd = props.on_cmd.clone();
-            let key = r.key();
+            let key = key.clone();
             Callback::from(move |_| on_cmd.emit(Cmd::RemoveFilter(key.clone())))
         };
         let edit = {
-            let (editing, r) = (editing.clone(), r.clone());
+            let (editing, r, key) = (editing.clone(), r.clone(), key.clone());
             let site_ref = site_ref.clone();
             let (kind_ref, pattern_ref, target_ref, substring_ref) =
                 (kind_ref.clone(), pattern_ref.clone(), target_ref.clone(), substring_ref.clone());
@@ -132,7 +133,7 @@ pub fn filters_view(props: &Props) -> Html {
                 if let Some(sub) = substring_ref.cast::<HtmlInputElement>() {
                     sub.set_checked(r.substring);
                 }
-                editing.set(Some(r.key()));
+                editing.set(Some(key.clone()));
             })
         };
         let label = describe(r);
@@ -140,11 +141,11 @@ pub fn filters_view(props: &Props) -> Html {
         let hits = props
             .hits
             .as_ref()
-            .and_then(|h| h.get(&r.key()))
+            .and_then(|h| h.get(key))
             .filter(|n| **n > 0)
             .map(|n| format!("hid {n} on this page"));
         html! {
-            <li class={classes!("rule", (!r.enabled).then_some("off"))} data-key={r.key()}>
+            <li class={classes!("rule", (!r.enabled).then_some("off"))} data-key={key.clone()}>
                 <label><input type="checkbox" checked={r.enabled} onchange={toggle} aria-label={format!("Enable: {label}")} />{ label.clone() }</label>
                 if let Some(h) = hits { <span class="hits">{ h }</span> }
                 <button type="button" class="quiet" onclick={edit} aria-label={format!("Edit: {label}")}>{ "Edit" }</button>
