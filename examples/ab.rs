@@ -55,9 +55,9 @@ fn main() {
             for _ in 0..loads {
                 // A build whose loader was emptied (to weigh what the page
                 // pays before the module runs) never marks the page applied.
-                let runs = dist.as_ref().is_some_and(|d| {
-                    std::fs::metadata(d.join("content/loader.js")).is_ok_and(|m| m.len() > 0)
-                });
+                let runs = dist
+                    .as_ref()
+                    .is_some_and(|d| std::fs::metadata(d.join("content/loader.js")).is_ok_and(|m| m.len() > 0));
                 samples[v].push(load(&h, &path, runs));
             }
         }

@@ -413,7 +413,10 @@ const CARD_DELAY_MS: f64 = 350.0;
 /// clicks it; then to the first username and rests. Returns, per round, the
 /// time from the hover to the card (less its delay) and from the click to
 /// the menu, as the page measured them.
-fn first_use(replica: &Replica, rounds: usize) -> Result<([Vec<f64>; 2], [Vec<f64>; 2])> {
+/// Per kind of first use, a sample per round.
+type FirstUse = [Vec<f64>; 2];
+
+fn first_use(replica: &Replica, rounds: usize) -> Result<(FirstUse, FirstUse)> {
     let ours =
         Variant { name: "ours", extension: Some(hacker_new::dist()), done: "true", mv2: false, stop_worker: false };
     let (mut cards, mut menus) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
@@ -874,7 +877,7 @@ fn code_by_crate(b: &[u8]) -> Vec<(String, usize)> {
         *groups.entry(crate_of(name)).or_default() += size;
     }
     let mut v: Vec<(String, usize)> = groups.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|e| std::cmp::Reverse(e.1));
     v
 }
 

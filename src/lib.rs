@@ -434,8 +434,7 @@ impl Page<'_> {
         let context = events
             .iter()
             .filter(|e| e["method"] == "Runtime.executionContextCreated" && e["sessionId"] == self.session.id.as_str())
-            .filter(|e| e["params"]["context"]["auxData"]["type"] == "isolated")
-            .next_back()
+            .rfind(|e| e["params"]["context"]["auxData"]["type"] == "isolated")
             .map(|e| e["params"]["context"]["id"].clone())
             .ok_or("the content script's world was not created on this page")?;
         let v = self.session.call(

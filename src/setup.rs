@@ -7,13 +7,16 @@ use std::process::Command;
 
 use crate::Result;
 
-/// Installs what is missing, then runs `cargo test` with `args`.
+/// Installs what is missing, checks the tree is formatted and clippy has
+/// nothing to say (for the host, and for the extension's crates as wasm),
+/// then runs `cargo test` with `args`.
 pub fn test(args: &[String]) -> Result {
     ensure_wasm_target()?;
     ensure_chromium()?;
     ensure_firefox()?;
     ensure_wasm_opt();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    lints(&cargo)?;
     let status = Command::new(cargo)
         .arg("test")
         .args(args)
@@ -22,6 +25,43 @@ pub fn test(args: &[String]) -> Result {
         .map_err(|e| format!("running cargo test: {e}"))?;
     if !status.success() {
         return Err("some tests failed (see above)".into());
+    }
+    Ok(())
+}
+
+/// The crates built for the browser, linted for their own target too
+/// (code behind `cfg(target_arch = "wasm32")` is only seen there).
+const WASM_CRATES: [&str; 5] = ["hn-ext", "hn-content", "hn-content-more", "hn-popup", "hn-background"];
+
+/// `cargo fmt --check` and clippy with warnings as errors. `HNEW_LINTS=0`
+/// skips them (a quick local run; CI never sets it).
+fn lints(cargo: &str) -> Result {
+    if std::env::var("HNEW_LINTS").is_ok_and(|v| v == "0") {
+        return Ok(());
+    }
+    if Command::new("rustup").arg("--version").output().is_ok() {
+        let _ = Command::new("rustup").args(["component", "add", "rustfmt", "clippy"]).status();
+    }
+    let mut wasm: Vec<&str> = vec!["clippy", "--target", "wasm32-unknown-unknown"];
+    for c in WASM_CRATES {
+        wasm.extend(["-p", c]);
+    }
+    wasm.extend(["--", "-D", "warnings"]);
+    let steps: [(&str, Vec<&str>); 3] = [
+        ("the tree is not formatted: run `cargo fmt --all`", vec!["fmt", "--all", "--check"]),
+        ("clippy warns (host)", vec!["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        ("clippy warns (the extension's crates as wasm)", wasm),
+    ];
+    for (why, step) in steps {
+        let ok = Command::new(cargo)
+            .args(&step)
+            .current_dir(hacker_new::root())
+            .status()
+            .map_err(|e| format!("running cargo {}: {e}", step[0]))?
+            .success();
+        if !ok {
+            return Err(why.into());
+        }
     }
     Ok(())
 }

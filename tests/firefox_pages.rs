@@ -58,7 +58,7 @@ fn the_card_follows_and_a_filter_hides_in_firefox() {
         "document.querySelectorAll('a.hnuser.hnew-followed').length === [...document.querySelectorAll('a.hnuser')].filter(a => a.textContent === 'tosh').length && document.querySelector('tr.athing.hnew-followed-item')",
         "tosh and tosh's story highlighted",
     );
-    assert_eq!(h.ask(json!({ "kind": "get_state" }))["state"]["follows"]["hn:tosh"].is_object(), true);
+    assert!(h.ask(json!({ "kind": "get_state" }))["state"]["follows"]["hn:tosh"].is_object());
 
     // A filter saved from the extension's pages reaches the open tab.
     let google = h.eval(
@@ -303,9 +303,7 @@ fn any_web_page_goes_into_the_share_buffer_in_firefox() {
         posts.iter().any(|p| p["text"] == "\u{201c}Every byte\u{201d} \u{2014} Small wasm is fast wasm"),
         "{share}"
     );
-    let page = posts
-        .iter()
-        .find(|p| p["target"]["url"] == ARTICLE && p["target"]["id"].to_string() == story.as_str().unwrap());
+    let page = posts.iter().find(|p| p["target"]["url"] == ARTICLE && p["target"]["id"] == story.as_str().unwrap());
     assert!(page.is_some(), "the page queued as its HN story: {share}");
     no_errors(&h);
 }

@@ -1,6 +1,6 @@
 //! Story lists sorted in place, the choice kept per list page.
 
-use hacker_new::{record, set_record, wait_for_record, Harness, Options};
+use hacker_new::{set_record, wait_for_record, Harness, Options};
 use hn_core::unread::{Visit, Visits};
 
 fn now() -> f64 {

@@ -7,6 +7,9 @@
 use hacker_new::{Fault, Harness, Options, Page};
 use serde_json::Value;
 
+/// A failure the local HN is made to answer with, and what it is called.
+type Case<'a> = (Box<dyn Fn() + 'a>, &'static str);
+
 const THREAD: &str = "/item?id=48350598";
 
 /// The real 2026 thread with HN's `edit` and `delete` links on its first
@@ -141,7 +144,7 @@ fn every_edit_refusal_is_named_and_the_draft_survives_a_reload() {
     h.log_in();
     click_edit(&page, id);
     page.type_into(&area(id), " kept");
-    let cases: Vec<(Box<dyn Fn()>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (Box::new(|| h.replica.too_fast(true)), "too fast"),
         (
             Box::new(|| {

@@ -4,6 +4,9 @@
 
 use hacker_new::{Harness, Options, Page};
 
+/// A failure the local HN is made to answer with, and what it is called.
+type Case<'a> = (Box<dyn Fn() + 'a>, &'static str);
+
 const THREAD: &str = "/item?id=48350598";
 const PARENT: &str = "48351450";
 
@@ -56,7 +59,7 @@ fn every_failure_is_named_and_keeps_the_text() {
     let page = h.open(THREAD).unwrap();
     open_reply(&page);
     type_reply(&page, "kept text");
-    let cases: Vec<(Box<dyn Fn()>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (Box::new(|| {}), "logged out"),
         (
             Box::new(|| {

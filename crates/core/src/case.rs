@@ -215,7 +215,7 @@ pub fn lower_char(c: char) -> char {
         return c;
     }
     let (first, last, distance, step) = RUNS[i - 1];
-    if n > last || (n - first) % u32::from(step) != 0 {
+    if n > last || !(n - first).is_multiple_of(u32::from(step)) {
         return c;
     }
     char::from_u32(n.wrapping_add_signed(distance)).unwrap_or(c)

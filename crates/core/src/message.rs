@@ -1382,8 +1382,7 @@ mod tests {
 
     #[test]
     fn settings_are_clamped_on_arrival() {
-        let mut s = Settings::default();
-        s.font_scale = 10_000;
+        let s = Settings { font_scale: 10_000, ..Settings::default() };
         let Request::SaveSettings { settings } = roundtrip(Request::SaveSettings { settings: s }) else { panic!() };
         assert_eq!(settings.font_scale, crate::settings::FONT_SCALE.1);
     }

@@ -421,7 +421,7 @@ impl Builder {
         if self.stack.len() >= MAX_DEPTH {
             return;
         }
-        let href = if tag == Tag::A { href.and_then(|h| safe_url_on(&h, &self.host)) } else { None };
+        let href = if tag == Tag::A { href.and_then(|h| safe_url_on(h, &self.host)) } else { None };
         self.count += 1;
         self.stack.push(Open { tag, keep: tag != Tag::A || href.is_some(), href, children: Vec::new() });
     }

@@ -64,30 +64,6 @@ fn set_depth(row: &str, depth: u32) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Fixtures;
-
-    #[test]
-    fn generates_the_asked_number_of_rows_with_fresh_ids() {
-        let f = Fixtures::load(&Fixtures::default_dir()).unwrap();
-        let template = String::from_utf8_lossy(&f.by_rel("item/easyhn-item-48350598.html").unwrap().body).to_string();
-        let page = thread(&template, 1000, 90_000_000, 7).unwrap();
-        assert_eq!(page.matches("<tr class=\"athing comtr").count(), 1000);
-        assert!(page.contains("id=\"90000999\""));
-        assert!(!page.contains("id=\"48351450\""), "original ids are replaced");
-        // Depths never jump by more than one level.
-        let depths: Vec<u32> = page
-            .match_indices("indent=\"")
-            .map(|(i, _)| page[i + 8..].split('"').next().unwrap().parse().unwrap())
-            .collect();
-        assert_eq!(depths[0], 0);
-        assert!(depths.windows(2).all(|w| w[1] <= w[0] + 1));
-        assert_eq!(thread(&template, 1000, 90_000_000, 7).unwrap(), page, "deterministic");
-    }
-}
-
 /// Lobsters' second page of stories, made from its front page: every story's
 /// short id reversed (new items, same markup), and the pager pointing back
 /// to page 1 and on to page 3 (which the replica does not have).
@@ -164,3 +140,27 @@ pub fn article(path: &str) -> String {
 
 /// The article's image.
 pub const CHART_SVG: &str = "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='100'><rect width='200' height='100' fill='#ff6600'/></svg>";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Fixtures;
+
+    #[test]
+    fn generates_the_asked_number_of_rows_with_fresh_ids() {
+        let f = Fixtures::load(&Fixtures::default_dir()).unwrap();
+        let template = String::from_utf8_lossy(&f.by_rel("item/easyhn-item-48350598.html").unwrap().body).to_string();
+        let page = thread(&template, 1000, 90_000_000, 7).unwrap();
+        assert_eq!(page.matches("<tr class=\"athing comtr").count(), 1000);
+        assert!(page.contains("id=\"90000999\""));
+        assert!(!page.contains("id=\"48351450\""), "original ids are replaced");
+        // Depths never jump by more than one level.
+        let depths: Vec<u32> = page
+            .match_indices("indent=\"")
+            .map(|(i, _)| page[i + 8..].split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(depths[0], 0);
+        assert!(depths.windows(2).all(|w| w[1] <= w[0] + 1));
+        assert_eq!(thread(&template, 1000, 90_000_000, 7).unwrap(), page, "deterministic");
+    }
+}

@@ -64,8 +64,7 @@ pub fn names(real: &[String], count: usize) -> Vec<String> {
     while out.len() < count && !model.is_empty() && tries < count * 100 {
         tries += 1;
         let mut name = vec![b'^'; ORDER];
-        loop {
-            let Some(next) = model.get(&name[name.len() - ORDER..]) else { break };
+        while let Some(next) = model.get(&name[name.len() - ORDER..]) {
             let c = next[seq.next() as usize % next.len()];
             if c == b'$' || name.len() - ORDER >= 15 {
                 break;

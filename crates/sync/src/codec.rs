@@ -410,7 +410,7 @@ mod tests {
         let buckets = encode_buckets(&entries, 7);
         let mut back: Vec<(String, String, Entry)> =
             buckets.iter().flat_map(|b| decode_bucket(b, 7, 3).unwrap()).collect();
-        back.sort_by(|a, b| (a.0.clone(), a.1.clone()).cmp(&(b.0.clone(), b.1.clone())));
+        back.sort_by_key(|a| (a.0.clone(), a.1.clone()));
         assert_eq!(
             back,
             vec![("filters".into(), "k:x".into(), e2.clone()), ("follows".into(), "hn:b".into(), e1.clone())]

@@ -169,6 +169,8 @@ pub struct Entry {
 
 impl Entry {
     /// Whether `self` replaces `other` in a merge.
+    // JSON values have no order: their texts are compared.
+    #[allow(clippy::cmp_owned)]
     fn beats(&self, other: &Entry) -> bool {
         match self.stamp.cmp(&other.stamp) {
             std::cmp::Ordering::Greater => true,
@@ -715,7 +717,7 @@ impl Replica {
         // [`priority`] (settings and filters first), oldest first within a
         // collection; the rest stays on this device and is named.
         let mut ranked = own;
-        ranked.sort_by(|a, b| (priority(a.0), a.2.stamp).cmp(&(priority(b.0), b.2.stamp)));
+        ranked.sort_by_key(|a| (priority(a.0), a.2.stamp));
         if self.attempt(&[], current, now_ms, heir, &live).is_err() {
             return Err(error);
         }
@@ -890,7 +892,9 @@ impl Replica {
 
 /// Migrations of the locally saved replica, oldest first: each step takes
 /// version `n` to `n + 1`.
-const MIGRATIONS: &[fn(Value) -> Result<Value, String>] = &[
+type Migration = fn(Value) -> Result<Value, String>;
+
+const MIGRATIONS: &[Migration] = &[
     // 0 → 1: version 0 stored the replica without the envelope.
     |v| Ok(serde_json::json!({ "v": 1, "replica": v })),
 ];

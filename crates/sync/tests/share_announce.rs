@@ -137,16 +137,16 @@ fn simulate(devices: usize, setup_announcer: bool, steps: &[Step]) -> (Vec<(usiz
     }
     // Everything syncs, then a week passes and every device wakes.
     for _ in 0..2 {
-        for d in 0..devices {
-            publish(&replicas[d], &mut store, now);
+        for r in replicas.iter_mut() {
+            publish(r, &mut store, now);
             let snapshot = store.clone();
-            replicas[d].merge_items(&snapshot, now);
+            r.merge_items(&snapshot, now);
         }
     }
     now += 7 * DAY as u64;
-    for d in 0..devices {
-        announced.extend(tick(&mut replicas[d], now).into_iter().map(|k| (d, k)));
-        publish(&replicas[d], &mut store, now);
+    for (d, r) in replicas.iter_mut().enumerate() {
+        announced.extend(tick(r, now).into_iter().map(|k| (d, k)));
+        publish(r, &mut store, now);
     }
     (announced, replicas)
 }

@@ -55,7 +55,7 @@ impl Classes {
     ) -> usize {
         let Some(class) = Self::class(size, align) else { return 0 };
         let head = self.free[class];
-        if head != 0 && head % align == 0 {
+        if head != 0 && head.is_multiple_of(align) {
             // SAFETY: a free block's first word is the next free block.
             self.free[class] = unsafe { (head as *const usize).read() };
             return head;
@@ -112,6 +112,13 @@ unsafe impl Sync for Heap {}
 impl Heap {
     pub const fn new() -> Self {
         Heap(core::cell::UnsafeCell::new(Classes::new()))
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Default for Heap {
+    fn default() -> Self {
+        Heap::new()
     }
 }
 
@@ -193,7 +200,7 @@ mod tests {
         for step in 0..20_000 {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let r = (seed >> 33) as usize;
-            if !live.is_empty() && (r % 2 == 0 || live.len() >= 200) {
+            if !live.is_empty() && (r.is_multiple_of(2) || live.len() >= 200) {
                 let (p, s, al) = live.swap_remove(r % live.len());
                 a.release(p, s, al);
                 continue;

@@ -317,7 +317,7 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             done(state::edit(state::Edit::Note { key, note: note.trim().to_string() }).await)
         }
         Request::SaveFilter { rule } => done(state::edit(state::Edit::SaveFilter(rule)).await),
-        Request::EditFilter { key, rule } => done(state::edit(state::Edit::EditFilter(key, rule)).await),
+        Request::EditFilter { key, rule } => done(state::edit(state::Edit::ChangeFilter(key, rule)).await),
         Request::RemoveFilter { key } => done(state::edit(state::Edit::RemoveFilter(key)).await),
         Request::SyncStatus => {
             let s = state::status().await;

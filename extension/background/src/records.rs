@@ -85,10 +85,8 @@ pub async fn prune(now: f64) {
     folds.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut removed = 0;
     for (i, (key, at)) in folds.iter().enumerate() {
-        if i >= FOLDS_KEPT || now - at > FOLDS_TTL_MS {
-            if hn_ext::remove(hn_ext::Area::Local, key).await.is_ok() {
-                removed += 1;
-            }
+        if (i >= FOLDS_KEPT || now - at > FOLDS_TTL_MS) && hn_ext::remove(hn_ext::Area::Local, key).await.is_ok() {
+            removed += 1;
         }
     }
     if removed > 0 {

@@ -256,7 +256,7 @@ async fn read_items(
 /// Records new replies in sync, then raises one notification for them (or
 /// holds it through quiet hours).
 async fn announce(w: &mut Watch, prefs: &notify::NotifyPrefs, new: Vec<Reply>) {
-    w.inbox.sort_by(|a, b| b.id.cmp(&a.id));
+    w.inbox.sort_by_key(|r| std::cmp::Reverse(r.id));
     w.inbox.dedup_by_key(|r| r.id);
     w.inbox.truncate(notify::INBOX_MAX);
     while w.skipped.len() > SKIPPED_KEPT {

@@ -358,7 +358,7 @@ pub enum Edit {
     },
     SaveFilter(FilterRule),
     /// The rule kept under a key, changed (the key stays).
-    EditFilter(String, FilterRule),
+    ChangeFilter(String, FilterRule),
     RemoveFilter(String),
     Settings(Settings),
     /// Whether a followed user's posts notify (a user not followed has no
@@ -500,7 +500,7 @@ fn apply_plain(r: &mut Replica, t: u64, edit: Edit) -> bool {
             _ => false,
         },
         Edit::SaveFilter(rule) => save_filter(r, t, &rule.key(), &rule),
-        Edit::EditFilter(key, rule) => save_filter(r, t, &key, &rule),
+        Edit::ChangeFilter(key, rule) => save_filter(r, t, &key, &rule),
         Edit::RemoveFilter(key) => {
             let on = r.remove(t, keys::FILTER_ON, &key);
             r.remove(t, keys::FILTERS, &key) | on

@@ -135,7 +135,7 @@ async fn reload(state: &UseReducerHandle<State>) {
     match service::load().await {
         Ok(user) => {
             let at = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-            state.dispatch(Action::Loaded { user, version: hn_ext::version(), at })
+            state.dispatch(Action::Loaded { user: Box::new(user), version: hn_ext::version(), at })
         }
         Err(e) => state.dispatch(Action::Failed(e)),
     }

@@ -110,7 +110,7 @@ pub enum Status {
 pub enum Action {
     /// `at`: the page's clock when the state arrived (for the benchmark).
     Loaded {
-        user: UserState,
+        user: Box<UserState>,
         version: String,
         at: f64,
     },
@@ -143,7 +143,7 @@ impl Reducible for State {
                 if next.draft.is_none() || !self.dirty() {
                     next.draft = Some(user.settings.clone());
                 }
-                next.user = Some(user);
+                next.user = Some(*user);
                 next.version = version;
                 if matches!(next.status, Status::Loading) {
                     next.status = Status::Ready;
@@ -257,7 +257,7 @@ mod tests {
         for n in names {
             user.follows.insert(user_key("hn", n), UserRecord::default());
         }
-        Rc::new(State::default()).reduce(Action::Loaded { user, version: "1".into(), at: 0.0 })
+        Rc::new(State::default()).reduce(Action::Loaded { user: Box::new(user), version: "1".into(), at: 0.0 })
     }
 
     #[test]
@@ -278,7 +278,7 @@ mod tests {
                 UserRecord { since: Some(since), note: note.into(), ..UserRecord::default() },
             );
         }
-        let s = Rc::new(State::default()).reduce(Action::Loaded { user, version: "1".into(), at: 0.0 });
+        let s = Rc::new(State::default()).reduce(Action::Loaded { user: Box::new(user), version: "1".into(), at: 0.0 });
         let s = s.reduce(Action::SortRecent(true));
         assert_eq!(s.following().into_iter().map(|(n, _)| n).collect::<Vec<_>>(), vec!["a", "c", "b"]);
         let s = s.reduce(Action::Search("RUST".into()));
@@ -294,7 +294,7 @@ mod tests {
         assert!(s.dirty());
         assert_eq!(s.draft, Some(edited));
         // A state refresh does not throw the draft away.
-        let s = s.reduce(Action::Loaded { user: UserState::default(), version: "1".into(), at: 0.0 });
+        let s = s.reduce(Action::Loaded { user: Box::default(), version: "1".into(), at: 0.0 });
         assert!(s.dirty());
     }
 

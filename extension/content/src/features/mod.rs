@@ -30,14 +30,20 @@ pub(crate) mod welcome;
 
 use crate::Shared;
 
+/// A feature's step on the page.
+pub type Step = fn(&Shared) -> Result<(), String>;
+/// A feature's step for rows appended to the page: the index ranges of the
+/// new stories and comments.
+pub type Added = fn(&Shared, std::ops::Range<usize>, std::ops::Range<usize>) -> Result<(), String>;
+
 pub struct Feature {
     pub id: &'static str,
     pub applies: fn(&Shared) -> bool,
-    pub init: fn(&Shared) -> Result<(), String>,
-    pub apply: Option<fn(&Shared) -> Result<(), String>>,
+    pub init: Step,
+    pub apply: Option<Step>,
     /// Rows were appended to the page (endless scroll): the index ranges of
     /// the new stories and comments.
-    pub added: Option<fn(&Shared, std::ops::Range<usize>, std::ops::Range<usize>) -> Result<(), String>>,
+    pub added: Option<Added>,
 }
 
 /// What runs in the start-up module, in order: what changes the page at

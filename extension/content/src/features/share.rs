@@ -370,7 +370,7 @@ fn fill(ctx: &Shared, shell: &Element, target: &ShareTarget) {
         let label = dest.label();
         match share::composer_url(dest, target, &text, mastodon.as_deref()) {
             Ok(url) => {
-                if let Some(a) = item(ctx, menu, "a", &label) {
+                if let Some(a) = item(ctx, menu, "a", label) {
                     let _ = a.set_attribute("href", &url);
                     let _ = a.set_attribute("target", "_blank");
                     let _ = a.set_attribute("rel", "noopener noreferrer");

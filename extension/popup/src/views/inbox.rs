@@ -34,7 +34,7 @@ fn mode_select(id: &'static str, value: Mode, off_label: &'static str) -> Html {
 }
 
 /// The settings form, read when saved: nothing is changed before.
-fn read_form(old: &NotifyPrefs) -> Result<NotifyPrefs, String> {
+fn read_form() -> Result<NotifyPrefs, String> {
     let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let value = |id: &str| -> String {
         let el = doc.get_element_by_id(id);
@@ -66,7 +66,6 @@ fn read_form(old: &NotifyPrefs) -> Result<NotifyPrefs, String> {
         interval_min: interval,
         quiet,
         digest_at: clock("digest-at", "the digest time")?,
-        ..old.clone()
     }
     .validated()
 }
@@ -83,10 +82,10 @@ pub fn inbox_view(props: &Props) -> Html {
         Callback::from(move |_| on_cmd.emit(Cmd::MarkRead(None)))
     };
     let on_save = {
-        let (on_cmd, error, old) = (props.on_cmd.clone(), error.clone(), props.prefs.clone());
+        let (on_cmd, error) = (props.on_cmd.clone(), error.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match read_form(&old) {
+            match read_form() {
                 Ok(prefs) => {
                     error.set(String::new());
                     on_cmd.emit(Cmd::SaveNotifyPrefs(prefs));

@@ -58,7 +58,7 @@ pub fn sync_view(props: &Props) -> Html {
     let body = match &props.info {
         None => html! { <p>{ "Sync status loading…" }</p> },
         Some(i) => {
-            let percent = if i.quota > 0 { i.bytes * 100 / i.quota } else { 0 };
+            let percent = (i.bytes * 100).checked_div(i.quota).unwrap_or(0);
             html! {
                 <>
                     <p>{ format!("Last sent {} · last received {} · {} device(s)", ago(i.last_push), ago(i.last_merge), i.devices.max(1)) }</p>
