@@ -39,6 +39,14 @@ extern "C" {
     pub fn tabs_query(query: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = getCurrent)]
     fn tabs_get_current() -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create)]
+    fn tabs_create(properties: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = sendMessage)]
+    fn tabs_send_message(tab: i32, message: &JsValue) -> Promise;
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
+    fn alarms_create(name: &str, info: &JsValue);
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear)]
+    fn alarms_clear(name: &str) -> Promise;
 
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = get)]
     fn sync_get(keys: &JsValue) -> Promise;
@@ -58,6 +66,47 @@ extern "C" {
     fn session_set(items: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = remove)]
     fn session_remove(keys: &JsValue) -> Promise;
+}
+
+/// When an alarm fires.
+#[derive(Clone, Copy, Debug)]
+pub enum When {
+    /// Every so many minutes.
+    Every(f64),
+    /// Once, so many minutes from now.
+    After(f64),
+    /// Once, at this time (ms since the epoch).
+    At(f64),
+}
+
+/// Sets (or replaces) the alarm `name` (`chrome.alarms.create`).
+pub fn alarm(name: &str, when: When) {
+    let info = Object::new();
+    let (field, value) = match when {
+        When::Every(minutes) => ("periodInMinutes", minutes),
+        When::After(minutes) => ("delayInMinutes", minutes),
+        When::At(ms) => ("when", ms),
+    };
+    let _ = js_sys::Reflect::set(&info, &field.into(), &JsValue::from_f64(value));
+    alarms_create(name, &info);
+}
+
+/// Clears the alarm `name`, if set.
+pub async fn clear_alarm(name: &str) {
+    let _ = JsFuture::from(alarms_clear(name)).await;
+}
+
+/// Opens `url` in a new tab.
+pub async fn open_tab(url: &str) -> Result<(), String> {
+    let props = Object::new();
+    let _ = js_sys::Reflect::set(&props, &"url".into(), &url.into());
+    JsFuture::from(tabs_create(&props)).await.map(|_| ()).map_err(|e| describe(&e))
+}
+
+/// Sends a message (a push's text) to the content script of tab `id`; an
+/// error when it has none listening.
+pub async fn send_to_tab(id: i32, message: &str) -> Result<JsValue, String> {
+    JsFuture::from(tabs_send_message(id, &JsValue::from_str(message))).await.map_err(|e| describe(&e))
 }
 
 /// This extension's id (`chrome.runtime.id`).

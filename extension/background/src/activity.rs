@@ -38,8 +38,6 @@ extern "C" {
     fn set_badge_text(details: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeBackgroundColor)]
     fn set_badge_color(details: &JsValue) -> js_sys::Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
-    fn alarms_create(name: &str, info: &JsValue);
 }
 
 thread_local! {
@@ -78,9 +76,7 @@ async fn save(cache: &Cache) {
 }
 
 pub fn schedule() {
-    let info = Object::new();
-    let _ = Reflect::set(&info, &"periodInMinutes".into(), &JsValue::from_f64(PERIOD_MIN));
-    alarms_create(ALARM, &info);
+    hn_ext::alarm(ALARM, hn_ext::When::Every(PERIOD_MIN));
 }
 
 fn feed(cache: &Cache, followed: &[String]) -> Feed {

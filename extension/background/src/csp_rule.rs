@@ -31,14 +31,10 @@ const RULE_KEPT_MS: f64 = 24.0 * 3_600_000.0;
 extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "declarativeNetRequest"], js_name = updateDynamicRules)]
     fn update_dynamic_rules(options: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
-    fn alarms_create(name: &str, info: &JsValue);
 }
 
 pub fn schedule() {
-    let info = Object::new();
-    let _ = Reflect::set(&info, &"periodInMinutes".into(), &JsValue::from_f64(24.0 * 60.0));
-    alarms_create(ALARM, &info);
+    hn_ext::alarm(ALARM, hn_ext::When::Every(24.0 * 60.0));
 }
 
 /// HN's status (the one the popup's diagnostics show).

@@ -21,8 +21,6 @@ extern "C" {
     fn menus_create(props: &JsValue);
     #[wasm_bindgen(js_namespace = ["chrome", "contextMenus"], js_name = removeAll)]
     fn menus_remove_all() -> js_sys::Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = sendMessage)]
-    fn tabs_send_message(tab: i32, message: &JsValue) -> js_sys::Promise;
 }
 
 /// Creates the menu items (on install and update; Chrome keeps them).
@@ -60,12 +58,12 @@ fn tab_id(tab: &JsValue) -> Option<i32> {
 
 async fn tell(tab: &JsValue, push: Push) -> bool {
     let Some(id) = tab_id(tab) else { return false };
-    match JsFuture::from(tabs_send_message(id, &JsValue::from_str(&push.text()))).await {
+    match hn_ext::send_to_tab(id, &push.text()).await {
         Ok(_) => true,
         Err(e) => {
             // A tab whose content script is not running (an old page, the
             // extension just updated) cannot answer.
-            crate::log(&format!("the page did not answer: {}", hn_ext::describe(&e)));
+            crate::log(&format!("the page did not answer: {e}"));
             false
         }
     }

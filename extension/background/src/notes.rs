@@ -20,8 +20,6 @@ extern "C" {
     fn notifications_create(id: &str, options: &JsValue) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear)]
     fn notifications_clear(id: &str) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create)]
-    fn tabs_create(props: &JsValue) -> Promise;
 }
 
 /// What a click does.
@@ -113,10 +111,8 @@ pub async fn clicked(id: &str) -> bool {
 }
 
 pub async fn open_tab(url: &str) {
-    let props = Object::new();
-    let _ = Reflect::set(&props, &"url".into(), &url.into());
-    if let Err(e) = JsFuture::from(tabs_create(&props)).await {
-        crate::log(&format!("could not open {url}: {}", hn_ext::describe(&e)));
+    if let Err(e) = hn_ext::open_tab(url).await {
+        crate::log(&format!("could not open {url}: {e}"));
     }
 }
 

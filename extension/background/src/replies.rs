@@ -16,7 +16,6 @@ use hn_core::activity::{ApiItem, ApiUser, Budget};
 use hn_core::notify::{self, Backoff, Inbox, InboxEntry, Mode, Reply, ReplyMark, Watched};
 use hn_core::state as keys;
 use hn_ext::BrowserZone;
-use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -30,10 +29,7 @@ const API: &str = "https://hacker-news.firebaseio.com/v0";
 const SKIPPED_KEPT: usize = 500;
 
 #[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
-    fn alarms_create(name: &str, info: &JsValue);
-}
+extern "C" {}
 
 thread_local! {
     static CHECKING: Cell<bool> = const { Cell::new(false) };
@@ -83,9 +79,7 @@ fn now() -> i64 {
 /// Sets the check alarm to the reader's interval.
 pub async fn schedule() {
     let minutes = state::notify_prefs().await.interval_min;
-    let info = Object::new();
-    let _ = Reflect::set(&info, &"periodInMinutes".into(), &JsValue::from_f64(f64::from(minutes)));
-    alarms_create(ALARM, &info);
+    hn_ext::alarm(ALARM, hn_ext::When::Every(f64::from(minutes)));
 }
 
 /// A page showed who is signed in (or that no one is). A different reader

@@ -24,16 +24,6 @@ pub const ALARM: &str = "share-due";
 /// click after the worker restarted still knows what it was about).
 const NOTES_KEY: &str = "share_notifications";
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = create)]
-    fn tabs_create(props: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
-    fn alarms_create(name: &str, info: &JsValue);
-    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear)]
-    fn alarms_clear(name: &str) -> Promise;
-}
-
 fn now() -> i64 {
     js_sys::Date::now() as i64
 }
@@ -267,10 +257,8 @@ pub async fn share_now(key: &str) -> Response {
         Ok(u) => u,
         Err(message) => return Response::Error { message },
     };
-    let props = Object::new();
-    let _ = Reflect::set(&props, &"url".into(), &url.into());
-    if let Err(e) = JsFuture::from(tabs_create(&props)).await {
-        return Response::Error { message: format!("the composer did not open: {}", hn_ext::describe(&e)) };
+    if let Err(e) = hn_ext::open_tab(&url).await {
+        return Response::Error { message: format!("the composer did not open: {e}") };
     }
     let status = ItemStatus { shared: Some(now()), ..s.share_status.get(key).copied().unwrap_or_default() };
     let mut edits = vec![put(keys::SHARE_STATUS, key, &status)];
@@ -374,13 +362,7 @@ async fn set_alarm(when: Option<i64>) {
     match when {
         // A slot more than a week away is re-checked daily (the schedule
         // may change meanwhile).
-        Some(t) => {
-            let info = Object::new();
-            let _ = Reflect::set(&info, &"when".into(), &JsValue::from_f64(t.min(now() + 7 * DAY) as f64));
-            alarms_create(ALARM, &info);
-        }
-        None => {
-            let _ = JsFuture::from(alarms_clear(ALARM)).await;
-        }
+        Some(t) => hn_ext::alarm(ALARM, hn_ext::When::At(t.min(now() + 7 * DAY) as f64)),
+        None => hn_ext::clear_alarm(ALARM).await,
     }
 }

@@ -73,14 +73,7 @@ fn push_later(ms: f64) {
 
 /// Schedules [`HEARTBEAT_ALARM`].
 pub fn schedule_heartbeat() {
-    alarm(HEARTBEAT_ALARM, "periodInMinutes", 12.0 * 60.0);
-}
-
-/// Creates alarm `name` (`when` is `delayInMinutes` or `periodInMinutes`).
-fn alarm(name: &str, when: &str, minutes: f64) {
-    let info = Object::new();
-    let _ = Reflect::set(&info, &when.into(), &JsValue::from_f64(minutes));
-    alarms_create(name, &info);
+    hn_ext::alarm(HEARTBEAT_ALARM, hn_ext::When::Every(12.0 * 60.0));
 }
 
 thread_local! {
@@ -106,10 +99,6 @@ extern "C" {
     fn sync_set(items: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = remove)]
     fn sync_remove(keys: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "tabs"], js_name = sendMessage)]
-    fn tabs_send_message(tab: i32, message: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create)]
-    fn alarms_create(name: &str, info: &JsValue);
 }
 
 /// What the popup shows about syncing.
@@ -434,7 +423,7 @@ async fn note_local(saved: Result<(), String>) {
             LOCAL_PROBLEM.with(|p| *p.borrow_mut() = Some(e));
             let _ = hn_ext::remove(hn_ext::Area::Session, keys::PAGE_STATE_KEY).await;
             PAGE_STATE_SAVED.with(|p| *p.borrow_mut() = None);
-            alarm(LOCAL_RETRY_ALARM, "delayInMinutes", 1.0);
+            hn_ext::alarm(LOCAL_RETRY_ALARM, hn_ext::When::After(1.0));
         }
     }
 }
@@ -741,7 +730,7 @@ pub async fn push() {
         Err(e) => {
             crate::log(&format!("sync write refused: {e}"));
             status.problem = Some(e);
-            alarm(RETRY_ALARM, "delayInMinutes", 1.0);
+            hn_ext::alarm(RETRY_ALARM, hn_ext::When::After(1.0));
         }
     })
     .await;
@@ -839,7 +828,7 @@ async fn update_status(change: impl FnOnce(&mut SyncStatus)) {
 /// Tells every open Hacker News tab that the state changed; each asks for
 /// it once and re-applies.
 async fn notify_tabs() {
-    let message = JsValue::from_str(&hn_core::message::Push::StateChanged.text());
+    let message = hn_core::message::Push::StateChanged.text();
     // Each site's pages, asked one site at a time: a query naming a site
     // the reader has not allowed fails as a whole.
     for site in hn_core::site::SITES {
@@ -850,7 +839,7 @@ async fn notify_tabs() {
             if let Some(id) = Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()) {
                 // A tab without the content script (still loading) answers
                 // with an error; it reads the state when it starts anyway.
-                let _ = JsFuture::from(tabs_send_message(id as i32, &message)).await;
+                let _ = hn_ext::send_to_tab(id as i32, &message).await;
             }
         }
     }
