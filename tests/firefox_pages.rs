@@ -303,7 +303,9 @@ fn any_web_page_goes_into_the_share_buffer_in_firefox() {
         posts.iter().any(|p| p["text"] == "\u{201c}Every byte\u{201d} \u{2014} Small wasm is fast wasm"),
         "{share}"
     );
-    let page = posts.iter().find(|p| p["target"]["url"] == ARTICLE && p["target"]["id"] == story.as_str().unwrap());
+    // The story's id as the page gave it (text), the target's as stored (a number).
+    let story_id: u64 = story.as_str().unwrap().parse().unwrap();
+    let page = posts.iter().find(|p| p["target"]["url"] == ARTICLE && p["target"]["id"].as_u64() == Some(story_id));
     assert!(page.is_some(), "the page queued as its HN story: {share}");
     no_errors(&h);
 }

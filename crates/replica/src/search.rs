@@ -62,7 +62,9 @@ pub fn answer(fixtures: &Fixtures, target: &str) -> Value {
     let mut hits = Vec::new();
     for page in fixtures.hn_pages() {
         for s in stories_of(&String::from_utf8_lossy(&page.body)) {
-            if hn_core::items::same_link(&s.url, &query) && !hits.iter().any(|h: &Value| h["objectID"] == s.id) {
+            // The search API's ids are text.
+            let id = s.id.to_string();
+            if hn_core::items::same_link(&s.url, &query) && !hits.iter().any(|h: &Value| h["objectID"] == id.as_str()) {
                 hits.push(json!({
                     "objectID": s.id.to_string(), "title": s.title, "url": s.url, "points": s.points,
                     "num_comments": 0, "created_at_i": s.time,
