@@ -71,3 +71,34 @@ fn unsafe_code_is_forbidden_where_it_has_no_place() {
     let allowed: Vec<&str> = api.lines().filter(|l| l.contains("allow(unsafe_code)")).collect();
     assert_eq!(allowed, vec!["#[allow(unsafe_code)]"], "one module may use unsafe code: the allocator");
 }
+
+/// `chrome.*` is bound in one crate, `hn-ext` (`extension/api`): every other
+/// crate calls its functions, so a call is written and fixed in one place.
+#[test]
+fn chrome_is_bound_only_in_hn_ext() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["crates", "extension", "src"] {
+        sources(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 50, "the sources were found: {}", files.len());
+    let api = root.join("extension/api");
+    let binding = ["js_namespace = [\"chrome\"", "js_namespace = chrome"];
+    let outside: Vec<String> = files
+        .iter()
+        .filter(|f| !f.starts_with(&api))
+        .filter(|f| std::fs::read_to_string(f).is_ok_and(|s| binding.iter().any(|b| s.contains(b))))
+        .map(|f| f.strip_prefix(root).unwrap_or(f).display().to_string())
+        .collect();
+    assert!(outside.is_empty(), "chrome.* bound outside hn-ext: {outside:?}");
+}

@@ -4,6 +4,7 @@
 // No unsafe code but the allocator's (`heap`).
 #![deny(unsafe_code)]
 
+pub mod chrome;
 pub mod de;
 // The one place that may: the content script's allocator.
 #[allow(unsafe_code)]
@@ -229,6 +230,24 @@ pub async fn remove(area: Area, key: &str) -> Result<(), String> {
     };
     JsFuture::from(promise).await.map_err(|e| describe(&e))?;
     Ok(())
+}
+
+/// Removes several keys in one operation.
+pub async fn remove_keys(area: Area, keys: &[String]) -> Result<(), String> {
+    let list: js_sys::Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
+    let promise = match area {
+        Area::Sync => sync_remove(&list),
+        Area::Local => local_remove(&list),
+        Area::Session => session_remove(&list),
+    };
+    JsFuture::from(promise).await.map_err(|e| describe(&e))?;
+    Ok(())
+}
+
+/// Tells the extension's own pages (an open popup) something, as text; no
+/// listener is not an error.
+pub async fn tell_pages(text: &str) {
+    let _ = JsFuture::from(runtime_send_message(&JsValue::from_str(text))).await;
 }
 
 /// Reads a serde value; a missing or unreadable value gives `None` and the

@@ -6,13 +6,13 @@
 //! again, and refreshes run one at a time. The feed lives in
 //! `chrome.storage.local`; the badge counts what the reader has not seen.
 
+use hn_ext::chrome::{set_badge_color, set_badge_text};
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use hn_core::activity::{merge_feed, ActivityItem, ApiItem, ApiUser, Budget, Feed};
 use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::notes::Click;
@@ -31,14 +31,6 @@ pub const PER_USER: usize = 5;
 pub const FEED_MAX: usize = 100;
 /// Minutes between refreshes by alarm.
 pub const PERIOD_MIN: f64 = 15.0;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeText)]
-    fn set_badge_text(details: &JsValue) -> js_sys::Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeBackgroundColor)]
-    fn set_badge_color(details: &JsValue) -> js_sys::Promise;
-}
 
 thread_local! {
     static REFRESHING: Cell<bool> = const { Cell::new(false) };

@@ -14,8 +14,9 @@
 use hn_core::csp::{allow_wasm, CspPatch};
 use hn_core::message::CspRuleStatus;
 use hn_core::site::SiteSpec;
+use hn_ext::chrome::update_dynamic_rules;
 use hn_ext::Area;
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -26,12 +27,6 @@ const STATUS_KEY: &str = "csp_status";
 const THROTTLE_MS: f64 = 60_000.0;
 /// How long a rule is kept while the site's policy cannot be read.
 const RULE_KEPT_MS: f64 = 24.0 * 3_600_000.0;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "declarativeNetRequest"], js_name = updateDynamicRules)]
-    fn update_dynamic_rules(options: &JsValue) -> Promise;
-}
 
 pub fn schedule() {
     hn_ext::alarm(ALARM, hn_ext::When::Every(24.0 * 60.0));

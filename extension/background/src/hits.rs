@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use hn_core::message::Response;
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -16,12 +16,6 @@ use wasm_bindgen_futures::JsFuture;
 const KEY: &str = "filter_hits";
 /// Tabs remembered at once.
 const MAX_TABS: usize = 50;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage)]
-    fn runtime_send(message: &JsValue) -> Promise;
-}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct TabHits {
@@ -56,8 +50,7 @@ pub async fn report(tab: Option<i32>, url: Option<String>, hits: BTreeMap<String
     }
     save(&all).await;
     // An open popup shows the counts live; with none open, nobody listens.
-    let message = JsValue::from_str(&hn_core::message::Push::HitsChanged.text());
-    let _ = JsFuture::from(runtime_send(&message)).await;
+    hn_ext::tell_pages(&hn_core::message::Push::HitsChanged.text()).await;
     Response::Done
 }
 

@@ -8,20 +8,13 @@
 
 use hn_core::message::Push;
 use hn_core::share::WebShare;
+use hn_ext::chrome::{menus_create, menus_remove_all};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 pub const COMMAND_SHARE: &str = "share-focused";
 pub const COMMAND_ADD_PAGE: &str = "add-page";
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "contextMenus"], js_name = create)]
-    fn menus_create(props: &JsValue);
-    #[wasm_bindgen(js_namespace = ["chrome", "contextMenus"], js_name = removeAll)]
-    fn menus_remove_all() -> js_sys::Promise;
-}
 
 /// Creates the menu items (on install and update; Chrome keeps them).
 pub async fn install() {

@@ -1,6 +1,7 @@
 //! System notifications: raised with what their click does, remembered in
 //! `chrome.storage.local` so a worker started by the click still knows.
 
+use hn_ext::chrome::{notifications_clear, notifications_create};
 use std::collections::BTreeMap;
 
 use js_sys::{Object, Promise, Reflect};
@@ -11,16 +12,6 @@ use wasm_bindgen_futures::JsFuture;
 const KEY: &str = "notes";
 /// Clicks remembered at most (the oldest are forgotten).
 const KEPT: usize = 50;
-
-#[wasm_bindgen]
-extern "C" {
-    // `catch`: Firefox checks the options before it returns a promise and
-    // throws at once for one it does not know.
-    #[wasm_bindgen(catch, js_namespace = ["chrome", "notifications"], js_name = create)]
-    fn notifications_create(id: &str, options: &JsValue) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = clear)]
-    fn notifications_clear(id: &str) -> Promise;
-}
 
 /// What a click does.
 #[derive(Debug, Clone, Serialize, Deserialize)]

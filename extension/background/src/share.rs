@@ -12,8 +12,9 @@ use hn_core::message::Response;
 use hn_core::schedule::DAY;
 use hn_core::share::{self, BufferItem, ItemStatus, SharePrefs, ShareTarget};
 use hn_core::state::{self as keys, UserState};
+use hn_ext::chrome::execute_script;
 use hn_ext::BrowserZone;
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -90,12 +91,6 @@ pub async fn find_discussion(url: &str, search: bool) -> Response {
         Ok(stories) => Response::Discussion { story: stories.into_iter().max_by_key(|s| s.comments) },
         Err(message) => Response::Error { message },
     }
-}
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = executeScript)]
-    fn execute_script(injection: &JsValue) -> Result<Promise, JsValue>;
 }
 
 /// The story of an open HN tab whose link is `url`. Each tab's stories are

@@ -6,19 +6,10 @@
 //! menu) unregisters both.
 
 use hn_core::site::SiteSpec;
-use js_sys::{Array, Object, Promise, Reflect};
+use hn_ext::chrome::{register_scripts, registered_scripts, unregister_scripts};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "scripting"], js_name = getRegisteredContentScripts)]
-    fn registered(filter: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "scripting"], js_name = registerContentScripts)]
-    fn register(scripts: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "scripting"], js_name = unregisterContentScripts)]
-    fn unregister(filter: &JsValue) -> Promise;
-}
 
 /// The pattern a site's permission and content script match.
 pub fn origin(site: &SiteSpec) -> String {
@@ -55,7 +46,7 @@ pub async fn sync() {
         // Both scripts, or (registered by an older version) only the main
         // one: what is there is unregistered by its own ids (naming one that
         // is not there fails the whole call).
-        let found = JsFuture::from(registered(&filter))
+        let found = JsFuture::from(registered_scripts(&filter))
             .await
             .ok()
             .and_then(|v| v.dyn_into::<Array>().ok())
@@ -68,9 +59,9 @@ pub async fn sync() {
             (true, 2) | (false, 0) => Ok(JsValue::UNDEFINED),
             (true, count) => {
                 if count > 0 {
-                    let _ = JsFuture::from(unregister(&present)).await;
+                    let _ = JsFuture::from(unregister_scripts(&present)).await;
                 }
-                let result = JsFuture::from(register(&scripts(site))).await;
+                let result = JsFuture::from(register_scripts(&scripts(site))).await;
                 if result.is_ok() {
                     crate::log(&format!("{}: on", site.name));
                 }
@@ -80,7 +71,7 @@ pub async fn sync() {
             (false, _) => {
                 crate::csp_rule::remove(site).await;
                 crate::log(&format!("{}: off", site.name));
-                JsFuture::from(unregister(&present)).await
+                JsFuture::from(unregister_scripts(&present)).await
             }
         };
         if let Err(e) = result {
@@ -130,7 +121,7 @@ pub async fn hold_rows(on: bool) {
     }
     let filter = Object::new();
     let _ = Reflect::set(&filter, &"ids".into(), &Array::of1(&HOLD_ID.into()));
-    let present = JsFuture::from(registered(&filter))
+    let present = JsFuture::from(registered_scripts(&filter))
         .await
         .ok()
         .and_then(|v| v.dyn_into::<Array>().ok())
@@ -145,9 +136,9 @@ pub async fn hold_rows(on: bool) {
             set("matches", &Array::of1(&origin(&hn_core::site::hn::SITE).into()).into());
             set("css", &Array::of1(&"content/pending.css".into()).into());
             set("runAt", &"document_start".into());
-            JsFuture::from(register(&Array::of1(&s))).await
+            JsFuture::from(register_scripts(&Array::of1(&s))).await
         }
-        (false, true) => JsFuture::from(unregister(&filter)).await,
+        (false, true) => JsFuture::from(unregister_scripts(&filter)).await,
         _ => Ok(JsValue::UNDEFINED),
     };
     match result {

@@ -91,16 +91,6 @@ thread_local! {
     static LOCAL_PROBLEM: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = get)]
-    fn sync_get_all(keys: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = set)]
-    fn sync_set(items: &JsValue) -> Promise;
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "sync"], js_name = remove)]
-    fn sync_remove(keys: &JsValue) -> Promise;
-}
-
 /// What the popup shows about syncing.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SyncStatus {
@@ -693,7 +683,7 @@ pub async fn save_look() {
 }
 
 async fn sync_items() -> Result<BTreeMap<String, serde_json::Value>, String> {
-    let all = JsFuture::from(sync_get_all(&JsValue::NULL)).await.map_err(|e| hn_ext::describe(&e))?;
+    let all: JsValue = hn_ext::get_all(hn_ext::Area::Sync).await?.into();
     let items: BTreeMap<String, serde_json::Value> = serde_wasm_bindgen::from_value(all).map_err(|e| e.to_string())?;
     // Every item: the areas are found by their prefix, and the quota
     // counts whatever else is stored too.
@@ -759,16 +749,12 @@ async fn push_inner(seq: u64) -> Result<Option<(usize, Option<String>)>, String>
             let v = v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
             Reflect::set(&items, &JsValue::from_str(k), &v).map_err(|e| hn_ext::describe(&e))?;
         }
-        JsFuture::from(sync_set(&items)).await.map_err(|e| {
-            format!("{} ({} of {} bytes counted here)", hn_ext::describe(&e), plan.total, hn_sync::QUOTA_BYTES)
-        })?;
+        hn_ext::set_items(hn_ext::Area::Sync, &items)
+            .await
+            .map_err(|e| format!("{e} ({} of {} bytes counted here)", plan.total, hn_sync::QUOTA_BYTES))?;
     }
     if !plan.remove.is_empty() {
-        let keys = js_sys::Array::new();
-        for k in &plan.remove {
-            keys.push(&JsValue::from_str(k));
-        }
-        JsFuture::from(sync_remove(&keys)).await.map_err(|e| hn_ext::describe(&e))?;
+        hn_ext::remove_keys(hn_ext::Area::Sync, &plan.remove).await?;
     }
     with(|r| r.wrote(&plan));
     Ok(Some((plan.bytes, plan.left_out_words())))

@@ -51,12 +51,6 @@ pub struct Ctx {
 
 pub type Shared = Rc<Ctx>;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime", "onMessage"], js_name = addListener)]
-    fn on_message(listener: &Closure<dyn FnMut(JsValue)>);
-}
-
 /// The page's context, read from the page alone.
 fn context() -> Option<Shared> {
     let window = web_sys::window()?;
@@ -100,7 +94,7 @@ pub fn run() {
             _ => {}
         }
     });
-    on_message(&listener);
+    hn_ext::on_message(&listener);
     listener.forget();
 }
 
