@@ -915,13 +915,12 @@ fn migrate(mut version: u64, mut v: Value) -> Result<Value, String> {
 pub const LOCAL_SHARDS: usize = 32;
 
 fn local_shard(collection: &str, key: &str) -> usize {
-    // FNV-1a: stable across versions and platforms.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in collection.bytes().chain([0]).chain(key.bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    (h % LOCAL_SHARDS as u64) as usize
+    (fnv1a(collection.bytes().chain([0]).chain(key.bytes())) % LOCAL_SHARDS as u64) as usize
+}
+
+/// FNV-1a (64 bits) of `bytes`: stable across versions and platforms.
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn prefix(device: u32) -> String {

@@ -180,14 +180,36 @@ pub async fn ask_text(text: &str) -> Result<JsValue, String> {
     Ok(reply)
 }
 
+/// `chrome.storage.<area>.get(keys)`: a key, a list of keys, or null for all.
+fn area_get(area: Area, keys: &JsValue) -> Promise {
+    match area {
+        Area::Sync => sync_get(keys),
+        Area::Local => local_get(keys),
+        Area::Session => session_get(keys),
+    }
+}
+
+/// `chrome.storage.<area>.set(items)`.
+fn area_set(area: Area, items: &JsValue) -> Promise {
+    match area {
+        Area::Sync => sync_set(items),
+        Area::Local => local_set(items),
+        Area::Session => session_set(items),
+    }
+}
+
+/// `chrome.storage.<area>.remove(keys)`: a key or a list of keys.
+fn area_remove(area: Area, keys: &JsValue) -> Promise {
+    match area {
+        Area::Sync => sync_remove(keys),
+        Area::Local => local_remove(keys),
+        Area::Session => session_remove(keys),
+    }
+}
+
 /// Reads one key; `None` when absent.
 pub async fn get(area: Area, key: &str) -> Result<Option<JsValue>, String> {
-    let promise = match area {
-        Area::Sync => sync_get(&JsValue::from_str(key)),
-        Area::Local => local_get(&JsValue::from_str(key)),
-        Area::Session => session_get(&JsValue::from_str(key)),
-    };
-    let items = JsFuture::from(promise).await.map_err(|e| describe(&e))?;
+    let items = JsFuture::from(area_get(area, &JsValue::from_str(key))).await.map_err(|e| describe(&e))?;
     let value = js_sys::Reflect::get(&items, &JsValue::from_str(key)).map_err(|e| describe(&e))?;
     Ok((!value.is_undefined()).then_some(value))
 }
@@ -195,12 +217,7 @@ pub async fn get(area: Area, key: &str) -> Result<Option<JsValue>, String> {
 /// Reads several keys at once: an object of those present.
 pub async fn get_keys(area: Area, keys: &[String]) -> Result<Object, String> {
     let list: js_sys::Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
-    let promise = match area {
-        Area::Sync => sync_get(&list),
-        Area::Local => local_get(&list),
-        Area::Session => session_get(&list),
-    };
-    Ok(JsFuture::from(promise).await.map_err(|e| describe(&e))?.unchecked_into())
+    Ok(JsFuture::from(area_get(area, &list)).await.map_err(|e| describe(&e))?.unchecked_into())
 }
 
 /// Writes one key. Chrome refuses writes over its quotas: the error says so.
@@ -212,35 +229,20 @@ pub async fn set(area: Area, key: &str, value: &JsValue) -> Result<(), String> {
 
 /// Writes several keys in one operation (all or none).
 pub async fn set_items(area: Area, items: &Object) -> Result<(), String> {
-    let promise = match area {
-        Area::Sync => sync_set(items),
-        Area::Local => local_set(items),
-        Area::Session => session_set(items),
-    };
-    JsFuture::from(promise).await.map_err(|e| describe(&e))?;
+    JsFuture::from(area_set(area, items)).await.map_err(|e| describe(&e))?;
     Ok(())
 }
 
 /// Removes one key.
 pub async fn remove(area: Area, key: &str) -> Result<(), String> {
-    let promise = match area {
-        Area::Sync => sync_remove(&JsValue::from_str(key)),
-        Area::Local => local_remove(&JsValue::from_str(key)),
-        Area::Session => session_remove(&JsValue::from_str(key)),
-    };
-    JsFuture::from(promise).await.map_err(|e| describe(&e))?;
+    JsFuture::from(area_remove(area, &JsValue::from_str(key))).await.map_err(|e| describe(&e))?;
     Ok(())
 }
 
 /// Removes several keys in one operation.
 pub async fn remove_keys(area: Area, keys: &[String]) -> Result<(), String> {
     let list: js_sys::Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
-    let promise = match area {
-        Area::Sync => sync_remove(&list),
-        Area::Local => local_remove(&list),
-        Area::Session => session_remove(&list),
-    };
-    JsFuture::from(promise).await.map_err(|e| describe(&e))?;
+    JsFuture::from(area_remove(area, &list)).await.map_err(|e| describe(&e))?;
     Ok(())
 }
 
@@ -335,12 +337,7 @@ fn done(answer: JsValue) -> Result<(), String> {
 
 /// Every key of an area and its value.
 pub async fn get_all(area: Area) -> Result<Object, String> {
-    let promise = match area {
-        Area::Sync => sync_get(&JsValue::NULL),
-        Area::Local => local_get(&JsValue::NULL),
-        Area::Session => session_get(&JsValue::NULL),
-    };
-    Ok(JsFuture::from(promise).await.map_err(|e| describe(&e))?.unchecked_into())
+    Ok(JsFuture::from(area_get(area, &JsValue::NULL)).await.map_err(|e| describe(&e))?.unchecked_into())
 }
 
 /// The browser's time zone, for the share buffer's schedule.

@@ -30,9 +30,9 @@ fn part_key(i: usize) -> String {
     format!("{LOCAL_KEY}.{i}")
 }
 
-/// A part's text, hashed (FNV-1a), to know which changed since written.
+/// A part's text, hashed, to know which changed since written.
 fn text_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    hn_sync::fnv1a(text.bytes())
 }
 const STATUS_KEY: &str = "sync_status";
 pub const RETRY_ALARM: &str = "sync-retry";
