@@ -4,7 +4,8 @@
 //! differences first. A development aid behind the README's "where the time
 //! goes"; the figures that count come from `cargo run --release -- bench`.
 //!
-//! `cargo run --release --example front_trace [-- /item?id=30883015 | synth:3000]`
+//! `cargo run --release --example front_trace [-- /item?id=30883015 | synth:3000]`;
+//! `BASE=OTHER/dist` compares against that build instead of no extension.
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -17,7 +18,17 @@ fn main() {
     let mut runs: Vec<(&str, Vec<BTreeMap<String, f64>>)> = vec![("off", Vec::new()), ("ours", Vec::new())];
     for _ in 0..rounds {
         for (name, samples) in runs.iter_mut() {
-            let h = Harness::start(Options { extension: *name == "ours", ..Options::default() }).unwrap();
+            // BASE=DIR: the baseline is that build (say, one with its
+            // loader emptied) instead of no extension.
+            let base: Vec<std::path::PathBuf> =
+                std::env::var_os("BASE").filter(|_| *name == "off").map(Into::into).into_iter().collect();
+            let h = Harness::start(Options {
+                extension: *name == "ours",
+                wait_for_rule: *name == "ours" || std::env::var_os("BASE").is_some(),
+                others: base,
+                ..Options::default()
+            })
+            .unwrap();
             let target = h.mount_target(&target);
             std::thread::sleep(Duration::from_secs(3));
             samples.push(trace(&h, &target));

@@ -171,6 +171,60 @@ fn the_rule_follows_a_stricter_policy_and_never_freezes_a_nonce() {
     assert!(status["last_error"].as_str().unwrap().contains("could not read"), "{status}");
 }
 
+/// The rule follows each document's policy as HN sends it: a change made
+/// between two loads is in the rule before the next one, without a check
+/// of HN's front page or a refused page; a nonce policy seen on a page
+/// removes the rule, and HN's policy back brings it back.
+#[test]
+fn the_rule_follows_the_policy_each_page_arrives_with() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    let rule =
+        "chrome.declarativeNetRequest.getDynamicRules().then(r => r[0] ? r[0].action.responseHeaders[0].value : null)";
+    let original = h.replica.csp();
+    let first = worker.eval(rule).unwrap();
+    assert!(first.as_str().is_some_and(|r| r.contains("'wasm-unsafe-eval'")), "{first}");
+    // An ordinary load leaves the rule as it is.
+    let page = h.open("/").unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "enhanced");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(worker.eval(rule).unwrap(), first);
+
+    // HN turns stricter: the page that brings it still ran under the rule
+    // made before; the rule is the new policy by the time it has loaded,
+    // and the next page gets it. Nothing asked HN's front page.
+    let asked = h.replica.seen().len();
+    h.replica.set_csp("default-src 'self'; script-src 'self'");
+    page.navigate("/news").unwrap();
+    worker
+        .wait_until(
+            &format!("{rule}.then(r => r === \"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'\")"),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+    let fronts = h.replica.seen()[asked..].iter().filter(|r| r.target == "/").count();
+    assert_eq!(fronts, 0, "the policy came from the page itself");
+    let inline = "<!doctype html><html><body><script>document.documentElement.dataset.inline = 'ran'</script></body></html>";
+    h.replica.mount(hn_replica::HN_HOST, "/inline", "text/html; charset=utf-8", inline.as_bytes().to_vec());
+    page.navigate("/inline").unwrap();
+    page.expect("document.readyState === 'complete'", "loaded");
+    assert_eq!(page.value("document.documentElement.dataset.inline || 'blocked'"), "blocked");
+
+    // A nonce on every response: seen on one page, the rule goes.
+    h.replica.set_csp("default-src 'self'; script-src 'self' 'nonce-{nonce}'");
+    page.navigate("/").unwrap();
+    worker.wait_until(&format!("{rule}.then(r => r === null)"), Duration::from_secs(10)).unwrap();
+
+    // HN's own policy again: back on the next page.
+    h.replica.set_csp(&original);
+    page.navigate("/").unwrap();
+    worker
+        .wait_until(&format!("{rule}.then(r => r !== null && r.includes(\"'wasm-unsafe-eval'\"))"), Duration::from_secs(10))
+        .unwrap();
+    page.reload().unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "enhanced again");
+}
+
 /// Without the rule, Chromium refuses the content script's wasm under HN's
 /// policy; the loader reports it, the page is left as sent, and the
 /// background installs the rule so the next load works.

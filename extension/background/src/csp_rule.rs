@@ -94,25 +94,7 @@ pub async fn refresh_site(site: &SiteSpec) {
         return;
     };
     match observed {
-        Ok(observed) => {
-            let patch = allow_wasm(observed.as_deref().unwrap_or(""));
-            let applied = match &patch {
-                CspPatch::Replace(policy) => set_rule(site, Some(policy)).await,
-                CspPatch::Untouched | CspPatch::Empty | CspPatch::PerResponse => set_rule(site, None).await,
-            };
-            match applied {
-                Ok(()) => {
-                    status.rule = match patch {
-                        CspPatch::Replace(p) => Some(p),
-                        _ => None,
-                    };
-                    status.observed = observed;
-                    status.checked_at = Some(js_sys::Date::now());
-                    status.last_error = None;
-                }
-                Err(e) => status.last_error = Some(format!("rule not updated: {e}")),
-            }
-        }
+        Ok(observed) => apply(site, &mut status, observed).await,
         // Keep the last derived rule through an outage (a site's policy
         // rarely changes, and an outage must not switch the extension off),
         // but not for more than a day: a rule nobody could check since is
@@ -128,6 +110,61 @@ pub async fn refresh_site(site: &SiteSpec) {
             }
         }
     }
+    if let Some(e) = &status.last_error {
+        crate::log(e);
+    }
+    if let Err(e) = hn_ext::set_typed(Area::Local, &status_key(site), &status).await {
+        crate::log(&format!("policy status not saved: {e}"));
+    }
+}
+
+/// Sets the rule (or none) from the policy the site sent, and notes it.
+async fn apply(site: &SiteSpec, status: &mut CspRuleStatus, observed: Option<String>) {
+    let patch = allow_wasm(observed.as_deref().unwrap_or(""));
+    let applied = match &patch {
+        CspPatch::Replace(policy) => set_rule(site, Some(policy)).await,
+        CspPatch::Untouched | CspPatch::Empty | CspPatch::PerResponse => set_rule(site, None).await,
+    };
+    match applied {
+        Ok(()) => {
+            status.rule = match patch {
+                CspPatch::Replace(p) => Some(p),
+                _ => None,
+            };
+            status.observed = observed;
+            status.checked_at = Some(js_sys::Date::now());
+            status.last_error = None;
+        }
+        Err(e) => status.last_error = Some(format!("rule not updated: {e}")),
+    }
+}
+
+/// A document of a site arrived (`webRequest`, Chromium only): its policy
+/// as the site sent it. When it asks for another rule than the one in
+/// force, the rule follows at once, so a change of policy reaches the next
+/// page rather than the next daily check. A policy of one response (a
+/// nonce, a hash) removes the rule without keeping the nonce.
+pub async fn document_policy(url: &str, status_code: u16, observed: Option<String>) {
+    let Some(site) = hn_core::site::of_url(url) else { return };
+    // An error page says nothing of the site's pages; browsers that need
+    // no rule have none to follow.
+    if !(200..300).contains(&status_code) || !rule_needed() || !crate::sites::enabled(site).await {
+        return;
+    }
+    let mut status = status_of(site).await;
+    // What the rule would be now, against what it is. (Where a browser shows
+    // the header as the rule set it, it is the rule itself: no change.)
+    if observed.is_some() && observed == status.rule {
+        return;
+    }
+    let wanted = match allow_wasm(observed.as_deref().unwrap_or("")) {
+        CspPatch::Replace(p) => Some(p),
+        _ => None,
+    };
+    if wanted == status.rule && status.checked_at.is_some() {
+        return;
+    }
+    apply(site, &mut status, observed).await;
     if let Some(e) = &status.last_error {
         crate::log(e);
     }

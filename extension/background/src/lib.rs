@@ -106,6 +106,15 @@ pub fn on_startup() -> Promise {
     })
 }
 
+/// A site's document arrived with this policy header (`None`: none sent).
+#[wasm_bindgen]
+pub fn on_document_policy(url: String, status_code: u16, policy: Option<String>) -> Promise {
+    future_to_promise(async move {
+        csp_rule::document_policy(&url, status_code, policy).await;
+        Ok(JsValue::UNDEFINED)
+    })
+}
+
 /// The extension's permissions changed (a site turned on or off).
 #[wasm_bindgen]
 pub fn on_permissions_changed() -> Promise {
