@@ -51,6 +51,9 @@ impl FirefoxHarness {
             Duration::from_secs(30),
         )?;
         h.ask(serde_json::json!({ "kind": "welcomed" }));
+        // Diagnostics mode: pages report their run on the root (the tests
+        // read it). Firefox's content scripts read it from local storage.
+        h.firefox.eval(&h.extension_tab, "chrome.storage.local.set({ diagnostics: true }).then(() => true)")?;
         Ok(h)
     }
 

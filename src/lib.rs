@@ -166,6 +166,10 @@ pub struct Options {
     /// the harness dismisses it, as a reader of more than a day has, once
     /// the install is done — with `wait_for_rule`).
     pub welcome: bool,
+    /// Diagnostics mode (on by default here): pages show what the content
+    /// script reports of its run on the root (`data-hnew-*`), which the
+    /// tests read. Off, the root carries only what the styles need.
+    pub diagnostics: bool,
 }
 
 impl Default for Options {
@@ -179,6 +183,7 @@ impl Default for Options {
             wait_for_rule: true,
             granted: Vec::new(),
             welcome: false,
+            diagnostics: true,
         }
     }
 }
@@ -217,6 +222,14 @@ impl Harness {
         }
         let browser = Browser::launch(Launch { extensions, args, profile: opts.profile.clone(), headed: opts.headed })?;
         let h = Harness { browser, replica, _turn: turn };
+        if opts.extension && opts.diagnostics {
+            // As soon as the worker's global has its API (the first
+            // evaluation may come before).
+            h.worker()?.wait_until(
+                "typeof chrome === 'object' && chrome.storage.session.set({ diagnostics: true }).then(() => true)",
+                Duration::from_secs(20),
+            )?;
+        }
         if opts.extension && opts.wait_for_rule {
             h.wait_for_rule()?;
             if !opts.welcome {

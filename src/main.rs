@@ -6,8 +6,10 @@
 //! - `test`: installs what a fresh machine lacks, then runs every test.
 //! - `package`: writes the Chrome Web Store zip of `dist/`.
 //! - `bench`: the benchmarks (see README).
+//! - `screenshots`: the README's pictures, into `docs/screenshots/`.
 
 mod bench;
+mod screens;
 mod setup;
 
 use std::process::ExitCode;
@@ -24,9 +26,10 @@ fn main() -> ExitCode {
         "test" => setup::test(rest),
         "package" => hacker_new::package::package(),
         "bench" => bench::bench(rest),
+        "screenshots" => screens::screenshots(rest),
         "-h" | "--help" | "help" => {
             println!(
-                "usage: cargo run -- [run [--live] [--headed] | test [cargo test args] | package | bench [--quick]]"
+                "usage: cargo run -- [run [--live] [--headed] | test [cargo test args] | package | bench [--quick] | screenshots]"
             );
             Ok(())
         }

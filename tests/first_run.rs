@@ -75,7 +75,7 @@ fn the_first_follow_filter_and_share_work_with_the_defaults() {
     ));
     popup.expect("document.querySelectorAll('ul.rules li').length === 1", "the rule is listed");
     page.expect("document.querySelectorAll('tr.athing.submission.hnew-filtered, tr.athing.submission[hidden], tr.hnew-hidden').length + Number(document.documentElement.dataset.hnewHidden || 0) > 0", "the open tab hid the story");
-    // The first share: the share menu's Add to share buffer.
+    // The first share: the share menu's Queue to share later.
     page.click_on("document.querySelectorAll('button.hnew-share')[1]");
     page.expect(
         "(() => { const m = document.querySelector('.hnew-share-menu'); return m && !m.hidden; })()",

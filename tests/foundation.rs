@@ -204,7 +204,8 @@ fn the_rule_follows_the_policy_each_page_arrives_with() {
         .unwrap();
     let fronts = h.replica.seen()[asked..].iter().filter(|r| r.target == "/").count();
     assert_eq!(fronts, 0, "the policy came from the page itself");
-    let inline = "<!doctype html><html><body><script>document.documentElement.dataset.inline = 'ran'</script></body></html>";
+    let inline =
+        "<!doctype html><html><body><script>document.documentElement.dataset.inline = 'ran'</script></body></html>";
     h.replica.mount(hn_replica::HN_HOST, "/inline", "text/html; charset=utf-8", inline.as_bytes().to_vec());
     page.navigate("/inline").unwrap();
     page.expect("document.readyState === 'complete'", "loaded");
@@ -219,7 +220,10 @@ fn the_rule_follows_the_policy_each_page_arrives_with() {
     h.replica.set_csp(&original);
     page.navigate("/").unwrap();
     worker
-        .wait_until(&format!("{rule}.then(r => r !== null && r.includes(\"'wasm-unsafe-eval'\"))"), Duration::from_secs(10))
+        .wait_until(
+            &format!("{rule}.then(r => r !== null && r.includes(\"'wasm-unsafe-eval'\"))"),
+            Duration::from_secs(10),
+        )
         .unwrap();
     page.reload().unwrap();
     page.expect("document.documentElement.dataset.hnewState === 'applied'", "enhanced again");

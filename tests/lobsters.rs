@@ -245,7 +245,7 @@ fn features_work_on_lobsters_once_allowed() {
     // Opened again, the menu knows the story is queued.
     page.click("li.story:not(.hnew-hidden) button.hnew-share");
     page.expect(
-        "document.querySelector('.hnew-share-menu [data-action=buffer]')?.textContent === 'In your share buffer'",
+        "document.querySelector('.hnew-share-menu [data-action=buffer]')?.textContent === 'Queued to share later'",
         "the menu says it is queued",
     );
     page.click_outside();

@@ -168,7 +168,7 @@ fn queued_stories_are_announced_once_and_the_notification_opens_the_composer() {
     open_menu(&page, 0);
     assert_eq!(
         page.value("document.querySelector('.hnew-share-menu [data-action=buffer]').textContent"),
-        "In your share buffer"
+        "Queued to share later"
     );
     page.click_outside();
 
@@ -239,7 +239,10 @@ fn the_popup_edits_reorders_and_schedules_the_buffer() {
     let popup = h.open_extension("popup/options.html#share").unwrap();
     popup.expect("document.querySelectorAll('#queue li').length === 2", "two queued posts");
     assert_eq!(popup.value("document.querySelector('#queue-count').textContent"), "2 queued");
-    popup.expect("document.querySelector('#announcer')?.textContent.includes('this device')", "this device announces");
+    popup.expect(
+        "document.querySelector('#announcer')?.textContent.includes('This browser reminds you')",
+        "this device announces",
+    );
     let first = popup.value("document.querySelector('#queue li').dataset.key");
     // Move the first down: the order swaps.
     popup.click("#queue li button.down");

@@ -123,6 +123,30 @@ fn a_page_cannot_find_the_extension_by_its_files_or_version() {
     page.expect("document.documentElement.dataset.hnewMore === 'running'", "the second module ran");
 }
 
+/// Outside diagnostics mode (a reader's browser) the root carries only
+/// what the extension's styles read — its classes, the look's custom
+/// properties, `data-hnew-state` and the read-marks setting — and no
+/// timings, counts, feature lists or the worker's state for a page's script
+/// to read: on a list, on a thread, and after the second module ran.
+#[test]
+fn the_root_carries_no_diagnostics_outside_diagnostics_mode() {
+    let h = Harness::start(Options { diagnostics: false, ..Options::default() }).unwrap();
+    for target in ["/news", THREAD] {
+        let page = h.open(target).unwrap();
+        page.ready();
+        page.hover_on("document.querySelector('a.hnuser')");
+        page.expect("!!document.querySelector('.hnew-card:not([hidden])')", "the card opened");
+        let names = page.value("[...document.documentElement.attributes].map(a => a.name)");
+        let names: Vec<&str> = names.as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+        let extra: Vec<&&str> = names
+            .iter()
+            .filter(|n| n.starts_with("data-hnew") && !["data-hnew-state", "data-hnew-read"].contains(n))
+            .collect();
+        assert!(extra.is_empty(), "{target}: the root reports {extra:?}");
+        assert!(names.contains(&"data-hnew-state"), "{target}: {names:?}");
+    }
+}
+
 /// Moving focus is something a page's script can do with real (trusted)
 /// focus events: the card waits for focus to rest on a name, and the
 /// background fetches at most 20 profiles a minute whatever pages ask, and
@@ -218,7 +242,12 @@ fn the_content_world_cannot_open_local_or_sync_storage() {
     }
     let session =
         page.eval_in_content_world("chrome.storage.session.get(null).then(r => Object.keys(r).sort())").unwrap();
-    assert_eq!(session, json!(["look", "page_state"]), "what pages read before parsing, and nothing else");
+    // (And the diagnostics switch the tests turn on.)
+    assert_eq!(
+        session,
+        json!(["diagnostics", "look", "page_state"]),
+        "what pages read before parsing, and nothing else"
+    );
     // Through the worker, a page reaches its records and nothing else.
     let ask = |text: &str| page.eval_in_content_world(&format!("chrome.runtime.sendMessage({text:?})")).unwrap();
     assert_eq!(ask("1\trecord_set\tdraft:1\tdraft 1\\n5\\thello"), "done");

@@ -21,10 +21,10 @@ pub async fn install() {
     let _ = JsFuture::from(menus_remove_all()).await;
     let web = Array::of2(&"https://*/*".into(), &"http://*/*".into());
     for (id, context, title) in [
-        ("share-page", "page", "Add this page to the share buffer"),
-        ("share-link", "link", "Add this link to the share buffer"),
-        ("share-selection", "selection", "Add \u{201c}%s\u{201d} to the share buffer"),
-        ("share-image", "image", "Add this image to the share buffer"),
+        ("share-page", "page", "Queue this page to share later"),
+        ("share-link", "link", "Queue this link to share later"),
+        ("share-selection", "selection", "Queue \u{201c}%s\u{201d} to share later"),
+        ("share-image", "image", "Queue this image to share later"),
     ] {
         let props = Object::new();
         let _ = Reflect::set(&props, &"id".into(), &id.into());

@@ -75,6 +75,28 @@ pub fn set_data(el: &Element, name: &str, value: &str) {
     let _ = el.set_attribute(&format!("data-{name}"), value);
 }
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = hnewReportSet)]
+    fn report_set(name: &str, value: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = hnewReportGet)]
+    fn report_get(name: &str) -> Result<Option<String>, JsValue>;
+}
+
+/// Reports a fact of this page's run (a count, a timing, which features
+/// run) under `name` (`hnew-…`): kept in the extension's own world, where
+/// the page's scripts cannot read it, and shown on the root as
+/// `data-hnew-…` only in diagnostics mode (early.js). The two modules share
+/// what is reported.
+pub fn report(name: &str, value: &str) {
+    let _ = report_set(&format!("data-{name}"), value);
+}
+
+/// What was reported under `name` on this page, by either module.
+pub fn reported(name: &str) -> Option<String> {
+    report_get(&format!("data-{name}")).ok().flatten()
+}
+
 /// Sets or clears a class, touching the element only when it changes (a
 /// class write on the root restyles the whole page).
 pub fn toggle_class(el: &Element, class: &str, on: bool) {

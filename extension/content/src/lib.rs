@@ -221,7 +221,7 @@ fn load_state(ctx: Shared) {
     wasm_bindgen_futures::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(promise).await {
             Ok(state) if state.is_object() => {
-                dom::set_data(&ctx.root, "hnew-state-from", "local");
+                dom::report("hnew-state-from", "local");
                 if let Err(e) = apply_raw(&ctx, &state) {
                     dom::log(&format!("the saved page state is unreadable ({e}): asking the background"));
                     refresh_state(ctx);
@@ -240,14 +240,14 @@ fn refresh_state(ctx: Shared) {
             Ok(raw) => raw,
             Err(e) => {
                 unheld(&ctx);
-                dom::set_data(&ctx.root, "hnew-background", &format!("error {e}"));
+                dom::report("hnew-background", &format!("error {e}"));
                 return dom::log(&format!("the user's state is unavailable: {e}"));
             }
         };
         match apply_raw(&ctx, &raw) {
             Ok(()) => {
-                dom::set_data(&ctx.root, "hnew-state-from", "worker");
-                dom::set_data(&ctx.root, "hnew-background", "ok")
+                dom::report("hnew-state-from", "worker");
+                dom::report("hnew-background", "ok")
             }
             Err(e) => {
                 unheld(&ctx);
@@ -309,11 +309,10 @@ fn report(ctx: &Shared) {
         signed_out,
         problems,
     };
-    let root = ctx.root.clone();
     wasm_bindgen_futures::spawn_local(async move {
         match crate::tell(request).await {
             // The message path to the worker works (the tests read this).
-            Ok(()) => dom::set_data(&root, "hnew-background", "ok"),
+            Ok(()) => dom::report("hnew-background", "ok"),
             Err(e) => dom::log(&format!("could not report the page: {e}")),
         }
     });

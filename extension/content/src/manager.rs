@@ -42,7 +42,7 @@ pub fn init_all(ctx: &Shared) {
             Err(e) => fail(ctx, feature, &e),
         }
     }
-    publish(ctx);
+    publish();
 }
 
 /// Hands the (new) user state to every running feature.
@@ -59,12 +59,12 @@ pub fn apply_state_all(ctx: &Shared) {
             }
         }
     }
-    publish(ctx);
+    publish();
     dom::set_data(&ctx.root, "hnew-state", "applied");
     // When the state was first applied, ms since navigation (the benchmark
     // compares it with the end of parsing).
-    if !ctx.root.has_attribute("data-hnew-state-ms") {
-        dom::set_data(&ctx.root, "hnew-state-ms", &(now() as u32).to_string());
+    if dom::reported("hnew-state-ms").is_none() {
+        dom::report("hnew-state-ms", &(now() as u32).to_string());
     }
 }
 
@@ -98,24 +98,24 @@ pub fn failed() -> Vec<&'static str> {
     FAILED.with(|f| f.borrow().clone())
 }
 
-/// Names what runs and what failed on the root, for the tests and the
-/// benchmark: both modules' features in one list (the second module adds
+/// Reports what runs and what failed, for the tests and the benchmark
+/// (diagnostics mode): both modules' features in one list (the second module adds
 /// its own to the first's), timings per module.
-fn publish(ctx: &Shared) {
+fn publish() {
     let timings = TIMINGS.with(|t| t.borrow().join(" "));
     let timings_name = if cfg!(feature = "more") { "hnew-more-timings" } else { "hnew-timings" };
-    dom::set_data(&ctx.root, timings_name, &timings);
+    dom::report(timings_name, &timings);
     let running = RUNNING.with(|r| r.borrow().clone());
-    merge(ctx, "data-hnew-features", &running);
+    merge("hnew-features", &running);
     let failed = FAILED.with(|f| f.borrow().clone());
     if !failed.is_empty() {
-        merge(ctx, "data-hnew-failed", &failed);
+        merge("hnew-failed", &failed);
     }
 }
 
-/// Adds `ids` to a space-separated list attribute, each once.
-fn merge(ctx: &Shared, attribute: &str, ids: &[&'static str]) {
-    let before = ctx.root.get_attribute(attribute);
+/// Adds `ids` to a space-separated list report, each once.
+fn merge(name: &str, ids: &[&'static str]) {
+    let before = dom::reported(name);
     let mut words: Vec<&str> = before.as_deref().unwrap_or("").split_whitespace().collect();
     for id in ids {
         if !words.contains(id) {
@@ -124,6 +124,6 @@ fn merge(ctx: &Shared, attribute: &str, ids: &[&'static str]) {
     }
     let after = words.join(" ");
     if before.as_deref() != Some(after.as_str()) {
-        let _ = ctx.root.set_attribute(attribute, &after);
+        dom::report(name, &after);
     }
 }

@@ -25,8 +25,26 @@
     self.hnewCompiled.catch(function () {});
   } catch (_) { /* loader.js compiles it itself */ }
 
-  var root = document.documentElement;
-  if (!root) return;
+  // What the content script reports of its run (timings, counts, which
+  // features run): kept here, in the extension's own world, where a page's
+  // scripts cannot read it, and put on the root as `data-hnew-*` only in
+  // diagnostics mode (`diagnostics: true` in session storage — local
+  // storage in Firefox — set from the extension's own pages or worker; the
+  // tests and the benchmark turn it on). Both wasm modules report through these two functions.
+  var report = {};
+  var diagnostics = false;
+  self.hnewReportGet = function (name) {
+    return Object.prototype.hasOwnProperty.call(report, name) ? report[name] : null;
+  };
+  self.hnewReportSet = function (name, value) {
+    report[name] = String(value);
+    if (diagnostics && document.documentElement) document.documentElement.setAttribute(name, report[name]);
+  };
+  function diagnosticsOn() {
+    diagnostics = true;
+    var root = document.documentElement;
+    if (root) Object.keys(report).forEach(function (name) { root.setAttribute(name, report[name]); });
+  }
   // What the page reads at load (follows, filters, settings), kept by the
   // background in session storage (the one area open to content scripts;
   // empty after a browser start until the worker has run): read now, so
@@ -39,13 +57,16 @@
   var VAR = /^--hnew-[a-z-]{1,40}$/;
   var VALUE = /^[0-9]{1,4}(\.[0-9]{1,2})?%?$/;
   try {
-    chrome.storage.session.get(['look', 'page_state'], function (items) {
+    chrome.storage.session.get(['look', 'page_state', 'diagnostics'], function (items) {
+      if (!chrome.runtime.lastError && items && items.diagnostics === true) diagnosticsOn();
+      // (Firefox may run this script before the root element exists.)
+      var root = document.documentElement;
       var state = !chrome.runtime.lastError && items && items.page_state;
       var usable = state && typeof state === 'object' && typeof state.text === 'string';
       pageState(usable ? state : null);
       var look = !chrome.runtime.lastError && items && items.look;
       // The content script already failed to start: leave the page alone.
-      if (root.dataset.hnewError) return;
+      if (!root || root.dataset.hnewError) return;
       // Anything unexpected (an old or damaged record) is skipped: the
       // content script applies the look itself then.
       if (!look || !Array.isArray(look.classes) || !Array.isArray(look.vars)) return;
@@ -55,10 +76,18 @@
       });
       vars.forEach(function (v) { root.style.setProperty(v[0], v[1]); });
       root.classList.add.apply(root.classList, ['hnew'].concat(classes));
-      root.dataset.hnewLook = 'early';
+      self.hnewReportSet('data-hnew-look', 'early');
     });
   } catch (_) {
-    /* extension reloaded: the content script applies the look */
+    /* extension reloaded, or (Firefox) session storage closed to content
+       scripts: the content script applies the look itself */
     pageState(null);
+    // Firefox keeps the diagnostics switch in local storage, which it
+    // cannot close to content scripts.
+    try {
+      chrome.storage.local.get('diagnostics', function (items) {
+        if (!chrome.runtime.lastError && items && items.diagnostics === true) diagnosticsOn();
+      });
+    } catch (_) { /* extension reloaded */ }
   }
 })();

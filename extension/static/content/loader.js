@@ -10,6 +10,13 @@
   'use strict';
   var started = performance.now();
   var root = document.documentElement;
+  // early.js keeps the run's reports; should it not have run, they go
+  // nowhere.
+  var reportSet = self.hnewReportSet || function () {};
+  if (!self.hnewReportGet) {
+    self.hnewReportSet = reportSet;
+    self.hnewReportGet = function () { return null; };
+  }
   // Compiled by early.js while the page was parsed; else compiled here.
   var url = chrome.runtime.getURL('content/hn_content_bg.wasm');
   var module = self.hnewCompiled || Promise.resolve(url);
@@ -58,7 +65,7 @@
     pending.push([event, message]);
     if (pending.length > 1) return true;
     var asked = performance.now();
-    root.dataset.hnewMore = 'loading';
+    reportSet('data-hnew-more', 'loading');
     loadMore().then(function (m) {
       // In a task of its own: when the module had compiled already, this
       // runs at a microtask checkpoint between two listeners of the very
@@ -75,11 +82,11 @@
         if (p[0]) m.replay(p[0]);
         if (p[1]) m.message(p[1]);
       });
-      root.dataset.hnewWakeMs = (performance.now() - asked).toFixed(2);
-      root.dataset.hnewMore = 'running';
+      reportSet('data-hnew-wake-ms', (performance.now() - asked).toFixed(2));
+      reportSet('data-hnew-more', 'running');
     }).catch(function (e) {
       failed = true;
-      root.dataset.hnewMore = 'failed';
+      reportSet('data-hnew-more', 'failed');
       console.warn('Hacker New: cards, menus and replies are unavailable on this page:', e);
       var queue = pending;
       pending = [];
@@ -153,17 +160,20 @@
     var ready = performance.now();
     wasm_bindgen.run();
     var done = performance.now();
-    root.dataset.hnewInstantiateMs = (ready - started).toFixed(2);
-    if (self.hnewCompileMs !== undefined) root.dataset.hnewCompileMs = self.hnewCompileMs.toFixed(2);
-    root.dataset.hnewRunMs = (done - ready).toFixed(2);
-    root.dataset.hnewMemory = String(wasm_bindgen.memory_bytes());
+    reportSet('data-hnew-instantiate-ms', (ready - started).toFixed(2));
+    if (self.hnewCompileMs !== undefined) reportSet('data-hnew-compile-ms', self.hnewCompileMs.toFixed(2));
+    reportSet('data-hnew-run-ms', (done - ready).toFixed(2));
+    reportSet('data-hnew-memory', String(wasm_bindgen.memory_bytes()));
   }
 
   function failed_(e) {
     // Most likely the page's policy refused to compile wasm: the background
     // refreshes its policy rule so the next load works. The page is left
     // exactly as the site sent it.
-    root.dataset.hnewError = String(e && e.name || e);
+    // The mark lets the rows pending.css holds be painted; what failed is
+    // a report.
+    root.dataset.hnewError = 'stopped';
+    reportSet('data-hnew-error', String(e && e.name || e));
     // Take back what early.js put on the root before the page was parsed.
     [].slice.call(root.classList).forEach(function (c) {
       if (c === 'hnew' || c.indexOf('hnew-') === 0) root.classList.remove(c);
@@ -171,7 +181,7 @@
     [].slice.call(root.style).forEach(function (p) {
       if (p.indexOf('--hnew-') === 0) root.style.removeProperty(p);
     });
-    delete root.dataset.hnewLook;
+    root.removeAttribute('data-hnew-look');
     console.warn('Hacker New could not start on this page:', e);
     // Only a refusal by the page's policy is reported as one: a page left
     // before its module arrived aborts the fetch (AbortError), which says

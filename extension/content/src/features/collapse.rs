@@ -198,6 +198,6 @@ fn restore(ctx: Shared) {
         for i in ids {
             set_folded(&ctx, i, true);
         }
-        dom::set_data(&ctx.root, "hnew-folds-restored", &saved.folded.len().to_string());
+        dom::report("hnew-folds-restored", &saved.folded.len().to_string());
     });
 }

@@ -56,8 +56,8 @@ thread_local! {
     static WATCH: RefCell<(bool, bool)> = const { RefCell::new((false, false)) };
 }
 
-/// The root's mark that the reader has scrolled towards the end (read by
-/// the second module when it starts).
+/// The report that the reader has scrolled towards the end (read by the
+/// second module when it starts).
 const SCROLLED: &str = "hnew-scrolled";
 
 fn init_watch(ctx: &Shared) -> Result<(), String> {
@@ -66,30 +66,29 @@ fn init_watch(ctx: &Shared) -> Result<(), String> {
     let status = make_status(ctx, &anchor)?;
     dom::toggle_class(&anchor, "hnew-more-row", true);
     dom::toggle_class(&ctx.root, "hnew-endless", true);
-    let (c, watched) = (ctx.clone(), status.clone());
+    let watched = status.clone();
     on_scroll_down(ctx, move || {
         WATCH.with(|x| x.borrow_mut().0 = true);
         if within_reach(&watched, AHEAD) {
-            hand_over(&c);
+            hand_over();
         }
     });
-    let c = ctx.clone();
     observe(&status, move || {
         if WATCH.with(|x| x.borrow().0) {
-            hand_over(&c);
+            hand_over();
         }
     })?;
     footer_peek(ctx);
-    set_state(ctx, "idle", 0);
+    set_state("idle", 0);
     Ok(())
 }
 
 /// The reader scrolled towards the end: the second module fetches.
-fn hand_over(ctx: &Shared) {
+fn hand_over() {
     if WATCH.with(|x| std::mem::replace(&mut x.borrow_mut().1, true)) {
         return;
     }
-    dom::set_data(&ctx.root, SCROLLED, "");
+    dom::report(SCROLLED, "yes");
     super::wake::message(&JsValue::from_str(&hn_core::message::Push::Endless.text()));
 }
 
@@ -185,7 +184,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
             s.next = next;
             s.anchor = Some(anchor.clone());
             s.status = Some(status.clone());
-            s.scrolled = ctx.root.has_attribute(&format!("data-{SCROLLED}"));
+            s.scrolled = dom::reported(SCROLLED).is_some();
             let first =
                 index.stories.first().map(|x| x.row.clone()).or_else(|| index.comments.first().map(|x| x.row.clone()));
             s.marks = first.map(|row| (row, current.clone())).into_iter().collect();
@@ -291,13 +290,13 @@ fn say(text: &str, retry: bool) {
     });
 }
 
-fn set_state(ctx: &Shared, state: &str, pages: u32) {
-    dom::set_data(&ctx.root, "hnew-scroll", state);
-    dom::set_data(&ctx.root, "hnew-pages", &pages.to_string());
+fn set_state(state: &str, pages: u32) {
+    dom::report("hnew-scroll", state);
+    dom::report("hnew-pages", &pages.to_string());
 }
 
-fn set_scroll_state(ctx: &Shared, state: &str) {
-    set_state(ctx, state, SCROLL.with(|s| s.borrow().pages));
+fn set_scroll_state(state: &str) {
+    set_state(state, SCROLL.with(|s| s.borrow().pages));
 }
 
 /// The reader scrolled down: the first time, the next page comes if the end
@@ -366,19 +365,17 @@ fn load(ctx: Shared) {
     });
     let Some(path) = path else { return };
     say("Loading more…", false);
-    set_scroll_state(&ctx, "loading");
+    set_scroll_state("loading");
     wasm_bindgen_futures::spawn_local(async move {
         let answer = crate::ask(Request::FetchPage { site: ctx.site.id.to_string(), path: path.clone() }).await;
         match answer {
             Ok(Response::Page { html }) => {
                 if let Err(e) = append(&ctx, &path, &html) {
                     dom::log(&format!("endless scroll stopped: {e}"));
-                    finish(&ctx, "Could not read the next page: open it with HN's More link.", "end");
+                    finish("Could not read the next page: open it with HN's More link.", "end");
                 }
             }
-            Ok(Response::Unserved { reason: hn_core::page::Unserved::Missing, .. }) => {
-                finish(&ctx, "That's all.", "end")
-            }
+            Ok(Response::Unserved { reason: hn_core::page::Unserved::Missing, .. }) => finish("That's all.", "end"),
             Ok(Response::Unserved { message, .. }) => retry_later(ctx, &message),
             Ok(Response::Error { message }) | Err(message) => retry_later(ctx, &message),
             Ok(_) => retry_later(ctx, "unexpected answer"),
@@ -398,7 +395,7 @@ fn retry_later(ctx: Shared, why: &str) {
         d
     });
     say(&format!("{why}. Retrying in {} s.", delay / 1000), true);
-    set_scroll_state(&ctx, "retrying");
+    set_scroll_state("retrying");
     let ctx2 = ctx.clone();
     let timer = dom::after(delay as i32, move || {
         SCROLL.with(|s| s.borrow_mut().timer = None);
@@ -407,14 +404,14 @@ fn retry_later(ctx: Shared, why: &str) {
     SCROLL.with(|s| s.borrow_mut().timer = timer);
 }
 
-fn finish(ctx: &Shared, text: &str, state: &str) {
+fn finish(text: &str, state: &str) {
     SCROLL.with(|s| {
         let mut s = s.borrow_mut();
         s.loading = false;
         s.next = None;
     });
     say(text, false);
-    set_scroll_state(ctx, state);
+    set_scroll_state(state);
 }
 
 fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
@@ -486,18 +483,18 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
         let i = ctx.index.borrow();
         (i.stories.len(), i.comments.len())
     };
-    dom::set_data(&ctx.root, "hnew-stories", &stories.to_string());
-    dom::set_data(&ctx.root, "hnew-comments", &comments.to_string());
-    dom::set_data(&ctx.root, "hnew-append-ms", &format!("{}", (now_ms() - started) as u32));
+    dom::report("hnew-stories", &stories.to_string());
+    dom::report("hnew-comments", &comments.to_string());
+    dom::report("hnew-append-ms", &format!("{}", (now_ms() - started) as u32));
     if next.is_none() {
-        finish(ctx, "That's all.", "end");
+        finish("That's all.", "end");
         if let Some(a) = SCROLL.with(|x| x.borrow().anchor.clone()) {
             dom::toggle_class(&a, "hnew-hidden", true);
         }
         return Ok(());
     }
     say(&format!("{added} more loaded."), false);
-    set_scroll_state(ctx, "idle");
+    set_scroll_state("idle");
     // The end still in sight (filters hid most of the page): go on at once.
     // Only within reach: the next page waits for the reader to scroll, so a
     // tall window does not fetch page after page unasked.

@@ -95,7 +95,7 @@ fn apply(ctx: &Shared) -> Result<(), String> {
             }
         });
     }
-    dom::set_data(&ctx.root, "hnew-hidden", &(stories + comments).to_string());
+    dom::report("hnew-hidden", &(stories + comments).to_string());
     show_bar(ctx, stories, comments);
     Ok(())
 }

@@ -381,7 +381,7 @@ fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, tex
         show_text(&ctx.document, &body, text);
     }
     let _ = parent_row.after_with_node_1(&row);
-    dom::set_data(&ctx.root, "hnew-posted", &new_id);
+    dom::report("hnew-posted", &new_id);
 }
 
 /// Puts a comment's text in `body` as HN shows it: paragraphs separated by

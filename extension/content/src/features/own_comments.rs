@@ -261,7 +261,7 @@ fn save(ctx: &Shared, editor: &Element) {
                     dom::toggle_class(&row, "hnew-edited", true);
                 }
                 editor.remove();
-                dom::set_data(&ctx.root, "hnew-edited", &id.to_string());
+                dom::report("hnew-edited", &id.to_string());
             }
             Ok(Response::ChangeFailed { message }) => say(&editor, &message, true),
             Ok(Response::Error { message }) | Err(message) => {
@@ -314,7 +314,7 @@ fn delete(ctx: &Shared, line: &Element) {
                     mark_deleted(&ctx, &row);
                 }
                 line.remove();
-                dom::set_data(&ctx.root, "hnew-deleted", &id.to_string());
+                dom::report("hnew-deleted", &id.to_string());
             }
             Ok(Response::ChangeFailed { message }) => say(&line, &message, true),
             Ok(Response::Error { message }) | Err(message) => {

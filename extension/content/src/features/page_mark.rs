@@ -12,10 +12,10 @@ pub const FEATURE: Feature = Feature { id: "page-mark", applies: |_| true, init,
 fn init(ctx: &Shared) -> Result<(), String> {
     let root = &ctx.root;
     root.class_list().add_1("hnew").map_err(|_| "cannot mark the page")?;
-    dom::set_data(root, "hnew-site", ctx.site.id);
-    dom::set_data(root, "hnew-kind", ctx.kind.name());
+    dom::report("hnew-site", ctx.site.id);
+    dom::report("hnew-kind", ctx.kind.name());
     let index = ctx.index.borrow();
-    dom::set_data(root, "hnew-stories", &index.stories.len().to_string());
-    dom::set_data(root, "hnew-comments", &index.comments.len().to_string());
+    dom::report("hnew-stories", &index.stories.len().to_string());
+    dom::report("hnew-comments", &index.comments.len().to_string());
     Ok(())
 }

@@ -360,7 +360,7 @@ fn fill(ctx: &Shared, shell: &Element, target: &ShareTarget) {
         (share.mastodon.clone(), share.queued.contains(&target.key()))
     };
     let status = dom::make(&ctx.document, "div", "hnew-share-status", "");
-    if let Some(b) = item(ctx, menu, "button", if queued { "In your share buffer" } else { "Add to share buffer" }) {
+    if let Some(b) = item(ctx, menu, "button", if queued { "Queued to share later" } else { "Queue to share later" }) {
         let (c, t, status) = (ctx.clone(), target.clone(), status.clone());
         dom::set_data(&b, "action", "buffer");
         dom::listen(&b.clone().into(), "click", move |_| add_to_buffer(&c, &t, status.clone()));

@@ -113,7 +113,7 @@ fn added(ctx: &Shared, _: std::ops::Range<usize>, _: std::ops::Range<usize>) -> 
 
 fn choose(ctx: &Shared, by: SortBy) {
     CURRENT.with(|c| c.set(by));
-    dom::set_data(&ctx.root, "hnew-sort", by.label());
+    dom::report("hnew-sort", by.label());
     for b in dom::all(&ctx.root, ".hnew-sort button") {
         let on = b.get_attribute("data-by").as_deref() == Some(by.label());
         let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });

@@ -74,7 +74,7 @@ fn fold_old(ctx: &Shared) {
     for &i in &quiet {
         super::collapse::set_folded(ctx, i, true);
     }
-    dom::set_data(&ctx.root, "hnew-folded-old", &quiet.len().to_string());
+    dom::report("hnew-folded-old", &quiet.len().to_string());
 }
 
 /// "N stories you read are hidden · Show" above a list, in hide mode.
@@ -216,7 +216,7 @@ async fn thread(ctx: &Shared, visits: &mut Visits, writable: bool) {
     REVISIT.with(|r| r.set(visits.get(story).is_some_and(|v| !v.link_only)));
     FRESH.with(|f| *f.borrow_mut() = Some(fresh.clone()));
     fold_old(ctx);
-    dom::set_data(&ctx.root, "hnew-new", &fresh.len().to_string());
+    dom::report("hnew-new", &fresh.len().to_string());
     // Nothing to say when nothing is new.
     if visits.get(story).is_some() && !fresh.is_empty() {
         show_count(ctx, fresh.len(), ids.len());

@@ -54,14 +54,14 @@ pub fn share_view(props: &Props) -> Html {
 
     let announcer = match (prefs.announcer, props.device) {
         (None, _) => {
-            html! { <p class="hint">{ "No device announces due posts yet: the first post you queue picks this one." }</p> }
+            html! { <p class="hint">{ "The browser you queue your first post on will remind you when posts are due." }</p> }
         }
         (Some(a), Some(d)) if a == d => {
-            html! { <p class="hint" id="announcer">{ "Due posts are announced on this device." }</p> }
+            html! { <p class="hint" id="announcer">{ "This browser reminds you when a post is due." }</p> }
         }
         _ => html! {
-            <p class="hint" id="announcer">{ "Due posts are announced on another of your devices. " }
-                <button type="button" id="announce-here" onclick={cmd(Cmd::AnnounceHere)}>{ "Announce here instead" }</button></p>
+            <p class="hint" id="announcer">{ "Another of your browsers reminds you when a post is due. " }
+                <button type="button" id="announce-here" onclick={cmd(Cmd::AnnounceHere)}>{ "Remind me here instead" }</button></p>
         },
     };
 
@@ -151,16 +151,20 @@ pub fn share_view(props: &Props) -> Html {
 
     html! {
         <div class="share">
-            <div class="row">
-                <button type="button" id="pause" onclick={pause}>{ if prefs.paused { "Resume" } else { "Pause" } }</button>
-                <button type="button" id="shuffle" onclick={cmd(Cmd::ShuffleBuffer)} disabled={queued.len() < 2}>{ "Shuffle" }</button>
-                <span class="meta" id="queue-count">{ format!("{} queued", queued.len()) }</span>
-            </div>
+            // Nothing to pause or shuffle in an empty queue (a paused one
+            // still shows Resume).
+            if !queued.is_empty() || prefs.paused {
+                <div class="row">
+                    <button type="button" id="pause" class="quiet" onclick={pause}>{ if prefs.paused { "Resume queue" } else { "Pause queue" } }</button>
+                    <button type="button" id="shuffle" class="quiet" onclick={cmd(Cmd::ShuffleBuffer)} disabled={queued.len() < 2}>{ "Shuffle queue" }</button>
+                    <span class="meta" id="queue-count">{ format!("{} queued", queued.len()) }</span>
+                </div>
+            }
             { announcer }
             { for due_list }
             <h2>{ "Queue" }</h2>
             if order.is_empty() {
-                <p class="empty">{ "Nothing queued. Use “share” on a story or comment, then “Add to share buffer”." }</p>
+                <p class="empty">{ "Nothing queued. Use “share” under a story or comment, then “Queue to share later”." }</p>
             } else {
                 <ul class="buffer queue" id="queue">{ for rows }</ul>
             }
