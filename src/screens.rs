@@ -12,6 +12,9 @@ use serde_json::json;
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 const THREAD: &str = "/item?id=30883015";
+/// A saved 2026 thread with a comment by a user whose profile page is saved too.
+const CARD_THREAD: &str = "/item?id=47536761";
+const CARD_USER: &str = "sbinnee";
 const POPUP_TABS: [&str; 4] = ["following", "filters", "share", "appearance"];
 
 pub fn screenshots(_args: &[String]) -> Result {
@@ -19,6 +22,12 @@ pub fn screenshots(_args: &[String]) -> Result {
     let dir = root().join("docs").join("screenshots");
     std::fs::create_dir_all(&dir)?;
     let h = Harness::start(Options::default())?;
+    h.replica.fault_on(
+        Some(hn_replica::API_HOST),
+        &format!("/v0/user/{CARD_USER}"),
+        hn_replica::Fault::Unavailable,
+        None,
+    );
     reader_state(&h)?;
     let mut written: Vec<PathBuf> = Vec::new();
     for scheme in ["light", "dark"] {
@@ -36,9 +45,15 @@ pub fn screenshots(_args: &[String]) -> Result {
 
         let thread = open(&h, THREAD, scheme)?;
         shot(&thread, "thread", &mut written)?;
-        thread.hover_on("document.querySelector('tr.athing.comtr a.hnuser')");
-        thread.expect("!!document.querySelector('.hnew-card:not([hidden]) .hnew-card-name')", "the card opened");
-        shot(&thread, "card", &mut written)?;
+        // The card of a user whose saved profile page the local HN has
+        // (the API is told to fail for them, so the card reads the page).
+        let irc = open(&h, CARD_THREAD, scheme)?;
+        irc.hover_on(&format!("[...document.querySelectorAll('a.hnuser')].find(a => a.textContent === '{CARD_USER}')"));
+        irc.expect(
+            "!!document.querySelector('.hnew-card:not([hidden]) .hnew-card-facts')",
+            "the card shows the profile",
+        );
+        shot(&irc, "card", &mut written)?;
 
         let popup = h.open_extension("popup/popup.html")?;
         size(&popup, 360, 600, scheme)?;
