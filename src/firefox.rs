@@ -168,6 +168,37 @@ impl FirefoxHarness {
         self.firefox.perform(tab, source).unwrap_or_else(|e| panic!("key {key}: {e}"));
     }
 
+    /// Types `text` with the keyboard, a key at a time (a line break is
+    /// Enter).
+    pub fn type_text(&self, tab: &str, text: &str) {
+        let actions: Vec<serde_json::Value> = text
+            .chars()
+            .flat_map(|c| {
+                let value = if c == '\n' { "\u{E007}".to_string() } else { c.to_string() };
+                [
+                    serde_json::json!({ "type": "keyDown", "value": value }),
+                    serde_json::json!({ "type": "keyUp", "value": value }),
+                ]
+            })
+            .collect();
+        let source = serde_json::json!([{ "type": "key", "id": "keyboard", "actions": actions }]);
+        self.firefox.perform(tab, source).unwrap_or_else(|e| panic!("typing: {e}"));
+    }
+
+    /// Signs the browser in to the local HN as `tester` (HN's `user`
+    /// cookie), as `Harness::log_in` does in Chromium.
+    pub fn log_in(&self) {
+        self.firefox
+            .call(
+                "storage.setCookie",
+                serde_json::json!({ "cookie": {
+                    "name": "user", "value": { "type": "string", "value": "tester&token" },
+                    "domain": "news.ycombinator.com", "path": "/", "secure": true, "expiry": 4_102_444_800u64
+                } }),
+            )
+            .unwrap_or_else(|e| panic!("setting HN's session cookie: {e}"));
+    }
+
     /// Turns the mouse wheel over the middle of the window.
     pub fn wheel(&self, tab: &str, delta_y: i64) {
         let source = serde_json::json!([{ "type": "wheel", "id": "wheel", "actions": [

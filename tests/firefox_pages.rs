@@ -309,3 +309,97 @@ fn any_web_page_goes_into_the_share_buffer_in_firefox() {
     assert!(page.is_some(), "the page queued as its HN story: {share}");
     no_errors(&h);
 }
+
+/// A reply typed in place is posted through HN's own form with the reader's
+/// session and shown where it belongs; a vote and a hide happen in place
+/// (no navigation) and reach HN.
+#[test]
+fn a_reply_a_vote_and_a_hide_happen_in_place_in_firefox() {
+    let h = harness();
+    h.log_in();
+    let thread = h.open("/item?id=48350598").unwrap();
+    h.ready(&thread);
+    h.click_on(&thread, "document.getElementById('48351450').querySelector(\"a[href^='reply?id=']\")");
+    h.wait(&thread, "document.querySelector('.hnew-reply textarea')", "the editor opened");
+    h.click_on(&thread, "document.querySelector('.hnew-reply textarea')");
+    h.type_text(&thread, "Agreed & <b>no markup</b>.");
+    h.wait(&thread, "document.querySelector('.hnew-reply textarea').value.length === 26", "the text was typed");
+    h.click_on(&thread, "document.querySelector('.hnew-reply-send')");
+    h.wait(&thread, "document.querySelector('tr.hnew-posted')", "the new comment appears in place");
+    let posted = h.replica.posted();
+    assert_eq!(posted.len(), 1);
+    assert_eq!((posted[0].parent.as_str(), posted[0].user.as_str()), ("48351450", "tester"));
+    assert_eq!(posted[0].text, "Agreed & <b>no markup</b>.");
+    let shown = h.eval(&thread, "document.querySelector('tr.hnew-posted .commtext').textContent");
+    assert!(shown.as_str().unwrap().contains("<b>no markup</b>"), "text stays text: {shown}");
+
+    let front = h.open("/news?fixture=ews-news-2026-03").unwrap();
+    h.ready(&front);
+    let ids = h.eval(&front, "[...document.querySelectorAll('tr.athing.submission')].slice(0, 2).map(r => r.id)");
+    let (id, second) = (ids[0].as_str().unwrap().to_string(), ids[1].as_str().unwrap().to_string());
+    h.eval(&front, "window.__stayed = true");
+    h.click_on(&front, &format!("document.getElementById('up_{id}')"));
+    h.wait(&front, &format!("document.querySelector('#unv_{id} a')?.textContent === 'unvote'"), "unvote offered");
+    h.click_on(&front, &format!("document.querySelector(\"a[href^='hide?id={second}']\")"));
+    h.wait(&front, &format!("document.getElementById('{second}').offsetParent === null"), "hidden in place");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let wanted = [format!("/vote?id={id}&how=up"), format!("/hide?id={second}")];
+    while !wanted
+        .iter()
+        .all(|w| h.replica.acted().iter().any(|(user, p)| user == "tester" && p.starts_with(w.as_str())))
+    {
+        assert!(std::time::Instant::now() < deadline, "HN did not get both: {:?}", h.replica.acted());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(h.eval(&front, "window.__stayed === true"), Value::Bool(true), "no navigation: the page stayed");
+    no_errors(&h);
+}
+
+/// Reading settings saved in the extension's pages reach an open tab at
+/// once (dark, font scale), and the `?` key opens the list of keys, which
+/// Escape closes.
+#[test]
+fn reading_settings_apply_live_and_the_keys_list_opens_in_firefox() {
+    let h = harness();
+    let front = h.open("/news").unwrap();
+    h.ready(&front);
+    let answer = h.ask(json!({"kind": "save_settings", "settings": {"font_scale": 150, "width": 70, "line_height": 150, "theme": "dark", "high_contrast": false, "crisp_assets": true}}));
+    assert_eq!(answer["kind"], "settings", "{answer}");
+    h.wait(&front, "document.documentElement.classList.contains('hnew-theme-dark')", "dark mode applied live");
+    assert_eq!(h.eval(&front, "getComputedStyle(document.body).backgroundColor"), "rgb(22, 24, 26)");
+    let size = h.eval(&front, "parseFloat(getComputedStyle(document.querySelector('.titleline > a')).fontSize)");
+    assert!((size.as_f64().unwrap() - 20.0).abs() < 0.5, "10pt x 1.5 = 20px, got {size}");
+    // A new page has the look from its start.
+    let thread = h.open("/item?id=30883015").unwrap();
+    h.ready(&thread);
+    assert_eq!(h.eval(&thread, "document.documentElement.classList.contains('hnew-theme-dark')"), Value::Bool(true));
+
+    h.press(&thread, "?");
+    h.wait(&thread, "document.querySelector('.hnew-keys-help')?.open === true", "the keys list opened");
+    h.wait(&thread, "document.querySelector('.hnew-keys-help').contains(document.activeElement)", "and took focus");
+    h.press(&thread, "Escape");
+    h.wait(&thread, "!document.querySelector('.hnew-keys-help')?.open", "Escape closed it");
+    no_errors(&h);
+}
+
+/// HN refusing the next page (503) is said on the line under the list and
+/// retried after a wait; the retry appends the page.
+#[test]
+fn a_refused_next_page_is_retried_in_firefox() {
+    let h = harness();
+    h.replica.fault("/news?p=2", hn_replica::Fault::Unavailable, Some(1));
+    let front = h.open("/news").unwrap();
+    h.ready(&front);
+    for _ in 0..12 {
+        h.wheel(&front, 2000);
+        if h.eval(&front, "['retrying', 'loading'].includes(document.documentElement.dataset.hnewScroll) || +document.documentElement.dataset.hnewPages >= 1") == Value::Bool(true) {
+            break;
+        }
+    }
+    h.wait(&front, "document.documentElement.dataset.hnewScroll === 'retrying'", "the failure is shown");
+    let line = h.eval(&front, "document.querySelector('.hnew-more-text').textContent");
+    assert!(line.as_str().unwrap().contains("Retrying in 2 s"), "{line}");
+    h.wait(&front, "+document.documentElement.dataset.hnewPages >= 1", "the retry appended page 2");
+    assert_eq!(h.replica.count("/news?p=2"), 2, "one failure, one retry");
+    no_errors(&h);
+}
