@@ -260,10 +260,7 @@ fn launch(replica: &Replica, variant: &Variant) -> Result<Browser> {
 
 fn wait_for_rule(browser: &Browser) -> Result {
     let worker = browser.extension_worker(hacker_new::EXTENSION_ID, Duration::from_secs(20))?;
-    worker.wait_until(
-        "chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)",
-        Duration::from_secs(20),
-    )?;
+    hacker_new::expect_rule(&worker)?;
     // A daily reader dismissed the line a new install shows long ago.
     worker.eval("self.hnewHandle({ v: 1, kind: 'welcomed' })")?;
     // The run's timings and counts on the root, where the benchmark reads them.

@@ -70,6 +70,22 @@ pub fn artifacts() -> PathBuf {
     root().join("target").join("artifacts")
 }
 
+/// Tells the extension's worker what the first HN page in Chromium would
+/// (its wasm refused under HN's own policy: the browser needs the policy
+/// rule) and waits until the rule is in force, so pages start at their
+/// first load.
+pub fn expect_rule(worker: &Session) -> Result<(), Error> {
+    worker.wait_until(
+        "typeof self.hnewHandle === 'function' && self.hnewHandle({ v: 1, kind: 'csp_blocked', url: 'https://news.ycombinator.com/' }).then(() => true)",
+        Duration::from_secs(20),
+    )?;
+    worker.wait_until(
+        "chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)",
+        Duration::from_secs(20),
+    )?;
+    Ok(())
+}
+
 /// Asks the extension's background directly, as its own pages do: the
 /// worker's shim exposes its handler to its own global scope (pages cannot
 /// reach it). `request` is the message without the protocol version.
@@ -309,14 +325,10 @@ impl Harness {
         Ok(())
     }
 
-    /// Waits until the background has installed its page-policy rule.
+    /// Waits until the background has installed its page-policy rule
+    /// (see [`expect_rule`]).
     pub fn wait_for_rule(&self) -> Result<(), Error> {
-        let worker = self.worker()?;
-        worker.wait_until(
-            "chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)",
-            Duration::from_secs(20),
-        )?;
-        Ok(())
+        expect_rule(&self.worker()?)
     }
 
     /// Opens an HN address (path and query) in a new tab.

@@ -43,8 +43,16 @@ fn the_card_follows_and_a_filter_hides_in_firefox() {
     );
     assert_eq!(counts[0], counts[1], "{counts}");
     assert!(counts[0].as_u64().unwrap() >= 30);
-    // Firefox runs the wasm under HN's policy as sent: no rule loosens it.
+    // Firefox runs the wasm under HN's policy as sent: no rule loosens it,
+    // and the background learned from the page (not from the browser's
+    // name) that none is needed.
     assert_eq!(h.extension("browser.declarativeNetRequest.getDynamicRules().then(r => r.length)"), json!(0));
+    let needed = "browser.storage.local.get('csp_status').then(r => r.csp_status && r.csp_status.needed)";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h.extension(needed) != json!(false) {
+        assert!(std::time::Instant::now() < deadline, "not learned: {}", h.extension(needed));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     assert!(h.replica.csp().contains("script-src") && !h.replica.csp().contains("wasm-unsafe-eval"));
 
     // The card comes from the second module, loaded on the first hover.

@@ -235,8 +235,7 @@ fn another_device_does_not_announce_a_reply_again() {
     })
     .unwrap();
     let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
-    w2.wait_until("chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)", Duration::from_secs(20))
-        .unwrap();
+    hacker_new::expect_rule(&w2).unwrap();
     // Both devices are signed in and have looked once.
     sign_in(&h, &w1);
     let p2 = b2.open("https://news.ycombinator.com/news?p=2").unwrap();

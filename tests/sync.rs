@@ -41,8 +41,7 @@ fn two_profiles_converge_after_concurrent_edits() {
     let b2 = second_profile(&h);
     let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
     let w1 = h.worker().unwrap();
-    w2.wait_until("chrome.declarativeNetRequest.getDynamicRules().then(r => r.length > 0)", Duration::from_secs(20))
-        .unwrap();
+    hacker_new::expect_rule(&w2).unwrap();
 
     // Concurrent edits, before either has seen the other.
     assert_eq!(ask(&w1, json!({"kind": "set_follow", "site": "hn", "user": "alice", "follow": true}))["kind"], "done");

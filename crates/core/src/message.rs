@@ -841,6 +841,12 @@ pub struct CspRuleStatus {
     pub checked_at: Option<f64>,
     /// The last failure, in words.
     pub last_error: Option<String>,
+    /// Whether this browser needs the rule on the site, as learned by
+    /// trying: `true` once a page's wasm was refused under the site's own
+    /// policy, `false` once a page started with no rule in force; unknown
+    /// until then.
+    #[serde(default)]
+    pub needed: Option<bool>,
 }
 
 /// Sync health, as the popup shows it.

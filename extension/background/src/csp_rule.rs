@@ -4,12 +4,16 @@
 //! plus `'wasm-unsafe-eval'` in `script-src`, and nothing else. (Lobsters'
 //! rule exists only while the reader has given the extension that site.)
 //!
-//! The policy is read from HN's own response (a fetch from the worker, which
-//! the rule does not touch because it applies to documents only), on install,
-//! on browser start, daily, and when a content script reports that its wasm
-//! was refused. When HN cannot be reached the last derived rule stays; when
-//! HN's policy needs no change (or there is none), the rule is removed and
-//! the header passes untouched.
+//! Whether a browser needs the rule at all is learned by trying: no rule
+//! until a page's wasm is refused under the site's own policy (Chromium;
+//! that page then loads once more, under the rule), and none ever where
+//! pages start without it (Firefox). Where it is needed, the policy is read
+//! from the site's own response (a fetch from the worker, which the rule
+//! does not touch because it applies to documents only) on install, on
+//! browser start, daily and when a page reports a refusal, and from each
+//! document's header as it arrives. When the site cannot be reached the
+//! last derived rule stays for a day; when its policy needs no change (or
+//! there is none), the rule is removed and the header passes untouched.
 
 use hn_core::csp::{allow_wasm, CspPatch};
 use hn_core::message::CspRuleStatus;
@@ -66,31 +70,62 @@ pub async fn refresh() {
     }
 }
 
-/// Whether this browser needs the rule. Chromium refuses wasm in a content
-/// script under a page policy without `'wasm-unsafe-eval'`; Firefox
-/// compiles it under the site's policy as sent (measured, and tested in
-/// `tests/firefox_pages.rs`), so there the site's policy is left alone.
-/// Told by the API only Firefox has (`runtime.getBrowserInfo`).
-fn rule_needed() -> bool {
-    let get = |from: &JsValue, name: &str| Reflect::get(from, &name.into()).unwrap_or(JsValue::UNDEFINED);
-    let browser = get(&js_sys::global(), "browser");
-    let info =
-        if browser.is_undefined() { JsValue::UNDEFINED } else { get(&get(&browser, "runtime"), "getBrowserInfo") };
-    !info.is_function()
+/// Whether the rule is needed on this site in this browser, as learned by
+/// trying rather than by the browser's name: a page whose wasm the site's
+/// own policy refused says yes ([`refused`]; Chromium), a page that started
+/// with no rule in force says no ([`started`]; Firefox). Until either, no
+/// rule — except one an earlier version left, which counts as needed.
+fn needed(status: &CspRuleStatus) -> bool {
+    status.needed.unwrap_or(status.rule.is_some())
+}
+
+async fn save(site: &SiteSpec, status: &CspRuleStatus) {
+    if let Err(e) = hn_ext::set_typed(Area::Local, &status_key(site), status).await {
+        crate::log(&format!("policy status not saved: {e}"));
+    }
+}
+
+/// A page of the site could not compile its wasm under the page's policy:
+/// the rule is needed here; it is set (or refreshed) now. `Ok` once a rule
+/// is in force, so the page may load again and start.
+pub async fn refused(url: &str) -> Result<(), String> {
+    let site = hn_core::site::of_url(url).ok_or("not a page of a site the extension runs on")?;
+    let mut status = status_of(site).await;
+    if status.needed == Some(true) {
+        refresh_throttled().await;
+    } else {
+        status.needed = Some(true);
+        save(site, &status).await;
+        refresh_site(site).await;
+    }
+    let status = status_of(site).await;
+    match status.rule {
+        Some(_) => Ok(()),
+        None => Err(status.last_error.unwrap_or_else(|| "no rule could be set".into())),
+    }
+}
+
+/// A page of the site started (its wasm compiled): with no rule in force
+/// and nothing learned yet, this browser needs none there.
+pub async fn started(site_id: &str) {
+    let Some(site) = hn_core::site::by_id(site_id) else { return };
+    let mut status = status_of(site).await;
+    if status.needed.is_none() && status.rule.is_none() {
+        status.needed = Some(false);
+        save(site, &status).await;
+    }
 }
 
 pub async fn refresh_site(site: &SiteSpec) {
     let mut status = status_of(site).await;
-    let observed = if rule_needed() {
+    let observed = if needed(&status) {
         observed_policy(site).await
     } else {
-        // No rule here: any left by an earlier version goes.
+        // No rule (not needed, or not known to be yet): any left goes.
         status.rule = None;
         status.checked_at = Some(js_sys::Date::now());
         status.last_error = set_rule(site, None).await.err().map(|e| format!("rule not removed: {e}"));
-        if let Err(e) = hn_ext::set_typed(Area::Local, &status_key(site), &status).await {
-            crate::log(&format!("policy status not saved: {e}"));
-        }
+        save(site, &status).await;
         return;
     };
     match observed {
@@ -146,12 +181,15 @@ async fn apply(site: &SiteSpec, status: &mut CspRuleStatus, observed: Option<Str
 /// nonce, a hash) removes the rule without keeping the nonce.
 pub async fn document_policy(url: &str, status_code: u16, observed: Option<String>) {
     let Some(site) = hn_core::site::of_url(url) else { return };
-    // An error page says nothing of the site's pages; browsers that need
-    // no rule have none to follow.
-    if !(200..300).contains(&status_code) || !rule_needed() || !crate::sites::enabled(site).await {
+    // An error page says nothing of the site's pages; where no rule is
+    // needed there is none to follow.
+    if !(200..300).contains(&status_code) || !crate::sites::enabled(site).await {
         return;
     }
     let mut status = status_of(site).await;
+    if !needed(&status) {
+        return;
+    }
     // What the rule would be now, against what it is. (Where a browser shows
     // the header as the rule set it, it is the rule itself: no change.)
     if observed.is_some() && observed == status.rule {

@@ -234,6 +234,7 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         Request::GetFilterHits => hits::current().await,
         Request::PageSeen { site, page, me, signed_out, problems } => {
             health::page_seen(&page, &problems).await;
+            csp_rule::started(&site).await;
             // Replies are watched on HN (through its API) only.
             if hn_core::site::is_hn(&site) && (me.is_some() || signed_out) {
                 replies::signed_in(me).await;
@@ -271,9 +272,11 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         },
         Request::Ping { nonce } => Response::Pong { nonce, version: hn_ext::version() },
         Request::CspBlocked { url } => {
-            log(&format!("wasm was refused by the page policy on {url}; refreshing the rule"));
-            csp_rule::refresh_throttled().await;
-            Response::Done
+            log(&format!("wasm was refused by the page policy on {url}; setting the rule"));
+            match csp_rule::refused(&url).await {
+                Ok(()) => Response::Done,
+                Err(message) => Response::Error { message },
+            }
         }
         Request::CspStatus => Response::Csp { status: csp_rule::status().await },
         Request::GetSettings => Response::Settings { settings: state::user_state().await.settings },

@@ -190,8 +190,17 @@
     var policy = e && e.name !== 'AbortError' &&
       (e.name === 'CompileError' || e.name === 'EvalError' || /unsafe-eval|Content Security Policy/i.test(text));
     if (!policy) return;
+    // The background learns from this that the browser needs its policy
+    // rule here and sets it; once it is in force the page loads once more
+    // and starts (never twice in a row: a load that is itself a reload
+    // stays as it is).
     try {
-      chrome.runtime.sendMessage({ v: 1, kind: 'csp_blocked', url: location.href });
+      chrome.runtime.sendMessage({ v: 1, kind: 'csp_blocked', url: location.href }, function (answer) {
+        if (chrome.runtime.lastError) return;
+        var ruled = answer === 'done' || (answer && answer.kind === 'done');
+        var nav = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
+        if (ruled && !(nav && nav.type === 'reload')) location.reload();
+      });
     } catch (_) { /* extension reloaded: nothing to tell */ }
   }
 
