@@ -12,11 +12,15 @@ fn every_saved_page_loads_without_errors_and_selectors_match() {
     let h = Harness::start(Options::default()).unwrap();
     let fixtures = h.replica.fixtures().clone();
     let expected = hacker_new::counts(&fixtures.dir);
-    let selectors: Vec<(&str, &str)> = SELECTORS.named().to_vec();
+    // A template (`{}` for a name) is checked with a name found on the
+    // saved pages (pg's, on the poll page).
+    let selectors: Vec<(&str, String)> =
+        SELECTORS.named().into_iter().map(|(n, s)| (n, s.replace("{}", "pg"))).collect();
     let selectors_js = serde_json::to_string(&selectors).unwrap();
     let page = h.open("/news").unwrap();
     let mut checked = 0;
     let mut mismatches = Vec::new();
+    let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     for fixture in fixtures.hn_pages() {
         let address = fixtures.address_of(&fixture.rel).unwrap();
         page.navigate(&address).unwrap();
@@ -76,8 +80,21 @@ fn every_saved_page_loads_without_errors_and_selectors_match() {
                 }
             }
         }
+        // Every named selector is valid here (the query above would have
+        // thrown) and counted towards being found somewhere.
+        for (name, _) in &selectors {
+            *seen.entry(*name).or_insert(0) += found[*name].as_u64().unwrap_or(0);
+        }
         checked += 1;
     }
+    // Every selector HN has is found on some saved page (one that matches
+    // nothing anywhere is a selector nobody checked).
+    let never: Vec<&str> = selectors
+        .iter()
+        .filter(|(name, selector)| selector != ":not(*)" && seen.get(name).copied().unwrap_or(0) == 0)
+        .map(|(name, _)| *name)
+        .collect();
+    assert!(never.is_empty(), "selectors matching nothing on any saved page: {never:?}");
     let errors = page.exceptions();
     assert!(errors.is_empty(), "page errors: {errors:#?}");
     assert!(checked >= 40, "only {checked} pages checked");

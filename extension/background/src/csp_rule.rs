@@ -74,9 +74,21 @@ pub async fn refresh() {
 /// trying rather than by the browser's name: a page whose wasm the site's
 /// own policy refused says yes ([`refused`]; Chromium), a page that started
 /// with no rule in force says no ([`started`]; Firefox). Until either, no
-/// rule — except one an earlier version left, which counts as needed.
-fn needed(status: &CspRuleStatus) -> bool {
-    status.needed.unwrap_or(status.rule.is_some())
+/// rule — except one an earlier version left, which counts as needed —
+/// unless another site has taught it.
+/// What one site teaches holds for another that has taught nothing yet
+/// (it is the browser that refuses; a site whose policy allows wasm gets
+/// no rule anyway).
+async fn needed(site: &SiteSpec, status: &CspRuleStatus) -> bool {
+    if let Some(known) = status.needed {
+        return known;
+    }
+    for other in hn_core::site::SITES.into_iter().filter(|o| o.id != site.id) {
+        if let Some(known) = status_of(other).await.needed {
+            return known;
+        }
+    }
+    status.rule.is_some()
 }
 
 async fn save(site: &SiteSpec, status: &CspRuleStatus) {
@@ -118,7 +130,7 @@ pub async fn started(site_id: &str) {
 
 pub async fn refresh_site(site: &SiteSpec) {
     let mut status = status_of(site).await;
-    let observed = if needed(&status) {
+    let observed = if needed(site, &status).await {
         observed_policy(site).await
     } else {
         // No rule (not needed, or not known to be yet): any left goes.
@@ -187,7 +199,7 @@ pub async fn document_policy(url: &str, status_code: u16, observed: Option<Strin
         return;
     }
     let mut status = status_of(site).await;
-    if !needed(&status) {
+    if !needed(site, &status).await {
         return;
     }
     // What the rule would be now, against what it is. (Where a browser shows

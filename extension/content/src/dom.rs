@@ -78,7 +78,7 @@ pub fn set_data(el: &Element, name: &str, value: &str) {
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(catch, js_name = hnewReportSet)]
-    fn report_set(name: &str, value: &str) -> Result<(), JsValue>;
+    fn report_set(name: &str, value: &str, how: u8) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = hnewReportGet)]
     fn report_get(name: &str) -> Result<Option<String>, JsValue>;
 }
@@ -89,12 +89,23 @@ extern "C" {
 /// `data-hnew-…` only in diagnostics mode (early.js). The two modules share
 /// what is reported.
 pub fn report(name: &str, value: &str) {
-    let _ = report_set(&format!("data-{name}"), value);
+    let _ = report_set(name, value, 0);
+}
+
+/// Reports `value` under `name` unless something was reported there.
+pub fn report_first(name: &str, value: &str) {
+    let _ = report_set(name, value, 1);
+}
+
+/// Adds the space-separated `words` to those reported under `name`, each
+/// once (both modules add to one list).
+pub fn report_words(name: &str, words: &str) {
+    let _ = report_set(name, words, 2);
 }
 
 /// What was reported under `name` on this page, by either module.
 pub fn reported(name: &str) -> Option<String> {
-    report_get(&format!("data-{name}")).ok().flatten()
+    report_get(name).ok().flatten()
 }
 
 /// Sets or clears a class, touching the element only when it changes (a

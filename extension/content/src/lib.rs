@@ -223,7 +223,7 @@ fn load_state(ctx: Shared) {
             Ok(state) if state.is_object() => {
                 dom::report("hnew-state-from", "local");
                 if let Err(e) = apply_raw(&ctx, &state) {
-                    dom::log(&format!("the saved page state is unreadable ({e}): asking the background"));
+                    dom::log(&format!("saved page state unreadable ({e}); asking the worker"));
                     refresh_state(ctx);
                 }
             }

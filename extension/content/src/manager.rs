@@ -63,9 +63,7 @@ pub fn apply_state_all(ctx: &Shared) {
     dom::set_data(&ctx.root, "hnew-state", "applied");
     // When the state was first applied, ms since navigation (the benchmark
     // compares it with the end of parsing).
-    if dom::reported("hnew-state-ms").is_none() {
-        dom::report("hnew-state-ms", &(now() as u32).to_string());
-    }
+    dom::report_first("hnew-state-ms", &(now() as u32).to_string());
 }
 
 /// Tells running features that rows were appended, then re-applies the
@@ -115,15 +113,5 @@ fn publish() {
 
 /// Adds `ids` to a space-separated list report, each once.
 fn merge(name: &str, ids: &[&'static str]) {
-    let before = dom::reported(name);
-    let mut words: Vec<&str> = before.as_deref().unwrap_or("").split_whitespace().collect();
-    for id in ids {
-        if !words.contains(id) {
-            words.push(id);
-        }
-    }
-    let after = words.join(" ");
-    if before.as_deref() != Some(after.as_str()) {
-        dom::report(name, &after);
-    }
+    dom::report_words(name, &ids.join(" "));
 }

@@ -33,12 +33,25 @@
   // tests and the benchmark turn it on). Both wasm modules report through these two functions.
   var report = {};
   var diagnostics = false;
+  // `name`: `hnew-…`, shown as the attribute `data-hnew-…`.
   self.hnewReportGet = function (name) {
+    name = 'data-' + name;
     return Object.prototype.hasOwnProperty.call(report, name) ? report[name] : null;
   };
-  self.hnewReportSet = function (name, value) {
-    report[name] = String(value);
-    if (diagnostics && document.documentElement) document.documentElement.setAttribute(name, report[name]);
+  // `how`: 1 keeps a value already reported; 2 adds the value's words to
+  // those already reported (each once).
+  self.hnewReportSet = function (name, value, how) {
+    name = 'data-' + name;
+    value = String(value);
+    var had = Object.prototype.hasOwnProperty.call(report, name);
+    if (how === 1 && had) return;
+    if (how === 2 && had) {
+      var words = report[name].split(' ');
+      value.split(' ').forEach(function (w) { if (w && words.indexOf(w) < 0) words.push(w); });
+      value = words.join(' ');
+    }
+    report[name] = value;
+    if (diagnostics && document.documentElement) document.documentElement.setAttribute(name, value);
   };
   function diagnosticsOn() {
     diagnostics = true;
@@ -76,7 +89,7 @@
       });
       vars.forEach(function (v) { root.style.setProperty(v[0], v[1]); });
       root.classList.add.apply(root.classList, ['hnew'].concat(classes));
-      self.hnewReportSet('data-hnew-look', 'early');
+      self.hnewReportSet('hnew-look', 'early');
     });
   } catch (_) {
     /* extension reloaded, or (Firefox) session storage closed to content

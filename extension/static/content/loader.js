@@ -65,7 +65,7 @@
     pending.push([event, message]);
     if (pending.length > 1) return true;
     var asked = performance.now();
-    reportSet('data-hnew-more', 'loading');
+    reportSet('hnew-more', 'loading');
     loadMore().then(function (m) {
       // In a task of its own: when the module had compiled already, this
       // runs at a microtask checkpoint between two listeners of the very
@@ -82,11 +82,11 @@
         if (p[0]) m.replay(p[0]);
         if (p[1]) m.message(p[1]);
       });
-      reportSet('data-hnew-wake-ms', (performance.now() - asked).toFixed(2));
-      reportSet('data-hnew-more', 'running');
+      reportSet('hnew-wake-ms', (performance.now() - asked).toFixed(2));
+      reportSet('hnew-more', 'running');
     }).catch(function (e) {
       failed = true;
-      reportSet('data-hnew-more', 'failed');
+      reportSet('hnew-more', 'failed');
       console.warn('Hacker New: cards, menus and replies are unavailable on this page:', e);
       var queue = pending;
       pending = [];
@@ -160,10 +160,10 @@
     var ready = performance.now();
     wasm_bindgen.run();
     var done = performance.now();
-    reportSet('data-hnew-instantiate-ms', (ready - started).toFixed(2));
-    if (self.hnewCompileMs !== undefined) reportSet('data-hnew-compile-ms', self.hnewCompileMs.toFixed(2));
-    reportSet('data-hnew-run-ms', (done - ready).toFixed(2));
-    reportSet('data-hnew-memory', String(wasm_bindgen.memory_bytes()));
+    reportSet('hnew-instantiate-ms', (ready - started).toFixed(2));
+    if (self.hnewCompileMs !== undefined) reportSet('hnew-compile-ms', self.hnewCompileMs.toFixed(2));
+    reportSet('hnew-run-ms', (done - ready).toFixed(2));
+    reportSet('hnew-memory', String(wasm_bindgen.memory_bytes()));
   }
 
   function failed_(e) {
@@ -173,7 +173,7 @@
     // The mark lets the rows pending.css holds be painted; what failed is
     // a report.
     root.dataset.hnewError = 'stopped';
-    reportSet('data-hnew-error', String(e && e.name || e));
+    reportSet('hnew-error', String(e && e.name || e));
     // Take back what early.js put on the root before the page was parsed.
     [].slice.call(root.classList).forEach(function (c) {
       if (c === 'hnew' || c.indexOf('hnew-') === 0) root.classList.remove(c);

@@ -67,6 +67,18 @@ pub const SELECTORS: Selectors = Selectors {
     logo: "a[href='https://news.ycombinator.com'] > img, img[src='y18.svg'], img[src='y18.gif']",
     tag: NONE,
     nest: NONE,
+    more_holder: "tr",
+    more_space: "tr.morespace",
+    search_form: "form[action*='hn.algolia.com']",
+    footer: "center",
+    reply_link: "a[href^='reply?id=']",
+    reply_form: "form[action='comment']",
+    reply_text: "form[action='comment'] textarea",
+    reply_parent: "input[name='parent']",
+    reply_line: ".reply",
+    indent_spacer: "img",
+    on_story: "span.onstory a",
+    action_line: "td, span.subline, span.comhead",
 };
 
 /// Matches nothing: for what HN does not have.

@@ -84,6 +84,18 @@ pub const SELECTORS: Selectors = Selectors {
     logo: "#logo",
     tag: "span.tags > a.tag",
     nest: "li.comments_subtree",
+    more_holder: "div.morelink",
+    more_space: NONE,
+    search_form: NONE,
+    footer: NONE,
+    reply_link: NONE,
+    reply_form: NONE,
+    reply_text: NONE,
+    reply_parent: NONE,
+    reply_line: NONE,
+    indent_spacer: NONE,
+    on_story: NONE,
+    action_line: "div.byline",
 };
 
 /// Page kind from the path and query.

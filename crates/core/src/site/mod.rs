@@ -44,89 +44,101 @@ impl PageKind {
     }
 }
 
-/// Every CSS selector a feature may use on a site. Each is a selector list
-/// that matches the current markup first and older markup after it.
-#[derive(Debug, Clone, Copy)]
-pub struct Selectors {
-    /// Rows (or elements) that are one story each.
-    pub story: &'static str,
-    /// Rows that are one comment each.
-    pub comment: &'static str,
-    /// Username links.
-    pub user_link: &'static str,
-    /// One user's name links: `{}` stands for the (valid) name.
-    pub user_named: &'static str,
-    /// A story's title link, inside its story row.
-    pub title_link: &'static str,
-    /// The domain shown beside a title, inside its story row.
-    pub site_str: &'static str,
-    /// A story's rank, inside its story row.
-    pub rank: &'static str,
-    /// The line under a story (score, user, age, comment count): the row
-    /// following the story row.
-    pub subtext: &'static str,
-    /// The age link of a story or comment.
-    pub age: &'static str,
-    /// A comment's indent cell, carrying its depth.
-    pub indent: &'static str,
-    /// A comment's text.
-    pub comment_text: &'static str,
-    /// A comment's header (user, age, navigation).
-    pub comment_head: &'static str,
-    /// The site's own collapse toggle on a comment.
-    pub toggle: &'static str,
-    /// The link to the next page of a list or thread.
-    pub more_link: &'static str,
-    /// The table or element holding the list of stories.
-    pub story_list: &'static str,
-    /// The element holding the thread.
-    pub comment_tree: &'static str,
-    /// The logged-in user's name in the top bar.
-    pub me: &'static str,
-    /// The login link a signed-out reader sees in the top bar.
-    pub login: &'static str,
-    /// Links to items (stories and comments), anywhere on a page.
-    pub item_link: &'static str,
-    /// The vote arrow images or elements.
-    pub vote_arrow: &'static str,
-    /// The site's logo image.
-    pub logo: &'static str,
-    /// A story's topic tags, inside its story row.
-    pub tag: &'static str,
-    /// The element each comment's replies nest in, one per level, where
-    /// depth comes from nesting rather than an indent (see [`Layout`]).
-    pub nest: &'static str,
+/// Declares [`Selectors`] and its [`Selectors::named`] list from one list
+/// of fields, so no selector can be left out of the list the tests check.
+macro_rules! selectors {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// Every CSS selector a feature may use on a site. Each is a selector list
+        /// that matches the current markup first and older markup after it.
+        #[derive(Debug, Clone, Copy)]
+        pub struct Selectors {
+            $($(#[$doc])* pub $name: &'static str,)*
+        }
+
+        impl Selectors {
+            /// Every selector with its name, for tests and the health view.
+            pub fn named(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($name), self.$name)),*]
+            }
+        }
+    };
 }
 
-impl Selectors {
-    /// Every selector with its name, for tests and the health view.
-    pub fn named(&self) -> [(&'static str, &'static str); 23] {
-        [
-            ("story", self.story),
-            ("comment", self.comment),
-            ("user_link", self.user_link),
-            ("user_named", self.user_named),
-            ("title_link", self.title_link),
-            ("site_str", self.site_str),
-            ("rank", self.rank),
-            ("subtext", self.subtext),
-            ("age", self.age),
-            ("indent", self.indent),
-            ("comment_text", self.comment_text),
-            ("comment_head", self.comment_head),
-            ("toggle", self.toggle),
-            ("more_link", self.more_link),
-            ("story_list", self.story_list),
-            ("comment_tree", self.comment_tree),
-            ("me", self.me),
-            ("login", self.login),
-            ("item_link", self.item_link),
-            ("vote_arrow", self.vote_arrow),
-            ("logo", self.logo),
-            ("tag", self.tag),
-            ("nest", self.nest),
-        ]
-    }
+selectors! {
+    /// Rows (or elements) that are one story each.
+    story,
+    /// Rows that are one comment each.
+    comment,
+    /// Username links.
+    user_link,
+    /// One user's name links: `{}` stands for the (valid) name.
+    user_named,
+    /// A story's title link, inside its story row.
+    title_link,
+    /// The domain shown beside a title, inside its story row.
+    site_str,
+    /// A story's rank, inside its story row.
+    rank,
+    /// The line under a story (score, user, age, comment count): the row
+    /// following the story row.
+    subtext,
+    /// The age link of a story or comment.
+    age,
+    /// A comment's indent cell, carrying its depth.
+    indent,
+    /// A comment's text.
+    comment_text,
+    /// A comment's header (user, age, navigation).
+    comment_head,
+    /// The site's own collapse toggle on a comment.
+    toggle,
+    /// The link to the next page of a list or thread.
+    more_link,
+    /// The table or element holding the list of stories.
+    story_list,
+    /// The element holding the thread.
+    comment_tree,
+    /// The logged-in user's name in the top bar.
+    me,
+    /// The login link a signed-out reader sees in the top bar.
+    login,
+    /// Links to items (stories and comments), anywhere on a page.
+    item_link,
+    /// The vote arrow images or elements.
+    vote_arrow,
+    /// The site's logo image.
+    logo,
+    /// A story's topic tags, inside its story row.
+    tag,
+    /// The element each comment's replies nest in, one per level, where
+    /// depth comes from nesting rather than an indent (see [`Layout`]).
+    nest,
+    /// The row or block holding the More link (hidden; the status line of
+    /// endless scroll goes before it).
+    more_holder,
+    /// The spacer row after the list, before the More row.
+    more_space,
+    /// The search form at the foot of a page.
+    search_form,
+    /// The foot of the page around the search form (it slides up at the end
+    /// of a list).
+    footer,
+    /// A comment's reply link (to the site's reply page).
+    reply_link,
+    /// The site's own add-comment form, its text field, and its field
+    /// naming the parent.
+    reply_form,
+    reply_text,
+    reply_parent,
+    /// The line under a comment holding its reply link.
+    reply_line,
+    /// The spacer inside a comment's indent cell that sets its width.
+    indent_spacer,
+    /// The story a comment shown out of its thread belongs to ("on: …").
+    on_story,
+    /// The cell or line an action link (vote, hide, favorite) sits in, where
+    /// a refusal is said.
+    action_line,
 }
 
 /// Which cross-site features a site supports at all. A feature whose

@@ -99,6 +99,7 @@ fn act(ctx: &Shared, link: &Element, path: String) {
         Shown::Hide { rows }
     };
     let link = link.clone();
+    let line = ctx.site.selectors.action_line;
     wasm_bindgen_futures::spawn_local(async move {
         let error = match crate::ask(Request::Act { path }).await {
             Ok(Response::Done) => None,
@@ -108,7 +109,7 @@ fn act(ctx: &Shared, link: &Element, path: String) {
         };
         if let Some(message) = error {
             undo(shown);
-            say(&link, &message);
+            say(&link, line, &message);
         }
     });
 }
@@ -140,12 +141,12 @@ fn undo(shown: Shown) {
 }
 
 /// The reason, beside the link, for a few seconds.
-fn say(link: &Element, message: &str) {
+fn say(link: &Element, line: &str, message: &str) {
     let Some(doc) = link.owner_document() else { return };
     let Some(note) = dom::make(&doc, "span", "hnew-act-error", message) else { return };
     let _ = note.set_attribute("role", "alert");
     // Next to the link, or for a vote arrow in its cell.
-    let anchor = link.closest("td, span.subline, span.comhead").ok().flatten().unwrap_or_else(|| link.clone());
+    let anchor = link.closest(line).ok().flatten().unwrap_or_else(|| link.clone());
     let _ = anchor.append_child(&note);
     let n = note.clone();
     dom::after(8000, move || n.remove());

@@ -36,9 +36,9 @@ fn applies(ctx: &Shared) -> bool {
     let Some(more) = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten() else { return false };
     // Markup it does not know (a More link outside a row or block): off,
     // quietly.
-    let in_row = container(&more).is_some();
+    let in_row = container(ctx, &more).is_some();
     if !in_row && !cfg!(feature = "more") {
-        dom::log("endless scroll is off on this page: its More link is not in a row");
+        dom::log("endless scroll off: the More link is not in a row");
     }
     in_row
 }
@@ -62,7 +62,7 @@ const SCROLLED: &str = "hnew-scrolled";
 
 fn init_watch(ctx: &Shared) -> Result<(), String> {
     let more = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten().ok_or("no More link")?;
-    let anchor = container(&more).ok_or("the More link is not in a row")?;
+    let anchor = container(ctx, &more).ok_or("the More link is not in a row")?;
     let status = make_status(ctx, &anchor)?;
     dom::toggle_class(&anchor, "hnew-more-row", true);
     dom::toggle_class(&ctx.root, "hnew-endless", true);
@@ -165,13 +165,13 @@ thread_local! {
 
 /// The row (HN's tables) or block holding the More link: the status line
 /// goes before it, and it is hidden.
-fn container(more: &Element) -> Option<Element> {
-    more.closest("tr, div").ok().flatten()
+fn container(ctx: &Shared, more: &Element) -> Option<Element> {
+    more.closest(ctx.site.selectors.more_holder).ok().flatten()
 }
 
 fn init(ctx: &Shared) -> Result<(), String> {
     let more = ctx.root.query_selector(ctx.site.selectors.more_link).ok().flatten().ok_or("no More link")?;
-    let anchor = container(&more).ok_or("the More link is not in a row")?;
+    let anchor = container(ctx, &more).ok_or("the More link is not in a row")?;
     let status = ctx.root.query_selector(".hnew-more-status").ok().flatten().ok_or("no status line")?;
     let current = current_path();
     let next = more.get_attribute("href").and_then(|h| resolve_link(&current, &h));
@@ -530,8 +530,9 @@ fn renumber(row: &Element, rank_selector: &str) {
 /// never covers a row — or when it has keyboard focus. It does not move at
 /// load (its slide is switched on once the end was first seen or not).
 fn footer_peek(ctx: &Shared) {
-    let Ok(Some(form)) = ctx.root.query_selector("form[action*='hn.algolia.com']") else { return };
-    let footer = form.closest("center").ok().flatten().unwrap_or(form);
+    let s = &ctx.site.selectors;
+    let Ok(Some(form)) = ctx.root.query_selector(s.search_form) else { return };
+    let footer = form.closest(s.footer).ok().flatten().unwrap_or(form);
     let Some(room) = dom::make(&ctx.document, "div", "hnew-footer-room", "") else { return };
     let _ = room.set_attribute("aria-hidden", "true");
     let _ = footer.before_with_node_1(&room);

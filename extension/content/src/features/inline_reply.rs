@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::page::parse_item_id;
 use hn_core::records::Draft;
+use hn_core::site::Selectors;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 
@@ -28,12 +29,6 @@ pub const MORE: Feature = Feature { id: "inline-reply", applies, init, apply: No
 fn applies(ctx: &Shared) -> bool {
     ctx.site.capabilities.inline_reply && ctx.kind.has_comments()
 }
-
-/// What the wake listener takes for the start of a reply: a "reply" link,
-/// and the story's own comment box (typed in or sent).
-pub(crate) const REPLY_LINK: &str = "a[href^='reply?id=']";
-pub(crate) const TOP_FORM: &str = "form[action='comment']";
-pub(crate) const TOP_TEXTAREA: &str = "form[action='comment'] textarea";
 
 fn restore(ctx: &Shared) -> Result<(), String> {
     restore_top(ctx);
@@ -55,7 +50,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
     {
         let ctx = ctx.clone();
         dom::listen(&doc, "click", move |e| {
-            if let Some(link) = dom::closest(e.target(), REPLY_LINK) {
+            if let Some(link) = dom::closest(e.target(), ctx.site.selectors.reply_link) {
                 let Some(parent) = link.get_attribute("href").and_then(|h| parse_item_id(&h)) else { return };
                 e.prevent_default();
                 open(&ctx, &link, parent);
@@ -75,14 +70,15 @@ fn init(ctx: &Shared) -> Result<(), String> {
     {
         let ctx = ctx.clone();
         dom::listen(&doc, "submit", move |e| {
-            let Some(form) = dom::closest(e.target(), TOP_FORM) else { return };
+            let Some(form) = dom::closest(e.target(), ctx.site.selectors.reply_form) else { return };
             e.prevent_default();
             send_top(&ctx, &form);
         });
     }
+    let s = &ctx.site.selectors;
     dom::listen(&doc, "input", move |e| {
-        if let Some(area) = dom::closest(e.target(), TOP_TEXTAREA) {
-            if let Some(parent) = top_parent(&area) {
+        if let Some(area) = dom::closest(e.target(), s.reply_text) {
+            if let Some(parent) = top_parent(s, &area) {
                 schedule_save(draft_key(parent), area);
             }
             return;
@@ -109,14 +105,14 @@ fn init(ctx: &Shared) -> Result<(), String> {
 }
 
 /// The parent item of the page's own add-comment form.
-fn top_parent(inside: &Element) -> Option<u64> {
-    let form = inside.closest("form[action='comment']").ok().flatten()?;
-    form.query_selector("input[name='parent']").ok().flatten()?.get_attribute("value")?.parse().ok()
+fn top_parent(s: &Selectors, inside: &Element) -> Option<u64> {
+    let form = inside.closest(s.reply_form).ok().flatten()?;
+    form.query_selector(s.reply_parent).ok().flatten()?.get_attribute("value")?.parse().ok()
 }
 
 fn restore_top(ctx: &Shared) {
-    let Ok(Some(area)) = ctx.root.query_selector(TOP_TEXTAREA) else { return };
-    let Some(parent) = top_parent(&area) else { return };
+    let Ok(Some(area)) = ctx.root.query_selector(ctx.site.selectors.reply_text) else { return };
+    let Some(parent) = top_parent(&ctx.site.selectors, &area) else { return };
     wasm_bindgen_futures::spawn_local(async move {
         let draft = hn_ext::get_record::<Draft>(&draft_key(parent)).await.ok().flatten();
         if let (Some(d), Ok(area)) = (draft, area.dyn_into::<HtmlTextAreaElement>()) {
@@ -131,7 +127,7 @@ fn restore_top(ctx: &Shared) {
 /// Posts the add-comment form in place.
 fn send_top(ctx: &Shared, form: &Element) {
     let Some(area) = form.query_selector("textarea").ok().flatten() else { return };
-    let Some(parent) = top_parent(&area) else { return };
+    let Some(parent) = top_parent(&ctx.site.selectors, &area) else { return };
     let Some(text) = area.dyn_ref::<HtmlTextAreaElement>().map(|a| a.value()) else { return };
     let status = match form.query_selector(".hnew-reply-status").ok().flatten() {
         Some(s) => s,
@@ -180,7 +176,7 @@ fn show_top_level(ctx: &Shared, text: &str) {
     if let Ok(Some(row)) = ctx.root.query_selector("tr.hnew-posted") {
         if let Ok(Some(ind)) = row.query_selector(ctx.site.selectors.indent) {
             let _ = ind.set_attribute("indent", "0");
-            if let Ok(Some(img)) = ind.query_selector("img") {
+            if let Ok(Some(img)) = ind.query_selector(ctx.site.selectors.indent_spacer) {
                 let _ = img.set_attribute("width", "0");
             }
         }
@@ -189,7 +185,7 @@ fn show_top_level(ctx: &Shared, text: &str) {
 }
 
 fn open(ctx: &Shared, link: &Element, parent: u64) {
-    let Some(row) = link.closest("tr.athing").ok().flatten() else { return };
+    let Some(row) = link.closest(ctx.site.selectors.comment).ok().flatten() else { return };
     if let Ok(Some(existing)) = row.query_selector(".hnew-reply") {
         if let Ok(Some(area)) = existing.query_selector("textarea") {
             let _ = area.dyn_into::<web_sys::HtmlElement>().map(|a| a.focus());
@@ -205,7 +201,7 @@ fn open(ctx: &Shared, link: &Element, parent: u64) {
     };
     dom::set_data(&area, "parent", &parent.to_string());
     dom::set_data(&editor, "parent", &parent.to_string());
-    let place = link.closest(".reply").ok().flatten().unwrap_or_else(|| link.clone());
+    let place = link.closest(ctx.site.selectors.reply_line).ok().flatten().unwrap_or_else(|| link.clone());
     let _ = place.after_with_node_1(&editor);
     let _ = area.focus();
     // Bring back a saved draft.
@@ -350,7 +346,7 @@ fn send(ctx: &Shared, editor: &Element) {
 /// Shows the accepted comment under its parent, in HN's markup: a copy of
 /// the parent's row, one level deeper, with the reader's name and text.
 fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, text: &str) {
-    let Some(parent_row) = editor.closest("tr.athing").ok().flatten() else { return };
+    let Some(parent_row) = editor.closest(ctx.site.selectors.comment).ok().flatten() else { return };
     let Ok(copy) = parent_row.clone_node_with_deep(true) else { return };
     let Ok(row) = copy.dyn_into::<Element>() else { return };
     let new_id = id.filter(|&i| i != parent).map_or_else(|| format!("hnew-posted-{parent}"), |i| i.to_string());
@@ -364,12 +360,12 @@ fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, tex
     if let Ok(Some(ind)) = row.query_selector(s.indent) {
         let depth = ind.get_attribute("indent").and_then(|d| d.parse::<u32>().ok()).map_or(0, |d| d + 1);
         let _ = ind.set_attribute("indent", &depth.to_string());
-        if let Ok(Some(img)) = ind.query_selector("img") {
+        if let Ok(Some(img)) = ind.query_selector(s.indent_spacer) {
             let _ = img.set_attribute("width", &(depth * 40).to_string());
         }
     }
     let me =
-        ctx.root.query_selector("#me").ok().flatten().and_then(|m| m.text_content()).unwrap_or_else(|| "you".into());
+        ctx.root.query_selector(s.me).ok().flatten().and_then(|m| m.text_content()).unwrap_or_else(|| "you".into());
     if let Ok(Some(user)) = row.query_selector(s.user_link) {
         user.set_text_content(Some(&me));
         let _ = user.set_attribute("href", &format!("user?id={me}"));

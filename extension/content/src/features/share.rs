@@ -160,7 +160,7 @@ fn comment_target(ctx: &Shared, row: &Element, id: u64) -> (ShareTarget, String)
     let user = row.query_selector(s.user_link).ok().flatten().and_then(|a| a.text_content()).unwrap_or_default();
     // The story: the page's title on a thread, the "on:" link elsewhere.
     let story = row
-        .query_selector("span.onstory a")
+        .query_selector(s.on_story)
         .ok()
         .flatten()
         .or_else(|| ctx.root.query_selector(s.title_link).ok().flatten())
@@ -301,7 +301,7 @@ fn toggle(ctx: &Shared, button: &Element) {
         return;
     }
     let Some(target) = target_of(ctx, button) else {
-        dom::log("share: this item could not be read from the page");
+        dom::log("share: item unreadable on this page");
         return;
     };
     let menu = MENU.with(|m| {

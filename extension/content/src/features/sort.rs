@@ -144,7 +144,7 @@ fn choose(ctx: &Shared, by: SortBy) {
     // HN's "More" rows stay last.
     let tail = ctx
         .root
-        .query_selector("tr.morespace")
+        .query_selector(s.more_space)
         .ok()
         .flatten()
         .or_else(|| ctx.root.query_selector(s.more_link).ok().flatten().and_then(|a| a.closest("tr").ok().flatten()))

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event};
 
-use super::{actions, inline_reply, own_comments, past, sort, Feature};
+use super::{actions, own_comments, past, sort, Feature};
 use crate::{dom, Shared};
 
 pub const FEATURE: Feature = Feature { id: "wake", applies: |_| true, init, apply: None, added: None };
@@ -100,13 +100,13 @@ fn init(ctx: &Shared) -> Result<(), String> {
     });
     let c = ctx.clone();
     dom::listen_capture(&doc, "submit", move |e| {
-        if replies(&c) && dom::closest(e.target(), inline_reply::TOP_FORM).is_some() && forward(&e) {
+        if replies(&c) && dom::closest(e.target(), c.site.selectors.reply_form).is_some() && forward(&e) {
             e.prevent_default();
         }
     });
     let c = ctx.clone();
     dom::listen_capture(&doc, "input", move |e| {
-        if replies(&c) && dom::closest(e.target(), inline_reply::TOP_TEXTAREA).is_some() {
+        if replies(&c) && dom::closest(e.target(), c.site.selectors.reply_text).is_some() {
             forward(&e);
         }
     });
@@ -142,7 +142,7 @@ fn click_claim(ctx: &Shared, e: &Event) -> Option<Claim> {
             return Some(Claim::Action);
         }
     }
-    if replies(ctx) && dom::closest(target.clone(), inline_reply::REPLY_LINK).is_some() {
+    if replies(ctx) && dom::closest(target.clone(), ctx.site.selectors.reply_link).is_some() {
         return Some(Claim::Control);
     }
     if replies(ctx)

@@ -69,7 +69,7 @@ fn show(ctx: &Shared) {
         wanted(false);
         wasm_bindgen_futures::spawn_local(async {
             if let Err(e) = crate::tell(LoadRequest::Welcomed).await {
-                dom::log(&format!("the welcome line's dismissal not saved: {e}"));
+                dom::log(&format!("welcome dismissal not saved: {e}"));
             }
         });
     });
