@@ -102,3 +102,38 @@ fn chrome_is_bound_only_in_hn_ext() {
         .collect();
     assert!(outside.is_empty(), "chrome.* bound outside hn-ext: {outside:?}");
 }
+
+/// Content features are leaves: none imports another (what two share —
+/// folding, the reply editor, the class names one marks and another reads,
+/// the bridge to the second module — lives outside `features/`).
+#[test]
+fn content_features_do_not_import_each_other() {
+    let dir = hacker_new::root().join("extension/content/src/features");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(String::from))
+        .filter(|n| n != "mod")
+        .collect();
+    assert!(names.len() > 10, "{names:?}");
+    let mut found = Vec::new();
+    for name in &names {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.rs"))).unwrap();
+        for other in names.iter().filter(|o| *o != name) {
+            for path in [format!("super::{other}"), format!("features::{other}"), format!("super::{{{other}")] {
+                if text.contains(&path) {
+                    found.push(format!("{name}.rs uses {path}"));
+                }
+            }
+            if text.contains("use super::{")
+                && text
+                    .split("use super::{")
+                    .nth(1)
+                    .and_then(|r| r.split('}').next())
+                    .is_some_and(|list| list.split(',').any(|i| i.trim() == other))
+            {
+                found.push(format!("{name}.rs imports {other}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "features reaching into each other: {found:#?}");
+}

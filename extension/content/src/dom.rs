@@ -246,3 +246,11 @@ pub fn cancel(timer: Option<i32>) {
 pub fn log(text: &str) {
     web_sys::console::info_1(&format!("Hacker New: {text}").into());
 }
+
+/// Whether the event comes from somewhere the reader types.
+pub fn typing(target: Option<web_sys::EventTarget>) -> bool {
+    let Some(el) = target.and_then(|t| t.dyn_into::<Element>().ok()) else { return false };
+    let tag = el.tag_name().to_ascii_lowercase();
+    matches!(tag.as_str(), "input" | "textarea" | "select")
+        || el.dyn_ref::<web_sys::HtmlElement>().is_some_and(|h| h.is_content_editable())
+}

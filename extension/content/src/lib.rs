@@ -17,9 +17,13 @@
 #![forbid(unsafe_code)]
 pub mod dialog;
 pub mod dom;
+mod editor;
 pub mod features;
+mod fold;
 mod index;
 pub mod manager;
+mod marks;
+pub mod wake;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -90,7 +94,7 @@ pub fn run() {
             Some(Push::StateChanged) => refresh_state(listener_ctx.clone()),
             // The browser's context menu and keyboard command, for the
             // module that shares (loaded now if it is not yet).
-            Some(Push::ContextShare { .. } | Push::OpenShare) => features::wake::message(&message),
+            Some(Push::ContextShare { .. } | Push::OpenShare) => wake::message(&message),
             _ => {}
         }
     });
@@ -276,7 +280,7 @@ fn apply_raw(ctx: &Shared, record: &JsValue) -> Result<(), String> {
     features::welcome::wanted(decoded.welcome);
     *ctx.state.borrow_mut() = decoded.into();
     manager::apply_state_all(ctx);
-    features::wake::state_changed();
+    wake::state_changed();
     if !REPORTED.with(|r| r.replace(true)) {
         report(ctx);
     }

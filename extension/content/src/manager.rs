@@ -80,7 +80,7 @@ pub fn rows_added(ctx: &Shared, stories: std::ops::Range<usize>, comments: std::
     }
     apply_state_all(ctx);
     #[cfg(not(feature = "more"))]
-    crate::features::wake::rows_added();
+    crate::wake::rows_added();
 }
 
 fn fail(_ctx: &Shared, feature: &Feature, e: &str) {

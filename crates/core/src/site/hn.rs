@@ -79,6 +79,8 @@ pub const SELECTORS: Selectors = Selectors {
     indent_spacer: "img",
     on_story: "span.onstory a",
     action_line: "td, span.subline, span.comhead",
+    action_links: "a[href^='vote?'], a[href^='hide?'], a[href^='fave?'], a[href^='flag?']",
+    own_links: "a[href^='edit?id='], a[href^='delete-confirm?id=']",
 };
 
 /// Matches nothing: for what HN does not have.

@@ -96,6 +96,8 @@ pub const SELECTORS: Selectors = Selectors {
     indent_spacer: NONE,
     on_story: NONE,
     action_line: "div.byline",
+    action_links: NONE,
+    own_links: NONE,
 };
 
 /// Page kind from the path and query.

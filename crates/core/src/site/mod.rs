@@ -139,6 +139,10 @@ selectors! {
     /// The cell or line an action link (vote, hide, favorite) sits in, where
     /// a refusal is said.
     action_line,
+    /// The site's action links done in place (vote, hide, favorite, flag).
+    action_links,
+    /// The edit and delete links of the reader's own comments.
+    own_links,
 }
 
 /// Which cross-site features a site supports at all. A feature whose

@@ -20,13 +20,11 @@ pub const FEATURE: Feature = Feature {
     added: None,
 };
 
-pub(crate) const LINKS: &str = "a[href^='vote?'], a[href^='hide?'], a[href^='fave?'], a[href^='flag?']";
-
 fn init(ctx: &Shared) -> Result<(), String> {
     let c = ctx.clone();
     // Capture phase: before HN's own handlers on the link.
     dom::listen_capture(&ctx.document.clone().into(), "click", move |e| {
-        let Some(link) = dom::closest(e.target(), LINKS) else { return };
+        let Some(link) = dom::closest(e.target(), c.site.selectors.action_links) else { return };
         let Some(path) = link.get_attribute("href").filter(|h| is_action_path(h)) else { return };
         // Ours, not HN's page script's: it would do the same without
         // telling the reader when it fails.

@@ -14,10 +14,9 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use hn_core::records::Folds;
-use hn_core::thread::{descendants, root_of};
 
 use super::Feature;
-use crate::{dom, Shared};
+use crate::{dom, fold, Shared};
 
 pub const FEATURE: Feature = Feature {
     id: "collapse",
@@ -26,10 +25,6 @@ pub const FEATURE: Feature = Feature {
     apply: None,
     added: Some(added),
 };
-
-thread_local! {
-    static DEPTHS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
-}
 
 thread_local! {
     /// Comment id → index in the page's comments, filled as rows are reached.
@@ -52,7 +47,7 @@ fn ensure_control(ctx: &Shared, row: &web_sys::Element) {
     let Some(i) = i else { return };
     let _ = row.set_attribute("data-hnew-fold", "");
     let Ok(Some(h)) = row.query_selector(ctx.site.selectors.comment_head) else { return };
-    let Some(button) = dom::make(&ctx.document, "button", "hnew-fold", &label(ctx, row)) else { return };
+    let Some(button) = dom::make(&ctx.document, "button", "hnew-fold", &fold::label(ctx, row)) else { return };
     let _ = button.set_attribute("type", "button");
     // Its name is what it shows (fold thread, unfold); what it folds is
     // its description.
@@ -62,7 +57,7 @@ fn ensure_control(ctx: &Shared, row: &web_sys::Element) {
 }
 
 fn added(_ctx: &Shared, _stories: std::ops::Range<usize>, _comments: std::ops::Range<usize>) -> Result<(), String> {
-    DEPTHS.with(|d| d.borrow_mut().clear());
+    fold::forget_depths();
     Ok(())
 }
 
@@ -75,10 +70,9 @@ fn init(ctx: &Shared) -> Result<(), String> {
             if let Some(button) = dom::closest(e.target(), "button.hnew-fold") {
                 e.prevent_default();
                 let Some(i) = button.get_attribute("data-i").and_then(|v| v.parse::<usize>().ok()) else { return };
-                ensure_depths(&ctx);
-                let root = DEPTHS.with(|d| root_of(&d.borrow(), i));
-                let folded = is_folded(&ctx, root);
-                set_folded(&ctx, root, !folded);
+                let root = fold::root(&ctx, i);
+                let folded = fold::is_folded(&ctx, root);
+                fold::set_folded(&ctx, root, !folded);
                 save(&ctx);
                 if !folded {
                     // Keep the reader where the thread was.
@@ -95,64 +89,6 @@ fn init(ctx: &Shared) -> Result<(), String> {
     }
     restore(ctx.clone());
     Ok(())
-}
-
-fn is_folded(ctx: &Shared, i: usize) -> bool {
-    ctx.index.borrow().comments.get(i).is_some_and(|c| c.row.class_list().contains(ctx.site.layout.folded))
-}
-
-/// Reads every comment's depth, once, when folding is first used.
-fn ensure_depths(ctx: &Shared) {
-    let n = ctx.index.borrow().comments.len();
-    if DEPTHS.with(|d| d.borrow().len()) != n {
-        let depths = ctx.index.borrow().depths(ctx.site);
-        DEPTHS.with(|d| *d.borrow_mut() = depths);
-    }
-}
-
-/// Folds or unfolds comment `i`'s subthread the way HN's toggle does.
-pub(crate) fn set_folded(ctx: &Shared, i: usize, fold: bool) {
-    ensure_depths(ctx);
-    let index = ctx.index.borrow();
-    let Some(c) = index.comments.get(i) else { return };
-    let range = DEPTHS.with(|d| descendants(&d.borrow(), i));
-    let layout = ctx.site.layout;
-    dom::toggle_class(&c.row, layout.folded, fold);
-    if fold {
-        for r in &index.comments[range.clone()] {
-            dom::toggle_class(&r.row, layout.hidden, true);
-        }
-    } else {
-        // Show the descendants, except those inside a still-folded reply.
-        let mut j = range.start;
-        while j < range.end {
-            let r = &index.comments[j];
-            dom::toggle_class(&r.row, layout.hidden, false);
-            if r.row.class_list().contains(layout.folded) {
-                j = DEPTHS.with(|d| descendants(&d.borrow(), j)).end;
-            } else {
-                j += 1;
-            }
-        }
-    }
-    if layout.toggle_counts {
-        if let Ok(Some(t)) = c.row.query_selector(ctx.site.selectors.toggle) {
-            t.set_text_content(Some(&if fold { format!("[{} more]", range.len() + 1) } else { "[–]".to_string() }));
-        }
-    }
-    dom::set_data(&c.row, "hnew-hidden-replies", &if fold { range.len().to_string() } else { String::new() });
-    if let Ok(Some(b)) = c.row.query_selector("button.hnew-fold") {
-        b.set_text_content(Some(&label(ctx, &c.row)));
-    }
-}
-
-/// The fold control's text: where the site's own toggle shows no count,
-/// a folded comment's control says how many replies it hides.
-fn label(ctx: &Shared, row: &web_sys::Element) -> String {
-    match row.get_attribute("data-hnew-hidden-replies").filter(|n| !n.is_empty()) {
-        Some(n) if !ctx.site.layout.toggle_counts => format!("unfold ({n} hidden)"),
-        _ => "fold thread".to_string(),
-    }
 }
 
 fn storage_key(ctx: &Shared) -> Option<String> {
@@ -196,7 +132,7 @@ fn restore(ctx: Shared) {
             .map(|(i, _)| i)
             .collect();
         for i in ids {
-            set_folded(&ctx, i, true);
+            fold::set_folded(&ctx, i, true);
         }
         dom::report("hnew-folds-restored", &saved.folded.len().to_string());
     });

@@ -89,7 +89,7 @@ fn hand_over() {
         return;
     }
     dom::report(SCROLLED, "yes");
-    super::wake::message(&JsValue::from_str(&hn_core::message::Push::Endless.text()));
+    crate::wake::message(&JsValue::from_str(&hn_core::message::Push::Endless.text()));
 }
 
 /// Calls `f` when the reader scrolls down or tries to: the window scrolled
@@ -118,7 +118,7 @@ fn on_scroll_down(ctx: &Shared, f: impl Fn() + 'static) {
     let g = f.clone();
     dom::listen(&ctx.document.clone().into(), "keydown", move |e| {
         let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-        if !super::wake::typing(e.target()) && matches!(k.key().as_str(), "PageDown" | "End" | "ArrowDown" | " ") {
+        if !dom::typing(e.target()) && matches!(k.key().as_str(), "PageDown" | "End" | "ArrowDown" | " ") {
             g();
         }
     });

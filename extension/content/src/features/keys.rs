@@ -42,7 +42,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
     let c = ctx.clone();
     dom::listen(&ctx.document.clone().into(), "keydown", move |e| {
         let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-        if e.default_prevented() || super::wake::typing(e.target()) {
+        if e.default_prevented() || dom::typing(e.target()) {
             return;
         }
         let bindings = c.state.borrow().settings.keys.clone();
@@ -152,7 +152,7 @@ fn run(ctx: &Shared, action: Action) -> bool {
         Action::PreviousTopLevel => go(keys::top_level(&depths(), at, false)),
         Action::NextUnread => {
             let start = at.map_or(0, |i| i + 1);
-            go((start..rows.len()).find(|&i| rows[i].class_list().contains(super::unread::NEW)))
+            go((start..rows.len()).find(|&i| rows[i].class_list().contains(crate::marks::NEW)))
         }
         Action::Help => {
             toggle_help(ctx);

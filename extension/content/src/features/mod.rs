@@ -25,7 +25,6 @@ mod sort;
 mod tags;
 mod unread;
 mod user_card;
-pub mod wake;
 pub(crate) mod welcome;
 
 use crate::Shared;
@@ -62,7 +61,7 @@ pub const START: &[Feature] = &[
     unread::FEATURE,
     sort::FEATURE,
     welcome::FEATURE,
-    wake::FEATURE,
+    crate::wake::FEATURE,
 ];
 
 /// What runs in the module loaded on first use, in order.

@@ -15,8 +15,8 @@ use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 
-use super::inline_reply::{editor, save_now, schedule_save, show_text, Editor};
 use super::Feature;
+use crate::editor::{editor, own_target, save_now, schedule_save, show_text, Editor};
 use crate::{dom, Shared};
 use hn_core::records::Draft;
 
@@ -24,25 +24,6 @@ pub const FEATURE: Feature = Feature { id: "own-comments", applies, init, apply:
 
 fn applies(ctx: &Shared) -> bool {
     ctx.site.capabilities.inline_reply && ctx.kind.has_comments()
-}
-
-/// HN's edit and delete links (the wake listener claims them too).
-pub(crate) const LINKS: &str = "a[href^='edit?id='], a[href^='delete-confirm?id=']";
-
-/// What a link of [`LINKS`] asks of which comment: only links in a
-/// comment's own header count (a story's own edit link goes to HN).
-pub(crate) fn target(ctx: &Shared, link: &Element) -> Option<(bool, Element, u64)> {
-    let href = link.get_attribute("href")?;
-    let (edit, rest) = match href.strip_prefix("edit?id=") {
-        Some(rest) => (true, rest),
-        None => (false, href.strip_prefix("delete-confirm?id=")?),
-    };
-    let digits = &rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len())];
-    let id: u64 = digits.parse().ok().filter(|&i| i > 0)?;
-    let s = ctx.site.selectors;
-    let head = link.closest(s.comment_head).ok().flatten()?;
-    let row = head.closest(s.comment).ok().flatten()?;
-    (row.id() == digits).then_some((edit, row, id))
 }
 
 fn edit_key(id: u64) -> String {
@@ -55,7 +36,9 @@ fn init(ctx: &Shared) -> Result<(), String> {
         let ctx = ctx.clone();
         dom::listen(&doc, "click", move |e| {
             let t = e.target();
-            if let Some((edit, row, id)) = dom::closest(t.clone(), LINKS).and_then(|l| target(&ctx, &l)) {
+            if let Some((edit, row, id)) =
+                dom::closest(t.clone(), ctx.site.selectors.own_links).and_then(|l| own_target(&ctx, &l))
+            {
                 e.prevent_default();
                 if edit {
                     open(&ctx, &row, id);
@@ -332,7 +315,9 @@ fn mark_deleted(ctx: &Shared, row: &Element) {
     if let Ok(Some(body)) = row.query_selector(s.comment_text) {
         body.set_text_content(Some("[deleted]"));
     }
-    for gone in dom::all(row, &format!("{LINKS}, a[href^='reply?id='], .hnew-edit")) {
+    for gone in
+        dom::all(row, &format!("{}, {}, .hnew-edit", ctx.site.selectors.own_links, ctx.site.selectors.reply_link))
+    {
         gone.remove();
     }
     dom::toggle_class(row, "hnew-editing", false);

@@ -23,7 +23,7 @@ fn applies(ctx: &Shared) -> bool {
 }
 
 /// The button's class (the wake listener knows it too).
-pub(crate) const BUTTON: &str = "button.hnew-past";
+const BUTTON: &str = crate::marks::PAST_BUTTON;
 
 /// The story's own link, when it has one (not Ask HN).
 fn story_link(ctx: &Shared) -> Option<(u64, String, Element)> {

@@ -30,7 +30,7 @@ fn applies(ctx: &Shared) -> bool {
 }
 
 /// A sort button (the wake listener knows it too).
-pub(crate) const BUTTON: &str = "button.hnew-sort-by";
+const BUTTON: &str = crate::marks::SORT_BUTTON;
 
 const KEY: &str = "list_sort";
 
@@ -60,7 +60,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
     wasm_bindgen_futures::spawn_local(async move {
         let saved = hn_ext::get_record_text(KEY).await.ok().flatten();
         if saved.and_then(|text| SortChoices::chosen(&text, &list_path())).is_some_and(|by| by != SortBy::Rank) {
-            super::wake::now();
+            crate::wake::now();
         }
     });
     Ok(())

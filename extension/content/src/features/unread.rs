@@ -16,6 +16,7 @@ use hn_core::unread::{new_since, quiet_subthreads, Visits};
 use wasm_bindgen_futures::spawn_local;
 
 use super::Feature;
+use crate::marks::NEW;
 use crate::{dom, Shared};
 
 pub const FEATURE: Feature = Feature {
@@ -72,7 +73,7 @@ fn fold_old(ctx: &Shared) {
     let depths = ctx.index.borrow().depths(ctx.site);
     let quiet = quiet_subthreads(&depths, &fresh);
     for &i in &quiet {
-        super::collapse::set_folded(ctx, i, true);
+        crate::fold::set_folded(ctx, i, true);
     }
     dom::report("hnew-folded-old", &quiet.len().to_string());
 }
@@ -124,8 +125,6 @@ fn read_line(ctx: &Shared) {
 fn key(ctx: &Shared) -> String {
     hn_core::site::scoped(ctx.site.id, "visits")
 }
-pub const NEW: &str = "hnew-new";
-
 fn init(ctx: &Shared) -> Result<(), String> {
     let c = ctx.clone();
     spawn_local(async move {

@@ -15,10 +15,10 @@ use std::cell::Cell;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event};
+use web_sys::Event;
 
-use super::{actions, own_comments, past, sort, Feature};
-use crate::{dom, Shared};
+use crate::features::Feature;
+use crate::{dom, marks, Shared};
 
 pub const FEATURE: Feature = Feature { id: "wake", applies: |_| true, init, apply: None, added: None };
 
@@ -113,7 +113,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
     let c = ctx.clone();
     dom::listen_capture(&doc, "keydown", move |e| {
         let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-        if k.default_prevented() || typing(e.target()) {
+        if k.default_prevented() || dom::typing(e.target()) {
             return;
         }
         let bound = c.state.borrow().settings.keys.action(&k.key(), k.ctrl_key(), k.alt_key(), k.meta_key()).is_some();
@@ -137,7 +137,7 @@ enum Claim {
 fn click_claim(ctx: &Shared, e: &Event) -> Option<Claim> {
     let target = e.target();
     if ctx.site.capabilities.votes {
-        let href = dom::closest(target.clone(), actions::LINKS).and_then(|a| a.get_attribute("href"));
+        let href = dom::closest(target.clone(), ctx.site.selectors.action_links).and_then(|a| a.get_attribute("href"));
         if href.is_some_and(|h| hn_core::act::is_action_path(&h)) {
             return Some(Claim::Action);
         }
@@ -146,22 +146,15 @@ fn click_claim(ctx: &Shared, e: &Event) -> Option<Claim> {
         return Some(Claim::Control);
     }
     if replies(ctx)
-        && dom::closest(target.clone(), own_comments::LINKS).is_some_and(|l| own_comments::target(ctx, &l).is_some())
+        && dom::closest(target.clone(), ctx.site.selectors.own_links)
+            .is_some_and(|l| crate::editor::own_target(ctx, &l).is_some())
     {
         return Some(Claim::Control);
     }
-    let controls = ["button.hnew-share", sort::BUTTON, past::BUTTON];
+    let controls = [marks::SHARE_BUTTON, marks::SORT_BUTTON, marks::PAST_BUTTON];
     controls.iter().any(|sel| dom::closest(target.clone(), sel).is_some()).then_some(Claim::Control)
 }
 
 fn replies(ctx: &Shared) -> bool {
     ctx.site.capabilities.inline_reply && ctx.kind.has_comments()
-}
-
-/// Whether the event comes from somewhere the reader types.
-pub(crate) fn typing(target: Option<web_sys::EventTarget>) -> bool {
-    let Some(el) = target.and_then(|t| t.dyn_into::<Element>().ok()) else { return false };
-    let tag = el.tag_name().to_ascii_lowercase();
-    matches!(tag.as_str(), "input" | "textarea" | "select")
-        || el.dyn_ref::<web_sys::HtmlElement>().is_some_and(|h| h.is_content_editable())
 }
