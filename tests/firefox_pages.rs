@@ -411,3 +411,56 @@ fn a_refused_next_page_is_retried_in_firefox() {
     assert_eq!(h.replica.count("/news?p=2"), 2, "one failure, one retry");
     no_errors(&h);
 }
+
+/// The reader's own comment, edited in place (HN's source text in the
+/// editor, the edit typed, saved through HN's form and shown) and then
+/// deleted in place after the one-line question.
+#[test]
+fn an_own_comment_is_edited_and_deleted_in_place_in_firefox() {
+    const THREAD: &str = "/item?id=48350598";
+    const SOURCE: &str = "Source text: *emphasis* & <b>no markup</b>";
+    let h = harness();
+    h.log_in();
+    // The real 2026 thread with HN's edit and delete links on its first
+    // comment without replies, as HN shows them on the reader's own.
+    let fixture = h.replica.fixtures().by_rel("item/easyhn-item-48350598.html").expect("the 2026 thread");
+    let html = String::from_utf8_lossy(&fixture.body).to_string();
+    let at = html.find("\" n=\"1\" href=").expect("a comment without replies");
+    let id_start = html[..at].rfind("id=\"").expect("the toggle's id") + 4;
+    let id: u64 = html[id_start..at].parse().expect("a numeric id");
+    let toggle = format!("<a class=\"togg clicky\" id=\"{id}\"");
+    let links = format!(
+        " | <a href=\"edit?id={id}\">edit</a> | <a href=\"delete-confirm?id={id}&amp;goto=item%3Fid%3D48350598%23{id}\">delete</a> "
+    );
+    let html = html.replacen(&toggle, &format!("{links}{toggle}"), 1);
+    h.replica.mount("news.ycombinator.com", THREAD, "text/html; charset=utf-8", html.into_bytes());
+    h.replica.own_comment(id, SOURCE);
+    let row = format!("document.getElementById('{id}')");
+
+    let thread = h.open(THREAD).unwrap();
+    h.ready(&thread);
+    h.click_on(&thread, &format!("{row}.querySelector(\"a[href^='edit?id=']\")"));
+    h.wait(&thread, &format!("{row}.querySelector('.hnew-edit[data-ready]')"), "the editor opened");
+    let area = format!("{row}.querySelector('.hnew-edit textarea')");
+    assert_eq!(h.eval(&thread, &format!("{area}.value")), SOURCE, "HN's source text");
+    h.click_on(&thread, &area);
+    // The caret at the end (where a click put it is the pointer's business).
+    h.eval(
+        &thread,
+        &format!("(() => {{ const a = {area}; a.setSelectionRange(a.value.length, a.value.length); return true; }})()"),
+    );
+    h.type_text(&thread, " Edited.");
+    h.click_on(&thread, &format!("{row}.querySelector('.hnew-edit-save')"));
+    h.wait(&thread, &format!("document.documentElement.dataset.hnewEdited === '{id}'"), "the edit was saved");
+    assert_eq!(h.replica.edited(), vec![("tester".to_string(), id.to_string(), format!("{SOURCE} Edited."))]);
+    let shown = h.eval(&thread, &format!("{row}.querySelector('.commtext').textContent"));
+    assert!(shown.as_str().unwrap().ends_with("Edited."), "{shown}");
+
+    h.click_on(&thread, &format!("{row}.querySelector(\"a[href^='delete-confirm?id=']\")"));
+    h.wait(&thread, &format!("{row}.querySelector('.hnew-delete-yes')"), "the question is asked");
+    h.click_on(&thread, &format!("{row}.querySelector('.hnew-delete-yes')"));
+    h.wait(&thread, &format!("document.documentElement.dataset.hnewDeleted === '{id}'"), "the comment was deleted");
+    assert_eq!(h.replica.deleted(), vec![("tester".to_string(), id.to_string())]);
+    assert_eq!(h.eval(&thread, "location.pathname + location.search"), THREAD, "no navigation");
+    no_errors(&h);
+}
