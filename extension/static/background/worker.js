@@ -47,10 +47,10 @@ chrome.commands.onCommand.addListener((command, tab) => { ready.then(() => bg.on
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'sync') ready.then(() => bg.on_sync_changed());
 });
-// Each document of a site as the site sent it (Chromium, the one browser
-// that needs the policy rule): the worker follows a change of policy at
-// once. Only sites the extension has access to are reported.
-if (chrome.webRequest && !(self.browser && self.browser.runtime && self.browser.runtime.getBrowserInfo)) {
+// Each document of a site as the site sent it: where the policy rule is
+// needed, the worker follows a change of policy at once (elsewhere it
+// reads nothing more). Only sites the extension has access to are reported.
+if (chrome.webRequest && chrome.webRequest.onHeadersReceived) {
   chrome.webRequest.onHeadersReceived.addListener((details) => {
     const policies = (details.responseHeaders || [])
       .filter((h) => h.name.toLowerCase() === 'content-security-policy')
