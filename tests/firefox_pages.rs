@@ -464,3 +464,53 @@ fn an_own_comment_is_edited_and_deleted_in_place_in_firefox() {
     assert_eq!(h.eval(&thread, "location.pathname + location.search"), THREAD, "no navigation");
     no_errors(&h);
 }
+
+/// Every failure of a reply is named in the editor and keeps the text:
+/// signed out, too fast, a locked thread, HN unavailable, HN rate-limiting.
+#[test]
+fn a_reply_failure_is_named_and_keeps_the_text_in_firefox() {
+    const PARENT: &str = "48351450";
+    let h = harness();
+    let thread = h.open("/item?id=48350598").unwrap();
+    h.ready(&thread);
+    h.click_on(&thread, &format!("document.getElementById('{PARENT}').querySelector(\"a[href^='reply?id=']\")"));
+    h.wait(&thread, "document.querySelector('.hnew-reply textarea')", "the editor opened");
+    h.click_on(&thread, "document.querySelector('.hnew-reply textarea')");
+    h.type_text(&thread, "kept text");
+    let cases: Vec<(Box<dyn Fn()>, &str)> = vec![
+        (Box::new(|| {}), "logged out"),
+        (
+            Box::new(|| {
+                h.log_in();
+                h.replica.too_fast(true);
+            }),
+            "too fast",
+        ),
+        (
+            Box::new(|| {
+                h.replica.too_fast(false);
+                h.replica.lock_thread(PARENT.parse().unwrap());
+            }),
+            "no longer takes replies",
+        ),
+        (Box::new(|| h.replica.fault("/reply", hn_replica::Fault::Unavailable, Some(1))), "unavailable"),
+        (Box::new(|| h.replica.fault("/reply", hn_replica::Fault::RateLimited, Some(1))), "rate-limiting"),
+    ];
+    for (setup, expected) in cases {
+        setup();
+        h.eval(&thread, "document.querySelector('.hnew-reply').removeAttribute('data-failed'), true");
+        h.click_on(&thread, "document.querySelector('.hnew-reply-send')");
+        h.wait(
+            &thread,
+            &format!("document.querySelector('.hnew-reply[data-failed]') && document.querySelector('.hnew-reply-status').textContent.includes({expected:?})"),
+            &format!("the {expected} failure is named"),
+        );
+        assert_eq!(
+            h.eval(&thread, "document.querySelector('.hnew-reply textarea').value"),
+            "kept text",
+            "after: {expected}"
+        );
+    }
+    assert!(h.replica.posted().is_empty());
+    no_errors(&h);
+}
