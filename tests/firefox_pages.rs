@@ -6,6 +6,9 @@
 use hacker_new::firefox::FirefoxHarness;
 use serde_json::{json, Value};
 
+/// A failure the local HN is made to answer with, and what it is called.
+type Case<'a> = (Box<dyn Fn() + 'a>, &'static str);
+
 fn harness() -> FirefoxHarness {
     FirefoxHarness::start().expect("Firefox starts with the extension (`cargo run -- test` installs firefox-esr)")
 }
@@ -477,7 +480,7 @@ fn a_reply_failure_is_named_and_keeps_the_text_in_firefox() {
     h.wait(&thread, "document.querySelector('.hnew-reply textarea')", "the editor opened");
     h.click_on(&thread, "document.querySelector('.hnew-reply textarea')");
     h.type_text(&thread, "kept text");
-    let cases: Vec<(Box<dyn Fn()>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (Box::new(|| {}), "logged out"),
         (
             Box::new(|| {
