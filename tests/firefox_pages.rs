@@ -517,3 +517,34 @@ fn a_reply_failure_is_named_and_keeps_the_text_in_firefox() {
     assert!(h.replica.posted().is_empty());
     no_errors(&h);
 }
+
+/// HN rate-limiting the next page and then answering a page without
+/// stories: each is said on the line under the list (never taken for the
+/// end), "Retry now" asks again at once, and page 2 arrives.
+#[test]
+fn rate_limiting_and_an_empty_page_back_off_and_retry_now_works_in_firefox() {
+    let h = harness();
+    h.replica.fault("/news?p=2", hn_replica::Fault::RateLimited, Some(1));
+    h.replica.fault("/news?p=2", hn_replica::Fault::EmptyPage, Some(1));
+    let front = h.open("/news").unwrap();
+    h.ready(&front);
+    for _ in 0..12 {
+        h.wheel(&front, 2000);
+        if h.eval(&front, "document.documentElement.dataset.hnewScroll !== 'idle'") == Value::Bool(true) {
+            break;
+        }
+    }
+    h.wait(&front, "document.documentElement.dataset.hnewScroll === 'retrying'", "the rate limit is noticed");
+    let line = h.eval(&front, "document.querySelector('.hnew-more-text').textContent");
+    assert!(line.as_str().unwrap().contains("slow down"), "{line}");
+    h.click_on(&front, "document.querySelector('.hnew-more-retry')");
+    h.wait(
+        &front,
+        "document.querySelector('.hnew-more-text').textContent.includes('without stories')",
+        "an empty page is a failure, not the end",
+    );
+    h.click_on(&front, "document.querySelector('.hnew-more-retry')");
+    h.wait(&front, "+document.documentElement.dataset.hnewPages >= 1", "then page 2 arrives");
+    assert_eq!(h.replica.count("/news?p=2"), 3);
+    no_errors(&h);
+}
