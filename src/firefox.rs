@@ -29,9 +29,15 @@ pub struct FirefoxHarness {
 
 impl FirefoxHarness {
     pub fn start() -> Result<FirefoxHarness, Error> {
+        Self::start_granting(&[])
+    }
+
+    /// As `start`, with the optional sites `granted` (hosts) allowed at
+    /// install, as the reader's yes to Firefox's prompt would.
+    pub fn start_granting(granted: &[String]) -> Result<FirefoxHarness, Error> {
         let turn = crate::ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner());
         let replica = Replica::start_default()?;
-        let (zip, _) = crate::package::firefox_zip()?;
+        let (zip, _) = crate::package::firefox_zip_granting(granted)?;
         let manifest: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(crate::dist().join("manifest.json"))?)?;
         let id = manifest["browser_specific_settings"]["gecko"]["id"].as_str().ok_or("no gecko id")?.to_string();

@@ -9,7 +9,7 @@ use crate::Error;
 /// `_metadata`: what the Chrome Web Store and Firefox (as an `.xpi`) take.
 /// Returns the zip and the manifest's version.
 pub fn store_zip() -> Result<(Vec<u8>, String), Error> {
-    zip_for(Store::Chrome)
+    zip_for(Store::Chrome, &[])
 }
 
 /// Which store a package is for.
@@ -24,16 +24,26 @@ pub enum Store {
 
 /// The Firefox add-on package (an `.xpi` is this zip).
 pub fn firefox_zip() -> Result<(Vec<u8>, String), Error> {
-    zip_for(Store::Firefox)
+    zip_for(Store::Firefox, &[])
 }
 
-fn zip_for(store: Store) -> Result<(Vec<u8>, String), Error> {
+/// The Firefox package with the optional `hosts` listed as granted at
+/// install (for tests: what the reader's yes to the browser's prompt
+/// records, which a headless browser cannot show).
+pub fn firefox_zip_granting(hosts: &[String]) -> Result<(Vec<u8>, String), Error> {
+    zip_for(Store::Firefox, hosts)
+}
+
+fn zip_for(store: Store, granted: &[String]) -> Result<(Vec<u8>, String), Error> {
     let dist = crate::dist();
     let manifest_text = std::fs::read_to_string(dist.join("manifest.json"))
         .map_err(|e| format!("dist/manifest.json: {e} (build first with `cargo build`)"))?;
     let mut manifest: serde_json::Value = serde_json::from_str(&manifest_text)?;
     if let Some(m) = manifest.as_object_mut() {
         m.remove("key");
+        if let Some(hosts) = m.get_mut("host_permissions").and_then(|h| h.as_array_mut()) {
+            hosts.extend(granted.iter().map(|h| serde_json::Value::String(format!("https://{h}/*"))));
+        }
         if store == Store::Firefox {
             if let Some(bg) = m.get_mut("background").and_then(|b| b.as_object_mut()) {
                 bg.remove("service_worker");

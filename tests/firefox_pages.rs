@@ -548,3 +548,33 @@ fn rate_limiting_and_an_empty_page_back_off_and_retry_now_works_in_firefox() {
     assert_eq!(h.replica.count("/news?p=2"), 3);
     no_errors(&h);
 }
+
+/// Lobsters, once the reader allowed the site: its pages are enhanced
+/// under Lobsters' own policy (no rule), a followed user's stories are
+/// marked, and the follow is Lobsters' own, not HN's namesake's.
+#[test]
+fn lobsters_works_once_allowed_in_firefox() {
+    let h = FirefoxHarness::start_granting(&["lobste.rs".to_string()]).expect("Firefox starts with the extension");
+    let front = h.open_url("https://lobste.rs/").unwrap();
+    h.ready(&front);
+    assert_eq!(h.eval(&front, "document.documentElement.dataset.hnewSite"), "lobsters");
+    assert_eq!(h.eval(&front, "document.documentElement.dataset.hnewStories"), "25");
+    assert_eq!(
+        h.ask(json!({"kind": "set_follow", "site": "lobsters", "user": "sjamaan", "follow": true}))["kind"],
+        "done"
+    );
+    let by_sjamaan = "[...document.querySelectorAll('li.story')].filter(s => s.querySelector('a.u-author')?.textContent === 'sjamaan')";
+    h.wait(
+        &front,
+        &format!("{by_sjamaan}.every(s => s.classList.contains('hnew-followed-item'))"),
+        "sjamaan's stories marked",
+    );
+    assert_eq!(h.eval(&front, &format!("{by_sjamaan}.length")), 3);
+    let state = h.ask(json!({"kind": "get_state"}));
+    assert!(
+        state["state"]["follows"].get("lobsters:sjamaan").is_some()
+            && state["state"]["follows"].get("hn:sjamaan").is_none()
+    );
+    assert_eq!(h.extension("browser.declarativeNetRequest.getDynamicRules().then(r => r.length)"), json!(0), "no rule");
+    no_errors(&h);
+}
