@@ -10,6 +10,9 @@ pub mod de;
 #[allow(unsafe_code)]
 pub mod heap;
 
+mod stored;
+pub use stored::Stored;
+
 use hn_core::message::{Envelope, Request, Response};
 use js_sys::{Object, Promise};
 use serde::Serialize;

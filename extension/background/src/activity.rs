@@ -54,11 +54,7 @@ struct Cache {
 }
 
 async fn load() -> Cache {
-    let (cache, problem) = hn_ext::get_typed::<Cache>(hn_ext::Area::Local, KEY).await;
-    if let Some(p) = problem {
-        crate::log(&format!("the activity cache was unreadable ({p}); starting afresh"));
-    }
-    cache.unwrap_or_default()
+    hn_ext::Stored::new(hn_ext::Area::Local, KEY, "the activity cache").load().await
 }
 
 async fn save(cache: &Cache) {

@@ -42,7 +42,7 @@ pub async fn status() -> CspRuleStatus {
 }
 
 async fn status_of(site: &SiteSpec) -> CspRuleStatus {
-    hn_ext::get_typed(Area::Local, &status_key(site)).await.0.unwrap_or_default()
+    hn_ext::Stored::at(Area::Local, status_key(site), "the policy rule's status").load().await
 }
 
 fn status_key(site: &SiteSpec) -> String {

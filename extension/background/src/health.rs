@@ -13,8 +13,16 @@ const HN_KEY: &str = "hn_refused";
 /// A refusal by HN is shown for this long after the last one.
 const HN_SHOWN_MS: f64 = 10.0 * 60_000.0;
 
+fn pages() -> hn_ext::Stored<PageHealth> {
+    hn_ext::Stored::new(hn_ext::Area::Local, PAGES_KEY, "the pages' health record")
+}
+
+fn refused() -> hn_ext::Stored<Refused> {
+    hn_ext::Stored::new(hn_ext::Area::Local, HN_KEY, "the record of HN's refusals")
+}
+
 pub async fn page_seen(page: &str, problems: &[String]) {
-    let mut h: PageHealth = hn_ext::get_typed(hn_ext::Area::Local, PAGES_KEY).await.0.unwrap_or_default();
+    let mut h = pages().load().await;
     if h.report(page, problems, js_sys::Date::now()) {
         let _ = hn_ext::set_typed(hn_ext::Area::Local, PAGES_KEY, &h).await;
     }
@@ -32,7 +40,7 @@ struct Refused {
 
 /// HN refused a page (rate limit, outage).
 pub async fn hn_refused(message: &str) {
-    let mut r: Refused = hn_ext::get_typed(hn_ext::Area::Local, HN_KEY).await.0.unwrap_or_default();
+    let mut r = refused().load().await;
     r.times = if js_sys::Date::now() - r.at < HN_SHOWN_MS { r.times + 1 } else { 1 };
     r.at = js_sys::Date::now();
     r.message = message.to_string();
@@ -41,14 +49,14 @@ pub async fn hn_refused(message: &str) {
 
 /// HN served a page: any refusal is over.
 pub async fn hn_served() {
-    if hn_ext::get_typed::<Refused>(hn_ext::Area::Local, HN_KEY).await.0.is_some() {
+    if refused().get().await.is_some() {
         let _ = hn_ext::remove(hn_ext::Area::Local, HN_KEY).await;
     }
 }
 
 pub async fn lines() -> Vec<HealthLine> {
     let now = js_sys::Date::now();
-    let pages: PageHealth = hn_ext::get_typed(hn_ext::Area::Local, PAGES_KEY).await.0.unwrap_or_default();
+    let pages = pages().load().await;
     let mut out = pages.lines();
     if let Some(problem) = crate::state::local_problem() {
         out.push(HealthLine {
@@ -82,7 +90,7 @@ pub async fn lines() -> Vec<HealthLine> {
             detail: "Shown until the cause is gone; nothing on this device is changed by it.".into(),
         });
     }
-    if let Some(r) = hn_ext::get_typed::<Refused>(hn_ext::Area::Local, HN_KEY).await.0 {
+    if let Some(r) = refused().get().await {
         if now - r.at < HN_SHOWN_MS {
             let times = if r.times == 1 { String::new() } else { format!(" ({} times)", r.times) };
             out.push(HealthLine {

@@ -25,7 +25,7 @@ struct TabHits {
 }
 
 async fn load() -> BTreeMap<String, TabHits> {
-    hn_ext::get_typed(hn_ext::Area::Local, KEY).await.0.unwrap_or_default()
+    hn_ext::Stored::new(hn_ext::Area::Local, KEY, "the filters' counts per tab").load().await
 }
 
 async fn save(all: &BTreeMap<String, TabHits>) {

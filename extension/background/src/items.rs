@@ -24,12 +24,14 @@ struct Kept<T> {
 /// A map in `chrome.storage.local` of values with their time, the oldest
 /// dropped beyond `kept`.
 async fn cached<T: Clone + Serialize + for<'de> Deserialize<'de>>(key: &str, id: &str, ttl: f64) -> Option<T> {
-    let map: BTreeMap<String, Kept<T>> = hn_ext::get_typed(hn_ext::Area::Local, key).await.0.unwrap_or_default();
+    let map: BTreeMap<String, Kept<T>> =
+        hn_ext::Stored::at(hn_ext::Area::Local, key.to_string(), "a cache of items").load().await;
     map.get(id).filter(|k| js_sys::Date::now() - k.at < ttl).map(|k| k.value.clone())
 }
 
 async fn keep<T: Clone + Serialize + for<'de> Deserialize<'de>>(key: &str, id: &str, value: T, kept: usize) {
-    let mut map: BTreeMap<String, Kept<T>> = hn_ext::get_typed(hn_ext::Area::Local, key).await.0.unwrap_or_default();
+    let mut map: BTreeMap<String, Kept<T>> =
+        hn_ext::Stored::at(hn_ext::Area::Local, key.to_string(), "a cache of items").load().await;
     map.insert(id.to_string(), Kept { at: js_sys::Date::now(), value });
     while map.len() > kept {
         let oldest = map.iter().min_by(|a, b| a.1.at.total_cmp(&b.1.at)).map(|(k, _)| k.clone());

@@ -29,8 +29,7 @@ pub enum Click {
 
 /// Raises a notification; `false` when the browser refused it.
 pub async fn raise(id: &str, title: &str, message: &str, click: Click) -> bool {
-    let mut clicks: BTreeMap<String, (f64, Click)> =
-        hn_ext::get_typed(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
+    let mut clicks = clicks().load().await;
     clicks.insert(id.to_string(), (js_sys::Date::now(), click));
     while clicks.len() > KEPT {
         let oldest = clicks.iter().min_by(|a, b| a.1 .0.total_cmp(&b.1 .0)).map(|(k, _)| k.clone());
@@ -77,8 +76,7 @@ pub async fn clear(id: &str) {
 /// A notification raised by [`raise`] was clicked: does what it says and
 /// returns `true`; `false` for one this module did not raise.
 pub async fn clicked(id: &str) -> bool {
-    let mut clicks: BTreeMap<String, (f64, Click)> =
-        hn_ext::get_typed(hn_ext::Area::Local, KEY).await.0.unwrap_or_default();
+    let mut clicks = clicks().load().await;
     let Some((_, click)) = clicks.remove(id) else { return false };
     let _ = hn_ext::set_typed(hn_ext::Area::Local, KEY, &clicks).await;
     clear(id).await;
@@ -120,4 +118,9 @@ pub async fn allowed() -> bool {
         Ok(level) => level.as_string().as_deref() != Some("denied"),
         Err(_) => true,
     }
+}
+
+/// What each open notification opens when clicked.
+fn clicks() -> hn_ext::Stored<BTreeMap<String, (f64, Click)>> {
+    hn_ext::Stored::new(hn_ext::Area::Local, KEY, "the notifications' click record")
 }

@@ -70,7 +70,7 @@ fn cache_key(site: &str, user: &str) -> String {
 /// The profile, from the cache when fresh, else from the site.
 pub async fn get(site: &str, user: &str) -> Result<(Profile, f64), String> {
     let key = cache_key(site, user);
-    let (cached, _) = hn_ext::get_typed::<Cached>(hn_ext::Area::Local, &key).await;
+    let cached = hn_ext::Stored::<Cached>::at(hn_ext::Area::Local, key.clone(), "a cached profile").get().await;
     if let Some(c) = cached.as_ref().filter(|c| js_sys::Date::now() - c.fetched_at < TTL_MS) {
         return Ok((c.profile.clone(), c.fetched_at));
     }
@@ -102,8 +102,13 @@ fn take_fetch() -> Option<f64> {
 
 /// Lists a newly cached profile and removes those past the bounds.
 async fn keep(key: &str, fetched_at: f64) {
-    let (index, _) = hn_ext::get_typed::<std::collections::BTreeMap<String, f64>>(hn_ext::Area::Local, INDEX_KEY).await;
-    let mut index = index.unwrap_or_default();
+    let mut index = hn_ext::Stored::<std::collections::BTreeMap<String, f64>>::new(
+        hn_ext::Area::Local,
+        INDEX_KEY,
+        "the profile cache's index",
+    )
+    .load()
+    .await;
     index.insert(key.to_string(), fetched_at);
     let mut by_age: Vec<(String, f64)> = index.iter().map(|(k, t)| (k.clone(), *t)).collect();
     by_age.sort_by(|a, b| b.1.total_cmp(&a.1));

@@ -59,11 +59,7 @@ struct Watch {
 }
 
 async fn load() -> Watch {
-    let (w, problem) = hn_ext::get_typed::<Watch>(hn_ext::Area::Local, KEY).await;
-    if let Some(p) = problem {
-        crate::log(&format!("the reply watch was unreadable ({p}); starting afresh"));
-    }
-    w.unwrap_or_default()
+    hn_ext::Stored::new(hn_ext::Area::Local, KEY, "the reply watch").load().await
 }
 
 async fn save(w: &Watch) {

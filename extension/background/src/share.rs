@@ -311,8 +311,7 @@ async fn notify(s: &UserState, due: &[(String, i64)]) {
             "Click to see them in your share buffer.".to_string(),
         ),
     };
-    let mut notes: serde_json::Map<String, serde_json::Value> =
-        hn_ext::get_typed(hn_ext::Area::Local, NOTES_KEY).await.0.unwrap_or_default();
+    let mut notes = share_notes().load().await;
     notes.insert(id.clone(), due.iter().map(|(k, _)| serde_json::Value::from(k.as_str())).collect());
     while notes.len() > 50 {
         let Some(first) = notes.keys().next().cloned() else { break };
@@ -325,8 +324,7 @@ async fn notify(s: &UserState, due: &[(String, i64)]) {
 /// A share notification was clicked: one item opens its composer (and is
 /// marked shared); several open the share buffer.
 pub async fn clicked(id: &str) -> bool {
-    let notes: serde_json::Map<String, serde_json::Value> =
-        hn_ext::get_typed(hn_ext::Area::Local, NOTES_KEY).await.0.unwrap_or_default();
+    let notes = share_notes().load().await;
     let Some(keys) = notes.get(id).and_then(|v| v.as_array()).cloned() else { return false };
     crate::notes::clear(id).await;
     match keys.as_slice() {
@@ -360,4 +358,9 @@ async fn set_alarm(when: Option<i64>) {
         Some(t) => hn_ext::alarm(ALARM, hn_ext::When::At(t.min(now() + 7 * DAY) as f64)),
         None => hn_ext::clear_alarm(ALARM).await,
     }
+}
+
+/// Which queued posts each open notification announced.
+fn share_notes() -> hn_ext::Stored<serde_json::Map<String, serde_json::Value>> {
+    hn_ext::Stored::new(hn_ext::Area::Local, NOTES_KEY, "the share notifications' record")
 }

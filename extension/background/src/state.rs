@@ -643,7 +643,8 @@ pub async fn save_page_state() {
 pub async fn page_state() -> Option<hn_core::state::LoadState> {
     ensure_loaded().await;
     let mut load = hn_core::state::LoadState::of(&with(|r| view(r))?);
-    load.welcome = hn_ext::get_typed::<bool>(hn_ext::Area::Local, WELCOME_KEY).await.0.unwrap_or(false);
+    load.welcome =
+        hn_ext::Stored::<bool>::new(hn_ext::Area::Local, WELCOME_KEY, "the welcome's dismissal").load().await;
     Some(load)
 }
 
@@ -796,7 +797,7 @@ pub async fn status() -> SyncStatus {
     if let Some(s) = STATUS.with(|s| s.borrow().clone()) {
         return s;
     }
-    let saved: SyncStatus = hn_ext::get_typed(hn_ext::Area::Local, STATUS_KEY).await.0.unwrap_or_default();
+    let saved = hn_ext::Stored::<SyncStatus>::new(hn_ext::Area::Local, STATUS_KEY, "the sync status").load().await;
     STATUS.with(|s| s.borrow_mut().get_or_insert(saved).clone())
 }
 
