@@ -34,7 +34,11 @@ pub fn firefox_zip_granting(hosts: &[String]) -> Result<(Vec<u8>, String), Error
     zip_for(Store::Firefox, hosts)
 }
 
-fn zip_for(store: Store, granted: &[String]) -> Result<(Vec<u8>, String), Error> {
+/// A package's files: paths relative to its root, the manifest first.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// The files of a package and its version.
+fn package_files(store: Store, granted: &[String]) -> Result<(Files, String), Error> {
     let dist = crate::dist();
     let manifest_text = std::fs::read_to_string(dist.join("manifest.json"))
         .map_err(|e| format!("dist/manifest.json: {e} (build first with `cargo build`)"))?;
@@ -51,8 +55,7 @@ fn zip_for(store: Store, granted: &[String]) -> Result<(Vec<u8>, String), Error>
         }
     }
     let version = manifest["version"].as_str().unwrap_or("0").to_string();
-    let mut zip = Zip::default();
-    zip.add("manifest.json", serde_json::to_string_pretty(&manifest)?.as_bytes());
+    let mut out = vec![("manifest.json".to_string(), serde_json::to_string_pretty(&manifest)?.into_bytes())];
     let mut files = Vec::new();
     collect(&dist, &dist, &mut files)?;
     files.sort();
@@ -60,9 +63,33 @@ fn zip_for(store: Store, granted: &[String]) -> Result<(Vec<u8>, String), Error>
         if rel == "manifest.json" || rel.starts_with("_metadata") {
             continue;
         }
-        zip.add(&rel, &std::fs::read(dist.join(&rel))?);
+        let content = std::fs::read(dist.join(&rel))?;
+        out.push((rel, content));
+    }
+    Ok((out, version))
+}
+
+fn zip_for(store: Store, granted: &[String]) -> Result<(Vec<u8>, String), Error> {
+    let (files, version) = package_files(store, granted)?;
+    let mut zip = Zip::default();
+    for (rel, content) in &files {
+        zip.add(rel, content);
     }
     Ok((zip.finish(), version))
+}
+
+/// The Firefox package unpacked into `dest` (for `web-ext lint`, which reads
+/// a folder).
+pub fn firefox_dir(dest: &Path) -> Result<(), Error> {
+    let (files, _) = package_files(Store::Firefox, &[])?;
+    for (rel, content) in files {
+        let path = dest.join(&rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, content)?;
+    }
+    Ok(())
 }
 
 /// Writes the store zip to `target/` and prints its path.

@@ -135,11 +135,12 @@ fn ensure_firefox() -> Result {
 }
 
 /// Installs the npm tools of `package.json` when one is missing and npm is
-/// there: binaryen's wasm-opt (the build works without it, only larger)
-/// and axe-core (the accessibility tests need it, and say so without it).
+/// there: binaryen's wasm-opt (the build works without it, only larger),
+/// axe-core (the accessibility tests need it) and web-ext (the Firefox
+/// package's lint, tests/lint.rs); the tests that need one say so without it.
 fn ensure_wasm_opt() {
     let root = hacker_new::root();
-    let wanted = ["node_modules/.bin/wasm-opt", "node_modules/axe-core/axe.min.js"];
+    let wanted = ["node_modules/.bin/wasm-opt", "node_modules/axe-core/axe.min.js", "node_modules/.bin/web-ext"];
     if wanted.iter().all(|p| root.join(p).exists()) {
         return;
     }
@@ -152,8 +153,8 @@ fn ensure_wasm_opt() {
             }
         }
         _ => println!(
-            "note: npm could not install binaryen and axe-core; the extension builds without wasm-opt, \
-             and the accessibility tests (tests/a11y.rs) will fail"
+            "note: npm could not install binaryen, axe-core and web-ext; the extension builds without wasm-opt, \
+             and the accessibility tests (tests/a11y.rs) and the Firefox lint (tests/lint.rs) will fail"
         ),
     }
 }
