@@ -70,6 +70,56 @@ pub fn artifacts() -> PathBuf {
     root().join("target").join("artifacts")
 }
 
+/// A failure the local HN is made to answer with (its set-up), and what
+/// the extension calls it.
+pub type Case<'a> = (Box<dyn Fn() + 'a>, &'static str);
+
+/// The real 2026 thread (`/item?id=48350598`) with HN's `edit` and `delete`
+/// links on its first comment without replies, as HN shows them on the
+/// reader's own comment: served at the thread's address; returns that
+/// comment's id.
+pub fn mount_own_thread(replica: &Replica) -> u64 {
+    let fixture = replica.fixtures().by_rel("item/easyhn-item-48350598.html").expect("the 2026 thread fixture");
+    let html = String::from_utf8_lossy(&fixture.body).to_string();
+    // A comment whose fold toggle counts only itself has no replies.
+    let at = html.find("\" n=\"1\" href=").expect("a comment without replies");
+    let id_start = html[..at].rfind("id=\"").expect("the toggle's id") + 4;
+    let id: u64 = html[id_start..at].parse().expect("a numeric id");
+    let toggle = format!("<a class=\"togg clicky\" id=\"{id}\"");
+    let links = format!(
+        " | <a href=\"edit?id={id}\">edit</a> | <a href=\"delete-confirm?id={id}&amp;goto=item%3Fid%3D48350598%23{id}\">delete</a> "
+    );
+    assert!(html.contains(&toggle), "the comment's header");
+    let html = html.replacen(&toggle, &format!("{links}{toggle}"), 1);
+    replica.mount(hn_replica::HN_HOST, "/item?id=48350598", "text/html; charset=utf-8", html.into_bytes());
+    id
+}
+
+/// The ways HN refuses a reply to `parent` on the local HN, in order, each
+/// set up on top of the one before (`log_in` signs the browser in):
+/// signed out, too fast, a locked thread, unavailable, rate-limiting.
+pub fn reply_refusals<'a>(replica: &'a Replica, log_in: &'a dyn Fn(), parent: u64) -> Vec<Case<'a>> {
+    vec![
+        (Box::new(|| {}), "logged out"),
+        (
+            Box::new(move || {
+                log_in();
+                replica.too_fast(true);
+            }),
+            "too fast",
+        ),
+        (
+            Box::new(move || {
+                replica.too_fast(false);
+                replica.lock_thread(parent);
+            }),
+            "no longer takes replies",
+        ),
+        (Box::new(move || replica.fault("/reply", Fault::Unavailable, Some(1))), "unavailable"),
+        (Box::new(move || replica.fault("/reply", Fault::RateLimited, Some(1))), "rate-limiting"),
+    ]
+}
+
 /// Tells the extension's worker what the first HN page in Chromium would
 /// (its wasm refused under HN's own policy: the browser needs the policy
 /// rule) and waits until the rule is in force, so pages start at their

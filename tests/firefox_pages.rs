@@ -6,9 +6,6 @@
 use hacker_new::firefox::FirefoxHarness;
 use serde_json::{json, Value};
 
-/// A failure the local HN is made to answer with, and what it is called.
-type Case<'a> = (Box<dyn Fn() + 'a>, &'static str);
-
 fn harness() -> FirefoxHarness {
     FirefoxHarness::start().expect("Firefox starts with the extension (`cargo run -- test` installs firefox-esr)")
 }
@@ -23,6 +20,18 @@ fn mount_tosh(h: &FirefoxHarness) {
             .to_string()
             .into_bytes(),
     );
+}
+
+/// Turns the wheel over `tab`, a screen and more at a time, until `done`
+/// (a JavaScript expression) holds or a dozen turns have passed (the
+/// caller then waits for what it expects, and says what did not happen).
+fn wheel_until(h: &FirefoxHarness, tab: &str, done: &str) {
+    for _ in 0..12 {
+        h.wheel(tab, 2000);
+        if h.eval(tab, done) == Value::Bool(true) {
+            return;
+        }
+    }
 }
 
 /// No error in any page's log (uncaught exceptions, refused scripts or
@@ -153,12 +162,7 @@ fn the_share_menu_the_keys_and_endless_scroll_work_in_firefox() {
     // Nothing asked of HN until the reader scrolls towards the end.
     std::thread::sleep(std::time::Duration::from_millis(500));
     assert_eq!(h.replica.count("/news?p="), 0, "no request at load");
-    for _ in 0..12 {
-        h.wheel(&front, 2000);
-        if h.eval(&front, "+document.documentElement.dataset.hnewPages >= 1") == Value::Bool(true) {
-            break;
-        }
-    }
+    wheel_until(&h, &front, "+document.documentElement.dataset.hnewPages >= 1");
     h.wait(&front, "+document.documentElement.dataset.hnewPages >= 1", "page 2 appended after the wheel");
     assert_eq!(h.replica.count("/news?p=2"), 1);
     no_errors(&h);
@@ -401,12 +405,7 @@ fn a_refused_next_page_is_retried_in_firefox() {
     h.replica.fault("/news?p=2", hn_replica::Fault::Unavailable, Some(1));
     let front = h.open("/news").unwrap();
     h.ready(&front);
-    for _ in 0..12 {
-        h.wheel(&front, 2000);
-        if h.eval(&front, "['retrying', 'loading'].includes(document.documentElement.dataset.hnewScroll) || +document.documentElement.dataset.hnewPages >= 1") == Value::Bool(true) {
-            break;
-        }
-    }
+    wheel_until(&h, &front, "['retrying', 'loading'].includes(document.documentElement.dataset.hnewScroll) || +document.documentElement.dataset.hnewPages >= 1");
     h.wait(&front, "document.documentElement.dataset.hnewScroll === 'retrying'", "the failure is shown");
     let line = h.eval(&front, "document.querySelector('.hnew-more-text').textContent");
     assert!(line.as_str().unwrap().contains("Retrying in 2 s"), "{line}");
@@ -424,19 +423,7 @@ fn an_own_comment_is_edited_and_deleted_in_place_in_firefox() {
     const SOURCE: &str = "Source text: *emphasis* & <b>no markup</b>";
     let h = harness();
     h.log_in();
-    // The real 2026 thread with HN's edit and delete links on its first
-    // comment without replies, as HN shows them on the reader's own.
-    let fixture = h.replica.fixtures().by_rel("item/easyhn-item-48350598.html").expect("the 2026 thread");
-    let html = String::from_utf8_lossy(&fixture.body).to_string();
-    let at = html.find("\" n=\"1\" href=").expect("a comment without replies");
-    let id_start = html[..at].rfind("id=\"").expect("the toggle's id") + 4;
-    let id: u64 = html[id_start..at].parse().expect("a numeric id");
-    let toggle = format!("<a class=\"togg clicky\" id=\"{id}\"");
-    let links = format!(
-        " | <a href=\"edit?id={id}\">edit</a> | <a href=\"delete-confirm?id={id}&amp;goto=item%3Fid%3D48350598%23{id}\">delete</a> "
-    );
-    let html = html.replacen(&toggle, &format!("{links}{toggle}"), 1);
-    h.replica.mount("news.ycombinator.com", THREAD, "text/html; charset=utf-8", html.into_bytes());
+    let id = hacker_new::mount_own_thread(&h.replica);
     h.replica.own_comment(id, SOURCE);
     let row = format!("document.getElementById('{id}')");
 
@@ -480,25 +467,8 @@ fn a_reply_failure_is_named_and_keeps_the_text_in_firefox() {
     h.wait(&thread, "document.querySelector('.hnew-reply textarea')", "the editor opened");
     h.click_on(&thread, "document.querySelector('.hnew-reply textarea')");
     h.type_text(&thread, "kept text");
-    let cases: Vec<Case> = vec![
-        (Box::new(|| {}), "logged out"),
-        (
-            Box::new(|| {
-                h.log_in();
-                h.replica.too_fast(true);
-            }),
-            "too fast",
-        ),
-        (
-            Box::new(|| {
-                h.replica.too_fast(false);
-                h.replica.lock_thread(PARENT.parse().unwrap());
-            }),
-            "no longer takes replies",
-        ),
-        (Box::new(|| h.replica.fault("/reply", hn_replica::Fault::Unavailable, Some(1))), "unavailable"),
-        (Box::new(|| h.replica.fault("/reply", hn_replica::Fault::RateLimited, Some(1))), "rate-limiting"),
-    ];
+    let log_in = || h.log_in();
+    let cases = hacker_new::reply_refusals(&h.replica, &log_in, PARENT.parse().unwrap());
     for (setup, expected) in cases {
         setup();
         h.eval(&thread, "document.querySelector('.hnew-reply').removeAttribute('data-failed'), true");
@@ -528,12 +498,7 @@ fn rate_limiting_and_an_empty_page_back_off_and_retry_now_works_in_firefox() {
     h.replica.fault("/news?p=2", hn_replica::Fault::EmptyPage, Some(1));
     let front = h.open("/news").unwrap();
     h.ready(&front);
-    for _ in 0..12 {
-        h.wheel(&front, 2000);
-        if h.eval(&front, "document.documentElement.dataset.hnewScroll !== 'idle'") == Value::Bool(true) {
-            break;
-        }
-    }
+    wheel_until(&h, &front, "document.documentElement.dataset.hnewScroll !== 'idle'");
     h.wait(&front, "document.documentElement.dataset.hnewScroll === 'retrying'", "the rate limit is noticed");
     let line = h.eval(&front, "document.querySelector('.hnew-more-text').textContent");
     assert!(line.as_str().unwrap().contains("slow down"), "{line}");

@@ -4,33 +4,10 @@
 //! question, every refusal named with the text kept, a draft surviving a
 //! failed edit, and only HN's own links (clicked by the reader) acting.
 
-use hacker_new::{Fault, Harness, Options, Page};
+use hacker_new::{Case, Fault, Harness, Options, Page};
 use serde_json::Value;
 
-/// A failure the local HN is made to answer with, and what it is called.
-type Case<'a> = (Box<dyn Fn() + 'a>, &'static str);
-
 const THREAD: &str = "/item?id=48350598";
-
-/// The real 2026 thread with HN's `edit` and `delete` links on its first
-/// comment without replies, as HN shows them on the reader's own comment;
-/// serves it at the thread's address and returns that comment's id.
-fn mount_own_thread(h: &Harness) -> u64 {
-    let fixture = h.replica.fixtures().by_rel("item/easyhn-item-48350598.html").expect("the 2026 thread fixture");
-    let html = String::from_utf8_lossy(&fixture.body).to_string();
-    // A comment whose fold toggle counts only itself has no replies.
-    let at = html.find("\" n=\"1\" href=").expect("a comment without replies");
-    let id_start = html[..at].rfind("id=\"").expect("the toggle's id") + 4;
-    let id: u64 = html[id_start..at].parse().expect("a numeric id");
-    let toggle = format!("<a class=\"togg clicky\" id=\"{id}\"");
-    let links = format!(
-        " | <a href=\"edit?id={id}\">edit</a> | <a href=\"delete-confirm?id={id}&amp;goto=item%3Fid%3D48350598%23{id}\">delete</a> "
-    );
-    assert!(html.contains(&toggle), "the comment's header");
-    let html = html.replacen(&toggle, &format!("{links}{toggle}"), 1);
-    h.replica.mount("news.ycombinator.com", THREAD, "text/html; charset=utf-8", html.into_bytes());
-    id
-}
 
 const SOURCE: &str = "Source text: *emphasis* & <b>no markup</b>, a link https://example.com/a?b=1\n\n  indented code";
 
@@ -39,7 +16,7 @@ fn start(logged_in: bool) -> (Harness, u64) {
     if logged_in {
         h.log_in();
     }
-    let id = mount_own_thread(&h);
+    let id = hacker_new::mount_own_thread(&h.replica);
     h.replica.own_comment(id, SOURCE);
     (h, id)
 }

@@ -4,9 +4,6 @@
 
 use hacker_new::{Harness, Options, Page};
 
-/// A failure the local HN is made to answer with, and what it is called.
-type Case<'a> = (Box<dyn Fn() + 'a>, &'static str);
-
 const THREAD: &str = "/item?id=48350598";
 const PARENT: &str = "48351450";
 
@@ -59,41 +56,9 @@ fn every_failure_is_named_and_keeps_the_text() {
     let page = h.open(THREAD).unwrap();
     open_reply(&page);
     type_reply(&page, "kept text");
-    let cases: Vec<Case> = vec![
-        (Box::new(|| {}), "logged out"),
-        (
-            Box::new(|| {
-                h.log_in();
-                h.replica.too_fast(true);
-            }),
-            "too fast",
-        ),
-        (
-            Box::new(|| {
-                h.replica.too_fast(false);
-                h.replica.lock_thread(PARENT.parse().unwrap());
-            }),
-            "no longer takes replies",
-        ),
-        (
-            Box::new(|| {
-                h.replica.fault("/reply", hacker_new::Fault::Unavailable, Some(1));
-            }),
-            "unavailable",
-        ),
-        (
-            Box::new(|| {
-                h.replica.fault("/reply", hacker_new::Fault::RateLimited, Some(1));
-            }),
-            "rate-limiting",
-        ),
-        (
-            Box::new(|| {
-                h.replica.fault("/comment", hacker_new::Fault::Drop, None);
-            }),
-            "network",
-        ),
-    ];
+    let log_in = || h.log_in();
+    let mut cases = hacker_new::reply_refusals(&h.replica, &log_in, PARENT.parse().unwrap());
+    cases.push((Box::new(|| h.replica.fault("/comment", hacker_new::Fault::Drop, None)), "network"));
     for (setup, expected) in cases {
         setup();
         page.value("document.querySelector('.hnew-reply').removeAttribute('data-failed'), true");

@@ -41,8 +41,12 @@ pub async fn status() -> CspRuleStatus {
     status_of(&hn_core::site::hn::SITE).await
 }
 
+fn stored(site: &SiteSpec) -> hn_ext::Stored<CspRuleStatus> {
+    hn_ext::Stored::at(Area::Local, status_key(site), "the policy rule's status")
+}
+
 async fn status_of(site: &SiteSpec) -> CspRuleStatus {
-    hn_ext::Stored::at(Area::Local, status_key(site), "the policy rule's status").load().await
+    stored(site).load().await
 }
 
 fn status_key(site: &SiteSpec) -> String {
@@ -92,7 +96,7 @@ async fn needed(site: &SiteSpec, status: &CspRuleStatus) -> bool {
 }
 
 async fn save(site: &SiteSpec, status: &CspRuleStatus) {
-    if let Err(e) = hn_ext::set_typed(Area::Local, &status_key(site), status).await {
+    if let Err(e) = stored(site).save(status).await {
         crate::log(&format!("policy status not saved: {e}"));
     }
 }
@@ -160,9 +164,7 @@ pub async fn refresh_site(site: &SiteSpec) {
     if let Some(e) = &status.last_error {
         crate::log(e);
     }
-    if let Err(e) = hn_ext::set_typed(Area::Local, &status_key(site), &status).await {
-        crate::log(&format!("policy status not saved: {e}"));
-    }
+    save(site, &status).await;
 }
 
 /// Sets the rule (or none) from the policy the site sent, and notes it.
@@ -218,9 +220,7 @@ pub async fn document_policy(url: &str, status_code: u16, observed: Option<Strin
     if let Some(e) = &status.last_error {
         crate::log(e);
     }
-    if let Err(e) = hn_ext::set_typed(Area::Local, &status_key(site), &status).await {
-        crate::log(&format!("policy status not saved: {e}"));
-    }
+    save(site, &status).await;
 }
 
 /// Removes a site's rule (its permission was taken back).
