@@ -132,10 +132,36 @@ pub async fn started(site_id: &str) {
     }
 }
 
+thread_local! {
+    /// Per site, how many refreshes began: a refresh whose reading of the
+    /// site's policy was overtaken by a later one (say, install's and a
+    /// refused page's at once) leaves the rule to that later one, rather
+    /// than setting the older policy after it.
+    static STARTED: std::cell::RefCell<std::collections::HashMap<&'static str, u64>> = Default::default();
+}
+
+fn begin(site: &SiteSpec) -> u64 {
+    STARTED.with(|s| {
+        let mut s = s.borrow_mut();
+        let n = s.entry(site.id).or_insert(0);
+        *n += 1;
+        *n
+    })
+}
+
+fn overtaken(site: &SiteSpec, ticket: u64) -> bool {
+    STARTED.with(|s| s.borrow().get(site.id).copied().unwrap_or(0) != ticket)
+}
+
 pub async fn refresh_site(site: &SiteSpec) {
+    let ticket = begin(site);
     let mut status = status_of(site).await;
     let observed = if needed(site, &status).await {
-        observed_policy(site).await
+        let observed = observed_policy(site).await;
+        if overtaken(site, ticket) {
+            return;
+        }
+        observed
     } else {
         // No rule (not needed, or not known to be yet): any left goes.
         status.rule = None;
@@ -216,6 +242,8 @@ pub async fn document_policy(url: &str, status_code: u16, observed: Option<Strin
     if wanted == status.rule && status.checked_at.is_some() {
         return;
     }
+    // What the document brought is newer than any reading in flight.
+    begin(site);
     apply(site, &mut status, observed).await;
     if let Some(e) = &status.last_error {
         crate::log(e);
