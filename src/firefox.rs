@@ -4,6 +4,7 @@
 //! the browser's proxy (`Replica::firefox_prefs`), its certificate accepted
 //! by the session.
 
+use std::path::Path;
 use std::sync::MutexGuard;
 use std::time::Duration;
 
@@ -35,6 +36,19 @@ impl FirefoxHarness {
     /// As `start`, with the optional sites `granted` (hosts) allowed at
     /// install, as the reader's yes to Firefox's prompt would.
     pub fn start_granting(granted: &[String]) -> Result<FirefoxHarness, Error> {
+        Self::start_with(granted, None)
+    }
+
+    /// As `start`, in a profile kept on disk: the package installed in it
+    /// as a reader's add-on (not a temporary one, which Firefox removes when
+    /// it closes), so a second start in the same profile is the same
+    /// reader's browser restarted, with the extension's storage and HN's
+    /// cookie.
+    pub fn start_in(profile: &Path) -> Result<FirefoxHarness, Error> {
+        Self::start_with(&[], Some(profile))
+    }
+
+    fn start_with(granted: &[String], profile: Option<&Path>) -> Result<FirefoxHarness, Error> {
         let turn = crate::ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner());
         let replica = Replica::start_default()?;
         let (zip, _) = crate::package::firefox_zip_granting(granted)?;
@@ -42,13 +56,53 @@ impl FirefoxHarness {
             serde_json::from_str(&std::fs::read_to_string(crate::dist().join("manifest.json"))?)?;
         let id = manifest["browser_specific_settings"]["gecko"]["id"].as_str().ok_or("no gecko id")?.to_string();
         let mut prefs = replica.firefox_prefs();
-        let uuids = serde_json::json!({ id: UUID }).to_string();
+        let uuids = serde_json::json!({ &id: UUID }).to_string();
         prefs.push(("extensions.webextensions.uuids", serde_json::Value::String(uuids).to_string()));
-        let firefox = Firefox::launch(&prefs)?;
-        let archive = firefox.profile.join("hacker-new.xpi");
-        std::fs::write(&archive, zip)?;
-        firefox.install(&archive)?;
-        let extension_tab = firefox.open(&extension_url("popup/options.html"))?;
+        if let Some(profile) = profile {
+            // Unsigned add-ons from the profile, enabled without asking (ESR
+            // honours both).
+            let dir = profile.join("extensions");
+            std::fs::create_dir_all(&dir)?;
+            // Written again only when it changed: a file Firefox sees
+            // changed is an update, which closes the add-on's open pages.
+            let xpi = dir.join(format!("{id}.xpi"));
+            if std::fs::read(&xpi).ok().as_deref() != Some(zip.as_slice()) {
+                std::fs::write(&xpi, &zip)?;
+            }
+            prefs.push(("xpinstall.signatures.required", "false".into()));
+            prefs.push(("extensions.autoDisableScopes", "0".into()));
+            prefs.push(("extensions.enabledScopes", "15".into()));
+            // A restarted Firefox starts add-on backgrounds after its first
+            // window's paint, which a headless one may never report.
+            prefs.push(("extensions.webextensions.background-delayed-startup", "false".into()));
+        }
+        let firefox = Firefox::launch_in(profile, &prefs)?;
+        if profile.is_none() {
+            let archive = firefox.profile.join("hacker-new.xpi");
+            std::fs::write(&archive, zip)?;
+            firefox.install(&archive)?;
+        }
+        let extension_tab = firefox.open("about:blank")?;
+        // An add-on from the profile starts with the browser, not at once:
+        // its page is opened again until it is there.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let opened = firefox.navigate(&extension_tab, &extension_url("popup/options.html"));
+            let started = opened.is_ok()
+                && firefox
+                    .wait_until(
+                        &extension_tab,
+                        "typeof chrome !== 'undefined' && !!chrome.runtime?.id",
+                        Duration::from_secs(3),
+                    )
+                    .is_ok();
+            if started {
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("the add-on's page did not open: {:?}", firefox.log()).into());
+            }
+        }
         let h = FirefoxHarness { firefox, replica, extension_tab, _turn: turn };
         // The background answers, and has installed what it installs.
         h.firefox.wait_until(

@@ -213,6 +213,9 @@ fn pages_may_read_and_act_but_not_manage_the_data() {
         ("kind: 'set_follow', site: 'hn', user: 'pg', follow: true", lobsters),
         ("kind: 'set_follow', site: 'lobsters', user: 'pushcx', follow: true", page),
         ("kind: 'act', path: 'vote?id=1&how=up&auth=x'", lookalike),
+        ("kind: 'csp_blocked', url: 'https://news.ycombinator.com/news'", lobsters),
+        ("kind: 'csp_blocked', url: 'https://lobste.rs/'", page),
+        ("kind: 'csp_blocked', url: 'https://example.com/'", page),
     ] {
         let (answer, why) = ask(msg, from);
         assert_eq!(answer, "error", "{msg} from {from}: {why:?}");

@@ -236,7 +236,7 @@ fn watch_notifications(h: &FirefoxHarness) {
 }
 
 #[test]
-fn the_share_buffer_and_a_reply_notify_in_firefox() {
+fn the_share_buffer_a_reply_and_the_digest_notify_in_firefox() {
     let h = harness();
     watch_notifications(&h);
     // A queued post is announced when its slot passes.
@@ -284,6 +284,23 @@ fn the_share_buffer_and_a_reply_notify_in_firefox() {
     );
     h.background("bg.hnewAlarm('replies').then(() => true)");
     assert!(shown(&h).contains(&"reply:9010".to_string()), "the reply notified: {:?}", shown(&h));
+
+    // Replies set to wait quietly, with a daily digest at midnight (due at
+    // any time of the day): the next reply raises the digest, not itself.
+    let prefs = json!({ "replies": "passive", "followed": "passive", "interval_min": 5, "digest_at": 0 });
+    assert_eq!(h.ask(json!({ "kind": "save_notify_prefs", "prefs": prefs }))["kind"], "done");
+    mount(
+        "item/9001",
+        json!({ "id": 9001, "by": ME, "type": "comment", "parent": 1, "time": t - 600, "text": "Mine", "kids": [9010, 9011] }),
+    );
+    mount(
+        "item/9011",
+        json!({ "id": 9011, "by": "bob", "type": "comment", "parent": 9001, "time": t, "text": "Agreed" }),
+    );
+    h.background("bg.hnewAlarm('replies').then(() => true)");
+    let now = shown(&h);
+    assert!(!now.contains(&"reply:9011".to_string()), "the reply waits quietly: {now:?}");
+    assert!(now.iter().any(|n| n.starts_with("digest:")), "the digest notified: {now:?}");
     no_errors(&h);
 }
 
@@ -586,4 +603,50 @@ fn every_saved_page_loads_without_errors_in_firefox() {
         .filter(|l| !l.starts_with("error: Content-Security-Policy:") || l.contains("moz-extension"))
         .collect();
     assert!(errors.is_empty(), "errors: {errors:#?}");
+}
+
+/// A reply's draft survives a failed post and the browser's restart (the
+/// add-on installed in the reader's profile, which is kept), then posts.
+#[test]
+fn a_draft_survives_a_failed_post_and_a_browser_restart_in_firefox() {
+    const THREAD: &str = "/item?id=48350598";
+    const PARENT: &str = "48351450";
+    let open_reply = |h: &FirefoxHarness| {
+        let thread = h.open(THREAD).unwrap();
+        h.ready(&thread);
+        h.click_on(&thread, &format!("document.getElementById('{PARENT}').querySelector(\"a[href^='reply?id=']\")"));
+        h.wait(&thread, "document.querySelector('.hnew-reply textarea')", "the editor opened");
+        thread
+    };
+    let profile = hn_browser::temp_dir("firefox-kept").unwrap();
+    {
+        let h = FirefoxHarness::start_in(&profile).unwrap();
+        h.log_in();
+        h.replica.too_fast(true);
+        let thread = open_reply(&h);
+        h.click_on(&thread, "document.querySelector('.hnew-reply textarea')");
+        h.type_text(&thread, "written before the restart");
+        h.click_on(&thread, "document.querySelector('.hnew-reply-send')");
+        h.wait(&thread, "document.querySelector('.hnew-reply[data-failed]')", "the post failed");
+        assert!(h.replica.posted().is_empty());
+        no_errors(&h);
+    }
+    let h = FirefoxHarness::start_in(&profile).unwrap();
+    let thread = open_reply(&h);
+    h.wait(
+        &thread,
+        "document.querySelector('.hnew-reply textarea').value === 'written before the restart'",
+        "the draft is back after the restart",
+    );
+    assert_eq!(
+        h.eval(&thread, "document.querySelector('.hnew-reply-status').textContent"),
+        "Your saved draft is back."
+    );
+    // Still signed in: HN's cookie was kept with the profile.
+    h.click_on(&thread, "document.querySelector('.hnew-reply-send')");
+    h.wait(&thread, "document.querySelector('tr.hnew-posted')", "posted after the restart");
+    assert_eq!(h.replica.posted()[0].text, "written before the restart");
+    no_errors(&h);
+    drop(h);
+    let _ = std::fs::remove_dir_all(profile);
 }

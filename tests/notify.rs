@@ -370,3 +370,81 @@ fn a_markup_break_shows_a_health_line_until_pages_read_again() {
         "the popup is clear",
     );
 }
+
+/// Records what each notification says (`self.hnewSaid`), as the worker
+/// raises it.
+fn record_said(worker: &Session) {
+    worker
+        .eval(
+            "(self.hnewSaid = [], self.hnewCreate = self.hnewCreate || chrome.notifications.create.bind(chrome.notifications), \
+             chrome.notifications.create = (id, o) => (self.hnewSaid.push([id, o.title, o.message]), self.hnewCreate(id, o)), true)",
+        )
+        .unwrap();
+}
+
+#[test]
+fn the_daily_digest_sums_up_what_waited_once_a_day() {
+    let h = Harness::start(Options::default()).unwrap();
+    let worker = h.worker().unwrap();
+    let mut api = Api::default();
+    the_readers_items(&h, &mut api);
+    // Someone the reader follows, whose posts wait quietly (the default).
+    let t = now_s();
+    api.put(&h, "user/alice", json!({ "id": "alice", "created": 1, "karma": 1, "submitted": [9100] }));
+    api.put(
+        &h,
+        "item/9100",
+        json!({ "id": 9100, "by": "alice", "type": "comment", "parent": 1, "time": t - 7200, "text": "Old" }),
+    );
+    assert_eq!(
+        ask(&worker, json!({ "kind": "set_follow", "site": "hn", "user": "alice", "follow": true }))["kind"],
+        "done"
+    );
+    ask(&worker, json!({ "kind": "get_activity", "refresh": true }));
+    sign_in(&h, &worker);
+    alarm(&h, &worker);
+    assert!(shown(&worker).is_empty(), "history, and no digest asked for");
+
+    // Replies wait quietly too, and a digest is wanted at midnight: due at
+    // any time of the day, once.
+    let prefs = json!({ "replies": "passive", "followed": "passive", "interval_min": 5, "digest_at": 0 });
+    assert_eq!(ask(&worker, json!({ "kind": "save_notify_prefs", "prefs": prefs }))["kind"], "done");
+    api.reply(&h, 9001, 9010, "bob", "Good point");
+    api.put(&h, "user/alice", json!({ "id": "alice", "created": 1, "karma": 1, "submitted": [9101, 9100] }));
+    api.put(
+        &h,
+        "item/9101",
+        // Posted after the reader's first look (HN's times are whole seconds).
+        json!({ "id": 9101, "by": "alice", "type": "story", "title": "New", "time": now_s() + 1, "kids": [] }),
+    );
+    worker
+        .eval("chrome.storage.local.get('activity').then(r => { for (const u of Object.values(r.activity.users)) u.fetched_at -= 11 * 60 * 1000; return chrome.storage.local.set(r); }).then(() => true)")
+        .unwrap();
+    ask(&worker, json!({ "kind": "get_activity", "refresh": true }));
+    assert!(shown(&worker).is_empty(), "the post waits quietly");
+    record_said(&worker);
+    alarm(&h, &worker);
+    let said = worker.eval("self.hnewSaid").unwrap();
+    let said = said.as_array().unwrap();
+    assert_eq!(said.len(), 1, "one digest, not the reply itself: {said:?}");
+    assert!(said[0][0].as_str().unwrap().starts_with("digest:"), "{said:?}");
+    assert_eq!(said[0][2], "1 post by people you follow and 1 reply to you.", "{said:?}");
+    assert_eq!(inbox(&worker)["replies"][0]["reply"]["id"], 9010, "the reply is in the inbox");
+
+    // Its click opens the options page at Activity.
+    let id = said[0][0].as_str().unwrap().to_string();
+    worker.eval(&format!("self.hnewNotificationClicked({id:?})")).unwrap();
+    let url = format!("chrome-extension://{EXTENSION_ID}/popup/options.html#activity");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !h.browser.targets().unwrap().iter().any(|t| t["url"] == url.as_str()) {
+        assert!(std::time::Instant::now() < deadline, "Activity did not open");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Once a day: another reply waits for tomorrow's.
+    api.reply(&h, 9001, 9011, "carol", "Agreed");
+    record_said(&worker);
+    alarm(&h, &worker);
+    assert_eq!(worker.eval("self.hnewSaid").unwrap(), json!([]), "no second digest today");
+    assert_eq!(inbox(&worker)["replies"].as_array().unwrap().len(), 2);
+}

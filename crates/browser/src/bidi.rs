@@ -29,14 +29,15 @@ pub fn firefox_path() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// A running Firefox with one BiDi session. Closed, and its profile
-/// removed, on drop.
+/// A running Firefox with one BiDi session. Closed on drop, and its
+/// profile removed unless it was given to [`Firefox::launch_in`].
 pub struct Firefox {
     child: Child,
     socket: Mutex<Socket>,
     events: Mutex<Vec<Value>>,
     next_id: Mutex<u64>,
     pub profile: PathBuf,
+    keep_profile: bool,
 }
 
 /// Preferences every test profile gets: nothing phones home, nothing asks.
@@ -58,13 +59,26 @@ impl Firefox {
     /// (name, value as `user.js` writes it) and opens a BiDi session that
     /// accepts the local sites' certificate.
     pub fn launch(prefs: &[(&str, String)]) -> Result<Firefox> {
+        Self::launch_in(None, prefs)
+    }
+
+    /// As [`Firefox::launch`], in `profile` when given (kept on drop, so a
+    /// second launch in it is the same reader's browser restarted).
+    pub fn launch_in(profile: Option<&Path>, prefs: &[(&str, String)]) -> Result<Firefox> {
         let exe = firefox_path().ok_or_else(|| {
             Error::Io(io::Error::new(
                 io::ErrorKind::NotFound,
                 "Firefox not found: install `firefox-esr` or set FIREFOX",
             ))
         })?;
-        let profile = temp_dir("firefox")?;
+        let keep_profile = profile.is_some();
+        let profile = match profile {
+            Some(p) => {
+                std::fs::create_dir_all(p)?;
+                p.to_path_buf()
+            }
+            None => temp_dir("firefox")?,
+        };
         let mut user = String::new();
         for (name, value) in QUIET.iter().map(|(n, v)| (*n, v.to_string())).chain(prefs.iter().cloned()) {
             user.push_str(&format!("user_pref(\"{name}\", {value});\n"));
@@ -93,6 +107,7 @@ impl Firefox {
             events: Mutex::new(Vec::new()),
             next_id: Mutex::new(1),
             profile,
+            keep_profile,
         };
         firefox.call("session.new", json!({"capabilities": {"alwaysMatch": {"acceptInsecureCerts": true}}}))?;
         firefox.call("session.subscribe", json!({"events": ["log.entryAdded"]}))?;
@@ -222,7 +237,9 @@ impl Drop for Firefox {
     fn drop(&mut self) {
         let _ = lock(&self.socket).send(&json!({"id": 0, "method": "browser.close", "params": {}}).to_string());
         crate::reap(&mut self.child, Duration::from_secs(10));
-        let _ = std::fs::remove_dir_all(&self.profile);
+        if !self.keep_profile {
+            let _ = std::fs::remove_dir_all(&self.profile);
+        }
     }
 }
 

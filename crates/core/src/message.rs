@@ -1055,6 +1055,9 @@ impl Request {
             | Request::FetchPage { site, .. }
             | Request::PageSeen { site, .. } => Some(site),
             Request::AddToBuffer { target, .. } => Some(&target.site),
+            // The rule is set for the site of the page refused, which must be
+            // the sender's own: no other address than a site's.
+            Request::CspBlocked { url } => Some(crate::site::of_url(url).map_or("", |s| s.id)),
             _ => None,
         }
     }
