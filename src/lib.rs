@@ -120,6 +120,49 @@ pub fn reply_refusals<'a>(replica: &'a Replica, log_in: &'a dyn Fn(), parent: u6
     ]
 }
 
+/// The ways HN refuses the signed-in reader's edit of their comment `id`
+/// on the local HN, in order, each set up on top of the one before: too
+/// fast, unavailable, rate-limiting, the connection dropped, the edit
+/// window closed.
+pub fn edit_refusals(replica: &Replica, id: u64) -> Vec<Case<'_>> {
+    vec![
+        (Box::new(|| replica.too_fast(true)), "too fast"),
+        (
+            Box::new(|| {
+                replica.too_fast(false);
+                replica.fault("/edit", Fault::Unavailable, Some(1));
+            }),
+            "unavailable",
+        ),
+        (Box::new(|| replica.fault("/edit", Fault::RateLimited, Some(1))), "rate-limiting"),
+        (Box::new(|| replica.fault("/xedit", Fault::Drop, None)), "network"),
+        (
+            Box::new(move || {
+                replica.clear_faults();
+                replica.close_window(id);
+            }),
+            "no longer lets you edit",
+        ),
+    ]
+}
+
+/// The ways HN refuses the deletion of the reader's comment `id`, in order,
+/// each on top of the one before (`log_in` signs the browser in): signed
+/// out, the delete window closed, the connection dropped.
+pub fn delete_refusals<'a>(replica: &'a Replica, log_in: &'a dyn Fn(), id: u64) -> Vec<Case<'a>> {
+    vec![
+        (Box::new(|| {}), "logged out"),
+        (
+            Box::new(move || {
+                log_in();
+                replica.close_window(id);
+            }),
+            "no longer lets you delete",
+        ),
+        (Box::new(|| replica.fault("/delete-confirm", Fault::Drop, None)), "network"),
+    ]
+}
+
 /// Tells the extension's worker what the first HN page in Chromium would
 /// (its wasm refused under HN's own policy: the browser needs the policy
 /// rule) and waits until the rule is in force, so pages start at their

@@ -650,3 +650,63 @@ fn a_draft_survives_a_failed_post_and_a_browser_restart_in_firefox() {
     drop(h);
     let _ = std::fs::remove_dir_all(profile);
 }
+
+/// Every refusal of an edit or a deletion of the reader's own comment is
+/// named in place, and the edit's text is kept.
+#[test]
+fn edit_and_delete_refusals_are_named_in_firefox() {
+    const THREAD: &str = "/item?id=48350598";
+    const SOURCE: &str = "Source text: *emphasis* & <b>no markup</b>";
+    let h = harness();
+    let id = hacker_new::mount_own_thread(&h.replica);
+    h.replica.own_comment(id, SOURCE);
+    let row = format!("document.getElementById('{id}')");
+    let thread = h.open(THREAD).unwrap();
+    h.ready(&thread);
+
+    // Deleting: signed out, then each refusal of HN's.
+    h.click_on(&thread, &format!("{row}.querySelector(\"a[href^='delete-confirm?id=']\")"));
+    h.wait(&thread, &format!("{row}.querySelector('.hnew-delete-yes')"), "the question is asked");
+    let log_in = || h.log_in();
+    for (setup, expected) in hacker_new::delete_refusals(&h.replica, &log_in, id) {
+        setup();
+        h.eval(&thread, &format!("{row}.querySelector('.hnew-delete')?.removeAttribute('data-failed'), true"));
+        h.click_on(&thread, &format!("{row}.querySelector('.hnew-delete-yes')"));
+        h.wait(
+            &thread,
+            &format!("{row}.querySelector('.hnew-delete[data-failed]')?.textContent.includes({expected:?})"),
+            &format!("the {expected} refusal is named"),
+        );
+    }
+    assert!(h.replica.deleted().is_empty());
+    h.click_on(&thread, &format!("{row}.querySelector('.hnew-delete-keep')"));
+    h.replica.clear_faults();
+
+    // Editing (HN's edit window open again): each refusal named, the text kept.
+    let thread = h.open(THREAD).unwrap();
+    h.ready(&thread);
+    h.replica.open_window(id);
+    h.click_on(&thread, &format!("{row}.querySelector(\"a[href^='edit?id=']\")"));
+    h.wait(&thread, &format!("{row}.querySelector('.hnew-edit[data-ready]')"), "the editor opened");
+    let area = format!("{row}.querySelector('.hnew-edit textarea')");
+    h.click_on(&thread, &area);
+    h.eval(
+        &thread,
+        &format!("(() => {{ const a = {area}; a.setSelectionRange(a.value.length, a.value.length); return true; }})()"),
+    );
+    h.type_text(&thread, " kept");
+    h.wait(&thread, &format!("{area}.value === {:?}", format!("{SOURCE} kept")), "the text was typed");
+    for (setup, expected) in hacker_new::edit_refusals(&h.replica, id) {
+        setup();
+        h.eval(&thread, &format!("{row}.querySelector('.hnew-edit').removeAttribute('data-failed'), true"));
+        h.click_on(&thread, &format!("{row}.querySelector('.hnew-edit-save')"));
+        h.wait(
+            &thread,
+            &format!("{row}.querySelector('.hnew-edit[data-failed]')?.textContent.includes({expected:?})"),
+            &format!("the {expected} refusal is named"),
+        );
+        assert_eq!(h.eval(&thread, &format!("{area}.value")), format!("{SOURCE} kept"), "after: {expected}");
+    }
+    assert!(h.replica.edited().is_empty());
+    no_errors(&h);
+}

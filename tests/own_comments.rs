@@ -4,7 +4,7 @@
 //! question, every refusal named with the text kept, a draft surviving a
 //! failed edit, and only HN's own links (clicked by the reader) acting.
 
-use hacker_new::{Case, Fault, Harness, Options, Page};
+use hacker_new::{Harness, Options, Page};
 use serde_json::Value;
 
 const THREAD: &str = "/item?id=48350598";
@@ -121,25 +121,7 @@ fn every_edit_refusal_is_named_and_the_draft_survives_a_reload() {
     h.log_in();
     click_edit(&page, id);
     page.type_into(&area(id), " kept");
-    let cases: Vec<Case> = vec![
-        (Box::new(|| h.replica.too_fast(true)), "too fast"),
-        (
-            Box::new(|| {
-                h.replica.too_fast(false);
-                h.replica.fault("/edit", Fault::Unavailable, Some(1));
-            }),
-            "unavailable",
-        ),
-        (Box::new(|| h.replica.fault("/edit", Fault::RateLimited, Some(1))), "rate-limiting"),
-        (Box::new(|| h.replica.fault("/xedit", Fault::Drop, None)), "network"),
-        (
-            Box::new(|| {
-                h.replica.clear_faults();
-                h.replica.close_window(id);
-            }),
-            "no longer lets you edit",
-        ),
-    ];
+    let cases = hacker_new::edit_refusals(&h.replica, id);
     for (setup, expected) in cases {
         setup();
         page.value(&format!("{}.querySelector('.hnew-edit').removeAttribute('data-failed'), true", row(id)));
@@ -218,27 +200,16 @@ fn delete_refusals_are_named() {
     let delete_link = format!("{}.querySelector(\"a[href^='delete-confirm?id=']\")", row(id));
     page.click_on(&delete_link);
     page.expect(&format!("{}.querySelector('.hnew-delete-yes')", row(id)), "the question is asked");
-    page.click_on(&format!("{}.querySelector('.hnew-delete-yes')", row(id)));
-    page.expect(
-        &format!("{}.querySelector('.hnew-delete[data-failed]')?.textContent.includes('logged out')", row(id)),
-        "logged out is named",
-    );
-    h.log_in();
-    h.replica.close_window(id);
-    page.click_on(&format!("{}.querySelector('.hnew-delete-yes')", row(id)));
-    page.expect(
-        &format!(
-            "{}.querySelector('.hnew-delete[data-failed]')?.textContent.includes('no longer lets you delete')",
-            row(id)
-        ),
-        "the closed window is named",
-    );
-    h.replica.fault("/delete-confirm", Fault::Drop, None);
-    page.click_on(&format!("{}.querySelector('.hnew-delete-yes')", row(id)));
-    page.expect(
-        &format!("{}.querySelector('.hnew-delete[data-failed]')?.textContent.includes('network')", row(id)),
-        "the network failure is named",
-    );
+    let log_in = || h.log_in();
+    for (setup, expected) in hacker_new::delete_refusals(&h.replica, &log_in, id) {
+        setup();
+        page.value(&format!("{}.querySelector('.hnew-delete')?.removeAttribute('data-failed'), true", row(id)));
+        page.click_on(&format!("{}.querySelector('.hnew-delete-yes')", row(id)));
+        page.expect(
+            &format!("{}.querySelector('.hnew-delete[data-failed]')?.textContent.includes({expected:?})", row(id)),
+            &format!("the {expected} refusal is named"),
+        );
+    }
     assert!(page.value(&format!("{}.textContent", row(id))).as_str().unwrap().contains("The comment is still there."));
     assert!(h.replica.deleted().is_empty());
 }

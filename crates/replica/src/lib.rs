@@ -285,6 +285,11 @@ impl Replica {
         lock(&self.state.forms).closed.insert(id.to_string());
     }
 
+    /// Opens again the edit and delete window of own comment `id`.
+    pub fn open_window(&self, id: u64) {
+        lock(&self.state.forms).closed.remove(&id.to_string());
+    }
+
     /// Whether own comment `id` has replies (HN does not delete it then).
     pub fn has_replies(&self, id: u64, replies: bool) {
         let answered = &mut lock(&self.state.forms).answered;
