@@ -5,7 +5,7 @@
 //! by the session.
 
 use std::path::Path;
-use std::sync::MutexGuard;
+use std::sync::{Arc, MutexGuard};
 use std::time::Duration;
 
 use hn_browser::bidi::Firefox;
@@ -21,11 +21,13 @@ pub const UUID: &str = "6f1d0c8e-7a51-4b7e-9d0e-4a1c2b3d4e5f";
 pub struct FirefoxHarness {
     // Field order: Firefox closes before the replica stops.
     pub firefox: Firefox,
-    pub replica: Replica,
+    pub replica: Arc<Replica>,
     /// A tab on one of the extension's pages, to speak to its background as
     /// the popup does.
     extension_tab: String,
-    _turn: MutexGuard<'static, ()>,
+    /// The one browser test at a time (a second profile's harness runs
+    /// under its first's turn).
+    _turn: Option<MutexGuard<'static, ()>>,
 }
 
 impl FirefoxHarness {
@@ -36,7 +38,7 @@ impl FirefoxHarness {
     /// As `start`, with the optional sites `granted` (hosts) allowed at
     /// install, as the reader's yes to Firefox's prompt would.
     pub fn start_granting(granted: &[String]) -> Result<FirefoxHarness, Error> {
-        Self::start_with(granted, None)
+        Self::start_with(granted, None, None)
     }
 
     /// As `start`, in a profile kept on disk: the package installed in it
@@ -45,12 +47,28 @@ impl FirefoxHarness {
     /// reader's browser restarted, with the extension's storage and HN's
     /// cookie.
     pub fn start_in(profile: &Path) -> Result<FirefoxHarness, Error> {
-        Self::start_with(&[], Some(profile))
+        Self::start_with(&[], Some(profile), None)
     }
 
-    fn start_with(granted: &[String], profile: Option<&Path>) -> Result<FirefoxHarness, Error> {
-        let turn = crate::ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner());
-        let replica = Replica::start_default()?;
+    /// A second Firefox, in a profile of its own with the extension, on the
+    /// same local HN: another of the reader's browsers.
+    pub fn second_profile(&self) -> Result<FirefoxHarness, Error> {
+        Self::start_with(&[], None, Some(self.replica.clone()))
+    }
+
+    fn start_with(
+        granted: &[String],
+        profile: Option<&Path>,
+        replica: Option<Arc<Replica>>,
+    ) -> Result<FirefoxHarness, Error> {
+        let turn = match replica {
+            Some(_) => None,
+            None => Some(crate::ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner())),
+        };
+        let replica = match replica {
+            Some(r) => r,
+            None => Arc::new(Replica::start_default()?),
+        };
         let (zip, _) = crate::package::firefox_zip_granting(granted)?;
         let manifest: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(crate::dist().join("manifest.json"))?)?;

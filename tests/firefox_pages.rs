@@ -6,6 +6,9 @@
 use hacker_new::firefox::FirefoxHarness;
 use serde_json::{json, Value};
 
+/// A saved Lobsters thread the replica serves.
+const LOBSTERS_THREAD: &str = "https://lobste.rs/s/tdfoqh/ranking_comments";
+
 fn harness() -> FirefoxHarness {
     FirefoxHarness::start().expect("Firefox starts with the extension (`cargo run -- test` installs firefox-esr)")
 }
@@ -558,6 +561,75 @@ fn lobsters_works_once_allowed_in_firefox() {
             && state["state"]["follows"].get("hn:sjamaan").is_none()
     );
     assert_eq!(h.extension("browser.declarativeNetRequest.getDynamicRules().then(r => r.length)"), json!(0), "no rule");
+
+    // A tag filter hides exactly the stories with that tag, and says how many.
+    let tagged = h.eval(&front, "document.querySelectorAll('li.story:has(a.tag[href=\"/t/rust\"])').length");
+    assert_eq!(tagged, 5);
+    let rule = json!({"kind": "tag", "pattern": "Rust", "target": "stories", "site": "lobsters"});
+    assert_eq!(h.ask(json!({"kind": "save_filter", "rule": rule}))["kind"], "done");
+    h.wait(&front, "document.documentElement.dataset.hnewHidden === '5'", "the tagged stories are hidden");
+    assert_eq!(
+        h.eval(&front, "[...document.querySelectorAll('li.story.hnew-hidden')].every(s => s.querySelector('a.tag[href=\"/t/rust\"]') && getComputedStyle(s).display === 'none')"),
+        true
+    );
+    assert_eq!(
+        h.eval(&front, "document.querySelector('.hnew-filter-count').textContent"),
+        "5 stories hidden by your filters"
+    );
+
+    // A thread: a followed user's comments marked, a subthread folded from a
+    // reply with its count, and unfolded.
+    let thread = h.open_url(LOBSTERS_THREAD).unwrap();
+    h.ready(&thread);
+    assert_eq!(
+        h.ask(json!({"kind": "set_follow", "site": "lobsters", "user": "friendlysock", "follow": true}))["kind"],
+        "done"
+    );
+    h.wait(&thread, "document.querySelector('#c_m3wyu5.hnew-followed-item')", "the followed user's comment is marked");
+    let inside =
+        "[...document.querySelector('li.comments_subtree:has(> #c_9vyyu5)').querySelectorAll('div.comment')].slice(1)";
+    let replies = h.eval(&thread, &format!("{inside}.length")).as_u64().unwrap();
+    assert!(replies >= 2, "{replies}");
+    h.hover_on(&thread, "document.querySelector('#c_lqqn3a')");
+    h.wait(&thread, "document.querySelector('#c_lqqn3a button.hnew-fold')", "the reply has a fold control");
+    h.click_on(&thread, "document.querySelector('#c_lqqn3a button.hnew-fold')");
+    h.wait(
+        &thread,
+        "document.querySelector('#c_9vyyu5').classList.contains('hnew-coll')",
+        "the whole subthread folded",
+    );
+    assert_eq!(h.eval(&thread, &format!("{inside}.every(c => !c.checkVisibility())")), true, "its replies are hidden");
+    h.hover_on(&thread, "document.querySelector('#c_9vyyu5')");
+    h.wait(
+        &thread,
+        &format!("document.querySelector('#c_9vyyu5 button.hnew-fold')?.textContent === 'unfold ({replies} hidden)'"),
+        "the folded comment says what it hides",
+    );
+    h.click_on(&thread, "document.querySelector('#c_9vyyu5 button.hnew-fold')");
+    h.wait(&thread, "!document.querySelector('#c_9vyyu5').classList.contains('hnew-coll')", "unfolded");
+    assert_eq!(h.eval(&thread, &format!("{inside}.every(c => c.checkVisibility())")), true, "its replies are back");
+    no_errors(&h);
+}
+
+/// With Lobsters not allowed (the default), nothing of ours runs there and
+/// no page can have the background fetch from it.
+#[test]
+fn lobsters_stays_off_until_allowed_in_firefox() {
+    let h = harness();
+    assert_eq!(h.extension("browser.scripting.getRegisteredContentScripts().then(s => s.length)"), json!(0));
+    let front = h.open_url("https://lobste.rs/").unwrap();
+    h.wait(&front, "document.readyState === 'complete'", "the page loaded");
+    // Nothing is registered to run there; a page of HN, started after it,
+    // shows that our scripts had their turn.
+    let hn = h.open("/news").unwrap();
+    h.ready(&hn);
+    assert_eq!(h.eval(&front, "document.documentElement.classList.contains('hnew')"), false, "nothing ran there");
+    assert_eq!(h.eval(&front, "document.documentElement.dataset.hnewState ?? null"), Value::Null);
+    // Without the site a page cannot have the background fetch it either.
+    let answer = h.background(
+        r#"bg.hnewHandleAs({v: 1, kind: "fetch_page", site: "lobsters", path: "/page/2"}, {url: "https://news.ycombinator.com/"})"#,
+    );
+    assert_eq!(hacker_new::page_answer(&answer).0, "error", "{answer}");
     no_errors(&h);
 }
 
@@ -709,4 +781,74 @@ fn edit_and_delete_refusals_are_named_in_firefox() {
     }
     assert!(h.replica.edited().is_empty());
     no_errors(&h);
+}
+
+/// Two of the reader's Firefox profiles edit apart, then this test plays
+/// Firefox Sync's part (Firefox syncs `storage.sync` only through a Firefox
+/// account): every item copied one key at a time, in shuffled order. Both
+/// then show the same follows and filters, and a tag set on one shows on
+/// the other's pages.
+#[test]
+fn two_firefox_profiles_converge_after_concurrent_edits() {
+    let h1 = harness();
+    let h2 = h1.second_profile().unwrap();
+    let items = |h: &FirefoxHarness| -> Vec<(String, Value)> {
+        let all = h.extension("chrome.storage.sync.get(null)");
+        all.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
+    };
+    let mut seed: u64 = 11;
+    let mut deliver = |from: &FirefoxHarness, to: &FirefoxHarness| {
+        let mut all = items(from);
+        for i in (1..all.len()).rev() {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            all.swap(i, (seed >> 33) as usize % (i + 1));
+        }
+        for (k, v) in all {
+            to.extension(&format!("chrome.storage.sync.set({}).then(() => true)", json!({ k: v })));
+        }
+    };
+    let done = |h: &FirefoxHarness, req: Value| assert_eq!(h.ask(req.clone())["kind"], "done", "{req}");
+    done(&h1, json!({"kind": "set_follow", "site": "hn", "user": "alice", "follow": true}));
+    done(&h1, json!({"kind": "set_follow", "site": "hn", "user": "bob", "follow": true}));
+    done(&h1, json!({"kind": "save_filter", "rule": {"kind": "keyword", "pattern": "crypto", "target": "both"}}));
+    done(&h2, json!({"kind": "set_follow", "site": "hn", "user": "carol", "follow": true}));
+    done(&h2, json!({"kind": "set_follow", "site": "hn", "user": "bob", "follow": true}));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // The later action wins: profile 2 unfollows bob after profile 1 followed.
+    done(&h2, json!({"kind": "set_follow", "site": "hn", "user": "bob", "follow": false}));
+    done(
+        &h2,
+        json!({"kind": "save_filter", "rule": {"kind": "domain", "pattern": "example.com", "target": "stories"}}),
+    );
+    let state = |h: &FirefoxHarness| {
+        let s = h.ask(json!({"kind": "get_state"}));
+        json!({ "follows": s["state"]["follows"], "filters": s["state"]["filters"] })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        deliver(&h1, &h2);
+        deliver(&h2, &h1);
+        let (s1, s2) = (state(&h1), state(&h2));
+        let follows: Vec<&String> = s1["follows"].as_object().map(|m| m.keys().collect()).unwrap_or_default();
+        if s1 == s2 && follows == ["hn:alice", "hn:carol"] && s1["filters"].as_object().map(|m| m.len()) == Some(2) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the profiles did not converge:\n{s1}\n{s2}");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+
+    // A tag set on profile 1 shows beside the name on profile 2's pages.
+    let page1 = h1.open("/news").unwrap();
+    h1.ready(&page1);
+    let user = h1.eval(&page1, "document.querySelector('a.hnuser').textContent").as_str().unwrap().to_string();
+    done(&h1, json!({"kind": "set_tag", "site": "hn", "user": user, "tag": "met at RustConf"}));
+    deliver(&h1, &h2);
+    let page2 = h2.open("/news").unwrap();
+    h2.wait(
+        &page2,
+        &format!("document.documentElement.dataset.hnewState === 'applied' && document.querySelector(\"a.hnuser[href='user?id={user}'] + .hnew-tag\")?.textContent === 'met at RustConf'"),
+        "the tag shows on profile 2",
+    );
+    no_errors(&h1);
+    no_errors(&h2);
 }
