@@ -238,6 +238,10 @@ impl FirefoxHarness {
             "Escape" => "\u{E00C}",
             "Enter" => "\u{E007}",
             "Tab" => "\u{E004}",
+            "End" => "\u{E010}",
+            "Home" => "\u{E011}",
+            "ArrowLeft" => "\u{E012}",
+            "ArrowRight" => "\u{E014}",
             other => other,
         };
         let source = serde_json::json!([{ "type": "key", "id": "keyboard", "actions": [

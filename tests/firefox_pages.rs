@@ -852,3 +852,118 @@ fn two_firefox_profiles_converge_after_concurrent_edits() {
     no_errors(&h1);
     no_errors(&h2);
 }
+
+/// Keyboard navigation by the keyboard's own keys: `j`/`k` through
+/// stories, not while typing in the search box; in a thread `p` to the
+/// parent, `J` to the next top-level comment, `x` folding it; `s` sharing
+/// the focused story.
+#[test]
+fn keys_move_through_stories_and_comments_in_firefox() {
+    let h = harness();
+    let front = h.open("/news").unwrap();
+    h.ready(&front);
+    let focused = |tab: &str| h.eval(tab, "document.querySelector('tr.hnew-focus')?.id || ''");
+    let ids = h.eval(&front, "[...document.querySelectorAll('tr.athing.submission')].slice(0, 3).map(r => r.id)");
+    for key in ["j", "j", "j", "k"] {
+        h.press(&front, key);
+    }
+    h.wait(&front, &format!("document.querySelector('tr.hnew-focus')?.id === {}", ids[1]), "j j j k: the second story");
+    h.eval(&front, "document.querySelector('input[name=q]').focus(), true");
+    h.press(&front, "j");
+    assert_eq!(focused(&front), ids[1], "no move while typing in the search box");
+    h.eval(&front, "document.activeElement.blur(), true");
+    h.press(&front, "s");
+    h.wait(&front, "document.querySelector('.hnew-share-menu:not([hidden])')", "share from the keyboard");
+    h.press(&front, "Escape");
+
+    let thread = h.open("/item?id=30883015").unwrap();
+    h.ready(&thread);
+    let depths = h.eval(
+        &thread,
+        "[...document.querySelectorAll('tr.athing.comtr')].map(r => +r.querySelector('td.ind').getAttribute('indent'))",
+    );
+    let depths: Vec<u64> = depths.as_array().unwrap().iter().map(|d| d.as_u64().unwrap()).collect();
+    let ids = h.eval(&thread, "[...document.querySelectorAll('tr.athing.comtr')].map(r => r.id)");
+    let child = depths.iter().position(|&d| d == 1).expect("a reply");
+    for _ in 0..=child {
+        h.press(&thread, "j");
+    }
+    h.wait(&thread, &format!("document.querySelector('tr.hnew-focus')?.id === {}", ids[child]), "on the reply");
+    h.press(&thread, "p");
+    h.wait(&thread, &format!("document.querySelector('tr.hnew-focus')?.id === {}", ids[child - 1]), "p: the parent");
+    h.press(&thread, "J");
+    let next_top = depths.iter().enumerate().skip(child).find(|(_, &d)| d == 0).map(|(i, _)| i).unwrap();
+    h.wait(
+        &thread,
+        &format!("document.querySelector('tr.hnew-focus')?.id === {}", ids[next_top]),
+        "J: the next top-level comment",
+    );
+    h.press(&thread, "x");
+    h.wait(&thread, &format!("document.getElementById({}).classList.contains('coll')", ids[next_top]), "x folded it");
+    no_errors(&h);
+}
+
+/// The popup in Firefox, by its UI: a follow added (a wrong name refused
+/// first) reaching an open tab and removed again; a first word filter with
+/// the form's defaults; the tabs following the ARIA tabs pattern by the
+/// keyboard's own arrow, Home and End keys.
+#[test]
+fn the_popups_forms_and_tabs_work_in_firefox() {
+    let h = harness();
+    let front = h.open("/news").unwrap();
+    h.ready(&front);
+    let popup = h.open_extension("popup/popup.html").unwrap();
+    h.wait(&popup, "document.querySelector('main[data-ready=true]')", "the popup rendered");
+    let type_into = |selector: &str, text: &str| {
+        h.click_on(&popup, &format!("document.querySelector({selector:?})"));
+        h.type_text(&popup, text);
+        h.wait(&popup, &format!("document.querySelector({selector:?}).value === {text:?}"), "typed");
+    };
+    type_into("#follow-name", "not a name");
+    h.click_on(&popup, "document.querySelector('#follow-add')");
+    h.wait(&popup, "document.querySelector('.error')?.textContent.includes('not an HN username')", "the error shows");
+    h.eval(&popup, "document.querySelector('#follow-name').value = '', true");
+    type_into("#follow-name", "tosh");
+    h.click_on(&popup, "document.querySelector('#follow-add')");
+    h.wait(
+        &popup,
+        "[...document.querySelectorAll('ul.users a')].some(a => a.textContent === 'tosh')",
+        "tosh is listed",
+    );
+    h.wait(
+        &front,
+        "document.querySelector('a.hnuser.hnew-followed')?.textContent === 'tosh'",
+        "the open tab highlights tosh",
+    );
+    h.click_on(&popup, "document.querySelector(\"button[aria-label='Unfollow tosh']\")");
+    h.wait(&front, "document.querySelectorAll('.hnew-followed').length === 0", "the open tab updated");
+
+    h.click_on(&popup, "document.querySelector('#tab-filters')");
+    h.wait(&popup, "document.querySelector('#rule-kind')", "the filter form");
+    let shown = h.eval(
+        &popup,
+        "['#rule-site', '#rule-kind', '#rule-target'].map(s => { const e = document.querySelector(s); return [e.value, e.selectedIndex]; })",
+    );
+    assert_eq!(shown, json!([["hn", 0], ["keyword", 0], ["stories", 0]]));
+    type_into("#rule-pattern", "crypto");
+    h.click_on(&popup, "document.querySelector('#rule-add')");
+    h.wait(&popup, "document.querySelectorAll('ul.rules li').length === 1", "the rule is listed");
+    assert_eq!(h.eval(&popup, "document.querySelector('.error')?.textContent || ''"), "", "no error");
+
+    h.click_on(&popup, "document.querySelector('#tab-following')");
+    h.wait(&popup, "document.activeElement.id === 'tab-following'", "the tab has focus");
+    let at =
+        || h.eval(&popup, "[document.activeElement.id, document.querySelector('[role=tab][aria-selected=true]').id]");
+    h.press(&popup, "ArrowRight");
+    h.wait(&popup, "document.activeElement.id === 'tab-inbox'", "ArrowRight moved");
+    assert_eq!(at(), json!(["tab-inbox", "tab-inbox"]), "and selected it");
+    h.press(&popup, "End");
+    h.wait(&popup, "document.activeElement.id === 'tab-sync'", "End");
+    h.press(&popup, "ArrowRight");
+    h.wait(&popup, "document.activeElement.id === 'tab-following'", "wraps to the first");
+    h.press(&popup, "ArrowLeft");
+    h.wait(&popup, "document.activeElement.id === 'tab-sync'", "wraps to the last");
+    h.press(&popup, "Home");
+    h.wait(&popup, "document.activeElement.id === 'tab-following'", "Home");
+    no_errors(&h);
+}
