@@ -37,8 +37,12 @@ pub async fn forget() {
     let _ = hn_ext::remove(hn_ext::Area::Local, KEY).await;
 }
 
-pub async fn report(tab: Option<i32>, url: Option<String>, hits: BTreeMap<String, u32>) -> Response {
-    let Some(tab) = tab else { return Response::Error { message: "only pages report filter counts".into() } };
+/// A page's counts, from the tab the message came from (its `sender`).
+pub async fn report(sender: &wasm_bindgen::JsValue, hits: BTreeMap<String, u32>) -> Response {
+    let tab = js_sys::Reflect::get(sender, &"tab".into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+    let id = js_sys::Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()).map(|v| v as i32);
+    let url = js_sys::Reflect::get(&tab, &"url".into()).ok().and_then(|v| v.as_string());
+    let Some(tab) = id else { return Response::Error { message: "only pages report filter counts".into() } };
     let mut all = load().await;
     all.insert(tab.to_string(), TabHits { url: url.unwrap_or_default(), at: js_sys::Date::now(), hits });
     while all.len() > MAX_TABS {

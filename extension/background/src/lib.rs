@@ -22,6 +22,7 @@ mod reply;
 mod share;
 mod sites;
 mod state;
+mod user;
 
 use hn_core::message::{self, Envelope, Request, Response, MAX_MESSAGE_BYTES};
 use js_sys::Promise;
@@ -218,27 +219,27 @@ fn sender_site(url: &str) -> Option<&'static str> {
     hn_core::site::of_url(url).map(|s| s.id)
 }
 
+/// Routes a request to the module that owns what it asks about; the rules
+/// (who may change what, what a change also does) live there.
 async fn dispatch(request: Request, sender: &JsValue) -> Response {
     match request {
-        Request::GetActivity { refresh } => Response::Activity { feed: activity::get(refresh).await },
-        Request::MarkActivitySeen => {
-            activity::mark_seen().await;
-            Response::Done
+        Request::Ping { nonce } => Response::Pong { nonce, version: hn_ext::version() },
+        Request::CspBlocked { url } => {
+            log(&format!("wasm was refused by the page policy on {url}; setting the rule"));
+            done(csp_rule::refused(&url).await)
         }
-        Request::FilterHits { hits } => {
-            let tab = js_sys::Reflect::get(sender, &"tab".into()).unwrap_or(JsValue::UNDEFINED);
-            let id = js_sys::Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()).map(|v| v as i32);
-            let url = js_sys::Reflect::get(&tab, &"url".into()).ok().and_then(|v| v.as_string());
-            hits::report(id, url, hits).await
-        }
-        Request::GetFilterHits => hits::current().await,
+        Request::CspStatus => Response::Csp { status: csp_rule::status().await },
         Request::PageSeen { site, page, me, signed_out, problems } => {
             health::page_seen(&page, &problems).await;
             csp_rule::started(&site).await;
-            // Replies are watched on HN (through its API) only.
-            if hn_core::site::is_hn(&site) && (me.is_some() || signed_out) {
-                replies::signed_in(me).await;
-            }
+            replies::page_seen(&site, me, signed_out).await;
+            Response::Done
+        }
+        Request::FilterHits { hits } => hits::report(sender, hits).await,
+        Request::GetFilterHits => hits::current().await,
+        Request::GetActivity { refresh } => Response::Activity { feed: activity::get(refresh).await },
+        Request::MarkActivitySeen => {
+            activity::mark_seen().await;
             Response::Done
         }
         Request::GetInbox => Response::Inbox { inbox: replies::inbox().await },
@@ -247,46 +248,12 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             replies::mark_read(ids).await;
             Response::Inbox { inbox: replies::inbox().await }
         }
-        Request::SaveNotifyPrefs { prefs } => {
-            let key = hn_core::state::NOTIFY_PREFS.to_string();
-            let value = state::to_json(&prefs);
-            let r = state::edit(state::Edit::Put { collection: hn_core::state::SETTINGS, key, value }).await;
-            replies::schedule().await;
-            done(r)
-        }
-        Request::SetNotify { site, user, notify } => {
-            if !state::user_state().await.follows(&site, &user) {
-                return Response::Error { message: format!("follow {user} to be notified of their posts") };
-            }
-            let key = hn_core::state::user_key(&site, &user);
-            done(state::edit(state::Edit::Notify { key, notify }).await.map(|_| ()))
-        }
+        Request::SaveNotifyPrefs { prefs } => replies::save_prefs(prefs).await,
         Request::GetHealth => Response::Health { lines: health::lines().await },
-        Request::GetItem { id } => match items::card(id).await {
-            Ok(item) => Response::Item { item },
-            Err(message) => Response::Error { message },
-        },
-        Request::PastDiscussions { id, url } => match items::past(id, &url).await {
-            Ok(stories) => Response::Past { stories },
-            Err(message) => Response::Error { message },
-        },
-        Request::Ping { nonce } => Response::Pong { nonce, version: hn_ext::version() },
-        Request::CspBlocked { url } => {
-            log(&format!("wasm was refused by the page policy on {url}; setting the rule"));
-            match csp_rule::refused(&url).await {
-                Ok(()) => Response::Done,
-                Err(message) => Response::Error { message },
-            }
+        Request::GetItem { id } => answer(items::card(id).await, |item| Response::Item { item }),
+        Request::PastDiscussions { id, url } => {
+            answer(items::past(id, &url).await, |stories| Response::Past { stories })
         }
-        Request::CspStatus => Response::Csp { status: csp_rule::status().await },
-        Request::GetSettings => Response::Settings { settings: state::user_state().await.settings },
-        Request::SaveSettings { settings } => match state::edit(state::Edit::Settings(settings.clone())).await {
-            Ok(()) => {
-                activity::update_badge().await;
-                Response::Settings { settings }
-            }
-            Err(e) => Response::Error { message: format!("settings not saved: {e}") },
-        },
         Request::GetState => Response::State { state: state::user_state().await },
         Request::GetPageState => {
             let page = state::page_state().await.unwrap_or_default();
@@ -296,63 +263,22 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             state::set_welcome(false).await;
             Response::Done
         }
-        Request::RecordGet { key } => match records::get(&key).await {
-            Ok(text) => Response::Record { text },
-            Err(message) => Response::Error { message },
-        },
+        Request::RecordGet { key } => answer(records::get(&key).await, |text| Response::Record { text }),
         Request::RecordSet { key, text } => done(hn_ext::set(hn_ext::Area::Local, &key, &text.into()).await),
         Request::RecordRemove { key } => done(hn_ext::remove(hn_ext::Area::Local, &key).await),
-        Request::SetFollow { site, user, follow } => {
-            let key = hn_core::state::user_key(&site, &user);
-            done(state::edit(state::Edit::Follow { key, follow }).await)
-        }
-        Request::FollowMany { site, users } => {
-            let edits = users
-                .iter()
-                .map(|u| state::Edit::Follow { key: hn_core::state::user_key(&site, u), follow: true })
-                .collect();
-            match state::edit_many(edits).await {
-                Ok(_) => Response::Done,
-                Err(message) => Response::Error { message },
-            }
-        }
-        Request::SetTag { site, user, tag } => {
-            let key = hn_core::state::user_key(&site, &user);
-            done(state::edit(state::Edit::Tag { key, tag }).await)
-        }
-        Request::SetNote { site, user, note } => {
-            let key = hn_core::state::user_key(&site, &user);
-            let followed = state::user_state().await.follows(&site, &user);
-            if !followed {
-                return Response::Error { message: format!("follow {user} to keep a note on them") };
-            }
-            done(state::edit(state::Edit::Note { key, note: note.trim().to_string() }).await)
-        }
-        Request::SaveFilter { rule } => done(state::edit(state::Edit::SaveFilter(rule)).await),
-        Request::EditFilter { key, rule } => done(state::edit(state::Edit::ChangeFilter(key, rule)).await),
-        Request::RemoveFilter { key } => done(state::edit(state::Edit::RemoveFilter(key)).await),
-        Request::SyncStatus => {
-            let s = state::status().await;
-            Response::Sync {
-                status: message::SyncInfo {
-                    last_push: s.last_push,
-                    last_merge: s.last_merge,
-                    bytes: s.bytes,
-                    quota: hn_sync::QUOTA_BYTES,
-                    devices: s.devices,
-                    device: state::device().await,
-                    problem: s.problems(),
-                },
-            }
-        }
-        Request::ExportState => {
-            let doc = serde_json::json!({ "format": "hacker-new", "version": 1, "state": state::user_state().await });
-            match serde_json::to_string_pretty(&doc) {
-                Ok(json) => Response::Exported { json },
-                Err(e) => Response::Error { message: e.to_string() },
-            }
-        }
-        Request::ImportState { json } => import(&json).await,
+        Request::GetSettings => Response::Settings { settings: state::user_state().await.settings },
+        Request::SaveSettings { settings } => user::save_settings(settings).await,
+        Request::SetFollow { site, user, follow } => user::set_follow(&site, &user, follow).await,
+        Request::FollowMany { site, users } => user::follow_many(&site, &users).await,
+        Request::SetTag { site, user, tag } => user::set_tag(&site, &user, tag).await,
+        Request::SetNote { site, user, note } => user::set_note(&site, &user, &note).await,
+        Request::SetNotify { site, user, notify } => user::set_notify(&site, &user, notify).await,
+        Request::SaveFilter { rule } => user::save_filter(rule).await,
+        Request::EditFilter { key, rule } => user::edit_filter(key, rule).await,
+        Request::RemoveFilter { key } => user::remove_filter(key).await,
+        Request::SyncStatus => user::sync_status().await,
+        Request::ExportState => user::export().await,
+        Request::ImportState { json } => user::import(&json).await,
         Request::AddToBuffer { target, text, destination } => share::add(target, text, destination).await,
         Request::FindDiscussion { url, search } => share::find_discussion(&url, search).await,
         Request::SaveBufferItem { key, item } => share::save_item(key, item).await,
@@ -371,68 +297,22 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             Some(site) => pages::fetch_page(site, &path).await,
             None => Response::Error { message: format!("{site:?} is not a site") },
         },
-        Request::GetProfile { site, user } => match profiles::get(&site, &user).await {
-            Ok((profile, fetched_at)) => Response::Profile { profile, fetched_at },
-            Err(message) => Response::Error { message },
-        },
+        Request::GetProfile { site, user } => {
+            answer(profiles::get(&site, &user).await, |(profile, fetched_at)| Response::Profile { profile, fetched_at })
+        }
     }
 }
 
-/// Merges an exported file: adds its follows and valid filters.
-async fn import(json: &str) -> Response {
-    let doc: serde_json::Value = match serde_json::from_str(json) {
-        Ok(v) => v,
-        Err(e) => return Response::Error { message: format!("not a Hacker New export: {e}") },
-    };
-    if doc["format"] != "hacker-new" {
-        return Response::Error { message: "not a Hacker New export (no \"format\": \"hacker-new\")".into() };
-    }
-    let imported: hn_core::state::UserState = match serde_json::from_value(doc["state"].clone()) {
-        Ok(s) => s,
-        Err(e) => return Response::Error { message: format!("the export is damaged: {e}") },
-    };
-    let mut edits = Vec::new();
-    let (mut follows, mut skipped) = (0, 0);
-    let current = state::user_state().await;
-    for (key, rec) in &imported.follows {
-        let valid = key.split_once(':').is_some_and(|(site, u)| hn_core::site::valid_user(site, u));
-        if valid {
-            if let Some(tag) = rec.tag.as_deref().and_then(hn_core::state::valid_tag) {
-                if current.follows.get(key).is_none_or(|r| r.tag.is_none()) {
-                    edits.push(state::Edit::Tag { key: key.clone(), tag: Some(tag) });
-                }
-            }
-            if rec.unfollowed {
-                continue;
-            }
-            follows += 1;
-            edits.push(state::Edit::Follow { key: key.clone(), follow: true });
-            // A note comes with the follow, unless this device has its own.
-            let note: String = rec.note.trim().chars().take(hn_core::state::MAX_NOTE).collect();
-            let has_own = current.follows.get(key).is_some_and(|r| !r.note.is_empty());
-            if !note.is_empty() && !has_own {
-                edits.push(state::Edit::Note { key: key.clone(), note });
-            }
-        } else {
-            skipped += 1;
-        }
-    }
-    let mut filters = 0;
-    for rule in imported.filters.into_values() {
-        if let Ok(rule) = rule.validated() {
-            filters += 1;
-            edits.push(state::Edit::SaveFilter(rule));
-        } else {
-            skipped += 1;
-        }
-    }
-    match state::edit_many(edits).await {
-        Ok(_) => Response::Imported { follows, filters, skipped },
+/// The answer `ok` makes of a result, or the error's message.
+fn answer<T>(result: Result<T, String>, ok: impl FnOnce(T) -> Response) -> Response {
+    match result {
+        Ok(value) => ok(value),
         Err(message) => Response::Error { message },
     }
 }
 
-fn done(result: Result<(), String>) -> Response {
+/// `Done`, or the error's message.
+pub(crate) fn done(result: Result<(), String>) -> Response {
     match result {
         Ok(()) => Response::Done,
         Err(message) => Response::Error { message },

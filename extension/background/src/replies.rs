@@ -373,3 +373,21 @@ pub async fn mark_read(ids: Option<Vec<u64>>) {
     }
     crate::activity::update_badge().await;
 }
+
+/// A page of `site` said who is signed in (`me`), or that nobody is:
+/// replies are watched on HN (through its API) only.
+pub async fn page_seen(site: &str, me: Option<String>, signed_out: bool) {
+    if hn_core::site::is_hn(site) && (me.is_some() || signed_out) {
+        signed_in(me).await;
+    }
+}
+
+/// The reader's notification choices (synced with the rest of the
+/// settings); the reply check follows the new interval.
+pub async fn save_prefs(prefs: notify::NotifyPrefs) -> hn_core::message::Response {
+    let key = hn_core::state::NOTIFY_PREFS.to_string();
+    let value = state::to_json(&prefs);
+    let saved = state::edit(state::Edit::Put { collection: hn_core::state::SETTINGS, key, value }).await;
+    schedule().await;
+    crate::done(saved)
+}
