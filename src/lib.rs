@@ -581,6 +581,31 @@ impl Page<'_> {
         self.expect("document.documentElement.dataset.hnewMore !== 'loading'", "the second module loaded");
     }
 
+    /// How many times the start-up module has applied a state to the page
+    /// (diagnostics mode): read before a change, then [`Page::applied_after`].
+    pub fn applied(&self) -> u64 {
+        self.value("+(document.documentElement.dataset.hnewApplied || 0)").as_u64().unwrap_or(0)
+    }
+
+    /// Waits until a state was applied after the `before`th: the page has
+    /// taken in a change, and what it left alone can be checked.
+    pub fn applied_after(&self, before: u64) {
+        self.expect(
+            &format!("+(document.documentElement.dataset.hnewApplied || 0) > {before}"),
+            "the page applied the changed state",
+        );
+    }
+
+    /// Waits for `n` frames of the page to be rendered: what a style or
+    /// layout change would set off (a transition, an observer) has started.
+    pub fn frames(&self, n: u32) {
+        let mut expr = "r(true)".to_string();
+        for _ in 0..n {
+            expr = format!("requestAnimationFrame(() => {expr})");
+        }
+        self.expect(&format!("new Promise(r => {expr})"), "the page rendered its frames");
+    }
+
     /// Evaluates `expr` once and returns its value, failing loudly on error.
     pub fn value(&self, expr: &str) -> serde_json::Value {
         match self.session.eval(expr) {

@@ -195,7 +195,8 @@ fn the_rule_follows_the_policy_each_page_arrives_with() {
     // An ordinary load leaves the rule as it is.
     let page = h.open("/").unwrap();
     page.expect("document.documentElement.dataset.hnewState === 'applied'", "enhanced");
-    std::thread::sleep(Duration::from_millis(500));
+    // The worker has taken in the page's report (it answered it).
+    page.expect("document.documentElement.dataset.hnewBackground === 'ok'", "the page was reported");
     assert_eq!(worker.eval(rule).unwrap(), first);
 
     // HN turns stricter: the page that brings it still ran under the rule
@@ -259,7 +260,8 @@ fn the_rule_is_set_once_a_page_shows_it_is_needed() {
     let page = h.open("/news").unwrap();
     page.expect("document.documentElement.dataset.hnewError", "the loader reported the refusal");
     worker.wait_until(&format!("{status}.then(s => s.needed === true)"), Duration::from_secs(10)).unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    // The loader had the background's answer, and stays.
+    page.expect("document.documentElement.dataset.hnewRuleAnswer === 'stay'", "the loader decided");
     // Not even the look put in place before parsing is left behind, and
     // with no rule the page does not load again.
     assert_eq!(page.value("[...document.documentElement.classList].filter(c => c.startsWith('hnew')).length"), 0);

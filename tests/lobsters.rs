@@ -106,7 +106,8 @@ fn lobsters_stays_off_until_the_reader_allows_it() {
     assert_eq!(options.value("document.querySelector('#site-lobsters').textContent"), "Turn on");
     let page = h.open_url(FRONT).unwrap();
     page.expect("document.readyState === 'complete'", "the page loaded");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // An HN page opened after it is enhanced: our scripts had their turn.
+    h.open("/news").unwrap().ready();
     assert_eq!(page.value("document.documentElement.classList.contains('hnew')"), false, "nothing runs there");
     let worker = h.worker().unwrap();
     assert_eq!(worker.eval("chrome.scripting.getRegisteredContentScripts().then(s => s.length)").unwrap(), 0);
@@ -196,15 +197,18 @@ fn features_work_on_lobsters_once_allowed() {
     page.click(".hnew-filter-reveal");
     assert_eq!(page.value("getComputedStyle(document.querySelector('li.story.hnew-hidden')).display"), "list-item");
     page.click(".hnew-filter-reveal");
-    // An HN rule does not reach Lobsters.
+    // An HN rule does not reach Lobsters: the page takes in the new state
+    // and hides what it hid.
+    let before = page.applied();
     ask(
         &worker,
         serde_json::json!({"kind": "save_filter", "rule": {"kind": "keyword", "pattern": "PotatoP", "target": "stories"}}),
     );
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    page.expect(
-        &format!("document.documentElement.dataset.hnewHidden === '{tagged}'"),
-        "HN's rule left Lobsters alone",
+    page.applied_after(before);
+    assert_eq!(
+        page.value("document.documentElement.dataset.hnewHidden"),
+        tagged.to_string(),
+        "HN's rule left Lobsters alone"
     );
 
     // Folding a subthread from a reply, with the count, and back.

@@ -44,8 +44,10 @@ fn opened_and_left(height: u32) -> (Harness, usize) {
     page.ready();
     let inner = page.value("innerHeight").as_f64().unwrap();
     assert!((inner - f64::from(height)).abs() < 150.0, "window of {height} px, page sees {inner}");
-    // Time for anything a first layout or the state could set off.
-    std::thread::sleep(Duration::from_millis(2000));
+    // What a first layout or the state could set off has happened: the
+    // scroll watch saw the page laid out, and frames were drawn.
+    page.expect("document.documentElement.dataset.hnewScrollObserved === 'yes'", "the scroll watch observed");
+    page.frames(3);
     assert_eq!(asked_of_hn(&h, from), vec!["/news".to_string()], "one request: the page itself");
     assert_eq!(page.value("document.documentElement.dataset.hnewPages"), "0");
     drop(page);
@@ -60,7 +62,8 @@ fn a_tall_window_sends_no_request_until_the_reader_scrolls_towards_the_end() {
     // The whole list fits: the window cannot scroll, but the wheel (a real
     // input event, from the browser) says the reader wants more.
     let fits = page.value("document.documentElement.scrollHeight <= innerHeight + 5");
-    std::thread::sleep(Duration::from_millis(500));
+    page.expect("document.documentElement.dataset.hnewScrollObserved === 'yes'", "the scroll watch observed");
+    page.frames(3);
     assert_eq!(h.replica.count("/news?p="), 0);
     page.session
         .call(
@@ -78,7 +81,8 @@ fn a_short_window_sends_no_request_until_the_reader_scrolls() {
     let (h, _) = opened_and_left(500);
     let page = h.open("/news").unwrap();
     page.ready();
-    std::thread::sleep(Duration::from_millis(800));
+    page.expect("document.documentElement.dataset.hnewScrollObserved === 'yes'", "the scroll watch observed");
+    page.frames(3);
     assert_eq!(h.replica.count("/news?p="), 0, "nothing before the reader scrolls");
     scroll_to_bottom(&page);
     page.expect("+document.documentElement.dataset.hnewPages >= 1", "page 2 came after the scroll");
@@ -90,7 +94,9 @@ fn scrolling_a_front_page_loads_pages_two_and_three_with_continuing_ranks() {
     let page = h.open("/news").unwrap();
     page.expect("document.documentElement.dataset.hnewScroll", "endless scroll is on");
     // Nothing comes unasked; each page once the reader scrolls to the end.
-    std::thread::sleep(Duration::from_millis(1500));
+    page.ready();
+    page.expect("document.documentElement.dataset.hnewScrollObserved === 'yes'", "the scroll watch observed");
+    page.frames(3);
     assert_eq!(h.replica.count("/news?p="), 0, "page 2 waits for the reader");
     for expected_pages in [1, 2] {
         scroll_to_bottom(&page);
@@ -217,7 +223,7 @@ fn the_footer_shows_at_the_end_or_on_focus_never_over_a_row_and_not_at_load() {
         .unwrap();
     page.reload().unwrap();
     page.ready();
-    std::thread::sleep(Duration::from_millis(600));
+    page.frames(3);
     assert_eq!(page.value("window.__slid"), 0, "nothing slides at load");
     let hidden = format!("{footer}.getBoundingClientRect().top >= innerHeight - 1");
     assert_eq!(page.value(&hidden), true, "held below the window at the top of the list");

@@ -114,7 +114,7 @@ fn the_story_comment_box_keeps_its_draft_and_posts_in_place() {
     let page = h.open(THREAD).unwrap();
     page.expect("document.documentElement.dataset.hnewFeatures?.includes('inline-reply')", "inline replies are on");
     page.type_into("document.querySelector(\"form[action='comment'] textarea\")", "A top-level thought.");
-    std::thread::sleep(std::time::Duration::from_millis(900));
+    page.expect("document.documentElement.dataset.hnewDraftSaved", "the draft was kept once typing paused");
     page.reload().unwrap();
     page.expect(
         "document.querySelector(\"form[action='comment'] textarea\").value === 'A top-level thought.'",

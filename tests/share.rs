@@ -350,8 +350,8 @@ fn the_first_click_after_the_pointer_moved_opens_the_menu_and_leaves_it_open() {
     page.ready();
     page.hover("span.pagetop");
     page.hover("td.title");
-    // Time enough to fetch and compile it.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Fetched and compiled ahead (the pointer moved), not started.
+    page.expect("document.documentElement.dataset.hnewMoreFetched === 'yes'", "the second module was fetched");
     assert_eq!(page.value("document.documentElement.dataset.hnewMore || ''"), "", "not started before the click");
     page.click_on("document.querySelectorAll('button.hnew-share')[1]");
     page.expect(

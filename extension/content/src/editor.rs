@@ -85,8 +85,10 @@ pub(crate) fn save_now(key: String, area: &Element) {
         } else {
             hn_ext::set_record(&key, &Draft { text, at: js_sys::Date::now() }).await
         };
-        if let Err(e) = result {
-            dom::log(&format!("draft not saved: {e}"));
+        match result {
+            // Which draft was last kept (tests wait for it).
+            Ok(()) => dom::report("hnew-draft-saved", &key),
+            Err(e) => dom::log(&format!("draft not saved: {e}")),
         }
     });
 }

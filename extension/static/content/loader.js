@@ -41,7 +41,10 @@
   }
 
   self.hnewPrefetch = function () {
-    loadMore().catch(function () { /* reported when a gesture needs it */ });
+    loadMore().then(
+      function () { reportSet('hnew-more-fetched', 'yes'); },
+      function () { /* reported when a gesture needs it */ }
+    );
   };
 
   // Held-back clicks and submits go ahead as the page meant them when the
@@ -199,7 +202,10 @@
         if (chrome.runtime.lastError) return;
         var ruled = answer === 'done' || (answer && answer.kind === 'done');
         var nav = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
-        if (ruled && !(nav && nav.type === 'reload')) location.reload();
+        var again = ruled && !(nav && nav.type === 'reload');
+        // What the answer decided (tests wait for it).
+        if (typeof self.hnewReportSet === 'function') self.hnewReportSet('hnew-rule-answer', again ? 'reload' : 'stay', 0);
+        if (again) location.reload();
       });
     } catch (_) { /* extension reloaded: nothing to tell */ }
   }

@@ -315,6 +315,9 @@ fn reader_scrolled(ctx: &Shared) {
 
 fn observe(watched: &Element, f: impl Fn() + 'static) -> Result<(), String> {
     let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        // The first observation comes with the page's first layout: what
+        // would set off a fetch at load has happened (tests wait for it).
+        dom::report_first("hnew-scroll-observed", "yes");
         let hit = entries
             .iter()
             .any(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting()));
