@@ -300,3 +300,53 @@ fn over_quota_what_fits_still_syncs_and_the_rest_is_named() {
         .unwrap();
     assert_eq!(follows, 800, "all kept on this browser");
 }
+
+/// Each value the worker keeps under a key of its own in local storage,
+/// found damaged (a wrong shape: a bad write, a bug, an older version), is
+/// read as empty: every request that reads one still answers, and the
+/// damage is logged by name, not dropped in silence.
+#[test]
+fn a_damaged_stored_value_is_read_as_empty_and_said() {
+    let h = harness();
+    let worker = h.worker().unwrap();
+    let damaged = [
+        ("activity", "the activity cache"),
+        ("csp_status", "the policy rule's status"),
+        ("page_health", "the pages' health record"),
+        ("hn_refused", "the record of HN's refusals"),
+        ("filter_hits", "the filters' counts per tab"),
+        ("notes", "the notifications' click record"),
+        ("replies_watch", "the reply watch"),
+    ];
+    let plant: serde_json::Map<String, serde_json::Value> =
+        damaged.iter().map(|(k, _)| (k.to_string(), serde_json::json!([1, "garbage", { "x": null }]))).collect();
+    worker.eval(&format!("chrome.storage.local.set({}).then(() => true)", serde_json::Value::Object(plant))).unwrap();
+    // Each is read from storage when needed (nothing is kept in memory).
+    let answer = |msg: &str| -> String {
+        let v = worker.eval(&format!("self.hnewHandle({{ v: 1, {msg} }})")).unwrap();
+        v["kind"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(answer("kind: 'get_activity', refresh: false"), "activity");
+    assert_eq!(answer("kind: 'csp_status'"), "csp");
+    assert_eq!(answer("kind: 'get_health'"), "health");
+    assert_eq!(answer("kind: 'get_filter_hits'"), "filter_hits");
+    assert_eq!(answer("kind: 'get_inbox'"), "inbox");
+    assert_eq!(worker.eval("self.hnewNotificationClicked('reply:1')").unwrap(), false, "no click was kept");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let log = worker.console().join("\n");
+        let unsaid: Vec<&str> = damaged
+            .iter()
+            .filter(|(_, what)| !log.contains(&format!("Hacker New: {what} was unreadable")))
+            .map(|(_, what)| *what)
+            .collect();
+        if unsaid.is_empty() {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not said: {unsaid:?}\nthe worker's log:\n{log}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // A page still starts and is enhanced.
+    let page = h.open("/news").unwrap();
+    page.ready();
+}
