@@ -163,6 +163,81 @@ pub fn delete_refusals<'a>(replica: &'a Replica, log_in: &'a dyn Fn(), id: u64) 
     ]
 }
 
+/// One request of every kind the background takes, as the popup, the
+/// options page or a page would send it (without the version envelope).
+/// [`request_kinds`] says which kinds exist, so a test can check that none
+/// was left out of this list.
+pub fn every_request() -> Vec<serde_json::Value> {
+    use hn_core::{notify::NotifyPrefs, settings::Settings, share::SharePrefs};
+    let story = serde_json::json!({ "id": 30883015, "title": "A story", "url": "https://example.com/" });
+    let rule = serde_json::json!({ "kind": "keyword", "pattern": "crypto", "target": "both" });
+    let item =
+        serde_json::json!({ "target": story, "text": "A story", "destination": "x", "position": 1.0, "added": 1 });
+    vec![
+        serde_json::json!({ "kind": "ping", "nonce": 3 }),
+        serde_json::json!({ "kind": "get_settings" }),
+        serde_json::json!({ "kind": "save_settings", "settings": Settings::default() }),
+        serde_json::json!({ "kind": "csp_status" }),
+        serde_json::json!({ "kind": "get_state" }),
+        serde_json::json!({ "kind": "get_page_state" }),
+        serde_json::json!({ "kind": "sync_status" }),
+        serde_json::json!({ "kind": "get_health" }),
+        serde_json::json!({ "kind": "get_inbox" }),
+        serde_json::json!({ "kind": "check_replies" }),
+        serde_json::json!({ "kind": "mark_replies_read", "ids": null }),
+        serde_json::json!({ "kind": "save_notify_prefs", "prefs": NotifyPrefs::default() }),
+        serde_json::json!({ "kind": "get_filter_hits" }),
+        serde_json::json!({ "kind": "filter_hits", "hits": { "k1": 2 } }),
+        serde_json::json!({ "kind": "get_activity", "refresh": false }),
+        serde_json::json!({ "kind": "mark_activity_seen" }),
+        serde_json::json!({ "kind": "export_state" }),
+        serde_json::json!({ "kind": "import_state", "json": "{}" }),
+        serde_json::json!({ "kind": "set_follow", "site": "hn", "user": "pg", "follow": true }),
+        serde_json::json!({ "kind": "set_tag", "site": "hn", "user": "pg", "tag": "founder" }),
+        serde_json::json!({ "kind": "set_note", "site": "hn", "user": "pg", "note": "wrote Arc" }),
+        serde_json::json!({ "kind": "set_notify", "site": "hn", "user": "pg", "notify": true }),
+        serde_json::json!({ "kind": "follow_many", "users": ["tosh", "dang"] }),
+        serde_json::json!({ "kind": "save_filter", "rule": rule }),
+        serde_json::json!({ "kind": "edit_filter", "key": "no-such-rule", "rule": rule }),
+        serde_json::json!({ "kind": "remove_filter", "key": "no-such-rule" }),
+        serde_json::json!({ "kind": "get_profile", "site": "hn", "user": "tosh" }),
+        serde_json::json!({ "kind": "get_item", "id": 8863 }),
+        serde_json::json!({ "kind": "past_discussions", "id": 30883015, "url": "https://example.com/" }),
+        serde_json::json!({ "kind": "fetch_page", "site": "hn", "path": "/news?p=2" }),
+        serde_json::json!({ "kind": "act", "path": "vote?id=1&how=up&auth=x" }),
+        serde_json::json!({ "kind": "post_reply", "parent": 1, "text": "hello" }),
+        serde_json::json!({ "kind": "edit_text", "id": 1 }),
+        serde_json::json!({ "kind": "save_edit", "id": 1, "text": "hello" }),
+        serde_json::json!({ "kind": "delete_comment", "id": 1 }),
+        serde_json::json!({ "kind": "record_get", "key": "folds:1" }),
+        serde_json::json!({ "kind": "record_set", "key": "folds:1", "text": "[]" }),
+        serde_json::json!({ "kind": "record_remove", "key": "folds:1" }),
+        serde_json::json!({ "kind": "set_mastodon_instance", "instance": "hachyderm.io" }),
+        serde_json::json!({ "kind": "add_to_buffer", "target": story, "text": null }),
+        serde_json::json!({ "kind": "find_discussion", "url": "https://example.com/", "search": false }),
+        serde_json::json!({ "kind": "save_buffer_item", "key": "30883015", "item": item }),
+        serde_json::json!({ "kind": "shuffle_buffer" }),
+        serde_json::json!({ "kind": "share_now", "key": "no-such-item" }),
+        serde_json::json!({ "kind": "remove_buffer_item", "key": "30883015" }),
+        serde_json::json!({ "kind": "save_share_prefs", "prefs": SharePrefs::default() }),
+        serde_json::json!({ "kind": "announce_here" }),
+        serde_json::json!({ "kind": "page_seen", "site": "hn", "page": "news", "me": null, "signed_out": true, "problems": [] }),
+        serde_json::json!({ "kind": "csp_blocked", "url": "https://news.ycombinator.com/news" }),
+        serde_json::json!({ "kind": "welcomed" }),
+    ]
+}
+
+/// Every kind of request the background takes, as they are spelled on the
+/// wire: read from serde's refusal of an unknown kind, which lists them, so
+/// a kind added to `Request` shows here by itself.
+pub fn request_kinds() -> Vec<String> {
+    let refused = serde_json::from_value::<hn_core::message::Request>(serde_json::json!({ "kind": "-" }))
+        .expect_err("no such kind")
+        .to_string();
+    let listed = refused.split("expected one of").nth(1).unwrap_or_default();
+    listed.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
 /// Tells the extension's worker what the first HN page in Chromium would
 /// (its wasm refused under HN's own policy: the browser needs the policy
 /// rule) and waits until the rule is in force, so pages start at their

@@ -350,3 +350,31 @@ fn a_damaged_stored_value_is_read_as_empty_and_said() {
     let page = h.open("/news").unwrap();
     page.ready();
 }
+
+/// Every kind of request gets an answer — its own, or an error saying why —
+/// and none is left without one, asked as the extension's pages ask
+/// (`tests/firefox_pages.rs` asks the same in Firefox).
+#[test]
+fn every_request_kind_is_answered() {
+    let all = hacker_new::every_request();
+    let listed: std::collections::BTreeSet<String> =
+        all.iter().map(|r| r["kind"].as_str().unwrap().to_string()).collect();
+    let kinds: std::collections::BTreeSet<String> = hacker_new::request_kinds().into_iter().collect();
+    assert!(kinds.len() > 40, "{kinds:?}");
+    assert_eq!(listed, kinds, "every kind, and only those, is asked");
+    let h = harness();
+    let worker = h.worker().unwrap();
+    let options = format!("{{ url: 'chrome-extension://{EXTENSION_ID}/popup/options.html' }}");
+    for request in all {
+        let mut msg = serde_json::json!({ "v": 1 });
+        msg.as_object_mut().unwrap().extend(request.as_object().unwrap().clone());
+        let answer = worker
+            .eval(&format!(
+                "Promise.race([self.hnewHandleAs({msg}, {options}), new Promise(r => setTimeout(() => r('no answer'), 20000))])"
+            ))
+            .unwrap();
+        assert!(answer["kind"].is_string(), "{request}: {answer}");
+        // Each passed the checks on arrival and reached its handler.
+        assert!(!answer.to_string().contains("malformed"), "{request}: {answer}");
+    }
+}

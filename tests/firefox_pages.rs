@@ -211,6 +211,13 @@ fn every_request_is_answered_in_firefox() {
         let kind = answer["kind"].as_str().unwrap_or_else(|| panic!("{r}: no answer ({answer})"));
         assert_ne!(kind, "error", "{r}: {answer}");
     }
+    // And every kind there is, once: an answer each, its own or an error
+    // saying why (signed out, no such item…), none malformed.
+    for r in hacker_new::every_request() {
+        let answer = h.ask(r.clone());
+        assert!(answer["kind"].is_string(), "{r}: no answer ({answer})");
+        assert!(!answer.to_string().contains("malformed"), "{r}: {answer}");
+    }
     // The health section's lines load (Firefox has no notification
     // permission level to ask): none, nothing being wrong.
     let health = h.ask(json!({"kind": "get_health"}));
