@@ -8,7 +8,6 @@
 //! terminated by a NUL byte: the browser reads commands on fd 3 and writes
 //! replies and events on fd 4.
 
-mod base64;
 pub mod bidi;
 
 use std::collections::HashMap;
@@ -369,7 +368,12 @@ impl<'b> Session<'b> {
     pub fn screenshot(&self, path: &Path) -> Result<()> {
         let v = self.call("Page.captureScreenshot", json!({"format": "png"}))?;
         let data = v["data"].as_str().ok_or_else(|| Error::Protocol("no screenshot data".into()))?;
-        let bytes = base64::decode(data).ok_or_else(|| Error::Protocol("bad base64".into()))?;
+        let bytes = {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .map_err(|e| Error::Protocol(format!("bad base64: {e}")))?
+        };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }

@@ -1,6 +1,11 @@
 //! Percent-encoding, one way each direction: [`encode`] for a query or
 //! form value (every byte but RFC 3986's unreserved characters), [`decode`]
 //! for one (`+` as a space, malformed escapes kept as they are).
+//!
+//! Written here rather than taken from the `percent-encoding` crate: with
+//! it, the content script's two modules measured 906 bytes (gzip) larger,
+//! past their 200 KB budget. (Base64 is the `base64` crate's, in the sync
+//! crate and the test driver, where no budget is that tight.)
 
 /// Percent-encodes one query component or form value.
 pub fn encode(value: &str) -> String {
