@@ -217,6 +217,9 @@ fn every_request_is_answered_in_firefox() {
         let answer = h.ask(r.clone());
         assert!(answer["kind"].is_string(), "{r}: no answer ({answer})");
         assert!(!answer.to_string().contains("malformed"), "{r}: {answer}");
+        let declared = serde_json::from_value::<hn_core::message::Request>(r.clone()).unwrap().answers();
+        let kind = answer["kind"].as_str().unwrap();
+        assert!(kind == "error" || declared.contains(&kind), "{r}: {answer}, declared {declared:?}");
     }
     // The health section's lines load (Firefox has no notification
     // permission level to ask): none, nothing being wrong.

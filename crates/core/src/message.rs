@@ -38,118 +38,143 @@ impl<T> Envelope<T> {
     }
 }
 
-/// What a content script or the popup asks of the background.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Request {
+/// Declares [`Request`] with, beside each kind, the answers it gets
+/// (besides an error): one declaration per request, so what it is asked
+/// and what it answers cannot drift apart. `Request::answers` gives them.
+macro_rules! requests {
+    ($( $(#[$attr:meta])* $name:ident $({ $( $(#[$fattr:meta])* $field:ident : $fty:ty ),* $(,)? })? => $($answer:literal)|+ ),* $(,)?) => {
+        /// What a content script or the popup asks of the background.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        pub enum Request {
+            $( $(#[$attr])* $name $({ $( $(#[$fattr])* $field: $fty ),* })? ),*
+        }
+
+        impl Request {
+            /// Every request's name with its answers, as declared.
+            pub const DECLARED: &'static [(&'static str, &'static [&'static str])] =
+                &[$( (stringify!($name), &[$($answer),+]) ),*];
+
+            /// The kinds of [`Response`] this request is answered with,
+            /// besides `error` (which any may get).
+            pub fn answers(&self) -> &'static [&'static str] {
+                match self {
+                    $( Request::$name { .. } => &[$($answer),+] ),*
+                }
+            }
+        }
+    };
+}
+
+requests! {
     /// Liveness and version check.
     Ping {
         nonce: u32,
-    },
+    } => "pong",
     /// The content script could not compile its wasm under the page's policy:
     /// the background refreshes the policy rule for the next page load.
     CspBlocked {
         url: String,
-    },
+    } => "done",
     /// The current settings.
-    GetSettings,
+    GetSettings => "settings",
     /// Replace the settings (validated on arrival).
     SaveSettings {
         settings: Settings,
-    },
+    } => "settings",
     /// The state of the policy rule, for the popup's health view and tests.
-    CspStatus,
+    CspStatus => "csp",
     /// The user's state (follows, filters, settings).
-    GetState,
+    GetState => "state",
     /// What a page applies at load, as the text its start-up module reads
     /// (`crate::page_state`).
-    GetPageState,
+    GetPageState => "page_state",
     /// The reader dismissed the line that says what the extension adds.
-    Welcomed,
+    Welcomed => "done",
     /// Follow or unfollow a user of a site.
     SetFollow {
         site: String,
         user: String,
         follow: bool,
-    },
+    } => "done",
     /// Follow many users of a site at once (a pasted list): one change,
     /// one write to sync. From the extension's own pages only.
     FollowMany {
         #[serde(default = "hn_site")]
         site: String,
         users: Vec<String>,
-    },
+    } => "done",
     /// Set or clear (`None`) the tag on any user.
     SetTag {
         site: String,
         user: String,
         tag: Option<String>,
-    },
+    } => "done",
     /// Set the note on a followed user (empty clears it).
     SetNote {
         site: String,
         user: String,
         note: String,
-    },
+    } => "done",
     /// Add or replace a filter rule (validated on arrival).
     SaveFilter {
         rule: FilterRule,
-    },
+    } => "done",
     /// Change the rule kept under `key` (its key stays, so an edit made
     /// here and a switch made on another device at once both survive).
     EditFilter {
         key: String,
         rule: FilterRule,
-    },
+    } => "done",
     /// Remove a filter rule by its key.
     RemoveFilter {
         key: String,
-    },
+    } => "done",
     /// A user's profile, from the cache or HN.
     GetProfile {
         site: String,
         user: String,
-    },
+    } => "profile",
     /// A page of a site (path and query, e.g. `/news?p=2`), for endless
     /// scroll; fetched by the background with the reader's session there.
     FetchPage {
         #[serde(default = "hn_site")]
         site: String,
         path: String,
-    },
+    } => "page" | "unserved",
     /// Follow one of HN's vote, favorite, hide or flag links (path and
     /// query, with its auth token) with the reader's session.
     Act {
         path: String,
-    },
+    } => "done",
     /// Post a reply through HN's own form flow.
     PostReply {
         parent: u64,
         text: String,
-    },
+    } => "posted" | "reply_failed",
     /// The source text of one of the reader's own comments, as HN's edit
     /// form gives it.
     EditText {
         id: u64,
-    },
+    } => "edit_text" | "change_failed",
     /// Post an edit of one of the reader's own comments through HN's form.
     SaveEdit {
         id: u64,
         text: String,
-    },
+    } => "done" | "change_failed",
     /// Delete one of the reader's own comments through HN's confirmation.
     DeleteComment {
         id: u64,
-    },
+    } => "done" | "change_failed",
     /// Sync health for the popup.
-    SyncStatus,
+    SyncStatus => "sync",
     /// The whole user state as a JSON document, for a file.
-    ExportState,
+    ExportState => "exported",
     /// Merges a previously exported document: follows and filters are added
     /// to what is here (never removed); settings are left as they are.
     ImportState {
         json: String,
-    },
+    } => "imported",
     /// Queue a story or comment in the share buffer, with the default
     /// destination and the title as text unless given.
     AddToBuffer {
@@ -159,64 +184,64 @@ pub enum Request {
         /// page"); else the default one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         destination: Option<crate::share::Destination>,
-    },
+    } => "queued",
     /// A page's own record (`crate::records`: read marks, folds, drafts,
     /// list orders), kept by the worker in local storage, which pages
     /// cannot open themselves.
     RecordGet {
         key: String,
-    },
+    } => "record",
     RecordSet {
         key: String,
         text: String,
-    },
+    } => "done",
     RecordRemove {
         key: String,
-    },
+    } => "done",
     /// The HN story whose link is `url`: looked for in the reader's open HN
     /// tabs, and with HN's search API only when `search` (the reader asked).
     FindDiscussion {
         url: String,
         #[serde(default)]
         search: bool,
-    },
+    } => "discussion",
     /// Replace a queued item (text, destination, position).
     SaveBufferItem {
         key: String,
         item: crate::share::BufferItem,
-    },
+    } => "done",
     RemoveBufferItem {
         key: String,
-    },
+    } => "done",
     /// Give the queued items a new random order.
-    ShuffleBuffer,
+    ShuffleBuffer => "done",
     /// Open the item's composer now and mark it shared.
     ShareNow {
         key: String,
-    },
+    } => "done",
     /// Replace the share buffer's preferences (validated on arrival).
     SaveSharePrefs {
         prefs: crate::share::SharePrefs,
-    },
+    } => "done",
     /// Set the reader's Mastodon instance (a host), the one share
     /// preference a page sets (its share menu asks for it).
     SetMastodonInstance {
         instance: String,
-    },
+    } => "done",
     /// Make this device the one that announces due items.
-    AnnounceHere,
+    AnnounceHere => "done",
     /// The followed users' activity; `refresh` fetches what is stale first.
     GetActivity {
         refresh: bool,
-    },
+    } => "activity",
     /// The reader saw the feed: clears the unread marks and the badge.
-    MarkActivitySeen,
+    MarkActivitySeen => "done",
     /// A page reports how many items each filter rule hid on it.
     FilterHits {
         hits: std::collections::BTreeMap<String, u32>,
-    },
+    } => "done",
     /// What each rule hid on the current HN tab.
-    GetFilterHits,
+    GetFilterHits => "filter_hits",
     /// A page loaded: its kind (`page`), who is signed in (`me`; `signed_out` when
     /// the page shows a login link instead) and what it could not read.
     PageSeen {
@@ -228,35 +253,35 @@ pub enum Request {
         signed_out: bool,
         #[serde(default)]
         problems: Vec<String>,
-    },
+    } => "done",
     /// Replies to the reader, for the popup's inbox.
-    GetInbox,
+    GetInbox => "inbox",
     /// Look for new replies now (within the request caps).
-    CheckReplies,
+    CheckReplies => "inbox",
     /// Mark replies read: these, or all of them (`None`).
     MarkRepliesRead {
         ids: Option<Vec<u64>>,
-    },
+    } => "inbox",
     SaveNotifyPrefs {
         prefs: crate::notify::NotifyPrefs,
-    },
+    } => "done",
     /// Whether a followed user's posts raise a system notification.
     SetNotify {
         site: String,
         user: String,
         notify: bool,
-    },
+    } => "done",
     /// The extension's health lines for the popup.
-    GetHealth,
+    GetHealth => "health",
     /// The hover card of a link to an HN item.
     GetItem {
         id: u64,
-    },
+    } => "item",
     /// Earlier HN discussions of a story's link (HN's search API).
     PastDiscussions {
         id: u64,
         url: String,
-    },
+    } => "past",
 }
 
 /// What the background answers.
@@ -1079,6 +1104,21 @@ pub fn accept(envelope: Envelope<Request>) -> Result<Request, MessageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every answer a request declares is a kind of `Response` (serde lists
+    /// them when refusing an unknown one).
+    #[test]
+    fn every_declared_answer_is_a_response() {
+        let refused = serde_json::from_value::<Response>(serde_json::json!({ "kind": "-" })).unwrap_err().to_string();
+        let kinds: Vec<&str> = refused.split("expected one of").nth(1).unwrap().split('`').skip(1).step_by(2).collect();
+        assert!(kinds.contains(&"pong") && kinds.contains(&"done"), "{kinds:?}");
+        for (name, answers) in Request::DECLARED {
+            assert!(!answers.is_empty(), "{name}");
+            for a in *answers {
+                assert!(kinds.contains(a), "{name} declares {a}, which is not a response: {kinds:?}");
+            }
+        }
+    }
 
     fn roundtrip(req: Request) -> Request {
         let json = serde_json::to_string(&Envelope::new(req)).unwrap();
