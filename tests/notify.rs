@@ -88,6 +88,21 @@ fn sign_in(h: &Harness, worker: &Session) {
         .expect("the page told the background who is signed in");
 }
 
+/// Ten minutes pass for the activity feed's cache: every followed user's
+/// posts are read again on the next refresh.
+fn age_activity(worker: &Session) {
+    worker
+        .eval("chrome.storage.local.get('activity').then(r => { for (const u of Object.values(r.activity.users)) u.fetched_at -= 11 * 60 * 1000; return chrome.storage.local.set(r); }).then(() => true)")
+        .unwrap();
+}
+
+/// `user` on HN's API with one comment (`id`), two hours old.
+fn user_with_an_old_comment(h: &Harness, api: &mut Api, user: &str, id: u64) {
+    api.put(h, &format!("user/{user}"), json!({ "id": user, "created": 1, "karma": 1, "submitted": [id] }));
+    let old = json!({ "id": id, "by": user, "type": "comment", "parent": 1, "time": now_s() - 7200, "text": "Old" });
+    api.put(h, &format!("item/{id}"), old);
+}
+
 fn the_readers_items(h: &Harness, api: &mut Api) {
     let t = now_s();
     api.put(
@@ -266,18 +281,8 @@ fn a_followed_user_set_to_notify_raises_one_notification() {
     let worker = h.worker().unwrap();
     let mut api = Api::default();
     let t = now_s();
-    api.put(&h, "user/alice", json!({ "id": "alice", "created": 1, "karma": 1, "submitted": [9100] }));
-    api.put(
-        &h,
-        "item/9100",
-        json!({ "id": 9100, "by": "alice", "type": "comment", "parent": 1, "time": t - 7200, "text": "Old" }),
-    );
-    api.put(&h, "user/bob", json!({ "id": "bob", "created": 1, "karma": 1, "submitted": [9200] }));
-    api.put(
-        &h,
-        "item/9200",
-        json!({ "id": 9200, "by": "bob", "type": "comment", "parent": 1, "time": t - 7200, "text": "Old" }),
-    );
+    user_with_an_old_comment(&h, &mut api, "alice", 9100);
+    user_with_an_old_comment(&h, &mut api, "bob", 9200);
     for u in ["alice", "bob"] {
         assert_eq!(
             ask(&worker, json!({ "kind": "set_follow", "site": "hn", "user": u, "follow": true }))["kind"],
@@ -309,17 +314,13 @@ fn a_followed_user_set_to_notify_raises_one_notification() {
         json!({ "id": 9201, "by": "bob", "type": "comment", "parent": 1, "time": t, "text": "Also new" }),
     );
     // Ten minutes pass for the feed's cache.
-    worker
-        .eval("chrome.storage.local.get('activity').then(r => { for (const u of Object.values(r.activity.users)) u.fetched_at -= 11 * 60 * 1000; return chrome.storage.local.set(r); }).then(() => true)")
-        .unwrap();
+    age_activity(&worker);
     let feed = ask(&worker, json!({ "kind": "get_activity", "refresh": true }));
     assert_eq!(feed["feed"]["items"].as_array().unwrap().len(), 4, "{feed}");
     assert_eq!(shown(&worker), vec!["post:9101"]);
     // Not again on the next refresh.
     clear_shown(&worker);
-    worker
-        .eval("chrome.storage.local.get('activity').then(r => { for (const u of Object.values(r.activity.users)) u.fetched_at -= 11 * 60 * 1000; return chrome.storage.local.set(r); }).then(() => true)")
-        .unwrap();
+    age_activity(&worker);
     ask(&worker, json!({ "kind": "get_activity", "refresh": true }));
     assert!(shown(&worker).is_empty());
 
@@ -389,13 +390,7 @@ fn the_daily_digest_sums_up_what_waited_once_a_day() {
     let mut api = Api::default();
     the_readers_items(&h, &mut api);
     // Someone the reader follows, whose posts wait quietly (the default).
-    let t = now_s();
-    api.put(&h, "user/alice", json!({ "id": "alice", "created": 1, "karma": 1, "submitted": [9100] }));
-    api.put(
-        &h,
-        "item/9100",
-        json!({ "id": 9100, "by": "alice", "type": "comment", "parent": 1, "time": t - 7200, "text": "Old" }),
-    );
+    user_with_an_old_comment(&h, &mut api, "alice", 9100);
     assert_eq!(
         ask(&worker, json!({ "kind": "set_follow", "site": "hn", "user": "alice", "follow": true }))["kind"],
         "done"
@@ -417,9 +412,7 @@ fn the_daily_digest_sums_up_what_waited_once_a_day() {
         // Posted after the reader's first look (HN's times are whole seconds).
         json!({ "id": 9101, "by": "alice", "type": "story", "title": "New", "time": now_s() + 1, "kids": [] }),
     );
-    worker
-        .eval("chrome.storage.local.get('activity').then(r => { for (const u of Object.values(r.activity.users)) u.fetched_at -= 11 * 60 * 1000; return chrome.storage.local.set(r); }).then(() => true)")
-        .unwrap();
+    age_activity(&worker);
     ask(&worker, json!({ "kind": "get_activity", "refresh": true }));
     assert!(shown(&worker).is_empty(), "the post waits quietly");
     record_said(&worker);
