@@ -61,13 +61,12 @@ impl FirefoxHarness {
         profile: Option<&Path>,
         replica: Option<Arc<Replica>>,
     ) -> Result<FirefoxHarness, Error> {
-        let turn = match replica {
-            Some(_) => None,
-            None => Some(crate::ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner())),
-        };
-        let replica = match replica {
-            Some(r) => r,
-            None => Arc::new(Replica::start_default()?),
+        let (turn, replica) = match replica {
+            Some(r) => (None, r),
+            None => {
+                let turn = crate::ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner());
+                (Some(turn), Arc::new(Replica::start_default()?))
+            }
         };
         let (zip, _) = crate::package::firefox_zip_granting(granted)?;
         let manifest: serde_json::Value =

@@ -227,15 +227,20 @@ pub fn every_request() -> Vec<serde_json::Value> {
     ]
 }
 
-/// Every kind of request the background takes, as they are spelled on the
-/// wire: read from serde's refusal of an unknown kind, which lists them, so
-/// a kind added to `Request` shows here by itself.
+/// Every kind of request the background takes, as spelled on the wire (a
+/// kind added to `Request` shows here by itself).
 pub fn request_kinds() -> Vec<String> {
-    let refused = serde_json::from_value::<hn_core::message::Request>(serde_json::json!({ "kind": "-" }))
-        .expect_err("no such kind")
-        .to_string();
-    let listed = refused.split("expected one of").nth(1).unwrap_or_default();
-    listed.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    hn_core::message::wire_kinds::<hn_core::message::Request>()
+}
+
+/// Checks the background's `answer` to one of [`every_request`]: there is
+/// one, the request passed the checks on arrival (nothing malformed), and
+/// it is an answer the request's declaration names, or an error.
+pub fn check_answer(request: &serde_json::Value, answer: &serde_json::Value) {
+    let kind = answer["kind"].as_str().unwrap_or_else(|| panic!("{request}: no answer ({answer})"));
+    assert!(!answer.to_string().contains("malformed"), "{request}: {answer}");
+    let declared = serde_json::from_value::<hn_core::message::Request>(request.clone()).unwrap().answers();
+    assert!(kind == "error" || declared.contains(&kind), "{request}: {answer}, declared {declared:?}");
 }
 
 /// Tells the extension's worker what the first HN page in Chromium would

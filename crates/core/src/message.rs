@@ -284,6 +284,21 @@ requests! {
     } => "past",
 }
 
+/// The kinds a `kind`-tagged enum (`Request`, `Response`) takes, as they
+/// are spelled on the wire: read from serde's refusal of an unknown kind,
+/// which lists them all, so a new variant shows here by itself (for tests
+/// that must cover every kind).
+pub fn wire_kinds<T: serde::de::DeserializeOwned>() -> Vec<String> {
+    use serde::de::value::{Error, MapDeserializer};
+    let unknown = MapDeserializer::<_, Error>::new(std::iter::once(("kind", "-")));
+    let refused = match T::deserialize(unknown) {
+        Ok(_) => return Vec::new(),
+        Err(e) => e.to_string(),
+    };
+    let listed = refused.split("expected one of").nth(1).unwrap_or_default();
+    listed.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
 /// What the background answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -1109,13 +1124,12 @@ mod tests {
     /// them when refusing an unknown one).
     #[test]
     fn every_declared_answer_is_a_response() {
-        let refused = serde_json::from_value::<Response>(serde_json::json!({ "kind": "-" })).unwrap_err().to_string();
-        let kinds: Vec<&str> = refused.split("expected one of").nth(1).unwrap().split('`').skip(1).step_by(2).collect();
-        assert!(kinds.contains(&"pong") && kinds.contains(&"done"), "{kinds:?}");
+        let kinds = wire_kinds::<Response>();
+        assert!(kinds.iter().any(|k| k == "pong") && kinds.iter().any(|k| k == "done"), "{kinds:?}");
         for (name, answers) in Request::DECLARED {
             assert!(!answers.is_empty(), "{name}");
             for a in *answers {
-                assert!(kinds.contains(a), "{name} declares {a}, which is not a response: {kinds:?}");
+                assert!(kinds.iter().any(|k| k == a), "{name} declares {a}, which is not a response: {kinds:?}");
             }
         }
     }

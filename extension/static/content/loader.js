@@ -204,7 +204,7 @@
         var nav = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
         var again = ruled && !(nav && nav.type === 'reload');
         // What the answer decided (tests wait for it).
-        if (typeof self.hnewReportSet === 'function') self.hnewReportSet('hnew-rule-answer', again ? 'reload' : 'stay', 0);
+        reportSet('hnew-rule-answer', again ? 'reload' : 'stay', 0);
         if (again) location.reload();
       });
     } catch (_) { /* extension reloaded: nothing to tell */ }
