@@ -5,7 +5,11 @@
 //! goes"; the figures that count come from `cargo run --release -- bench`.
 //!
 //! `cargo run --release --example front_trace [-- /item?id=30883015 | synth:3000]`;
-//! `BASE=OTHER/dist` compares against that build instead of no extension.
+//! `BASE=OTHER/dist` compares against that build instead of no extension;
+//! `HNEW_DIST=OTHER/dist` traces that build as ours (one built with
+//! `WASM_OPT=none` keeps its functions' names); `PROFILE=1` adds V8's
+//! sampling profiler and prints our scripts' and wasm's functions by self
+//! time.
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -56,7 +60,12 @@ fn main() {
 /// main-thread self time by kind of work.
 fn trace(h: &Harness, target: &str) -> BTreeMap<String, f64> {
     let b = &h.browser;
-    let categories = "devtools.timeline,v8,v8.wasm,blink,loading,disabled-by-default-devtools.timeline,toplevel";
+    let mut categories =
+        "devtools.timeline,v8,v8.wasm,blink,loading,disabled-by-default-devtools.timeline,toplevel".to_string();
+    let profile = std::env::var_os("PROFILE").is_some();
+    if profile {
+        categories.push_str(",disabled-by-default-v8.cpu_profiler");
+    }
     let t = b.call(None, "Target.createTarget", json!({"url": "about:blank"})).unwrap();
     let tab = b.attach(t["targetId"].as_str().unwrap()).unwrap();
     tab.call("Page.enable", json!({})).unwrap();
@@ -87,6 +96,10 @@ fn trace(h: &Harness, target: &str) -> BTreeMap<String, f64> {
         })
         .map(|e| (e["pid"].clone(), e["tid"].clone()));
     let Some((pid, tid)) = main else { return BTreeMap::new() };
+    let mut out: BTreeMap<String, f64> = BTreeMap::new();
+    if profile {
+        profile_self_times(&events, &pid, &mut out);
+    }
     let mut spans: Vec<(f64, f64, String)> = events
         .iter()
         .filter(|e| e["pid"] == pid && e["tid"] == tid && e["ph"] == "X")
@@ -108,7 +121,6 @@ fn trace(h: &Harness, target: &str) -> BTreeMap<String, f64> {
         .collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
     // Self time: each span's duration less that of the spans directly in it.
-    let mut out: BTreeMap<String, f64> = BTreeMap::new();
     let mut stack: Vec<(f64, f64, String, f64)> = Vec::new();
     let close = |stack: &mut Vec<(f64, f64, String, f64)>, out: &mut BTreeMap<String, f64>| {
         let (s, e, label, children) = stack.pop().unwrap();
@@ -130,4 +142,40 @@ fn trace(h: &Harness, target: &str) -> BTreeMap<String, f64> {
     }
     let _ = tab.close();
     out
+}
+
+/// The sampling profiler's self time per function of our scripts and wasm
+/// (keys `fn NAME`), from the trace's profile chunks of the page's process.
+fn profile_self_times(events: &[Value], pid: &Value, out: &mut BTreeMap<String, f64>) {
+    let mut names: BTreeMap<(String, u64), String> = BTreeMap::new();
+    let mut samples: Vec<(String, u64, f64)> = Vec::new();
+    for e in events.iter().filter(|e| &e["pid"] == pid && e["name"] == "ProfileChunk") {
+        let id = e["id"].as_str().unwrap_or("").to_string();
+        let data = &e["args"]["data"];
+        for node in data["cpuProfile"]["nodes"].as_array().into_iter().flatten() {
+            let frame = &node["callFrame"];
+            let url = frame["url"].as_str().unwrap_or("");
+            let file = url.rsplit('/').next().unwrap_or("");
+            let name = frame["functionName"].as_str().unwrap_or("");
+            let label = if file.is_empty() { name.to_string() } else { format!("{name} ({file})") };
+            names.insert((id.clone(), node["id"].as_u64().unwrap_or(0)), label);
+        }
+        let ids = data["cpuProfile"]["samples"].as_array().cloned().unwrap_or_default();
+        let deltas = data["timeDeltas"].as_array().cloned().unwrap_or_default();
+        for (i, s) in ids.iter().enumerate() {
+            let delta = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0).max(0.0);
+            samples.push((id.clone(), s.as_u64().unwrap_or(0), delta / 1000.0));
+        }
+    }
+    for (id, node, ms) in samples {
+        let label = names.get(&(id, node)).cloned().unwrap_or_default();
+        let ours = label.contains("hn_content")
+            || label.contains("loader.js")
+            || label.contains("early.js")
+            || label.starts_with("$")
+            || label.contains("wasm");
+        if ours {
+            *out.entry(format!("fn {label}")).or_default() += ms;
+        }
+    }
 }

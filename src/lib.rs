@@ -60,9 +60,10 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The built extension.
+/// The built extension (`HNEW_DIST` names another build, for comparisons
+/// by the development examples).
 pub fn dist() -> PathBuf {
-    root().join("dist")
+    std::env::var_os("HNEW_DIST").map(PathBuf::from).unwrap_or_else(|| root().join("dist"))
 }
 
 /// Where failing tests leave screenshots and benchmarks their reports.
