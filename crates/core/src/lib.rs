@@ -28,6 +28,12 @@ pub mod settings;
 pub mod share;
 pub mod site;
 pub mod state;
+/// Every word the product shows, generated from
+/// `extension/static/_locales/en/messages.json` (see `build.rs`).
+#[allow(clippy::all)]
+pub mod text {
+    include!(concat!(env!("OUT_DIR"), "/text.rs"));
+}
 pub mod thread;
 pub mod unread;
 pub mod url;
