@@ -97,12 +97,7 @@ fn generate(name: &str, m: &serde_json::Value) -> Result<String, String> {
         }
     }
     let params: Vec<String> = order.iter().map(|(p, _)| format!("{p}: impl core::fmt::Display")).collect();
-    Ok(format!(
-        "{doc}pub fn {}({}) -> String {{\n    format!({:?})\n}}\n",
-        lower(name),
-        params.join(", "),
-        format
-    ))
+    Ok(format!("{doc}pub fn {}({}) -> String {{\n    format!({:?})\n}}\n", lower(name), params.join(", "), format))
 }
 
 /// `extName`, `fold_thread` -> `EXT_NAME`, `FOLD_THREAD`.

@@ -6,6 +6,7 @@
 //! Enter or the first button answers. An answer the caller refuses keeps
 //! the dialog open with the reason under the field.
 
+use hn_core::text;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlDialogElement, HtmlInputElement};
 
@@ -75,7 +76,7 @@ fn build(doc: &web_sys::Document, q: &Question) -> Option<Built> {
     let error = dom::make(doc, "p", "hnew-dialog-error", "")?;
     let buttons = dom::make(doc, "div", "hnew-dialog-buttons", "")?;
     let answer = dom::make(doc, "button", "hnew-dialog-answer", q.answer)?;
-    let cancel = dom::make(doc, "button", "hnew-dialog-cancel", "Cancel")?;
+    let cancel = dom::make(doc, "button", "hnew-dialog-cancel", text::PAGE_DIALOG_CANCEL)?;
     let id = "hnew-dialog-title";
     heading.set_id(id);
     let _ = dialog.set_attribute("aria-labelledby", id);

@@ -2,6 +2,7 @@
 //! `noshow`, its `[N more]`), shared by the collapse feature (the reader's
 //! fold control) and unread (old subthreads folded on a revisit).
 
+use hn_core::text;
 use std::cell::RefCell;
 
 use hn_core::thread::{descendants, root_of};
@@ -63,7 +64,11 @@ pub(crate) fn set_folded(ctx: &Shared, i: usize, fold: bool) {
     }
     if layout.toggle_counts {
         if let Ok(Some(t)) = c.row.query_selector(ctx.site.selectors.toggle) {
-            t.set_text_content(Some(&if fold { format!("[{} more]", range.len() + 1) } else { "[–]".to_string() }));
+            t.set_text_content(Some(&if fold {
+                text::page_fold_more(range.len() + 1)
+            } else {
+                text::PAGE_FOLD_OPEN.to_string()
+            }));
         }
     }
     dom::set_data(&c.row, "hnew-hidden-replies", &if fold { range.len().to_string() } else { String::new() });
@@ -76,7 +81,7 @@ pub(crate) fn set_folded(ctx: &Shared, i: usize, fold: bool) {
 /// a folded comment's control says how many replies it hides.
 pub(crate) fn label(ctx: &Shared, row: &web_sys::Element) -> String {
     match row.get_attribute("data-hnew-hidden-replies").filter(|n| !n.is_empty()) {
-        Some(n) if !ctx.site.layout.toggle_counts => format!("unfold ({n} hidden)"),
-        _ => "fold thread".to_string(),
+        Some(n) if !ctx.site.layout.toggle_counts => text::page_unfold_hidden(n),
+        _ => text::PAGE_FOLD_THREAD.to_string(),
     }
 }

@@ -7,6 +7,7 @@
 
 use hn_core::act::is_action_path;
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
+use hn_core::text;
 use web_sys::Element;
 
 use super::Feature;
@@ -62,7 +63,7 @@ fn act(ctx: &Shared, link: &Element, path: String) {
             dom::toggle_class(link, "nosee", true);
             // HN shows "unvote" in the row's `unv_<id>` span.
             let unvote = doc.get_element_by_id(&format!("unv_{id}")).and_then(|span| {
-                let a = dom::make(doc, "a", "hnew-unvote", "unvote")?;
+                let a = dom::make(doc, "a", "hnew-unvote", text::PAGE_UNVOTE)?;
                 let href = path.replace("how=up", "how=un").replace("how=down", "how=un");
                 let _ = a.set_attribute("href", &href);
                 let _ = a.set_attribute("id", &format!("un_{id}"));
@@ -76,7 +77,11 @@ fn act(ctx: &Shared, link: &Element, path: String) {
         let old_text = link.text_content().unwrap_or_default();
         let old_href = path.clone();
         let un = param(&path, "un") == Some("t");
-        let name = if path.starts_with("fave?") { ("favorite", "un-favorite") } else { ("flag", "unflag") };
+        let name = if path.starts_with("fave?") {
+            (text::PAGE_FAVORITE, text::PAGE_UNFAVORITE)
+        } else {
+            (text::PAGE_FLAG, text::PAGE_UNFLAG)
+        };
         link.set_text_content(Some(if un { name.0 } else { name.1 }));
         let href = if un { path.replace("&un=t", "") } else { format!("{path}&un=t") };
         let _ = link.set_attribute("href", &href);
@@ -102,7 +107,7 @@ fn act(ctx: &Shared, link: &Element, path: String) {
         let error = match crate::ask(Request::Act { path }).await {
             Ok(Response::Done) => None,
             Ok(Response::Error { message }) => Some(message),
-            Ok(_) => Some("unexpected answer".into()),
+            Ok(_) => Some(text::PAGE_UNEXPECTED_ANSWER.into()),
             Err(e) => Some(e),
         };
         if let Some(message) = error {

@@ -10,6 +10,7 @@
 //! pointer enters the comment, or focus moves into it), so a 3,000-comment
 //! thread costs nothing up front.
 
+use hn_core::text;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
@@ -51,7 +52,7 @@ fn ensure_control(ctx: &Shared, row: &web_sys::Element) {
     let _ = button.set_attribute("type", "button");
     // Its name is what it shows (fold thread, unfold); what it folds is
     // its description.
-    let _ = button.set_attribute("title", "Fold the whole thread this comment is in");
+    let _ = button.set_attribute("title", text::PAGE_FOLD_THREAD_TITLE);
     dom::set_data(&button, "i", &i.to_string());
     let _ = h.append_child(&button);
 }

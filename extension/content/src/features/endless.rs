@@ -10,6 +10,7 @@
 //! now". The address follows the reader (`?p=N`), and the footer with the
 //! search box slides up when the pointer nears the bottom of the window.
 
+use hn_core::text;
 use std::cell::RefCell;
 use std::collections::HashSet;
 
@@ -263,7 +264,8 @@ fn make_status(ctx: &Shared, anchor: &Element) -> Result<Element, String> {
     let text = dom::make(doc, "span", "hnew-more-text", "").ok_or("cannot build the status row")?;
     let _ = text.set_attribute("role", "status");
     let _ = text.set_attribute("aria-live", "polite");
-    let retry = dom::make(doc, "button", "hnew-more-retry", "Retry now").ok_or("cannot build the status row")?;
+    let retry =
+        dom::make(doc, "button", "hnew-more-retry", text::PAGE_RETRY_NOW).ok_or("cannot build the status row")?;
     let _ = retry.set_attribute("type", "button");
     let _ = retry.set_attribute("hidden", "");
     let _ = cell.append_child(&text);
@@ -367,7 +369,7 @@ fn load(ctx: Shared) {
         Some(next)
     });
     let Some(path) = path else { return };
-    say("Loading more…", false);
+    say(text::PAGE_LOADING_MORE, false);
     set_scroll_state("loading");
     wasm_bindgen_futures::spawn_local(async move {
         let answer = crate::ask(Request::FetchPage { site: ctx.site.id.to_string(), path: path.clone() }).await;
@@ -375,13 +377,15 @@ fn load(ctx: Shared) {
             Ok(Response::Page { html }) => {
                 if let Err(e) = append(&ctx, &path, &html) {
                     dom::log(&format!("endless scroll stopped: {e}"));
-                    finish("Could not read the next page: open it with HN's More link.", "end");
+                    finish(text::PAGE_NEXT_UNREADABLE, "end");
                 }
             }
-            Ok(Response::Unserved { reason: hn_core::page::Unserved::Missing, .. }) => finish("That's all.", "end"),
+            Ok(Response::Unserved { reason: hn_core::page::Unserved::Missing, .. }) => {
+                finish(text::PAGE_ALL_LOADED, "end")
+            }
             Ok(Response::Unserved { message, .. }) => retry_later(ctx, &message),
             Ok(Response::Error { message }) | Err(message) => retry_later(ctx, &message),
-            Ok(_) => retry_later(ctx, "unexpected answer"),
+            Ok(_) => retry_later(ctx, text::PAGE_UNEXPECTED_ANSWER),
         }
     });
 }
@@ -397,7 +401,7 @@ fn retry_later(ctx: Shared, why: &str) {
         s.attempt += 1;
         d
     });
-    say(&format!("{why}. Retrying in {} s.", delay / 1000), true);
+    say(&text::page_retrying(why, delay / 1000), true);
     set_scroll_state("retrying");
     let ctx2 = ctx.clone();
     let timer = dom::after(delay as i32, move || {
@@ -490,13 +494,13 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
     dom::report("hnew-comments", &comments.to_string());
     dom::report("hnew-append-ms", &format!("{}", (now_ms() - started) as u32));
     if next.is_none() {
-        finish("That's all.", "end");
+        finish(text::PAGE_ALL_LOADED, "end");
         if let Some(a) = SCROLL.with(|x| x.borrow().anchor.clone()) {
             dom::toggle_class(&a, "hnew-hidden", true);
         }
         return Ok(());
     }
-    say(&format!("{added} more loaded."), false);
+    say(&text::page_more_loaded(added), false);
     set_scroll_state("idle");
     // The end still in sight (filters hid most of the page): go on at once.
     // Only within reach: the next page waits for the reader to scroll, so a

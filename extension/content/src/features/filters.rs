@@ -3,6 +3,7 @@
 //! way to reveal them. A hidden comment keeps its replies on the page: only
 //! its own text and vote arrow give way to a stub.
 
+use hn_core::text;
 use std::cell::RefCell;
 
 use hn_core::filters::{Attribution, CommentFacts, FilterRule, FilterSet, StoryFacts};
@@ -153,7 +154,7 @@ fn make_bar(ctx: &Shared) -> Option<Element> {
     let bar = dom::make(doc, "div", "hnew-filter-bar", "")?;
     let _ = bar.set_attribute("role", "status");
     let label = dom::make(doc, "span", "hnew-filter-count", "")?;
-    let button = dom::make(doc, "button", "hnew-filter-reveal", "Show")?;
+    let button = dom::make(doc, "button", "hnew-filter-reveal", text::PAGE_SHOW)?;
     let _ = button.set_attribute("type", "button");
     let _ = button.set_attribute("aria-pressed", "false");
     let _ = bar.append_child(&label);
@@ -163,7 +164,7 @@ fn make_bar(ctx: &Shared) -> Option<Element> {
     dom::listen(&button.clone().into(), "click", move |_| {
         let on = !root.class_list().contains("hnew-reveal");
         dom::toggle_class(&root, "hnew-reveal", on);
-        b.set_text_content(Some(if on { "Hide again" } else { "Show" }));
+        b.set_text_content(Some(if on { text::PAGE_HIDE_AGAIN } else { text::PAGE_SHOW }));
         let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
     });
     // Above the list or the thread; else at the top of the page body.

@@ -11,6 +11,7 @@ use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::page::parse_item_id;
 use hn_core::records::Draft;
 use hn_core::site::Selectors;
+use hn_core::text;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 
@@ -131,11 +132,11 @@ fn send_top(ctx: &Shared, form: &Element) {
         }
     };
     if text.trim().is_empty() {
-        status.set_text_content(Some("Write something first."));
+        status.set_text_content(Some(text::PAGE_WRITE_FIRST));
         return;
     }
     save_now(draft_key(parent), &area);
-    status.set_text_content(Some("Sending…"));
+    status.set_text_content(Some(text::PAGE_SENDING));
     let ctx = ctx.clone();
     wasm_bindgen_futures::spawn_local(async move {
         match crate::ask(Request::PostReply { parent, text: text.clone() }).await {
@@ -144,14 +145,14 @@ fn send_top(ctx: &Shared, form: &Element) {
                 if let Some(a) = area.dyn_ref::<HtmlTextAreaElement>() {
                     a.set_value("");
                 }
-                status.set_text_content(Some("Posted. Your comment is now at the top of the thread."));
+                status.set_text_content(Some(text::PAGE_POSTED_TOP));
                 show_top_level(&ctx, &text);
             }
             Ok(Response::ReplyFailed { message, .. }) => status.set_text_content(Some(&message)),
             Ok(Response::Error { message }) | Err(message) => {
-                status.set_text_content(Some(&format!("Not sent: {message}. Your comment is kept.")))
+                status.set_text_content(Some(&text::page_comment_not_sent(message)))
             }
-            Ok(_) => status.set_text_content(Some("Not sent: unexpected answer. Your comment is kept.")),
+            Ok(_) => status.set_text_content(Some(&text::page_comment_not_sent(text::PAGE_UNEXPECTED_ANSWER))),
         }
     });
 }
@@ -185,9 +186,9 @@ fn open(ctx: &Shared, link: &Element, parent: u64) {
         return;
     }
     let user = row.query_selector(ctx.site.selectors.user_link).ok().flatten().and_then(|a| a.text_content());
-    let label = format!("Reply to {}", user.unwrap_or_else(|| "this comment".into()));
-    let send = ("hnew-reply-send", "reply", "Send (Ctrl+Enter)");
-    let cancel = ("hnew-reply-cancel", "cancel", "Close; the draft is kept (Escape)");
+    let label = text::page_reply_to(user.as_deref().unwrap_or(text::PAGE_THIS_COMMENT));
+    let send = ("hnew-reply-send", text::PAGE_REPLY, text::PAGE_REPLY_TITLE);
+    let cancel = ("hnew-reply-cancel", text::PAGE_CANCEL, text::PAGE_CLOSE_DRAFT_TITLE);
     let Some(Editor { root: editor, area, status }) = editor(&ctx.document, "hnew-reply", &label, send, cancel) else {
         return;
     };
@@ -202,7 +203,7 @@ fn open(ctx: &Shared, link: &Element, parent: u64) {
         if let Some(d) = draft {
             if area.value().is_empty() {
                 area.set_value(&d.text);
-                status.set_text_content(Some("Your saved draft is back."));
+                status.set_text_content(Some(text::PAGE_DRAFT_BACK));
             }
         }
     });
@@ -228,7 +229,7 @@ fn send(ctx: &Shared, editor: &Element) {
     let Some(area) = editor.query_selector("textarea").ok().flatten() else { return };
     let Some(text) = area.dyn_ref::<HtmlTextAreaElement>().map(|a| a.value()) else { return };
     if text.trim().is_empty() {
-        say(editor, "Write something first.");
+        say(editor, text::PAGE_WRITE_FIRST);
         return;
     }
     if editor.has_attribute("data-sending") {
@@ -237,7 +238,7 @@ fn send(ctx: &Shared, editor: &Element) {
     // Save first: whatever happens next, the text is on disk.
     save_now(draft_key(parent), &area);
     let _ = editor.set_attribute("data-sending", "");
-    say(editor, "Sending…");
+    say(editor, text::PAGE_SENDING);
     let ctx = ctx.clone();
     let editor = editor.clone();
     wasm_bindgen_futures::spawn_local(async move {
@@ -254,10 +255,10 @@ fn send(ctx: &Shared, editor: &Element) {
                 dom::set_data(&editor, "failed", &message);
             }
             Ok(Response::Error { message }) | Err(message) => {
-                say(&editor, &format!("Not sent: {message}. Your reply is kept."));
+                say(&editor, &text::page_reply_not_sent(&message));
                 dom::set_data(&editor, "failed", &message);
             }
-            Ok(_) => say(&editor, "Not sent: unexpected answer. Your reply is kept."),
+            Ok(_) => say(&editor, &text::page_reply_not_sent(text::PAGE_UNEXPECTED_ANSWER)),
         }
     });
 }
@@ -290,7 +291,7 @@ fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, tex
         let _ = user.set_attribute("href", &format!("user?id={me}"));
     }
     if let Ok(Some(age)) = row.query_selector(s.age) {
-        age.set_text_content(Some("just now"));
+        age.set_text_content(Some(text::PAGE_JUST_NOW));
     }
     if let Ok(Some(body)) = row.query_selector(s.comment_text) {
         show_text(&ctx.document, &body, text);

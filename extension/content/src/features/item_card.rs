@@ -3,6 +3,7 @@
 //! age and comment count, or a comment's author, age and first words, from
 //! HN's API through the background (cached there). Text only.
 
+use hn_core::text;
 use std::cell::{Cell, RefCell};
 
 use hn_core::items::{linked_item, ItemCard};
@@ -87,10 +88,10 @@ fn hide() {
 fn ago(secs: i64) -> String {
     let s = ((js_sys::Date::now() / 1000.0) as i64 - secs).max(0);
     match s {
-        0..=3599 => format!("{} minutes ago", s / 60),
-        3600..=86_399 => format!("{} hours ago", s / 3600),
-        86_400..=2_591_999 => format!("{} days ago", s / 86_400),
-        _ => format!("{} months ago", s / 2_592_000),
+        0..=3599 => text::page_minutes_ago(s / 60),
+        3600..=86_399 => text::page_hours_ago(s / 3600),
+        86_400..=2_591_999 => text::page_days_ago(s / 86_400),
+        _ => text::page_months_ago(s / 2_592_000),
     }
 }
 
@@ -108,7 +109,7 @@ fn show(ctx: &Shared, link: &Element, id: u64) {
             c
         }
     };
-    card.set_text_content(Some("Loading…"));
+    card.set_text_content(Some(text::PAGE_LOADING));
     dom::set_data(&card, "id", &id.to_string());
     let _ = link.after_with_node_1(&card);
     let _ = card.remove_attribute("hidden");
@@ -122,20 +123,20 @@ fn show(ctx: &Shared, link: &Element, id: u64) {
         card.set_text_content(None);
         match answer {
             Ok(Response::Item { item }) => fill(&doc, &card, &item),
-            Ok(Response::Error { message }) => card.set_text_content(Some(&format!("Not available: {message}"))),
-            Ok(_) => card.set_text_content(Some("Not available")),
-            Err(e) => card.set_text_content(Some(&format!("Not available: {e}"))),
+            Ok(Response::Error { message }) => card.set_text_content(Some(&text::page_not_available_why(message))),
+            Ok(_) => card.set_text_content(Some(text::PAGE_NOT_AVAILABLE)),
+            Err(e) => card.set_text_content(Some(&text::page_not_available_why(e))),
         }
     });
 }
 
 fn fill(doc: &web_sys::Document, card: &Element, item: &ItemCard) {
     if item.gone {
-        card.set_text_content(Some("This item was deleted or flagged."));
+        card.set_text_content(Some(text::PAGE_ITEM_GONE));
         return;
     }
     let head = if item.title.is_empty() {
-        format!("Comment by {}", item.by.as_deref().unwrap_or("?"))
+        text::page_comment_by(item.by.as_deref().unwrap_or("?"))
     } else {
         item.title.clone()
     };
@@ -144,10 +145,10 @@ fn fill(doc: &web_sys::Document, card: &Element, item: &ItemCard) {
     }
     let mut facts = Vec::new();
     if let Some(p) = item.score {
-        facts.push(if p == 1 { "1 point".to_string() } else { format!("{p} points") });
+        facts.push(if p == 1 { text::PAGE_ONE_POINT.to_string() } else { text::page_points(p) });
     }
     if let (Some(by), false) = (&item.by, item.title.is_empty()) {
-        facts.push(format!("by {by}"));
+        facts.push(text::page_by_user(by));
     }
     facts.push(ago(item.time));
     if let Some(n) = item.comments {

@@ -5,6 +5,7 @@
 //! shares; `?` lists them. Bindings come from the settings. Nothing fires
 //! while the reader types in a field or holds Ctrl, Alt or Meta.
 
+use hn_core::text;
 use std::cell::{Cell, RefCell};
 
 use hn_core::keys::{self, Action};
@@ -219,7 +220,7 @@ fn toggle_help(ctx: &Shared) {
     }
     let Some(panel) = dom::make(&ctx.document, "dialog", "hnew-keys-help", "") else { return };
     let _ = panel.set_attribute("aria-labelledby", "hnew-keys-title");
-    if let Some(h) = dom::make(&ctx.document, "h2", "", "Keyboard shortcuts") {
+    if let Some(h) = dom::make(&ctx.document, "h2", "", text::PAGE_KEYS_TITLE) {
         h.set_id("hnew-keys-title");
         let _ = panel.append_child(&h);
     }
@@ -235,12 +236,10 @@ fn toggle_help(ctx: &Shared) {
         }
         let _ = panel.append_child(&list);
     }
-    if let Some(p) =
-        dom::make(&ctx.document, "p", "", "Change them in the extension's options. Escape or ? closes this list.")
-    {
+    if let Some(p) = dom::make(&ctx.document, "p", "", text::PAGE_KEYS_HINT) {
         let _ = panel.append_child(&p);
     }
-    if let Some(close) = dom::make(&ctx.document, "button", "hnew-keys-close", "Close") {
+    if let Some(close) = dom::make(&ctx.document, "button", "hnew-keys-close", text::PAGE_CLOSE) {
         let _ = close.set_attribute("type", "button");
         let dialog = panel.clone();
         dom::listen(&close.clone().into(), "click", move |_| {

@@ -12,6 +12,7 @@
 //! no text.
 
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
+use hn_core::text;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 
@@ -149,14 +150,14 @@ fn open(ctx: &Shared, row: &Element, id: u64) {
         }
         return;
     }
-    let save = ("hnew-edit-save", "update", "Save the edit (Ctrl+Enter)");
-    let cancel = ("hnew-edit-cancel", "cancel", "Keep the comment as it is (Escape)");
+    let save = ("hnew-edit-save", text::PAGE_EDIT_SAVE, text::PAGE_EDIT_SAVE_TITLE);
+    let cancel = ("hnew-edit-cancel", text::PAGE_CANCEL, text::PAGE_EDIT_KEEP_TITLE);
     let Some(Editor { root: editor, area, status }) =
-        editor(&ctx.document, "hnew-edit", "Edit your comment", save, cancel)
+        editor(&ctx.document, "hnew-edit", text::PAGE_EDIT_LABEL, save, cancel)
     else {
         return;
     };
-    status.set_text_content(Some("Reading your comment from Hacker News…"));
+    status.set_text_content(Some(text::PAGE_EDIT_READING));
     dom::set_data(&editor, "id", &id.to_string());
     area.set_read_only(true);
     place(ctx, row, &editor);
@@ -172,7 +173,7 @@ fn open(ctx: &Shared, row: &Element, id: u64) {
                 None
             }
             Ok(_) => {
-                say(&editor, "Hacker News's edit form could not be read.", true);
+                say(&editor, text::PAGE_EDIT_UNREADABLE, true);
                 None
             }
         };
@@ -182,7 +183,7 @@ fn open(ctx: &Shared, row: &Element, id: u64) {
         match (draft, &original) {
             (Some(d), Some(o)) if d.text != *o => {
                 area.set_value(&d.text);
-                say(&editor, "Your unsaved edit is back.", false);
+                say(&editor, text::PAGE_EDIT_BACK, false);
             }
             (Some(d), None) => area.set_value(&d.text),
             (_, Some(o)) => {
@@ -222,13 +223,13 @@ fn save(ctx: &Shared, editor: &Element) {
     }
     let text = area.value();
     if text.trim().is_empty() {
-        say(editor, "A comment cannot be empty: to remove it, use delete.", true);
+        say(editor, text::PAGE_EDIT_EMPTY, true);
         return;
     }
     // Saved first: whatever happens next, the text is on disk.
     save_now(edit_key(id), &area);
     let _ = editor.set_attribute("data-sending", "");
-    say(editor, "Saving…", false);
+    say(editor, text::PAGE_SAVING, false);
     let (ctx, editor) = (ctx.clone(), editor.clone());
     wasm_bindgen_futures::spawn_local(async move {
         let answer = crate::ask(Request::SaveEdit { id, text: text.clone() }).await;
@@ -247,10 +248,8 @@ fn save(ctx: &Shared, editor: &Element) {
                 dom::report("hnew-edited", &id.to_string());
             }
             Ok(Response::ChangeFailed { message }) => say(&editor, &message, true),
-            Ok(Response::Error { message }) | Err(message) => {
-                say(&editor, &format!("Not saved: {message}. Your edit is kept."), true)
-            }
-            Ok(_) => say(&editor, "Not saved: unexpected answer. Your edit is kept.", true),
+            Ok(Response::Error { message }) | Err(message) => say(&editor, &text::page_edit_not_saved(message), true),
+            Ok(_) => say(&editor, &text::page_edit_not_saved(text::PAGE_UNEXPECTED_ANSWER), true),
         }
     });
 }
@@ -260,13 +259,13 @@ fn ask_delete(ctx: &Shared, row: &Element, id: u64) {
     if let Ok(Some(existing)) = row.query_selector(".hnew-delete .hnew-delete-keep") {
         return focus(&existing);
     }
-    let line = make(ctx, "p", "hnew-delete", "Delete this comment? ");
-    let yes = make(ctx, "button", "hnew-delete-yes", "Delete");
-    let keep = make(ctx, "button", "hnew-delete-keep", "Keep");
+    let line = make(ctx, "p", "hnew-delete", &format!("{} ", text::PAGE_DELETE_QUESTION));
+    let yes = make(ctx, "button", "hnew-delete-yes", text::PAGE_DELETE);
+    let keep = make(ctx, "button", "hnew-delete-keep", text::PAGE_KEEP);
     let status = make(ctx, "span", "hnew-reply-status", "");
     let (Some(line), Some(yes), Some(keep), Some(status)) = (line, yes, keep, status) else { return };
     let _ = line.set_attribute("role", "group");
-    let _ = line.set_attribute("aria-label", "Delete this comment?");
+    let _ = line.set_attribute("aria-label", text::PAGE_DELETE_QUESTION);
     let _ = status.set_attribute("role", "status");
     let _ = status.set_attribute("aria-live", "polite");
     let _ = line.append_child(&yes);
@@ -285,7 +284,7 @@ fn delete(ctx: &Shared, line: &Element) {
         return;
     }
     let _ = line.set_attribute("data-sending", "");
-    say(line, "Deleting…", false);
+    say(line, text::PAGE_DELETING, false);
     let (ctx, line) = (ctx.clone(), line.clone());
     wasm_bindgen_futures::spawn_local(async move {
         let answer = crate::ask(Request::DeleteComment { id }).await;
@@ -300,10 +299,8 @@ fn delete(ctx: &Shared, line: &Element) {
                 dom::report("hnew-deleted", &id.to_string());
             }
             Ok(Response::ChangeFailed { message }) => say(&line, &message, true),
-            Ok(Response::Error { message }) | Err(message) => {
-                say(&line, &format!("Not deleted: {message}. The comment is still there."), true)
-            }
-            Ok(_) => say(&line, "Not deleted: unexpected answer. The comment is still there.", true),
+            Ok(Response::Error { message }) | Err(message) => say(&line, &text::page_not_deleted(message), true),
+            Ok(_) => say(&line, &text::page_not_deleted(text::PAGE_UNEXPECTED_ANSWER), true),
         }
     });
 }
@@ -313,7 +310,7 @@ fn delete(ctx: &Shared, line: &Element) {
 fn mark_deleted(ctx: &Shared, row: &Element) {
     let s = ctx.site.selectors;
     if let Ok(Some(body)) = row.query_selector(s.comment_text) {
-        body.set_text_content(Some("[deleted]"));
+        body.set_text_content(Some(text::PAGE_DELETED));
     }
     for gone in
         dom::all(row, &format!("{}, {}, .hnew-edit", ctx.site.selectors.own_links, ctx.site.selectors.reply_link))

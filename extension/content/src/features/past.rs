@@ -4,6 +4,7 @@
 
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::site::PageKind;
+use hn_core::text;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -47,7 +48,7 @@ fn story_link(ctx: &Shared) -> Option<(u64, String, Element)> {
 
 fn init(ctx: &Shared) -> Result<(), String> {
     let Some((_, _, sub)) = story_link(ctx) else { return Ok(()) };
-    let Some(button) = dom::make(&ctx.document, "button", "hnew-past", "past discussions") else { return Ok(()) };
+    let Some(button) = dom::make(&ctx.document, "button", "hnew-past", text::PAGE_PAST) else { return Ok(()) };
     let _ = button.set_attribute("type", "button");
     let _ = button.set_attribute("aria-expanded", "false");
     let cell = sub.query_selector(ctx.site.selectors.subtext).ok().flatten().unwrap_or(sub);
@@ -69,7 +70,7 @@ fn init_click(ctx: &Shared) -> Result<(), String> {
             let _ = b.set_attribute("aria-expanded", "false");
             return;
         }
-        let Some(list) = dom::make(&doc, "div", "hnew-past-list", "Looking for earlier discussions…") else { return };
+        let Some(list) = dom::make(&doc, "div", "hnew-past-list", text::PAGE_PAST_LOOKING) else { return };
         let _ = list.set_attribute("role", "status");
         let _ = cell.append_child(&list);
         let _ = b.set_attribute("aria-expanded", "true");
@@ -77,7 +78,7 @@ fn init_click(ctx: &Shared) -> Result<(), String> {
         wasm_bindgen_futures::spawn_local(async move {
             match crate::ask(Request::PastDiscussions { id, url }).await {
                 Ok(Response::Past { stories }) if stories.is_empty() => {
-                    list.set_text_content(Some("No earlier discussions of this link."));
+                    list.set_text_content(Some(text::PAGE_PAST_NONE));
                 }
                 Ok(Response::Past { stories }) => {
                     list.set_text_content(None);
@@ -99,15 +100,15 @@ fn init_click(ctx: &Shared) -> Result<(), String> {
                         } else {
                             String::new()
                         };
-                        let facts = format!(" {year}{} points · {} comments", s.points, s.comments);
+                        let facts = format!(" {year}{}", text::page_past_facts(s.points, s.comments));
                         let _ = li.append_with_str_1(&facts);
                         let _ = ul.append_child(&li);
                     }
                     let _ = list.append_child(&ul);
                 }
-                Ok(Response::Error { message }) => list.set_text_content(Some(&format!("Not available: {message}"))),
-                Ok(_) => list.set_text_content(Some("Not available")),
-                Err(e) => list.set_text_content(Some(&format!("Not available: {e}"))),
+                Ok(Response::Error { message }) => list.set_text_content(Some(&text::page_not_available_why(message))),
+                Ok(_) => list.set_text_content(Some(text::PAGE_NOT_AVAILABLE)),
+                Err(e) => list.set_text_content(Some(&text::page_not_available_why(e))),
             }
         });
     });

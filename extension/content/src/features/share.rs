@@ -8,6 +8,7 @@
 //! Keyboard: the control is a button; the menu takes focus, arrows move
 //! through it, Escape closes it and gives focus back.
 
+use hn_core::text;
 use std::cell::RefCell;
 
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
@@ -50,11 +51,11 @@ fn control(ctx: &Shared, id: u64, kind: &str) -> Option<Element> {
         None => {
             let wrap = dom::make(&ctx.document, "span", "hnew-share-wrap", if kind == "story" { " | " } else { "" })?;
             dom::set_data(&wrap, "kind", kind);
-            let b = dom::make(&ctx.document, "button", "hnew-share", "share")?;
+            let b = dom::make(&ctx.document, "button", "hnew-share", text::PAGE_SHARE)?;
             let _ = b.set_attribute("type", "button");
             let _ = b.set_attribute("aria-haspopup", "menu");
             let _ = b.set_attribute("aria-expanded", "false");
-            let _ = b.set_attribute("aria-label", &format!("Share this {kind}"));
+            let _ = b.set_attribute("aria-label", &text::page_share_this(kind));
             wrap.append_child(&b).ok()?;
             TEMPLATES.with(|t| t.borrow_mut().push((kind.to_string(), wrap.clone())));
             wrap
@@ -166,7 +167,7 @@ fn comment_target(ctx: &Shared, row: &Element, id: u64) -> (ShareTarget, String)
         .or_else(|| ctx.root.query_selector(s.title_link).ok().flatten())
         .and_then(|a| a.text_content())
         .unwrap_or_default();
-    let title = if story.is_empty() { format!("Comment by {user}") } else { format!("Comment by {user} on: {story}") };
+    let title = if story.is_empty() { text::page_comment_by(&user) } else { text::page_comment_by_on(&user, &story) };
     (ShareTarget { id, comment: true, title, url: None, site: ctx.site.id.to_string() }, user)
 }
 
@@ -270,16 +271,16 @@ pub fn from_context(ctx: &Shared, what: &str, selection: Option<String>) {
         }
     };
     let Some((target, text)) = chosen else {
-        toast(ctx, "Nothing here to add to the share buffer: use it on a story, a comment or a selection in one.");
+        toast(ctx, text::PAGE_BUFFER_NOTHING);
         return;
     };
     let ctx = ctx.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let said = match crate::ask(Request::AddToBuffer { target, text }).await {
-            Ok(Response::Queued { .. }) => "Added to your share buffer".to_string(),
-            Ok(Response::Error { message }) => format!("Not added: {message}"),
-            Ok(_) => "Not added: unexpected answer".into(),
-            Err(e) => format!("Not added: {e}"),
+            Ok(Response::Queued { .. }) => text::PAGE_BUFFER_ADDED.to_string(),
+            Ok(Response::Error { message }) => text::page_buffer_not_added(message),
+            Ok(_) => text::page_buffer_not_added(text::PAGE_UNEXPECTED_ANSWER),
+            Err(e) => text::page_buffer_not_added(e),
         };
         toast(&ctx, &said);
     });
@@ -350,7 +351,7 @@ fn fill(ctx: &Shared, shell: &Element, target: &ShareTarget) {
     shell.set_text_content(None);
     let Some(menu) = dom::make(&ctx.document, "div", "hnew-share-items", "") else { return };
     let _ = menu.set_attribute("role", "menu");
-    let _ = menu.set_attribute("aria-label", "Share");
+    let _ = menu.set_attribute("aria-label", text::PAGE_SHARE_MENU);
     if shell.append_child(&menu).is_err() {
         return;
     }
@@ -360,7 +361,7 @@ fn fill(ctx: &Shared, shell: &Element, target: &ShareTarget) {
         (share.mastodon.clone(), share.queued.contains(&target.key()))
     };
     let status = dom::make(&ctx.document, "div", "hnew-share-status", "");
-    if let Some(b) = item(ctx, menu, "button", if queued { "Queued to share later" } else { "Queue to share later" }) {
+    if let Some(b) = item(ctx, menu, "button", if queued { text::PAGE_QUEUED_LATER } else { text::PAGE_QUEUE_LATER }) {
         let (c, t, status) = (ctx.clone(), target.clone(), status.clone());
         dom::set_data(&b, "action", "buffer");
         dom::listen(&b.clone().into(), "click", move |_| add_to_buffer(&c, &t, status.clone()));
@@ -388,9 +389,9 @@ fn fill(ctx: &Shared, shell: &Element, target: &ShareTarget) {
             }
         }
     }
-    let mut copies = vec![("Copy discussion link", target.discussion())];
+    let mut copies = vec![(text::PAGE_COPY_DISCUSSION, target.discussion())];
     if let Some(url) = &target.url {
-        copies.push(("Copy story link", url.clone()));
+        copies.push((text::PAGE_COPY_STORY, url.clone()));
     }
     for (label, link) in copies {
         if let Some(b) = item(ctx, menu, "button", label) {
@@ -415,10 +416,10 @@ fn add_to_buffer(_ctx: &Shared, target: &ShareTarget, status: Option<Element>) {
     let target = target.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let text = match crate::ask(Request::AddToBuffer { target, text: None }).await {
-            Ok(Response::Queued { .. }) => "Added to your share buffer".to_string(),
-            Ok(Response::Error { message }) => format!("Not added: {message}"),
-            Ok(_) => "Not added: unexpected answer".into(),
-            Err(e) => format!("Not added: {e}"),
+            Ok(Response::Queued { .. }) => text::PAGE_BUFFER_ADDED.to_string(),
+            Ok(Response::Error { message }) => text::page_buffer_not_added(message),
+            Ok(_) => text::page_buffer_not_added(text::PAGE_UNEXPECTED_ANSWER),
+            Err(e) => text::page_buffer_not_added(e),
         };
         say(&status, &text);
     });
@@ -429,19 +430,19 @@ fn copy(link: &str, status: Option<Element>) {
     let promise = w.navigator().clipboard().write_text(link);
     wasm_bindgen_futures::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(promise).await {
-            Ok(_) => say(&status, "Link copied"),
-            Err(e) => say(&status, &format!("Could not copy: {}", hn_ext::describe(&e))),
+            Ok(_) => say(&status, text::PAGE_COPIED),
+            Err(e) => say(&status, &text::page_not_copied(hn_ext::describe(&e))),
         }
     });
 }
 
 fn ask_instance(ctx: &Shared, target: &ShareTarget, text: &str) {
     let question = crate::dialog::Question {
-        title: "Share on Mastodon",
-        label: "Your Mastodon instance",
+        title: text::PAGE_MASTODON_TITLE,
+        label: text::PAGE_MASTODON_LABEL,
         value: "",
-        hint: "For example mastodon.social. Asked once; change it in the options.",
-        answer: "Share",
+        hint: text::PAGE_MASTODON_HINT,
+        answer: text::PAGE_SHARE_MENU,
     };
     let (target, text) = (target.clone(), text.to_string());
     // The share control has focus again when the question closes.
@@ -449,8 +450,7 @@ fn ask_instance(ctx: &Shared, target: &ShareTarget, text: &str) {
     let ctx = ctx.clone();
     let document = ctx.document.clone();
     crate::dialog::ask(&document, question, move |input| {
-        let instance = share::mastodon_instance(input)
-            .ok_or_else(|| format!("“{}” is not a Mastodon instance (for example mastodon.social).", input.trim()))?;
+        let instance = share::mastodon_instance(input).ok_or_else(|| text::page_mastodon_invalid(input.trim()))?;
         if let (Ok(url), Some(w)) =
             (share::composer_url(Destination::Mastodon, &target, &text, Some(&instance)), web_sys::window())
         {

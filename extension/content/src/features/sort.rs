@@ -2,6 +2,7 @@
 //! list page (`/news`, `/show`, …) and remembered on this device. Pages
 //! appended by endless scroll join the sort.
 
+use hn_core::text;
 use std::cell::Cell;
 
 use hn_core::records::SortChoices;
@@ -45,9 +46,9 @@ fn list_path() -> String {
 fn init(ctx: &Shared) -> Result<(), String> {
     let first = ctx.index.borrow().stories.first().map(|s| s.row.clone()).ok_or("no stories")?;
     let table = first.closest("table").ok().flatten().ok_or("the stories are not in a table")?;
-    let bar = dom::make(&ctx.document, "div", "hnew-sort", "sort: ").ok_or("no document")?;
+    let bar = dom::make(&ctx.document, "div", "hnew-sort", text::PAGE_SORT_LEAD).ok_or("no document")?;
     let _ = bar.set_attribute("role", "group");
-    let _ = bar.set_attribute("aria-label", "Sort this list");
+    let _ = bar.set_attribute("aria-label", text::PAGE_SORT_LABEL);
     for by in SortBy::ALL {
         let Some(b) = dom::make(&ctx.document, "button", "hnew-sort-by", by.label()) else { continue };
         let _ = b.set_attribute("type", "button");

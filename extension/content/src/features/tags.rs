@@ -5,6 +5,7 @@
 //! Cheap on any page size: one `querySelectorAll` per tagged user (by the
 //! profile link the site puts on every name), not a walk of every name.
 
+use hn_core::text;
 use std::cell::RefCell;
 
 use hn_core::site::PageKind;
@@ -47,7 +48,7 @@ fn mark_op(ctx: &Shared) {
     for a in links(ctx, &op) {
         if a.closest(ctx.site.selectors.comment).ok().flatten().is_some() {
             dom::toggle_class(&a, "hnew-op", true);
-            let _ = a.set_attribute("title", "the submitter (OP)");
+            let _ = a.set_attribute("title", text::PAGE_OP_TITLE);
         }
     }
 }
@@ -64,7 +65,7 @@ fn apply(ctx: &Shared) -> Result<(), String> {
             else {
                 continue;
             };
-            let _ = span.set_attribute("title", &format!("your tag for {user}"));
+            let _ = span.set_attribute("title", &text::page_your_tag_for(user));
             let _ = a.after_with_node_1(&span);
             shown.push(span);
         }

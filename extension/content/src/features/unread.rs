@@ -8,6 +8,7 @@
 //! here) are dimmed or hidden on lists; on a thread visited before, the
 //! top-level subthreads holding nothing new are folded.
 
+use hn_core::text;
 use std::cell::{Cell, RefCell};
 
 use hn_core::settings::ReadStories;
@@ -89,8 +90,7 @@ fn read_line(ctx: &Shared) {
         }
         return;
     }
-    let text =
-        if n == 1 { "1 story you read is hidden".to_string() } else { format!("{n} stories you read are hidden") };
+    let text = if n == 1 { text::PAGE_READ_HIDDEN_ONE.to_string() } else { text::page_read_hidden(n) };
     if let Some(e) = existing {
         if let Ok(Some(t)) = e.query_selector("span") {
             t.set_text_content(Some(&text));
@@ -102,7 +102,7 @@ fn read_line(ctx: &Shared) {
     if let Some(t) = dom::make(&ctx.document, "span", "", &text) {
         let _ = line.append_child(&t);
     }
-    if let Some(b) = dom::make(&ctx.document, "button", "hnew-read-show", "Show") {
+    if let Some(b) = dom::make(&ctx.document, "button", "hnew-read-show", text::PAGE_SHOW) {
         let _ = b.set_attribute("type", "button");
         let c = ctx.clone();
         dom::listen(&b.clone().into(), "click", move |_| {
@@ -233,7 +233,7 @@ async fn thread(ctx: &Shared, visits: &mut Visits, writable: bool) {
 
 /// "12 new of 340", above the comments.
 fn show_count(ctx: &Shared, new: usize, total: usize) {
-    let Some(line) = dom::make(&ctx.document, "div", "hnew-new-count", &format!("{new} new of {total}")) else {
+    let Some(line) = dom::make(&ctx.document, "div", "hnew-new-count", &text::page_new_of(new, total)) else {
         return;
     };
     let _ = line.set_attribute("role", "status");
@@ -262,7 +262,7 @@ fn mark_lists(ctx: &Shared, visits: &Visits, range: std::ops::Range<usize>) {
         let Some((link, now)) = story.comments_link(ctx.site) else { continue };
         let Some(new) = visits.new_comments(story.id, now) else { continue };
         if new > 0 && (ctx.site.row_id)(&story.row.id()).is_some() {
-            if let Some(span) = dom::make(&ctx.document, "span", "hnew-new-comments", &format!(" ({new} new)")) {
+            if let Some(span) = dom::make(&ctx.document, "span", "hnew-new-comments", &text::page_new_comments(new)) {
                 let _ = link.after_with_node_1(&span);
             }
         }

@@ -4,6 +4,7 @@
 //! Unfollow button. Escape or leaving closes it. One card element serves the
 //! whole page, moved next to the name so Tab reaches its button.
 
+use hn_core::text;
 use std::cell::{Cell, RefCell};
 
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
@@ -156,7 +157,7 @@ fn show(ctx: &Shared, link: &Element) {
         return;
     }
     USER.with(|u| *u.borrow_mut() = Some(user.clone()));
-    let _ = card.set_attribute("aria-label", &format!("Profile of {user}"));
+    let _ = card.set_attribute("aria-label", &text::page_profile_of(&user));
     card.set_text_content(None);
     let doc = &ctx.document;
     let head = dom::make(doc, "span", "hnew-card-head", "");
@@ -169,15 +170,15 @@ fn show(ctx: &Shared, link: &Element) {
             set_follow_button(&button, ctx.state.borrow().follows(ctx.site.id, &user), &user);
             let _ = head.append_child(&button);
         }
-        if let Some(button) = dom::make(doc, "button", "hnew-card-tag", "Tag…") {
+        if let Some(button) = dom::make(doc, "button", "hnew-card-tag", text::PAGE_TAG_BUTTON) {
             let _ = button.set_attribute("type", "button");
-            let _ = button.set_attribute("aria-label", &format!("Tag {user}"));
+            let _ = button.set_attribute("aria-label", &text::page_tag_user(&user));
             dom::set_data(&button, "user", &user);
             let _ = head.append_child(&button);
         }
         let _ = card.append_child(&head);
     }
-    let body = dom::make(doc, "span", "hnew-card-body", "Loading profile…");
+    let body = dom::make(doc, "span", "hnew-card-body", text::PAGE_PROFILE_LOADING);
     if let Some(body) = &body {
         let _ = card.append_child(body);
     }
@@ -197,16 +198,21 @@ fn show(ctx: &Shared, link: &Element) {
         body.set_text_content(None);
         match answer {
             Ok(Response::Profile { profile, fetched_at }) => render(&doc, &body, &profile, fetched_at, host),
-            Ok(Response::Error { message }) => body.set_text_content(Some(&format!("Profile unavailable: {message}"))),
-            Ok(_) | Err(_) => body.set_text_content(Some("Profile unavailable right now.")),
+            Ok(Response::Error { message }) => {
+                body.set_text_content(Some(&text::page_profile_unavailable_why(message)))
+            }
+            Ok(_) | Err(_) => body.set_text_content(Some(text::PAGE_PROFILE_UNAVAILABLE)),
         }
     });
 }
 
 fn set_follow_button(button: &Element, following: bool, user: &str) {
-    button.set_text_content(Some(if following { "Unfollow" } else { "Follow" }));
+    button.set_text_content(Some(if following { text::PAGE_UNFOLLOW } else { text::PAGE_FOLLOW }));
     let _ = button.set_attribute("aria-pressed", if following { "true" } else { "false" });
-    let _ = button.set_attribute("aria-label", &format!("{} {user}", if following { "Unfollow" } else { "Follow" }));
+    let _ = button.set_attribute(
+        "aria-label",
+        &format!("{} {user}", if following { text::PAGE_UNFOLLOW } else { text::PAGE_FOLLOW }),
+    );
     dom::set_data(button, "user", user);
 }
 
@@ -223,9 +229,9 @@ fn toggle_follow(ctx: &Shared, button: &Element) {
                 set_follow_button(&button, !follow, &user);
                 let message = match other {
                     Ok(Response::Error { message }) | Err(message) => message,
-                    Ok(_) => "unexpected answer".into(),
+                    Ok(_) => text::PAGE_UNEXPECTED_ANSWER.into(),
                 };
-                let _ = button.set_attribute("title", &format!("Not saved: {message}"));
+                let _ = button.set_attribute("title", &text::page_not_saved(message));
             }
         }
     });
@@ -237,13 +243,13 @@ fn render(doc: &Document, body: &Element, p: &Profile, fetched_at: f64, host: &s
     let now = (fetched_at / 1000.0) as i64;
     let mut facts = Vec::new();
     if let Some(k) = p.karma {
-        facts.push(format!("{k} karma"));
+        facts.push(text::page_karma(k));
     }
     if let Some(c) = p.created {
-        facts.push(format!("joined {} ago", account_age(c, now)));
+        facts.push(text::page_joined(account_age(c, now)));
     }
     if p.submitted > 0 {
-        facts.push(format!("{} submissions", p.submitted));
+        facts.push(text::page_submissions(p.submitted));
     }
     if let Some(line) = dom::make(doc, "span", "hnew-card-facts", &facts.join(" · ")) {
         let _ = body.append_child(&line);
@@ -286,18 +292,18 @@ fn edit_tag(ctx: &Shared, button: &Element) {
     let current = ctx.state.borrow().follows.get(&key).and_then(|r| r.tag.clone()).unwrap_or_default();
     let max = hn_core::state::MAX_TAG;
     let question = crate::dialog::Question {
-        title: &format!("Tag {user}"),
-        label: "Tag",
+        title: &text::page_tag_user(&user),
+        label: text::PAGE_TAG_LABEL,
         value: &current,
-        hint: &format!("Shown beside their name on every page; up to {max} characters. Empty removes it."),
-        answer: "Save",
+        hint: &text::page_tag_hint(max),
+        answer: text::PAGE_SAVE,
     };
     let (site, button) = (ctx.site.id.to_string(), button.clone());
     crate::dialog::ask(&ctx.document, question, move |input| {
         let tag = if input.trim().is_empty() {
             None
         } else {
-            Some(hn_core::state::valid_tag(input).ok_or_else(|| format!("A tag is 1 to {max} visible characters."))?)
+            Some(hn_core::state::valid_tag(input).ok_or_else(|| text::page_tag_invalid(max))?)
         };
         let (site, user, button) = (site.clone(), user.clone(), button.clone());
         wasm_bindgen_futures::spawn_local(async move {
@@ -306,7 +312,7 @@ fn edit_tag(ctx: &Shared, button: &Element) {
                 Ok(_) => None,
             };
             if let Some(message) = failed {
-                let _ = button.set_attribute("title", &format!("Not saved: {message}"));
+                let _ = button.set_attribute("title", &text::page_not_saved(message));
             }
         });
         Ok(())

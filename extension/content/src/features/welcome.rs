@@ -5,6 +5,7 @@
 //! dismisses it. The flag is the background's (set on install, kept on
 //! this device) and comes with the page state.
 
+use hn_core::text;
 use std::cell::Cell;
 
 use hn_core::message::LoadRequest;
@@ -27,12 +28,8 @@ fn applies(ctx: &Shared) -> bool {
     hn_core::site::is_hn(ctx.site.id) && (ctx.kind.has_stories() || ctx.kind.has_comments())
 }
 
-const WORDS: [&str; 4] = [
-    "hover a name for its card (follow, tag)",
-    "press ? for the keys",
-    "share is under each story",
-    "the toolbar button holds Following, Filters and the share buffer",
-];
+const WORDS: [&str; 4] =
+    [text::PAGE_WELCOME_CARD, text::PAGE_WELCOME_KEYS, text::PAGE_WELCOME_SHARE, text::PAGE_WELCOME_TOOLBAR];
 
 fn apply(ctx: &Shared) -> Result<(), String> {
     let shown = ctx.root.query_selector(".hnew-welcome").ok().flatten();
@@ -52,8 +49,8 @@ fn show(ctx: &Shared) {
     let doc = &ctx.document;
     let (Some(line), Some(lead), Some(button)) = (
         dom::make(doc, "div", "hnew-welcome", ""),
-        dom::make(doc, "b", "", "Hacker New is on: "),
-        dom::make(doc, "button", "hnew-welcome-ok", "Got it"),
+        dom::make(doc, "b", "", text::PAGE_WELCOME_LEAD),
+        dom::make(doc, "button", "hnew-welcome-ok", text::PAGE_WELCOME_OK),
     ) else {
         return;
     };
