@@ -6,6 +6,7 @@
 //! again, and refreshes run one at a time. The feed lives in
 //! `chrome.storage.local`; the badge counts what the reader has not seen.
 
+use hn_core::text;
 use hn_ext::chrome::{set_badge_color, set_badge_text};
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -85,7 +86,7 @@ async fn followed() -> Vec<String> {
 
 async fn get_json<T: for<'de> Deserialize<'de>>(url: &str, cache: &mut Cache) -> Result<Option<T>, String> {
     if !cache.budget.take(js_sys::Date::now() as i64, PER_MINUTE) {
-        return Err(format!("paused at {PER_MINUTE} requests a minute; continuing at the next refresh"));
+        return Err(text::error_activity_paused(PER_MINUTE));
     }
     cache.requests += 1;
     crate::net::get_json(url, "HN's API").await
@@ -176,14 +177,14 @@ async fn announce(fresh: &[ActivityItem], prefs: &hn_core::notify::NotifyPrefs) 
     let (id, title, message, click) = match fresh {
         [i] => (
             format!("post:{}", i.id),
-            format!("{} posted", i.by),
+            text::note_user_posted(&i.by),
             i.summary.clone(),
             Click::Open { url: format!("https://news.ycombinator.com/item?id={}", i.id), replies: vec![] },
         ),
         _ => (
             format!("posts:{}", js_sys::Date::now()),
-            format!("{} new posts by people you follow", fresh.len()),
-            "Click to see them.".to_string(),
+            text::note_users_posted(fresh.len()),
+            text::NOTE_CLICK_TO_SEE.to_string(),
             Click::Options { tab: "activity".into() },
         ),
     };

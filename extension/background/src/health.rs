@@ -6,6 +6,7 @@
 
 use hn_core::health::{HealthLine, PageHealth};
 use hn_core::notify::Mode;
+use hn_core::text;
 use serde::{Deserialize, Serialize};
 
 const PAGES_KEY: &str = "page_health";
@@ -60,42 +61,39 @@ pub async fn lines() -> Vec<HealthLine> {
     let mut out = pages.lines();
     if let Some(problem) = crate::state::local_problem() {
         out.push(HealthLine {
-            what: format!("This browser's storage refused to save your changes: {problem}"),
-            detail: "They are kept while the browser runs and sent to your other browsers through sync; \
-                     saving here is tried again every minute. Removing large data of other extensions or sites \
-                     makes room."
-                .into(),
+            what: text::health_storage_refused(problem),
+            detail: text::HEALTH_STORAGE_REFUSED_DETAIL.into(),
         });
     }
     let policy = crate::csp_rule::status().await;
     if policy.rule.is_none() && policy.observed.as_deref().is_some_and(hn_core::csp::per_response) {
         out.push(HealthLine {
-            what: "Hacker News' page policy now names each page's own scripts (a nonce or hash)".into(),
-            detail: "A fixed rule would break HN's own scripts, so none is set and pages keep HN's policy as sent. \
-                     Where the browser needs the rule to run the extension's code (Chrome), pages are left as HN \
-                     sent them until HN's policy changes back; it is checked daily and whenever a page is refused."
-                .into(),
+            what: text::HEALTH_POLICY_NONCE.into(),
+            detail: text::HEALTH_POLICY_NONCE_DETAIL.into(),
         });
     }
     let sync = crate::state::status().await;
     if let Some(problem) = sync.problem {
         out.push(HealthLine {
-            what: format!("Sync is not saving: {problem}"),
-            detail: "Everything stays on this device and is sent again every minute until it fits.".into(),
+            what: text::health_sync_not_saving(problem),
+            detail: text::HEALTH_SYNC_NOT_SAVING_DETAIL.into(),
         });
     }
     if let Some(problem) = sync.merge_problem {
         out.push(HealthLine {
-            what: format!("Sync: {problem}"),
-            detail: "Shown until the cause is gone; nothing on this device is changed by it.".into(),
+            what: text::health_sync_problem(problem),
+            detail: text::HEALTH_SYNC_PROBLEM_DETAIL.into(),
         });
     }
     if let Some(r) = refused().get().await {
         if now - r.at < HN_SHOWN_MS {
-            let times = if r.times == 1 { String::new() } else { format!(" ({} times)", r.times) };
             out.push(HealthLine {
-                what: format!("Hacker News refused a page: {}{times}", r.message),
-                detail: "Endless scroll waits longer between pages and retries on its own.".into(),
+                what: if r.times == 1 {
+                    text::health_hn_refused(&r.message)
+                } else {
+                    text::health_hn_refused_times(&r.message, r.times)
+                },
+                detail: text::HEALTH_HN_REFUSED_DETAIL.into(),
             });
         }
     }
@@ -103,24 +101,22 @@ pub async fn lines() -> Vec<HealthLine> {
     if let Some(problem) = inbox.problem {
         let paused = inbox.waiting_until.is_some();
         out.push(HealthLine {
-            what: format!("Checking for replies {}: {problem}", if paused { "is paused" } else { "stopped early" }),
-            detail: "Replies already found stay in the inbox; checks resume on their own.".into(),
+            what: if paused { text::health_replies_paused(problem) } else { text::health_replies_stopped(problem) },
+            detail: text::HEALTH_REPLIES_DETAIL.into(),
         });
     }
     if let Some(problem) = crate::activity::get(false).await.problem {
         out.push(HealthLine {
-            what: format!("Followed users' activity is not up to date: {problem}"),
-            detail: "The feed keeps what it has and refreshes again later.".into(),
+            what: text::health_activity_stale(problem),
+            detail: text::HEALTH_ACTIVITY_STALE_DETAIL.into(),
         });
     }
     let prefs = crate::state::notify_prefs().await;
     let wants = prefs.replies == Mode::Active || prefs.followed == Mode::Active || prefs.digest_at.is_some();
     if wants && !crate::notes::allowed().await {
         out.push(HealthLine {
-            what: "The browser blocks this extension's notifications".into(),
-            detail: "Replies and posts still wait in the inbox and the badge; allow notifications in the \
-                     system or browser settings to be interrupted."
-                .into(),
+            what: text::HEALTH_NOTIFICATIONS_BLOCKED.into(),
+            detail: text::HEALTH_NOTIFICATIONS_BLOCKED_DETAIL.into(),
         });
     }
     out

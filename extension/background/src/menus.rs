@@ -8,6 +8,7 @@
 
 use hn_core::message::Push;
 use hn_core::share::WebShare;
+use hn_core::text;
 use hn_ext::chrome::{menus_create, menus_remove_all};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -21,10 +22,10 @@ pub async fn install() {
     let _ = JsFuture::from(menus_remove_all()).await;
     let web = Array::of2(&"https://*/*".into(), &"http://*/*".into());
     for (id, context, title) in [
-        ("share-page", "page", "Queue this page to share later"),
-        ("share-link", "link", "Queue this link to share later"),
-        ("share-selection", "selection", "Queue \u{201c}%s\u{201d} to share later"),
-        ("share-image", "image", "Queue this image to share later"),
+        ("share-page", "page", text::MENU_QUEUE_PAGE),
+        ("share-link", "link", text::MENU_QUEUE_LINK),
+        ("share-selection", "selection", text::MENU_QUEUE_SELECTION),
+        ("share-image", "image", text::MENU_QUEUE_IMAGE),
     ] {
         let props = Object::new();
         let _ = Reflect::set(&props, &"id".into(), &id.into());

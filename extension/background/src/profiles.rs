@@ -3,6 +3,7 @@
 //! hour, and asked of the site once however many tabs hover the same name
 //! at the same moment.
 
+use hn_core::text;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -77,10 +78,9 @@ pub async fn get(site: &str, user: &str) -> Result<(Profile, f64), String> {
     if !IN_FLIGHT.with(|m| m.borrow().contains_key(&key)) {
         match take_fetch() {
             None => {
-                return cached.map(|c| (c.profile, c.fetched_at)).ok_or_else(|| {
-                    "profiles are being asked for faster than the extension fetches them: try again in a minute"
-                        .to_string()
-                })
+                return cached
+                    .map(|c| (c.profile, c.fetched_at))
+                    .ok_or_else(|| text::ERROR_PROFILES_TOO_FAST.to_string())
             }
             Some(wait) if wait > 0.0 => crate::pages::sleep(wait).await,
             Some(_) => {}
@@ -164,16 +164,16 @@ async fn fetch(user: &str) -> Result<Profile, String> {
                     u.submitted.len(),
                 ))
             }
-            Ok(None) => return Err(format!("no user named {user}")),
+            Ok(None) => return Err(text::error_no_such_user(user)),
             Err(e) => format!("unreadable answer from the API: {e}"),
         },
         Err(e) => e,
     };
     let html = fetch_text(&format!("{PAGE}{user}")).await.map_err(|e| format!("{api_error}; {e}"))?;
     if html.contains(hn_core::message::RATE_LIMITED) {
-        return Err("Hacker News is rate-limiting requests; try again in a minute".into());
+        return Err(text::ERROR_RATE_LIMITED.into());
     }
-    profile::from_user_page(&html).ok_or_else(|| format!("no profile for {user}"))
+    profile::from_user_page(&html).ok_or_else(|| text::error_no_profile(user))
 }
 
 /// Lobsters' own JSON for a user (its `about` is HTML, shown only through

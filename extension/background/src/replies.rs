@@ -9,6 +9,7 @@
 //! itself lives in `chrome.storage.local` (so a restarted worker or browser
 //! remembers what it saw). The first check only notes what exists.
 
+use hn_core::text;
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -117,10 +118,10 @@ struct Fetcher<'a> {
 impl Fetcher<'_> {
     async fn json<T: for<'de> Deserialize<'de>>(&mut self, path: &str) -> Result<Option<T>, Stop> {
         if self.used >= notify::PER_CHECK {
-            return Err(Stop::Cap(format!("{} requests this check; the rest waits for the next one", self.used)));
+            return Err(Stop::Cap(text::error_check_cap(self.used)));
         }
         if !notify::take_hourly(&mut self.w.budget, now()) {
-            return Err(Stop::Cap(format!("paused at {} requests an hour; continuing next hour", notify::PER_HOUR)));
+            return Err(Stop::Cap(text::error_replies_paused(notify::PER_HOUR)));
         }
         self.used += 1;
         self.w.requests += 1;

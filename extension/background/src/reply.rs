@@ -4,6 +4,7 @@
 use hn_core::message::Response;
 use hn_core::own::{self, Change, ChangeError};
 use hn_core::reply::{self, ReplyError};
+use hn_core::text;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -103,7 +104,7 @@ pub async fn act(path: &str) -> Response {
     let result = match request(&url, None).await {
         Ok(a) => hn_core::act::outcome(a.status, a.redirected, &a.body),
         Err(e) => Err(match e {
-            ReplyError::Network(e) => format!("The network failed ({e})."),
+            ReplyError::Network(e) => text::error_network(e),
             other => other.to_string(),
         }),
     };

@@ -12,6 +12,7 @@ use hn_core::message::Response;
 use hn_core::schedule::DAY;
 use hn_core::share::{self, BufferItem, ItemStatus, SharePrefs, ShareTarget};
 use hn_core::state::{self as keys, UserState};
+use hn_core::text;
 use hn_ext::chrome::execute_script;
 use hn_ext::BrowserZone;
 use js_sys::{Object, Reflect};
@@ -45,12 +46,10 @@ pub async fn add(target: ShareTarget, text: Option<String>, destination: Option<
     let key = target.key();
     let shared_before = s.share_status.get(&key).is_some_and(|st| st.shared.is_some());
     if s.share.contains_key(&key) && !shared_before {
-        return Response::Error { message: "already in your share buffer".into() };
+        return Response::Error { message: text::ERROR_ALREADY_QUEUED.into() };
     }
     if s.queued().len() >= share::MAX_QUEUED {
-        return Response::Error {
-            message: format!("the share buffer holds {} posts; share or remove some first", share::MAX_QUEUED),
-        };
+        return Response::Error { message: text::error_buffer_full(share::MAX_QUEUED) };
     }
     let position = s.share.values().map(|i| i.position).fold(0.0, f64::max) + 1.0;
     let text = text.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| target.default_text());
@@ -162,14 +161,14 @@ pub async fn add_web(page_url: &str, page_title: &str, what: share::WebShare) ->
                     Ok(format!("{name}{when}"))
                 }
                 Response::Error { message } => Err(message),
-                _ => Err("an unexpected answer".to_string()),
+                _ => Err(text::NOTE_UNEXPECTED_ANSWER.to_string()),
             }
         }
         Err(message) => Err(message),
     };
     let (title, message) = match &outcome {
-        Ok(what) => ("Added to your share buffer", what),
-        Err(why) => ("Not added to your share buffer", why),
+        Ok(what) => (text::NOTE_BUFFER_ADDED, what),
+        Err(why) => (text::NOTE_BUFFER_NOT_ADDED, why),
     };
     crate::notes::show(&format!("web-share-{}", now()), title, message).await;
     outcome.is_ok()
@@ -178,7 +177,7 @@ pub async fn add_web(page_url: &str, page_title: &str, what: share::WebShare) ->
 pub async fn save_item(key: String, item: BufferItem) -> Response {
     let s = state::user_state().await;
     if !s.share.contains_key(&key) {
-        return Response::Error { message: "that post is no longer in the buffer".into() };
+        return Response::Error { message: text::ERROR_NOT_IN_BUFFER.into() };
     }
     let r = state::edit(put(keys::SHARE, &key, &item)).await;
     reschedule().await;
@@ -246,14 +245,14 @@ pub async fn announce_here() -> Response {
 pub async fn share_now(key: &str) -> Response {
     let s = state::user_state().await;
     let Some(item) = s.share.get(key) else {
-        return Response::Error { message: "that post is no longer in the buffer".into() };
+        return Response::Error { message: text::ERROR_NOT_IN_BUFFER.into() };
     };
     let url = match share::composer_url(item.destination, &item.target, &item.text, s.share_prefs.mastodon.as_deref()) {
         Ok(u) => u,
         Err(message) => return Response::Error { message },
     };
     if let Err(e) = hn_ext::open_tab(&url).await {
-        return Response::Error { message: format!("the composer did not open: {e}") };
+        return Response::Error { message: text::error_composer_failed(e) };
     }
     let status = ItemStatus { shared: Some(now()), ..s.share_status.get(key).copied().unwrap_or_default() };
     let mut edits = vec![put(keys::SHARE_STATUS, key, &status)];
@@ -301,15 +300,13 @@ async fn notify(s: &UserState, due: &[(String, i64)]) {
             let item = &s.share[key];
             (
                 format!("share:{key}"),
-                format!("Time to share on {}", item.destination.label()),
-                format!("{}\nClick to open the composer.", item.text),
+                text::note_share_due(item.destination.label()),
+                text::note_share_due_body(&item.text),
             )
         }
-        _ => (
-            format!("share:group:{}", now()),
-            format!("{} posts are due to share", due.len()),
-            "Click to see them in your share buffer.".to_string(),
-        ),
+        _ => {
+            (format!("share:group:{}", now()), text::note_shares_due(due.len()), text::NOTE_SHARES_DUE_BODY.to_string())
+        }
     };
     let mut notes = share_notes().load().await;
     notes.insert(id.clone(), due.iter().map(|(k, _)| serde_json::Value::from(k.as_str())).collect());

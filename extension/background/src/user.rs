@@ -6,6 +6,7 @@ use hn_core::filters::FilterRule;
 use hn_core::message::{self, Response};
 use hn_core::settings::Settings;
 use hn_core::state::user_key;
+use hn_core::text;
 
 use crate::{done, state};
 
@@ -16,7 +17,7 @@ pub async fn save_settings(settings: Settings) -> Response {
             crate::activity::update_badge().await;
             Response::Settings { settings }
         }
-        Err(e) => Response::Error { message: format!("settings not saved: {e}") },
+        Err(e) => Response::Error { message: text::error_settings_not_saved(e) },
     }
 }
 
@@ -91,14 +92,14 @@ pub async fn export() -> Response {
 pub async fn import(json: &str) -> Response {
     let doc: serde_json::Value = match serde_json::from_str(json) {
         Ok(v) => v,
-        Err(e) => return Response::Error { message: format!("not a Hacker New export: {e}") },
+        Err(e) => return Response::Error { message: text::error_not_export(e) },
     };
     if doc["format"] != "hacker-new" {
-        return Response::Error { message: "not a Hacker New export (no \"format\": \"hacker-new\")".into() };
+        return Response::Error { message: text::ERROR_NOT_EXPORT_FORMAT.into() };
     }
     let imported: hn_core::state::UserState = match serde_json::from_value(doc["state"].clone()) {
         Ok(s) => s,
-        Err(e) => return Response::Error { message: format!("the export is damaged: {e}") },
+        Err(e) => return Response::Error { message: text::error_export_damaged(e) },
     };
     let mut edits = Vec::new();
     let (mut follows, mut skipped) = (0, 0);
