@@ -3,6 +3,7 @@
 //! read into words a reader can act on.
 
 use crate::reply::{self, ReplyError};
+use crate::text;
 
 /// What HN calls each action, by the path that does it.
 const ACTIONS: [&str; 4] = ["vote", "hide", "fave", "flag"];
@@ -24,15 +25,15 @@ pub fn is_action_path(path: &str) -> bool {
 /// HN's answer to an action: a redirect is success; anything else says why.
 pub fn outcome(status: u16, redirected: bool, html: &str) -> Result<(), String> {
     if html.contains("have to be logged in") || html.contains("action=\"login\"") {
-        return Err("You are logged out of Hacker News: log in, then try again.".into());
+        return Err(text::ACT_LOGGED_OUT.into());
     }
     match reply::outcome(status, redirected, html) {
         Ok(()) => Ok(()),
-        Err(ReplyError::RateLimited) => Err("Hacker News is rate-limiting requests: try again in a minute.".into()),
-        Err(ReplyError::Unavailable) => Err("Hacker News is unavailable right now: try again shortly.".into()),
-        Err(ReplyError::Network(e)) => Err(format!("The network failed ({e}).")),
+        Err(ReplyError::RateLimited) => Err(text::ACT_RATE_LIMITED.into()),
+        Err(ReplyError::Unavailable) => Err(text::ACT_UNAVAILABLE.into()),
+        Err(ReplyError::Network(e)) => Err(text::act_network(e)),
         Err(_) if redirected => Ok(()),
-        Err(_) => Err("Hacker News did not accept it.".into()),
+        Err(_) => Err(text::ACT_REJECTED.into()),
     }
 }
 

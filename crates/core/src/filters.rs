@@ -4,6 +4,7 @@
 //! and a phrase index, so matching an item costs a few hash lookups per word
 //! whatever the number of rules.
 
+use crate::text;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -77,13 +78,13 @@ pub enum RuleError {
 impl std::fmt::Display for RuleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            RuleError::Empty => "the rule is empty",
-            RuleError::TooLong => "the rule is longer than 200 characters",
-            RuleError::BadDomain => "that is not a domain (like example.com)",
-            RuleError::BadUser => "usernames are letters, digits, - and _",
-            RuleError::BadTag => "tags are lower-case letters, digits, - and _",
-            RuleError::BadSite => "that site has no such rule",
-            RuleError::TooBroad => "that would hide nearly everything",
+            RuleError::Empty => text::RULE_EMPTY,
+            RuleError::TooLong => text::RULE_TOO_LONG,
+            RuleError::BadDomain => text::RULE_BAD_DOMAIN,
+            RuleError::BadUser => text::RULE_BAD_USER,
+            RuleError::BadTag => text::RULE_BAD_TAG,
+            RuleError::BadSite => text::RULE_BAD_SITE,
+            RuleError::TooBroad => text::RULE_TOO_BROAD,
         })
     }
 }

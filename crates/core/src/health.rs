@@ -3,6 +3,7 @@
 //! The background adds its own lines (sync, HN's rate limit, notification
 //! permission); all of it stays in the browser.
 
+use crate::text;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -75,17 +76,12 @@ impl PageHealth {
             .filter_map(|(k, s)| {
                 let (kind, problem) = k.split_once('|')?;
                 let kind = kind.replace('-', " ");
-                let times = if s.count == 1 { "once".to_string() } else { format!("{} times", s.count) };
+                let times = if s.count == 1 { text::HEALTH_ONCE.to_string() } else { text::health_times(s.count) };
                 let what = match problem.strip_prefix("feature:") {
-                    Some(f) => format!("“{}” switched itself off on {kind} pages ({times})", feature_name(f)),
-                    None => format!("Stories were not recognised on {kind} pages ({times})"),
+                    Some(f) => text::health_feature_off(feature_name(f), &kind, &times),
+                    None => text::health_not_recognised(&kind, &times),
                 };
-                Some(HealthLine {
-                    what,
-                    detail: "Hacker News's markup may have changed. The page is left as HN sent it; \
-                             this clears itself when such pages read normally again."
-                        .into(),
-                })
+                Some(HealthLine { what, detail: text::HEALTH_MARKUP_DETAIL.into() })
             })
             .collect()
     }
@@ -94,22 +90,22 @@ impl PageHealth {
 /// A feature's id in words.
 pub fn feature_name(id: &str) -> &str {
     match id {
-        "follow" => "Following",
-        "tags" => "User tags",
-        "user-card" => "Quick profiles",
-        "item-card" => "Item cards",
-        "past" => "Past discussions",
-        "page-mark" => "Page marks",
-        "filters" => "Filters",
-        "collapse" => "Collapsible threads",
-        "endless" => "Endless scroll",
-        "inline-reply" => "Inline replies",
-        "actions" => "Votes in place",
-        "share" => "Sharing",
-        "unread" => "New comments",
-        "sort" => "Sorting",
-        "keys" => "Keyboard",
-        "readability" => "Readability",
+        "follow" => text::FEATURE_FOLLOW,
+        "tags" => text::FEATURE_TAGS,
+        "user-card" => text::FEATURE_USER_CARD,
+        "item-card" => text::FEATURE_ITEM_CARD,
+        "past" => text::FEATURE_PAST,
+        "page-mark" => text::FEATURE_PAGE_MARK,
+        "filters" => text::FEATURE_FILTERS,
+        "collapse" => text::FEATURE_COLLAPSE,
+        "endless" => text::FEATURE_ENDLESS,
+        "inline-reply" => text::FEATURE_INLINE_REPLY,
+        "actions" => text::FEATURE_ACTIONS,
+        "share" => text::FEATURE_SHARE,
+        "unread" => text::FEATURE_UNREAD,
+        "sort" => text::FEATURE_SORT,
+        "keys" => text::FEATURE_KEYS,
+        "readability" => text::FEATURE_READABILITY,
         other => other,
     }
 }

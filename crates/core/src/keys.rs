@@ -3,6 +3,7 @@
 //! belong to the browser and the system), and nothing fires while the reader
 //! types in a field (the content script checks the focus).
 
+use crate::text;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -48,22 +49,22 @@ impl Action {
 
     pub fn describe(self) -> &'static str {
         match self {
-            Action::Next => "next story or comment",
-            Action::Previous => "previous story or comment",
-            Action::Parent => "parent comment",
-            Action::NextTopLevel => "next top-level comment",
-            Action::PreviousTopLevel => "previous top-level comment",
-            Action::NextUnread => "next new comment",
-            Action::Open => "open the story",
-            Action::Discussion => "open the discussion",
-            Action::Fold => "fold or unfold the thread",
-            Action::Reply => "reply",
-            Action::Vote => "upvote",
-            Action::Favorite => "favorite",
-            Action::Hide => "hide the story",
-            Action::Follow => "follow or unfollow the author",
-            Action::Share => "share",
-            Action::Help => "show these keys",
+            Action::Next => text::KEY_NEXT,
+            Action::Previous => text::KEY_PREVIOUS,
+            Action::Parent => text::KEY_PARENT,
+            Action::NextTopLevel => text::KEY_NEXT_TOP,
+            Action::PreviousTopLevel => text::KEY_PREVIOUS_TOP,
+            Action::NextUnread => text::KEY_NEXT_UNREAD,
+            Action::Open => text::KEY_OPEN,
+            Action::Discussion => text::KEY_DISCUSSION,
+            Action::Fold => text::KEY_FOLD,
+            Action::Reply => text::KEY_REPLY,
+            Action::Vote => text::KEY_VOTE,
+            Action::Favorite => text::KEY_FAVORITE,
+            Action::Hide => text::KEY_HIDE,
+            Action::Follow => text::KEY_FOLLOW,
+            Action::Share => text::KEY_SHARE,
+            Action::Help => text::KEY_HELP,
         }
     }
 
@@ -116,10 +117,10 @@ impl Bindings {
         for a in Action::ALL {
             let k = self.key(a);
             if k.chars().count() != 1 || k.chars().any(char::is_control) || k == " " {
-                return Err(format!("“{k}” is not a single key (for {})", a.describe()));
+                return Err(text::key_not_single(k, a.describe()));
             }
             if let Some(other) = seen.insert(k.to_string(), a) {
-                return Err(format!("“{k}” is used for both {} and {}", other.describe(), a.describe()));
+                return Err(text::key_used_twice(k, other.describe(), a.describe()));
             }
         }
         Ok(self)

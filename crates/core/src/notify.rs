@@ -8,6 +8,7 @@
 //! the replies not seen before. Every request is counted against a cap per
 //! check and a cap per hour; a failure backs off, doubling up to an hour.
 
+use crate::text;
 use serde::{Deserialize, Serialize};
 
 use crate::activity::{ApiItem, Budget};
@@ -94,15 +95,15 @@ const DAY_MIN: u16 = 24 * 60;
 impl NotifyPrefs {
     pub fn validated(self) -> Result<NotifyPrefs, String> {
         if !(MIN_INTERVAL_MIN..=MAX_INTERVAL_MIN).contains(&self.interval_min) {
-            return Err(format!("checks run every {MIN_INTERVAL_MIN} to {MAX_INTERVAL_MIN} minutes"));
+            return Err(text::notify_interval(MIN_INTERVAL_MIN, MAX_INTERVAL_MIN));
         }
         if let Some(q) = self.quiet {
             if q.start >= DAY_MIN || q.end >= DAY_MIN || q.start == q.end {
-                return Err("quiet hours need a start and a different end within the day".into());
+                return Err(text::NOTIFY_QUIET.into());
             }
         }
         if self.digest_at.is_some_and(|m| m >= DAY_MIN) {
-            return Err("the digest time is within the day".into());
+            return Err(text::NOTIFY_DIGEST_TIME.into());
         }
         Ok(self)
     }
@@ -322,33 +323,38 @@ pub struct Note {
 pub fn replies_note(new: &[Reply]) -> Option<Note> {
     match new {
         [] => None,
-        [r] => Some(Note { title: format!("{} replied to you", r.by), message: r.summary.clone() }),
+        [r] => Some(Note { title: text::notify_replied(&r.by), message: r.summary.clone() }),
         _ => {
             let mut by: Vec<&str> = new.iter().map(|r| r.by.as_str()).collect();
             by.sort_unstable();
             by.dedup();
             let names = match by.len() {
                 1 => by[0].to_string(),
-                2 => format!("{} and {}", by[0], by[1]),
-                n => format!("{}, {} and {} other{}", by[0], by[1], n - 2, if n == 3 { "" } else { "s" }),
+                2 => text::notify_two_names(by[0], by[1]),
+                3 => text::notify_more_names(by[0], by[1], 1),
+                n => text::notify_many_names(by[0], by[1], n - 2),
             };
-            Some(Note { title: format!("{} new replies", new.len()), message: format!("From {names}.") })
+            Some(Note { title: text::notify_new_replies(new.len()), message: text::notify_from(names) })
         }
     }
 }
 
 /// The daily digest of passive items.
 pub fn digest_note(posts: usize, replies: usize) -> Option<Note> {
-    let plural = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    let plural = |n: usize, one: &str, many: fn(usize) -> String| if n == 1 { one.to_string() } else { many(n) };
     let parts: Vec<String> = [
-        (posts > 0).then(|| plural(posts, "post by people you follow", "posts by people you follow")),
-        (replies > 0).then(|| plural(replies, "reply to you", "replies to you")),
+        (posts > 0).then(|| plural(posts, text::NOTIFY_DIGEST_POST, text::notify_digest_posts)),
+        (replies > 0).then(|| plural(replies, text::NOTIFY_DIGEST_REPLY, text::notify_digest_replies)),
     ]
     .into_iter()
     .flatten()
     .collect();
-    (!parts.is_empty())
-        .then(|| Note { title: "Today on Hacker News".into(), message: format!("{}.", parts.join(" and ")) })
+    let said = match parts.as_slice() {
+        [] => return None,
+        [one] => one.clone(),
+        [first, second, ..] => text::notify_digest_and(first, second),
+    };
+    Some(Note { title: text::NOTIFY_DIGEST_TITLE.into(), message: text::notify_digest_end(said) })
 }
 
 #[cfg(test)]

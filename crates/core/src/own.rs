@@ -7,6 +7,7 @@
 //! delete a comment that already has replies. Each answer is a redirect
 //! when HN accepted, or a page saying why not.
 
+use crate::text;
 use serde::{Deserialize, Serialize};
 
 use crate::reply::{common_errors, hidden_value, ReplyError};
@@ -57,29 +58,21 @@ pub enum ChangeError {
 impl ChangeError {
     /// The refusal in words, for the line beside the comment.
     pub fn message(&self, change: Change) -> String {
-        let (kept, what) = match change {
-            Change::Edit => ("Your edit is kept.", "edit"),
-            Change::Delete => ("The comment is still there.", "delete"),
-        };
+        let edit = change == Change::Edit;
+        let kept = if edit { text::CHANGE_EDIT_KEPT } else { text::CHANGE_DELETE_KEPT };
         match self {
-            ChangeError::LoggedOut => format!("You are logged out of Hacker News: log in, then try again. {kept}"),
-            ChangeError::TooLate => match change {
-                Change::Edit => format!("Hacker News no longer lets you edit this comment (comments can be edited for a while after posting). {kept}"),
-                Change::Delete => format!("Hacker News no longer lets you delete this comment (comments can be deleted for a while after posting). {kept}"),
-            },
-            ChangeError::HasReplies => {
-                format!("Hacker News does not delete a comment that has replies. {kept}")
-            }
-            ChangeError::TooFast => {
-                format!("Hacker News says you're posting too fast. Wait a little, then try again. {kept}")
-            }
-            ChangeError::StaleForm => format!("The {what} form expired. Try again to use a fresh one. {kept}"),
-            ChangeError::RateLimited => {
-                format!("Hacker News is rate-limiting requests. Try again in a minute. {kept}")
-            }
-            ChangeError::Unavailable => format!("Hacker News is unavailable right now. Try again shortly. {kept}"),
-            ChangeError::Network(e) => format!("The network failed ({e}). {kept}"),
-            ChangeError::Rejected(e) => format!("Hacker News did not accept the {what}: {e}. {kept}"),
+            ChangeError::LoggedOut => text::change_logged_out(kept),
+            ChangeError::TooLate if edit => text::change_edit_too_late(kept),
+            ChangeError::TooLate => text::change_delete_too_late(kept),
+            ChangeError::HasReplies => text::change_has_replies(kept),
+            ChangeError::TooFast => text::change_too_fast(kept),
+            ChangeError::StaleForm if edit => text::change_edit_stale(kept),
+            ChangeError::StaleForm => text::change_delete_stale(kept),
+            ChangeError::RateLimited => text::change_rate_limited(kept),
+            ChangeError::Unavailable => text::change_unavailable(kept),
+            ChangeError::Network(e) => text::change_network(e, kept),
+            ChangeError::Rejected(e) if edit => text::change_edit_rejected(e, kept),
+            ChangeError::Rejected(e) => text::change_delete_rejected(e, kept),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A user's profile, from HN's API or, when that fails, from the profile
 //! page's HTML. The about text stays raw here: it is sanitized when shown.
 
+use crate::text;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,13 +169,17 @@ fn created_from_day(cell: &str) -> Option<i64> {
 pub fn account_age(created: i64, now: i64) -> String {
     let days = now.saturating_sub(created).max(0) / 86_400;
     // A month is 1461/48 days, a year 1461/4: the Julian average.
-    let (n, unit) = match days {
-        0 => return "today".into(),
-        1..=29 => (days, "day"),
-        _ if days * 4 < 1461 => ((days * 48 / 1461).max(1), "month"),
-        _ => (days * 4 / 1461, "year"),
+    let (n, one, many): (i64, &str, fn(i64) -> String) = match days {
+        0 => return text::AGE_TODAY.into(),
+        1..=29 => (days, text::AGE_DAY, text::age_days),
+        _ if days * 4 < 1461 => ((days * 48 / 1461).max(1), text::AGE_MONTH, text::age_months),
+        _ => (days * 4 / 1461, text::AGE_YEAR, text::age_years),
     };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+    if n == 1 {
+        one.to_string()
+    } else {
+        many(n)
+    }
 }
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ impl Record for SortChoices {
     const HEAD: &'static str = "list_sort 1";
     fn write(&self, out: &mut String) {
         for (path, by) in &self.0 {
-            line(out, Writer::new(path).text(by.label()));
+            line(out, Writer::new(path).text(by.id()));
         }
     }
     fn read(lines: std::str::Lines<'_>) -> Result<Self, String> {
@@ -130,10 +130,8 @@ impl Record for SortChoices {
             let mut r = Reader::new(l);
             let path = r.text()?;
             let label = r.text()?;
-            let by = SortBy::ALL
-                .into_iter()
-                .find(|b| b.label() == label)
-                .ok_or_else(|| format!("{label} is not an order"))?;
+            let by =
+                SortBy::ALL.into_iter().find(|b| b.id() == label).ok_or_else(|| format!("{label} is not an order"))?;
             choices.insert(path, by);
         }
         Ok(SortChoices(choices))
@@ -150,7 +148,7 @@ impl SortChoices {
             let mut r = Reader::new(l);
             (r.text().ok()? == path).then_some(())?;
             let label = r.text().ok()?;
-            SortBy::ALL.into_iter().find(|b| b.label() == label)
+            SortBy::ALL.into_iter().find(|b| b.id() == label)
         })
     }
 }

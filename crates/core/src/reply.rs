@@ -3,6 +3,7 @@
 //! `/comment` answers with a redirect to `goto` on success, or a page that
 //! says what went wrong.
 
+use crate::text;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,26 +32,14 @@ pub enum ReplyError {
 impl std::fmt::Display for ReplyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReplyError::LoggedOut => {
-                f.write_str("You are logged out of Hacker News: log in, then send again. Your reply is kept.")
-            }
-            ReplyError::TooFast => f.write_str(
-                "Hacker News says you're posting too fast. Wait a little, then send again. Your reply is kept.",
-            ),
-            ReplyError::StaleForm => {
-                f.write_str("The reply form expired. Send again to use a fresh one. Your reply is kept.")
-            }
-            ReplyError::Closed => {
-                f.write_str("This thread no longer takes replies (locked, or the comment is dead). Your reply is kept.")
-            }
-            ReplyError::RateLimited => {
-                f.write_str("Hacker News is rate-limiting requests. Try again in a minute. Your reply is kept.")
-            }
-            ReplyError::Unavailable => {
-                f.write_str("Hacker News is unavailable right now. Your reply is kept; try again shortly.")
-            }
-            ReplyError::Network(e) => write!(f, "The network failed ({e}). Your reply is kept."),
-            ReplyError::Rejected(e) => write!(f, "Hacker News did not accept the reply: {e}. Your reply is kept."),
+            ReplyError::LoggedOut => f.write_str(text::REPLY_LOGGED_OUT),
+            ReplyError::TooFast => f.write_str(text::REPLY_TOO_FAST),
+            ReplyError::StaleForm => f.write_str(text::REPLY_STALE_FORM),
+            ReplyError::Closed => f.write_str(text::REPLY_CLOSED),
+            ReplyError::RateLimited => f.write_str(text::REPLY_RATE_LIMITED),
+            ReplyError::Unavailable => f.write_str(text::REPLY_UNAVAILABLE),
+            ReplyError::Network(e) => f.write_str(&text::reply_network(e)),
+            ReplyError::Rejected(e) => f.write_str(&text::reply_rejected(e)),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! a title holding `&`, `#`, `=`, quotes, emoji or right-to-left text arrives
 //! unchanged and cannot add or cut parameters.
 
+use crate::text;
 use serde::{Deserialize, Serialize};
 
 use crate::page::ItemId;
@@ -91,21 +92,18 @@ impl ShareTarget {
     /// link that is http(s).
     pub fn validated(self) -> Result<ShareTarget, String> {
         if self.id == 0 {
-            return Err("no item to share".into());
+            return Err(text::SHARE_NO_ITEM.into());
         }
         if self.is_web() {
             let url = self.url.as_deref().unwrap_or("");
             if !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err("only web pages (http or https) can be shared".into());
+                return Err(text::SHARE_WEB_ONLY.into());
             }
             if url.len() > MAX_URL {
-                return Err(format!(
-                    "this address is {} characters long; share composers take at most {MAX_URL}",
-                    url.len()
-                ));
+                return Err(text::share_url_too_long(url.len(), MAX_URL));
             }
         } else if crate::site::by_id(&self.site).is_none() {
-            return Err(format!("“{}” is not a site", self.site));
+            return Err(text::share_not_site(&self.site));
         }
         if self.title.trim().is_empty() || self.title.len() > 600 {
             return Err("a share needs a title of 1 to 600 characters".into());
@@ -176,9 +174,9 @@ pub fn web_share(
         WebShare::Quote(q) => {
             let q = q.trim();
             if q.is_empty() {
-                return Err("no text is selected".into());
+                return Err(text::SHARE_NO_SELECTION.into());
             }
-            let text = format!("\u{201c}{q}\u{201d} \u{2014} {title}");
+            let text = text::share_quote(q, &title);
             (ShareTarget::web(page_url.to_string(), title, Some(q)), text)
         }
         WebShare::Link { url, text } => {
@@ -188,9 +186,9 @@ pub fn web_share(
         }
         WebShare::Image { url } => {
             if url.starts_with("data:") {
-                return Err("this image is inside the page (no address of its own) and cannot be shared".into());
+                return Err(text::SHARE_IMAGE_INLINE.into());
             }
-            let text = format!("{title} (image from {page_url})");
+            let text = text::share_image_text(&title, page_url);
             (ShareTarget::web(url, title, None), text)
         }
     };
@@ -245,13 +243,13 @@ impl Destination {
     pub fn label(self) -> &'static str {
         match self {
             Destination::Buffer => "Buffer",
-            Destination::X => "X (Twitter)",
+            Destination::X => text::SHARE_X,
             Destination::Mastodon => "Mastodon",
             Destination::Bluesky => "Bluesky",
             Destination::Linkedin => "LinkedIn",
             Destination::Reddit => "Reddit",
             Destination::Facebook => "Facebook",
-            Destination::Email => "Email",
+            Destination::Email => text::SHARE_EMAIL,
         }
     }
 }
@@ -304,8 +302,7 @@ pub fn composer_url(
         Destination::Buffer => format!("https://buffer.com/add?text={}&url={link}", e(text)),
         Destination::X => format!("https://x.com/intent/post?text={}&url={link}", e(text)),
         Destination::Mastodon => {
-            let instance =
-                mastodon.and_then(mastodon_instance).ok_or_else(|| "set your Mastodon instance first".to_string())?;
+            let instance = mastodon.and_then(mastodon_instance).ok_or_else(|| text::SHARE_SET_MASTODON.to_string())?;
             format!("https://{instance}/share?text={}", e(&full_text(target, text)))
         }
         Destination::Bluesky => format!("https://bsky.app/intent/compose?text={}", e(&full_text(target, text))),
@@ -359,10 +356,10 @@ impl BufferItem {
         self.target = self.target.validated()?;
         self.text = self.text.trim().to_string();
         if self.text.is_empty() || self.text.chars().count() > MAX_TEXT {
-            return Err(format!("the text is 1 to {MAX_TEXT} characters"));
+            return Err(text::share_text_length(MAX_TEXT));
         }
         if !self.position.is_finite() {
-            return Err("bad position".into());
+            return Err(text::SHARE_BAD_POSITION.into());
         }
         Ok(self)
     }
@@ -413,12 +410,12 @@ impl SharePrefs {
     pub fn validated(mut self) -> Result<SharePrefs, String> {
         for day in &mut self.slots {
             if day.iter().any(|&m| m >= 24 * 60) {
-                return Err("a slot is a time of day, 00:00 to 23:59".into());
+                return Err(text::SHARE_SLOT_TIME.into());
             }
             day.sort_unstable();
             day.dedup();
             if day.len() > 24 {
-                return Err("at most 24 slots a day".into());
+                return Err(text::SHARE_SLOTS_MAX.into());
             }
         }
         if let Some(m) = &self.mastodon {

@@ -188,12 +188,23 @@ pub enum SortBy {
 
 impl SortBy {
     pub const ALL: [SortBy; 4] = [SortBy::Rank, SortBy::Points, SortBy::Comments, SortBy::Newest];
-    pub fn label(self) -> &'static str {
+    /// Its name in records and the page's `data-by`.
+    pub fn id(self) -> &'static str {
         match self {
             SortBy::Rank => "rank",
             SortBy::Points => "points",
             SortBy::Comments => "comments",
             SortBy::Newest => "newest",
+        }
+    }
+
+    /// Its name on the sort button.
+    pub fn label(self) -> &'static str {
+        match self {
+            SortBy::Rank => crate::text::SORT_RANK,
+            SortBy::Points => crate::text::SORT_POINTS,
+            SortBy::Comments => crate::text::SORT_COMMENTS,
+            SortBy::Newest => crate::text::SORT_NEWEST,
         }
     }
 }

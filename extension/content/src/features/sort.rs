@@ -53,7 +53,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
         let Some(b) = dom::make(&ctx.document, "button", "hnew-sort-by", by.label()) else { continue };
         let _ = b.set_attribute("type", "button");
         let _ = b.set_attribute("aria-pressed", if by == SortBy::Rank { "true" } else { "false" });
-        dom::set_data(&b, "by", by.label());
+        dom::set_data(&b, "by", by.id());
         let _ = bar.append_child(&b);
     }
     let _ = table.before_with_node_1(&bar);
@@ -71,8 +71,7 @@ fn init_sorting(ctx: &Shared) -> Result<(), String> {
     let c = ctx.clone();
     dom::listen(&ctx.document.clone().into(), "click", move |e| {
         let Some(b) = dom::closest(e.target(), BUTTON) else { return };
-        let Some(by) = SortBy::ALL.into_iter().find(|by| b.get_attribute("data-by").as_deref() == Some(by.label()))
-        else {
+        let Some(by) = SortBy::ALL.into_iter().find(|by| b.get_attribute("data-by").as_deref() == Some(by.id())) else {
             return;
         };
         choose(&c, by);
@@ -114,9 +113,9 @@ fn added(ctx: &Shared, _: std::ops::Range<usize>, _: std::ops::Range<usize>) -> 
 
 fn choose(ctx: &Shared, by: SortBy) {
     CURRENT.with(|c| c.set(by));
-    dom::report("hnew-sort", by.label());
+    dom::report("hnew-sort", by.id());
     for b in dom::all(&ctx.root, ".hnew-sort button") {
-        let on = b.get_attribute("data-by").as_deref() == Some(by.label());
+        let on = b.get_attribute("data-by").as_deref() == Some(by.id());
         let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
     }
     let index = ctx.index.borrow();

@@ -246,7 +246,8 @@ fn render(doc: &Document, body: &Element, p: &Profile, fetched_at: f64, host: &s
         facts.push(text::page_karma(k));
     }
     if let Some(c) = p.created {
-        facts.push(text::page_joined(account_age(c, now)));
+        let age = account_age(c, now);
+        facts.push(if age == text::AGE_TODAY { text::PAGE_JOINED_TODAY.to_string() } else { text::page_joined(age) });
     }
     if p.submitted > 0 {
         facts.push(text::page_submissions(p.submitted));
