@@ -5,6 +5,7 @@ use hn_core::filters::FilterRule;
 use hn_core::message::Request;
 use hn_core::settings::Settings;
 use hn_core::share::{BufferItem, SharePrefs};
+use hn_core::text;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -48,70 +49,83 @@ pub enum Cmd {
 
 async fn run(cmd: Cmd) -> Result<String, String> {
     match cmd {
-        Cmd::Follow(user, follow) => {
-            let verb = if follow { "Following" } else { "Unfollowed" };
-            service::follow(user.clone(), follow).await.map(|_| format!("{verb} {user}"))
-        }
+        Cmd::Follow(user, follow) => service::follow(user.clone(), follow).await.map(|_| followed(&user, follow)),
         Cmd::FollowOn(site, user, follow) => service::send(Request::SetFollow { site, user: user.clone(), follow })
             .await
-            .map(|_| format!("{} {user}", if follow { "Following" } else { "Unfollowed" })),
+            .map(|_| followed(&user, follow)),
         Cmd::Note(user, note) => service::send(Request::SetNote { site: "hn".into(), user: user.clone(), note })
             .await
-            .map(|_| format!("Note on {user} saved")),
+            .map(|_| text::popup_status_note_saved(user)),
         Cmd::FollowMany(users) => {
             // One request: one change and one write to sync, however long
             // the list.
             let n = users.len();
-            service::send(Request::FollowMany { site: "hn".into(), users }).await.map(|_| format!("Following {n} more"))
+            service::send(Request::FollowMany { site: "hn".into(), users })
+                .await
+                .map(|_| text::popup_status_followed_many(n))
         }
-        Cmd::SaveFilter(rule) => service::save_filter(rule).await.map(|_| "Filter saved".into()),
-        Cmd::EditFilter(key, rule) => service::edit_filter(key, rule).await.map(|_| "Filter saved".into()),
-        Cmd::RemoveFilter(key) => service::remove_filter(key).await.map(|_| "Filter removed".into()),
-        Cmd::SaveSettings(s) => service::save_settings(s).await.map(|_| "Saved".into()),
+        Cmd::SaveFilter(rule) => service::save_filter(rule).await.map(|_| text::POPUP_STATUS_FILTER_SAVED.into()),
+        Cmd::EditFilter(key, rule) => {
+            service::edit_filter(key, rule).await.map(|_| text::POPUP_STATUS_FILTER_SAVED.into())
+        }
+        Cmd::RemoveFilter(key) => service::remove_filter(key).await.map(|_| text::POPUP_STATUS_FILTER_REMOVED.into()),
+        Cmd::SaveSettings(s) => service::save_settings(s).await.map(|_| text::POPUP_STATUS_SAVED.into()),
         Cmd::Export => {
             let json = service::export().await?;
             download("hacker-new.json", &json)?;
-            Ok("Exported".into())
+            Ok(text::POPUP_STATUS_EXPORTED.into())
         }
         Cmd::Import(json) => {
             let (follows, filters, skipped) = service::import(json).await?;
-            let skipped = match skipped {
-                0 => String::new(),
-                1 => " (1 entry was not valid and was left out)".into(),
-                n => format!(" ({n} entries were not valid and were left out)"),
-            };
-            Ok(format!("Imported {follows} follows and {filters} filters{skipped}"))
+            Ok(match skipped {
+                0 => text::popup_status_imported(follows, filters),
+                1 => text::popup_status_imported_one_skipped(follows, filters),
+                n => text::popup_status_imported_skipped(follows, filters, n),
+            })
         }
         Cmd::ImportRefused(reason) => Err(reason),
-        Cmd::ShareNow(key) => service::send(Request::ShareNow { key }).await.map(|_| "Shared".into()),
-        Cmd::RemoveBufferItem(key) => service::send(Request::RemoveBufferItem { key }).await.map(|_| "Removed".into()),
-        Cmd::SaveBufferItem(key, item) => {
-            service::send(Request::SaveBufferItem { key, item }).await.map(|_| "Saved".into())
+        Cmd::ShareNow(key) => service::send(Request::ShareNow { key }).await.map(|_| text::POPUP_STATUS_SHARED.into()),
+        Cmd::RemoveBufferItem(key) => {
+            service::send(Request::RemoveBufferItem { key }).await.map(|_| text::POPUP_STATUS_REMOVED.into())
         }
-        Cmd::ShuffleBuffer => service::send(Request::ShuffleBuffer).await.map(|_| "Shuffled".into()),
+        Cmd::SaveBufferItem(key, item) => {
+            service::send(Request::SaveBufferItem { key, item }).await.map(|_| text::POPUP_STATUS_SAVED.into())
+        }
+        Cmd::ShuffleBuffer => service::send(Request::ShuffleBuffer).await.map(|_| text::POPUP_STATUS_SHUFFLED.into()),
         Cmd::SaveSharePrefs(prefs) => {
-            service::send(Request::SaveSharePrefs { prefs }).await.map(|_| "Schedule saved".into())
+            service::send(Request::SaveSharePrefs { prefs }).await.map(|_| text::POPUP_STATUS_SCHEDULE_SAVED.into())
         }
         Cmd::Notify(user, notify) => {
             service::send(Request::SetNotify { site: "hn".into(), user: user.clone(), notify }).await.map(|_| {
                 if notify {
-                    format!("You will be notified when {user} posts")
+                    text::popup_status_notify_on(&user)
                 } else {
-                    format!("{user}'s posts wait quietly in Activity")
+                    text::popup_status_notify_off(&user)
                 }
             })
         }
-        Cmd::SaveNotifyPrefs(prefs) => {
-            service::send(Request::SaveNotifyPrefs { prefs }).await.map(|_| "Notification settings saved".into())
-        }
+        Cmd::SaveNotifyPrefs(prefs) => service::send(Request::SaveNotifyPrefs { prefs })
+            .await
+            .map(|_| text::POPUP_STATUS_NOTIFY_PREFS_SAVED.into()),
         Cmd::CheckReplies => service::inbox(Request::CheckReplies).await.map(|i| match i.problem {
-            Some(p) => format!("Checked: {p}"),
-            None => "Checked for replies".into(),
+            Some(p) => text::popup_status_checked_problem(p),
+            None => text::POPUP_STATUS_CHECKED.into(),
         }),
-        Cmd::MarkRead(ids) => service::inbox(Request::MarkRepliesRead { ids }).await.map(|_| "Marked read".into()),
-        Cmd::AnnounceHere => {
-            service::send(Request::AnnounceHere).await.map(|_| "This device announces due posts".into())
+        Cmd::MarkRead(ids) => {
+            service::inbox(Request::MarkRepliesRead { ids }).await.map(|_| text::POPUP_STATUS_MARKED_READ.into())
         }
+        Cmd::AnnounceHere => {
+            service::send(Request::AnnounceHere).await.map(|_| text::POPUP_STATUS_ANNOUNCER_HERE.into())
+        }
+    }
+}
+
+/// The status line's words once a user is followed or unfollowed.
+fn followed(user: &str, follow: bool) -> String {
+    if follow {
+        text::popup_status_following_user(user)
+    } else {
+        text::popup_status_unfollowed_user(user)
     }
 }
 
@@ -119,11 +133,15 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
-    let blob =
-        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make the file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make the file")?;
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlElement = doc.create_element("a").map_err(|_| "no link")?.dyn_into().map_err(|_| "no link")?;
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| text::POPUP_ERROR_CANNOT_MAKE_FILE)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| text::POPUP_ERROR_CANNOT_MAKE_FILE)?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or(text::POPUP_ERROR_NO_DOCUMENT)?;
+    let a: web_sys::HtmlElement = doc
+        .create_element("a")
+        .map_err(|_| text::POPUP_ERROR_NO_LINK)?
+        .dyn_into()
+        .map_err(|_| text::POPUP_ERROR_NO_LINK)?;
     let _ = a.set_attribute("href", &url);
     let _ = a.set_attribute("download", name);
     a.click();
@@ -161,7 +179,7 @@ async fn load_activity(state: &UseReducerHandle<State>) {
     }
     match service::activity(true).await {
         Ok(feed) => state.dispatch(Action::Activity { feed, loading: false }),
-        Err(e) => state.dispatch(Action::Failed(format!("activity: {e}"))),
+        Err(e) => state.dispatch(Action::Failed(text::popup_error_activity(e))),
     }
     let _ = service::send(Request::MarkActivitySeen).await;
 }
@@ -231,12 +249,12 @@ pub fn app() -> Html {
     };
 
     let status = match &state.status {
-        Status::Loading => "Loading…".to_string(),
-        Status::Ready if state.dirty() => "Unsaved changes".into(),
+        Status::Loading => text::POPUP_STATUS_LOADING.to_string(),
+        Status::Ready if state.dirty() => text::POPUP_STATUS_UNSAVED.into(),
         Status::Ready => String::new(),
-        Status::Busy => "Working…".into(),
+        Status::Busy => text::POPUP_STATUS_WORKING.into(),
         Status::Done(m) => m.clone(),
-        Status::Failed(e) => format!("Not done: {e}"),
+        Status::Failed(e) => text::popup_status_not_done(e),
     };
     let on_tab_key = {
         let state = state.clone();
@@ -317,18 +335,18 @@ pub fn app() -> Html {
         <main class="app" data-ready={ state.user.is_some().to_string() }
             data-ready-ms={ state.ready_ms.map(|t| format!("{t:.1}")) }>
             <header>
-                <h1>{ "Hacker New" }</h1>
+                <h1>{ text::EXT_NAME }</h1>
                 <span class="version">{ state.version.clone() }</span>
             </header>
             if !state.health.is_empty() {
-                <ul class="health" id="health" aria-label="Problems">
+                <ul class="health" id="health" aria-label={text::POPUP_PROBLEMS_LABEL}>
                     { for state.health.iter().map(|l| html! {
                         <li><strong>{ l.what.clone() }</strong>{ " " }<span class="meta">{ l.detail.clone() }</span></li>
                     }) }
                 </ul>
             }
             { add_page }
-            <nav role="tablist" aria-label="Sections" onkeydown={on_tab_key}>{ for tabs }</nav>
+            <nav role="tablist" aria-label={text::POPUP_SECTIONS_LABEL} onkeydown={on_tab_key}>{ for tabs }</nav>
             <section role="tabpanel" id={format!("panel-{}", state.tab.id())} aria-labelledby={format!("tab-{}", state.tab.id())}>
                 { panel }
             </section>

@@ -4,6 +4,7 @@ use hn_core::filters::FilterRule;
 use hn_core::message::{Request, Response, SyncInfo};
 use hn_core::settings::Settings;
 use hn_core::state::UserState;
+use hn_core::text;
 
 async fn ask(request: Request) -> Result<Response, String> {
     match hn_ext::ask(request).await? {
@@ -13,7 +14,7 @@ async fn ask(request: Request) -> Result<Response, String> {
 }
 
 fn unexpected(r: Response) -> String {
-    format!("unexpected answer {r:?}")
+    text::popup_error_unexpected_answer(format!("{r:?}"))
 }
 
 pub async fn load() -> Result<UserState, String> {

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use hn_core::message::SyncInfo;
 use hn_core::settings::Settings;
 use hn_core::state::UserState;
+use hn_core::text;
 use yew::Reducible;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,13 +32,13 @@ impl Tab {
 
     pub fn label(self) -> &'static str {
         match self {
-            Tab::Following => "Following",
-            Tab::Inbox => "Replies",
-            Tab::Activity => "Activity",
-            Tab::Filters => "Filters",
-            Tab::Appearance => "Appearance",
-            Tab::Share => "Share buffer",
-            Tab::Sync => "Sync & data",
+            Tab::Following => text::POPUP_TAB_FOLLOWING,
+            Tab::Inbox => text::POPUP_TAB_REPLIES,
+            Tab::Activity => text::POPUP_TAB_ACTIVITY,
+            Tab::Filters => text::POPUP_TAB_FILTERS,
+            Tab::Appearance => text::POPUP_TAB_APPEARANCE,
+            Tab::Share => text::POPUP_TAB_SHARE_BUFFER,
+            Tab::Sync => text::POPUP_TAB_SYNC,
         }
     }
     /// The tab a key moves to in the tab list (the ARIA tabs pattern):

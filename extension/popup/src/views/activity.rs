@@ -2,6 +2,7 @@
 //! the popup was last opened marked.
 
 use hn_core::activity::Feed;
+use hn_core::text;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,52 +18,56 @@ pub struct Props {
 pub fn ago(secs: i64) -> String {
     let s = ((js_sys::Date::now() / 1000.0) as i64 - secs).max(0);
     match s {
-        0..=59 => "just now".into(),
-        60..=3599 => format!("{} min ago", s / 60),
-        3600..=86_399 => format!("{} h ago", s / 3600),
-        _ => format!("{} days ago", s / 86_400),
+        0..=59 => text::POPUP_AGO_JUST_NOW.into(),
+        60..=3599 => text::popup_ago_minutes(s / 60),
+        3600..=86_399 => text::popup_ago_hours(s / 3600),
+        _ => text::popup_ago_days(s / 86_400),
     }
 }
 
 #[function_component(ActivityView)]
 pub fn activity_view(props: &Props) -> Html {
     if props.following == 0 {
-        return html! { <p class="empty">{ "Follow people (hover a username on HN) to see what they post here." }</p> };
+        return html! { <p class="empty">{ text::POPUP_ACTIVITY_FOLLOW_FIRST }</p> };
     }
     let Some(feed) = &props.feed else {
-        return html! { <p class="empty" id="activity-loading">{ "Loading…" }</p> };
+        return html! { <p class="empty" id="activity-loading">{ text::POPUP_STATUS_LOADING }</p> };
     };
     let unread = feed.items.iter().filter(|i| (i.time as f64) * 1000.0 > props.seen_at).count();
     let state = if props.loading {
-        "Checking for new posts…".to_string()
+        text::POPUP_ACTIVITY_CHECKING.to_string()
     } else if unread > 0 {
-        format!("{unread} new since you last looked")
+        text::popup_activity_new_count(unread)
     } else {
-        "Nothing new since you last looked".into()
+        text::POPUP_ACTIVITY_NOTHING_NEW.into()
     };
     html! {
         <div class="activity">
             <p class="meta" id="activity-state" aria-live="polite">{ state }</p>
             if let Some(p) = &feed.problem {
-                <p class="error" role="alert" id="activity-problem">{ format!("Not everything could be fetched: {p}. What is shown is from earlier.") }</p>
+                <p class="error" role="alert" id="activity-problem">{ text::popup_activity_problem(p) }</p>
             }
             if feed.pending > 0 && !props.loading {
-                <p class="hint">{ format!("{} followed user(s) not fetched yet; they come with the next refresh.", feed.pending) }</p>
+                <p class="hint">{ text::popup_activity_pending(feed.pending) }</p>
             }
             if feed.items.is_empty() {
-                <p class="empty">{ "No posts by the people you follow yet." }</p>
+                <p class="empty">{ text::POPUP_ACTIVITY_EMPTY }</p>
             } else {
                 <ul class="feed" id="feed">
                     { for feed.items.iter().map(|i| {
                         let new = (i.time as f64) * 1000.0 > props.seen_at;
-                        let what = if i.kind == "comment" { "commented" } else { "posted" };
+                        let byline = if i.kind == "comment" {
+                            text::popup_activity_commented(&i.by, ago(i.time))
+                        } else {
+                            text::popup_activity_posted(&i.by, ago(i.time))
+                        };
                         html! {
                             <li class={classes!(new.then_some("unread"))} data-id={i.id.to_string()}>
-                                if new { <span class="new" aria-label="new">{ "●" }</span> }
+                                if new { <span class="new" aria-label={text::POPUP_NEW_MARK_LABEL}>{ text::POPUP_UNREAD_MARK }</span> }
                                 <a href={format!("https://news.ycombinator.com/item?id={}", i.id)} target="_blank" rel="noopener">
-                                    { if i.summary.is_empty() { "(no text)".to_string() } else { i.summary.clone() } }
+                                    { if i.summary.is_empty() { text::POPUP_NO_TEXT.to_string() } else { i.summary.clone() } }
                                 </a>
-                                <span class="meta">{ format!("{} {what} · {}", i.by, ago(i.time)) }</span>
+                                <span class="meta">{ byline }</span>
                             </li>
                         }
                     }) }

@@ -11,6 +11,7 @@ use hn_core::message::{Request, Response};
 use hn_core::schedule;
 use hn_core::share::{web_share, Destination, WebShare};
 use hn_core::state::UserState;
+use hn_core::text;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -39,8 +40,9 @@ enum Page {
     Ours,
     /// A page of HN or Lobsters.
     Site,
-    /// A page that is not on the web (`chrome:`, `file:`, `about:`).
-    NotWeb(String),
+    /// A page that is not on the web (`chrome:`, `file:`, `about:`): its
+    /// scheme, if the browser shows the address.
+    NotWeb(Option<String>),
     Web,
 }
 
@@ -55,7 +57,7 @@ fn kind(url: &str) -> Page {
         "chrome-extension" | "moz-extension" => Page::Ours,
         // The browser shows the extension no address: a page of its own or
         // one it keeps from extensions.
-        "" => Page::NotWeb("this page".into()),
+        "" => Page::NotWeb(None),
         "http" | "https" => {
             let host = url.split("://").nth(1).and_then(|r| r.split(['/', '?', '#', ':']).next()).unwrap_or("");
             if hn_core::site::SITES.iter().any(|s| s.host == host) && !is_thread(url) {
@@ -64,7 +66,7 @@ fn kind(url: &str) -> Page {
                 Page::Web
             }
         }
-        other => Page::NotWeb(other.to_string()),
+        other => Page::NotWeb(Some(other.to_string())),
     }
 }
 
@@ -74,7 +76,7 @@ async fn find(url: String, search: bool) -> Discussion {
         Ok(Response::Discussion { story: None }) if search => Discussion::NotFound,
         Ok(Response::Discussion { story: None }) => Discussion::Unknown,
         Ok(Response::Error { message }) | Err(message) => Discussion::Failed(message),
-        Ok(_) => Discussion::Failed("an unexpected answer".into()),
+        Ok(_) => Discussion::Failed(text::POPUP_UNEXPECTED_ANSWER.into()),
     }
 }
 
@@ -110,13 +112,16 @@ pub fn add_page(props: &Props) -> Html {
         Page::Loading | Page::Ours => return html! {},
         Page::Site => {
             return html! {
-                <p class="hint add-page" id="add-page">{ "On this site, share is under each story and comment: it adds them to the share buffer with their discussion." }</p>
+                <p class="hint add-page" id="add-page">{ text::POPUP_ADD_ON_SITE }</p>
             }
         }
         Page::NotWeb(scheme) => {
-            let what = if scheme.contains(' ') { scheme.clone() } else { format!("{scheme}: pages") };
+            let why = match scheme {
+                Some(scheme) => text::popup_add_not_web_scheme(scheme),
+                None => text::POPUP_ADD_NOT_WEB_PAGE.into(),
+            };
             return html! {
-                <p class="hint add-page" id="add-page">{ format!("Hacker New cannot share {what}: only web pages (http and https) can go into the share buffer.") }</p>
+                <p class="hint add-page" id="add-page">{ why }</p>
             };
         }
         Page::Web => {}
@@ -126,10 +131,12 @@ pub fn add_page(props: &Props) -> Html {
     let prefs = &user.share_prefs;
     let destination = dest.unwrap_or(prefs.destination);
     let now = js_sys::Date::now() as i64;
-    let slot = match schedule::next_free(prefs, &hn_ext::BrowserZone, &user.queued(), now) {
-        Some(t) => format!("Next free slot: {}", hn_ext::local_time(t)),
-        None if prefs.paused => "The share buffer is paused: it would wait until you resume it.".into(),
-        None => "No slots are set: it would wait until you add one (Share buffer tab).".into(),
+    // The next free slot's time, if any.
+    let next = schedule::next_free(prefs, &hn_ext::BrowserZone, &user.queued(), now).map(hn_ext::local_time);
+    let slot = match &next {
+        Some(t) => text::popup_add_next_free_slot(t),
+        None if prefs.paused => text::POPUP_ADD_PAUSED.into(),
+        None => text::POPUP_ADD_NO_SLOTS.into(),
     };
     let added = matches!(&*result, Some(Ok(_)));
 
@@ -163,7 +170,7 @@ pub fn add_page(props: &Props) -> Html {
     let on_submit = {
         let (url, title, discussion, result) = (url.clone(), title.clone(), discussion.clone(), result.clone());
         let on_added = props.on_added.clone();
-        let slot = slot.clone();
+        let next = next.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if matches!(&*result, Some(Ok(_))) {
@@ -175,22 +182,23 @@ pub fn add_page(props: &Props) -> Html {
             };
             let (target, text) = match web_share(url.trim(), &title, WebShare::Page, story) {
                 Ok(t) => t,
-                Err(e) => return result.set(Some(Err(format!("Not added: {e}")))),
+                Err(e) => return result.set(Some(Err(text::popup_add_not_added(e)))),
             };
-            let (result, on_added, slot) = (result.clone(), on_added.clone(), slot.clone());
+            let (result, on_added, next) = (result.clone(), on_added.clone(), next.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let request = Request::AddToBuffer { target, text: Some(text), destination: Some(destination) };
                 match hn_ext::ask(request).await {
                     Ok(Response::Queued { .. }) => {
-                        let when =
-                            slot.strip_prefix("Next free slot: ").map(|t| format!(" for {t}")).unwrap_or_default();
-                        result.set(Some(Ok(format!("Added to the share buffer{when}."))));
+                        result.set(Some(Ok(match next {
+                            Some(t) => text::popup_add_added_for(t),
+                            None => text::POPUP_ADD_ADDED.into(),
+                        })));
                         on_added.emit(());
                     }
                     Ok(Response::Error { message }) | Err(message) => {
-                        result.set(Some(Err(format!("Not added: {message}"))))
+                        result.set(Some(Err(text::popup_add_not_added(message))))
                     }
-                    Ok(_) => result.set(Some(Err("Not added: an unexpected answer".into()))),
+                    Ok(_) => result.set(Some(Err(text::popup_add_not_added(text::POPUP_UNEXPECTED_ANSWER)))),
                 }
             });
         })
@@ -200,31 +208,31 @@ pub fn add_page(props: &Props) -> Html {
         _ if is_thread(&url) => html! {},
         Discussion::Found(s) => html! {
             <p class="hint" id="add-discussion" data-story={s.id.to_string()}>
-                { format!("Discussed on Hacker News: \u{201c}{}\u{201d}. The post links to it.", s.title) }
+                { text::popup_add_discussed(&s.title) }
             </p>
         },
-        Discussion::Searching => html! { <p class="hint" id="add-discussion">{ "Asking HN's search…" }</p> },
+        Discussion::Searching => html! { <p class="hint" id="add-discussion">{ text::POPUP_ADD_SEARCHING }</p> },
         Discussion::NotFound => {
-            html! { <p class="hint" id="add-discussion">{ "No discussion of this address on Hacker News." }</p> }
+            html! { <p class="hint" id="add-discussion">{ text::POPUP_ADD_NO_DISCUSSION }</p> }
         }
         Discussion::Failed(e) => {
-            html! { <p class="hint" id="add-discussion">{ format!("HN's search could not be asked: {e}") }</p> }
+            html! { <p class="hint" id="add-discussion">{ text::popup_add_search_failed(e) }</p> }
         }
         Discussion::Unknown => html! {
             <p class="hint" id="add-discussion">
-                <button type="button" id="add-find" onclick={on_search}>{ "Find its discussion on Hacker News" }</button>
+                <button type="button" id="add-find" onclick={on_search}>{ text::POPUP_ADD_FIND_DISCUSSION }</button>
             </p>
         },
     };
 
     html! {
         <form class="add-page" id="add-page" onsubmit={on_submit} aria-labelledby="add-page-title">
-            <h2 id="add-page-title">{ "Add this page to the share buffer" }</h2>
-            <label for="add-title">{ "Title" }</label>
+            <h2 id="add-page-title">{ text::POPUP_ADD_HEADING }</h2>
+            <label for="add-title">{ text::POPUP_ADD_TITLE }</label>
             <input id="add-title" type="text" value={(*title).clone()} oninput={on_title} disabled={added} />
-            <label for="add-url">{ "Address" }</label>
+            <label for="add-url">{ text::POPUP_ADD_ADDRESS }</label>
             <input id="add-url" type="url" value={(*url).clone()} oninput={on_url} disabled={added} />
-            <label for="add-dest">{ "Destination" }</label>
+            <label for="add-dest">{ text::POPUP_DESTINATION_LABEL }</label>
             <select id="add-dest" onchange={on_dest} disabled={added}>
                 { for Destination::ALL.iter().map(|&d| html! {
                     <option value={d.id()} selected={d == destination}>{ d.label() }</option>
@@ -232,7 +240,7 @@ pub fn add_page(props: &Props) -> Html {
             </select>
             <p class="hint" id="add-slot">{ slot }</p>
             { discussion_line }
-            <button type="submit" id="add-submit" disabled={added}>{ "Add to the share buffer" }</button>
+            <button type="submit" id="add-submit" disabled={added}>{ text::POPUP_ADD_SUBMIT }</button>
             <p role="status" id="add-result" class={classes!(matches!(&*result, Some(Err(_))).then_some("error"))}>
                 { match &*result { Some(Ok(m)) | Some(Err(m)) => m.clone(), None => String::new() } }
             </p>

@@ -2,6 +2,7 @@
 //! rule for a site other than Hacker News says which.
 
 use hn_core::filters::{FilterRule, RuleKind, Target};
+use hn_core::text;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -18,22 +19,22 @@ pub struct Props {
 
 fn describe(r: &FilterRule) -> String {
     let what = match r.kind {
-        RuleKind::Keyword if r.substring => "text containing",
-        RuleKind::Keyword => "word",
-        RuleKind::User => "user",
-        RuleKind::Domain => "domain",
-        RuleKind::Tag => "tag",
+        RuleKind::Keyword if r.substring => text::POPUP_FILTER_KIND_TEXT_CONTAINING,
+        RuleKind::Keyword => text::POPUP_FILTER_KIND_WORD,
+        RuleKind::User => text::POPUP_FILTER_KIND_USER,
+        RuleKind::Domain => text::POPUP_FILTER_KIND_DOMAIN,
+        RuleKind::Tag => text::POPUP_FILTER_KIND_TAG,
     };
     let target = match r.target {
-        Target::Stories => "stories",
-        Target::Comments => "comments",
-        Target::Both => "stories and comments",
+        Target::Stories => text::POPUP_FILTER_TARGET_STORIES,
+        Target::Comments => text::POPUP_FILTER_TARGET_COMMENTS,
+        Target::Both => text::POPUP_FILTER_TARGET_BOTH,
     };
-    let site = match hn_core::site::by_id(&r.site) {
-        Some(s) if !hn_core::site::is_hn(s.id) => format!("{}: ", s.name),
-        _ => String::new(),
-    };
-    format!("{site}{target} — {what} \u{201c}{}\u{201d}", r.pattern)
+    let rule = text::popup_filter_rule(target, what, &r.pattern);
+    match hn_core::site::by_id(&r.site) {
+        Some(s) if !hn_core::site::is_hn(s.id) => text::popup_filter_rule_on_site(s.name, rule),
+        _ => rule,
+    }
 }
 
 #[function_component(FiltersView)]
@@ -87,7 +88,7 @@ pub fn filters_view(props: &Props) -> Html {
                     }
                     editing.set(None);
                 }
-                Err(e) => error.set(format!("Not saved: {e}.")),
+                Err(e) => error.set(text::popup_not_saved(e)),
             }
         })
     };
@@ -143,44 +144,44 @@ pub fn filters_view(props: &Props) -> Html {
             .as_ref()
             .and_then(|h| h.get(key))
             .filter(|n| **n > 0)
-            .map(|n| format!("hid {n} on this page"));
+            .map(text::popup_filter_hits);
         html! {
             <li class={classes!("rule", (!r.enabled).then_some("off"))} data-key={key.clone()}>
-                <label><input type="checkbox" checked={r.enabled} onchange={toggle} aria-label={format!("Enable: {label}")} />{ label.clone() }</label>
+                <label><input type="checkbox" checked={r.enabled} onchange={toggle} aria-label={text::popup_filter_enable_label(&label)} />{ label.clone() }</label>
                 if let Some(h) = hits { <span class="hits">{ h }</span> }
-                <button type="button" class="quiet" onclick={edit} aria-label={format!("Edit: {label}")}>{ "Edit" }</button>
-                <button type="button" class="quiet" onclick={remove} aria-label={format!("Remove: {label}")}>{ "Remove" }</button>
+                <button type="button" class="quiet" onclick={edit} aria-label={text::popup_filter_edit_label(&label)}>{ text::POPUP_FILTER_EDIT }</button>
+                <button type="button" class="quiet" onclick={remove} aria-label={text::popup_filter_remove_label(&label)}>{ text::POPUP_REMOVE_BUTTON }</button>
             </li>
         }
     }).collect();
     html! {
         <div class="filters">
-            <form class="rule-form" {onsubmit} aria-label="Add a filter">
-                <select ref={site_ref} id="rule-site" aria-label="Site">
+            <form class="rule-form" {onsubmit} aria-label={text::POPUP_FILTER_FORM_LABEL}>
+                <select ref={site_ref} id="rule-site" aria-label={text::POPUP_FILTER_SITE_LABEL}>
                     { for hn_core::site::SITES.iter().map(|s| html! { <option value={s.id} selected={hn_core::site::is_hn(s.id)}>{ s.name }</option> }) }
                 </select>
                 // The defaults are marked: rendered with none marked, these
                 // selects showed (and sent) their last options.
-                <select ref={kind_ref} id="rule-kind" aria-label="Match on">
-                    <option value="keyword" selected=true>{ "Word" }</option>
-                    <option value="user">{ "User" }</option>
-                    <option value="domain">{ "Domain" }</option>
-                    <option value="tag">{ "Tag (Lobsters)" }</option>
+                <select ref={kind_ref} id="rule-kind" aria-label={text::POPUP_FILTER_KIND_LABEL}>
+                    <option value="keyword" selected=true>{ text::POPUP_FILTER_KIND_WORD_OPTION }</option>
+                    <option value="user">{ text::POPUP_FILTER_KIND_USER_OPTION }</option>
+                    <option value="domain">{ text::POPUP_FILTER_KIND_DOMAIN_OPTION }</option>
+                    <option value="tag">{ text::POPUP_FILTER_KIND_TAG_OPTION }</option>
                 </select>
-                <input ref={pattern_ref} id="rule-pattern" type="text" placeholder="e.g. example.com" aria-label="Word, user or domain" />
-                <select ref={target_ref} id="rule-target" aria-label="Hide">
-                    <option value="stories" selected=true>{ "stories" }</option>
-                    <option value="comments">{ "comments" }</option>
-                    <option value="both">{ "both" }</option>
+                <input ref={pattern_ref} id="rule-pattern" type="text" placeholder={text::POPUP_FILTER_PATTERN_PLACEHOLDER} aria-label={text::POPUP_FILTER_PATTERN_LABEL} />
+                <select ref={target_ref} id="rule-target" aria-label={text::POPUP_FILTER_TARGET_LABEL}>
+                    <option value="stories" selected=true>{ text::POPUP_FILTER_TARGET_STORIES }</option>
+                    <option value="comments">{ text::POPUP_FILTER_TARGET_COMMENTS }</option>
+                    <option value="both">{ text::POPUP_FILTER_TARGET_BOTH_OPTION }</option>
                 </select>
-                <label><input ref={substring_ref} id="rule-substring" type="checkbox" />{ "inside words" }</label>
-                <button type="submit" id="rule-add">{ if editing.is_some() { "Save" } else { "Add" } }</button>
+                <label><input ref={substring_ref} id="rule-substring" type="checkbox" />{ text::POPUP_FILTER_SUBSTRING }</label>
+                <button type="submit" id="rule-add">{ if editing.is_some() { text::POPUP_SAVE_BUTTON } else { text::POPUP_FILTER_ADD } }</button>
             </form>
             if !error.is_empty() { <p class="error" role="alert">{ (*error).clone() }</p> }
             if props.rules.is_empty() {
-                <p class="empty">{ "No filters. Hide stories by word, user, domain or tag; comments by word or user." }</p>
+                <p class="empty">{ text::POPUP_FILTERS_EMPTY }</p>
             } else {
-                <ul class="rules" aria-label="Filters">{ for rows }</ul>
+                <ul class="rules" aria-label={text::POPUP_FILTERS_LIST_LABEL}>{ for rows }</ul>
             }
         </div>
     }

@@ -1,6 +1,7 @@
 //! Followed users: search, add, remove, and follow a pasted list at once.
 //! Users followed on other sites (Lobsters) are listed apart, by site.
 
+use hn_core::text;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -39,9 +40,9 @@ pub fn following_view(props: &Props) -> Html {
             let Some(input) = add_ref.cast::<HtmlInputElement>() else { return };
             let name = input.value().trim().trim_start_matches('@').to_string();
             if name.is_empty() {
-                error.set("Type a username.".into());
+                error.set(text::POPUP_FOLLOWING_TYPE_USERNAME.into());
             } else if !hn_core::state::valid_username(&name) {
-                error.set(format!("\u{201c}{name}\u{201d} is not an HN username (2–15 letters, digits, - or _)."));
+                error.set(text::popup_following_not_a_username(&name));
             } else {
                 error.set(String::new());
                 input.set_value("");
@@ -58,11 +59,11 @@ pub fn following_view(props: &Props) -> Html {
             let (good, bad) = parse_usernames(&area.value());
             if !bad.is_empty() {
                 // Nothing is saved half-way: fix the list first.
-                error.set(format!("Not usernames: {}", bad.join(", ")));
+                error.set(text::popup_following_not_usernames(bad.join(", ")));
                 return;
             }
             if good.is_empty() {
-                error.set("Paste some usernames first.".into());
+                error.set(text::POPUP_FOLLOWING_PASTE_FIRST.into());
                 return;
             }
             error.set(String::new());
@@ -93,37 +94,37 @@ pub fn following_view(props: &Props) -> Html {
                 if let Some(tag) = &rec.tag {
                     <span class={format!("tag tag-{}", hn_core::state::tag_color(tag))}>{ tag.clone() }</span>
                 }
-                <input class="note" type="text" maxlength="500" placeholder="note" value={rec.note.clone()}
-                    aria-label={format!("Note on {name}")} onchange={on_note} />
+                <input class="note" type="text" maxlength="500" placeholder={text::POPUP_FOLLOWING_NOTE_PLACEHOLDER} value={rec.note.clone()}
+                    aria-label={text::popup_following_note_label(name)} onchange={on_note} />
                 <button type="button" class={classes!("quiet", "bell", rec.notify.then_some("on"))}
-                    aria-pressed={rec.notify.to_string()} aria-label={format!("Notify me when {name} posts")}
-                    title={format!("Notify me when {name} posts")} onclick={on_bell}>{ bell(rec.notify) }</button>
-                <button type="button" class="quiet" aria-label={format!("Unfollow {name}")} {onclick}>{ "Unfollow" }</button>
+                    aria-pressed={rec.notify.to_string()} aria-label={text::popup_following_notify_label(name)}
+                    title={text::popup_following_notify_label(name)} onclick={on_bell}>{ bell(rec.notify) }</button>
+                <button type="button" class="quiet" aria-label={text::popup_unfollow_named(name)} {onclick}>{ text::POPUP_UNFOLLOW_BUTTON }</button>
             </li>
         }
     });
     html! {
         <div class="following">
-            <form class="row" {onsubmit} aria-label="Follow a user">
-                <input ref={add_ref} id="follow-name" type="text" placeholder="username" aria-label="Username to follow" autocomplete="off" />
-                <button type="submit" id="follow-add">{ "Follow" }</button>
+            <form class="row" {onsubmit} aria-label={text::POPUP_FOLLOWING_ADD_FORM_LABEL}>
+                <input ref={add_ref} id="follow-name" type="text" placeholder={text::POPUP_FOLLOWING_USERNAME_PLACEHOLDER} aria-label={text::POPUP_FOLLOWING_USERNAME_LABEL} autocomplete="off" />
+                <button type="submit" id="follow-add">{ text::POPUP_FOLLOW_BUTTON }</button>
             </form>
             if !error.is_empty() { <p class="error" role="alert">{ (*error).clone() }</p> }
             <div class="row">
-                <input id="follow-search" type="search" placeholder="Search names and notes" aria-label="Search followed users"
+                <input id="follow-search" type="search" placeholder={text::POPUP_FOLLOWING_SEARCH_PLACEHOLDER} aria-label={text::POPUP_FOLLOWING_SEARCH_LABEL}
                     value={props.search.clone()} {oninput} />
-                <select id="follow-sort" aria-label="Order" onchange={
+                <select id="follow-sort" aria-label={text::POPUP_FOLLOWING_ORDER_LABEL} onchange={
                     let on_sort = props.on_sort.clone();
                     Callback::from(move |e: Event| on_sort.emit(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value() == "recent"))
                 }>
-                    <option value="name" selected={!props.recent_first}>{ "A–Z" }</option>
-                    <option value="recent" selected={props.recent_first}>{ "Recently followed" }</option>
+                    <option value="name" selected={!props.recent_first}>{ text::POPUP_FOLLOWING_ORDER_BY_NAME }</option>
+                    <option value="recent" selected={props.recent_first}>{ text::POPUP_FOLLOWING_ORDER_RECENT }</option>
                 </select>
             </div>
             if props.users.is_empty() {
-                <p class="empty">{ "You follow nobody yet. Hover a username on Hacker News, or add one above." }</p>
+                <p class="empty">{ text::POPUP_FOLLOWING_EMPTY }</p>
             } else {
-                <ul class="users" aria-label="Followed users">{ for rows }</ul>
+                <ul class="users" aria-label={text::POPUP_FOLLOWING_LIST_LABEL}>{ for rows }</ul>
             }
             { for hn_core::site::SITES.iter().filter(|s| !hn_core::site::is_hn(s.id)).map(|site| {
                 let names: Vec<&String> = props.elsewhere.iter().filter(|(s, _)| s == site.id).map(|(_, n)| n).collect();
@@ -132,8 +133,8 @@ pub fn following_view(props: &Props) -> Html {
                 }
                 html! {
                     <section class="elsewhere" data-site={site.id}>
-                        <h3>{ format!("On {}", site.name) }</h3>
-                        <ul class="users" aria-label={format!("Followed users on {}", site.name)}>
+                        <h3>{ text::popup_following_on_site(site.name) }</h3>
+                        <ul class="users" aria-label={text::popup_following_list_on_site_label(site.name)}>
                             { for names.into_iter().map(|name| {
                                 let on_cmd = props.on_cmd.clone();
                                 let (s, n) = (site.id.to_string(), name.clone());
@@ -142,7 +143,7 @@ pub fn following_view(props: &Props) -> Html {
                                     <li class="user">
                                         <a href={format!("https://{}/~{name}", site.host)} target="_blank" rel="noopener">{ name.clone() }</a>
                                         { " " }<span class="meta">{ site.name }</span>
-                                        <button type="button" class="quiet" aria-label={format!("Unfollow {name} on {}", site.name)} {onclick}>{ "Unfollow" }</button>
+                                        <button type="button" class="quiet" aria-label={text::popup_unfollow_named_on_site(name, site.name)} {onclick}>{ text::POPUP_UNFOLLOW_BUTTON }</button>
                                     </li>
                                 }
                             }) }
@@ -151,9 +152,9 @@ pub fn following_view(props: &Props) -> Html {
                 }
             }) }
             <details>
-                <summary>{ "Follow a list" }</summary>
-                <textarea ref={import_ref} id="follow-import" rows="3" aria-label="Usernames, separated by spaces or commas" />
-                <button type="button" id="follow-import-go" onclick={on_import}>{ "Follow all" }</button>
+                <summary>{ text::POPUP_FOLLOWING_LIST_SUMMARY }</summary>
+                <textarea ref={import_ref} id="follow-import" rows="3" aria-label={text::POPUP_FOLLOWING_LIST_FIELD_LABEL} />
+                <button type="button" id="follow-import-go" onclick={on_import}>{ text::POPUP_FOLLOWING_FOLLOW_ALL }</button>
             </details>
         </div>
     }

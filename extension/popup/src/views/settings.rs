@@ -1,6 +1,7 @@
 //! Reading settings: type size, width, line height, theme, contrast, assets.
 
 use hn_core::settings::{Settings, Theme, FONT_SCALE, LINE_HEIGHT, WIDTH};
+use hn_core::text;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -106,36 +107,36 @@ pub fn settings_view(props: &Props) -> Html {
         }
     });
     html! {
-        <form class="settings" {onsubmit} aria-label="Reading settings">
-            { number_input("font-scale", "Text size (%)", s.font_scale, FONT_SCALE, s, &props.on_edit, |s, v| s.font_scale = v) }
-            { number_input("width", "Page width (%)", s.width, WIDTH, s, &props.on_edit, |s, v| s.width = v) }
-            { number_input("line-height", "Line height (%)", s.line_height, LINE_HEIGHT, s, &props.on_edit, |s, v| s.line_height = v) }
-            <label for="theme">{ "Theme" }
+        <form class="settings" {onsubmit} aria-label={text::POPUP_SETTINGS_FORM_LABEL}>
+            { number_input("font-scale", text::POPUP_SETTINGS_TEXT_SIZE, s.font_scale, FONT_SCALE, s, &props.on_edit, |s, v| s.font_scale = v) }
+            { number_input("width", text::POPUP_SETTINGS_PAGE_WIDTH, s.width, WIDTH, s, &props.on_edit, |s, v| s.width = v) }
+            { number_input("line-height", text::POPUP_SETTINGS_LINE_HEIGHT, s.line_height, LINE_HEIGHT, s, &props.on_edit, |s, v| s.line_height = v) }
+            <label for="theme">{ text::POPUP_SETTINGS_THEME }
                 <select id="theme" onchange={on_theme}>
-                    <option value="system" selected={s.theme == Theme::System}>{ "Follow the system" }</option>
-                    <option value="light" selected={s.theme == Theme::Light}>{ "Light" }</option>
-                    <option value="dark" selected={s.theme == Theme::Dark}>{ "Dark" }</option>
+                    <option value="system" selected={s.theme == Theme::System}>{ text::POPUP_SETTINGS_THEME_SYSTEM }</option>
+                    <option value="light" selected={s.theme == Theme::Light}>{ text::POPUP_SETTINGS_THEME_LIGHT }</option>
+                    <option value="dark" selected={s.theme == Theme::Dark}>{ text::POPUP_SETTINGS_THEME_DARK }</option>
                 </select>
             </label>
-            { checkbox("high-contrast", "Stronger link contrast", s.high_contrast, |s, v| s.high_contrast = v) }
-            { checkbox("crisp-assets", "Sharp icons (SVG)", s.crisp_assets, |s, v| s.crisp_assets = v) }
-            <label for="read-stories">{ "Stories I already read" }
+            { checkbox("high-contrast", text::POPUP_SETTINGS_HIGH_CONTRAST, s.high_contrast, |s, v| s.high_contrast = v) }
+            { checkbox("crisp-assets", text::POPUP_SETTINGS_CRISP_ASSETS, s.crisp_assets, |s, v| s.crisp_assets = v) }
+            <label for="read-stories">{ text::POPUP_SETTINGS_READ_STORIES }
                 <select id="read-stories" onchange={on_read}>
-                    <option value="show" selected={s.read_stories == hn_core::settings::ReadStories::Show}>{ "Show as usual" }</option>
-                    <option value="dim" selected={s.read_stories == hn_core::settings::ReadStories::Dim}>{ "Dim" }</option>
-                    <option value="hide" selected={s.read_stories == hn_core::settings::ReadStories::Hide}>{ "Hide (with a count and Show)" }</option>
+                    <option value="show" selected={s.read_stories == hn_core::settings::ReadStories::Show}>{ text::POPUP_SETTINGS_READ_SHOW }</option>
+                    <option value="dim" selected={s.read_stories == hn_core::settings::ReadStories::Dim}>{ text::POPUP_SETTINGS_READ_DIM }</option>
+                    <option value="hide" selected={s.read_stories == hn_core::settings::ReadStories::Hide}>{ text::POPUP_SETTINGS_READ_HIDE }</option>
                 </select>
             </label>
-            { checkbox("fold-old", "On threads I read before, fold the subthreads with nothing new", s.fold_old, |s, v| s.fold_old = v) }
-            { checkbox("badge", "Count new posts by people I follow on the toolbar icon", s.badge, |s, v| s.badge = v) }
+            { checkbox("fold-old", text::POPUP_SETTINGS_FOLD_OLD, s.fold_old, |s, v| s.fold_old = v) }
+            { checkbox("badge", text::POPUP_SETTINGS_BADGE, s.badge, |s, v| s.badge = v) }
             <details class="keys">
-                <summary>{ "Keyboard shortcuts on Hacker News" }</summary>
+                <summary>{ text::POPUP_SETTINGS_KEYS_SUMMARY }</summary>
                 { for key_rows }
             </details>
             if let Some(e) = &key_error {
-                <p class="error" role="alert" id="keys-error">{ format!("Not saved: {e}.") }</p>
+                <p class="error" role="alert" id="keys-error">{ text::popup_not_saved(e) }</p>
             }
-            <button id="save" type="submit" disabled={!props.dirty || key_error.is_some()}>{ "Save" }</button>
+            <button id="save" type="submit" disabled={!props.dirty || key_error.is_some()}>{ text::POPUP_SAVE_BUTTON }</button>
         </form>
     }
 }

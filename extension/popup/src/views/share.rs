@@ -4,6 +4,7 @@
 use hn_core::schedule;
 use hn_core::share::{format_slot, parse_slots, BufferItem, Destination, SharePrefs};
 use hn_core::state::UserState;
+use hn_core::text;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -17,11 +18,29 @@ pub struct Props {
     pub on_cmd: Callback<Cmd>,
 }
 
-const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const DAYS: [&str; 7] = [
+    text::POPUP_DAY_MONDAY,
+    text::POPUP_DAY_TUESDAY,
+    text::POPUP_DAY_WEDNESDAY,
+    text::POPUP_DAY_THURSDAY,
+    text::POPUP_DAY_FRIDAY,
+    text::POPUP_DAY_SATURDAY,
+    text::POPUP_DAY_SUNDAY,
+];
+/// The same days, abbreviated.
+const SHORT_DAYS: [&str; 7] = [
+    text::POPUP_DAY_SHORT_MONDAY,
+    text::POPUP_DAY_SHORT_TUESDAY,
+    text::POPUP_DAY_SHORT_WEDNESDAY,
+    text::POPUP_DAY_SHORT_THURSDAY,
+    text::POPUP_DAY_SHORT_FRIDAY,
+    text::POPUP_DAY_SHORT_SATURDAY,
+    text::POPUP_DAY_SHORT_SUNDAY,
+];
 
 fn dest_select(id: String, current: Destination, onchange: Callback<Event>) -> Html {
     html! {
-        <select {id} aria-label="Destination" {onchange}>
+        <select {id} aria-label={text::POPUP_DESTINATION_LABEL} {onchange}>
             { for Destination::ALL.iter().map(|&d| html! {
                 <option value={d.id()} selected={d == current}>{ d.label() }</option>
             }) }
@@ -54,28 +73,28 @@ pub fn share_view(props: &Props) -> Html {
 
     let announcer = match (prefs.announcer, props.device) {
         (None, _) => {
-            html! { <p class="hint">{ "The browser you queue your first post on will remind you when posts are due." }</p> }
+            html! { <p class="hint">{ text::POPUP_SHARE_ANNOUNCER_NONE }</p> }
         }
         (Some(a), Some(d)) if a == d => {
-            html! { <p class="hint" id="announcer">{ "This browser reminds you when a post is due." }</p> }
+            html! { <p class="hint" id="announcer">{ text::POPUP_SHARE_ANNOUNCER_HERE }</p> }
         }
         _ => html! {
-            <p class="hint" id="announcer">{ "Another of your browsers reminds you when a post is due. " }
-                <button type="button" id="announce-here" onclick={cmd(Cmd::AnnounceHere)}>{ "Remind me here instead" }</button></p>
+            <p class="hint" id="announcer">{ text::POPUP_SHARE_ANNOUNCER_ELSEWHERE }
+                <button type="button" id="announce-here" onclick={cmd(Cmd::AnnounceHere)}>{ text::POPUP_SHARE_ANNOUNCE_HERE }</button></p>
         },
     };
 
     let due = user.due();
     let due_list = (!due.is_empty()).then(|| html! {
         <>
-            <h2>{ format!("Due now ({})", due.len()) }</h2>
+            <h2>{ text::popup_share_due_heading(due.len()) }</h2>
             <ul class="buffer due">
                 { for due.iter().map(|(key, item, slot)| html! {
                     <li data-key={key.to_string()}>
                         <span class="text">{ item.text.clone() }</span>
-                        <span class="meta">{ format!("{} · was due {}", item.destination.label(), hn_ext::local_time(*slot)) }</span>
-                        <button type="button" class="share-now" onclick={cmd(Cmd::ShareNow(key.to_string()))}>{ "Share now" }</button>
-                        <button type="button" class="remove" onclick={cmd(Cmd::RemoveBufferItem(key.to_string()))}>{ "Remove" }</button>
+                        <span class="meta">{ text::popup_share_was_due(item.destination.label(), hn_ext::local_time(*slot)) }</span>
+                        <button type="button" class="share-now" onclick={cmd(Cmd::ShareNow(key.to_string()))}>{ text::POPUP_SHARE_NOW }</button>
+                        <button type="button" class="remove" onclick={cmd(Cmd::RemoveBufferItem(key.to_string()))}>{ text::POPUP_REMOVE_BUTTON }</button>
                     </li>
                 }) }
             </ul>
@@ -124,16 +143,19 @@ pub fn share_view(props: &Props) -> Html {
                 }
             })
         };
-        let when = slot.map_or_else(|| if prefs.paused { "paused".to_string() } else { "no free slot".into() }, hn_ext::local_time);
+        let when = slot.map_or_else(
+            || if prefs.paused { text::POPUP_SHARE_SLOT_PAUSED.to_string() } else { text::POPUP_SHARE_SLOT_NONE.into() },
+            hn_ext::local_time,
+        );
         Some(html! {
             <li data-key={key.clone()}>
                 <span class="slot">{ when }</span>
-                <input class="text" aria-label="Share text" value={item.text.clone()} maxlength="1000" onchange={on_text} />
+                <input class="text" aria-label={text::POPUP_SHARE_TEXT_LABEL} value={item.text.clone()} maxlength="1000" onchange={on_text} />
                 { dest_select(format!("dest-{key}"), item.destination, on_dest) }
-                <button type="button" class="up" aria-label="Move up" disabled={up.is_none()} onclick={moved(up)}>{ "↑" }</button>
-                <button type="button" class="down" aria-label="Move down" disabled={down.is_none()} onclick={moved(down)}>{ "↓" }</button>
-                <button type="button" class="share-now" onclick={cmd(Cmd::ShareNow(key.clone()))}>{ "Share now" }</button>
-                <button type="button" class="remove" onclick={cmd(Cmd::RemoveBufferItem(key.clone()))}>{ "Remove" }</button>
+                <button type="button" class="up" aria-label={text::POPUP_SHARE_MOVE_UP_LABEL} disabled={up.is_none()} onclick={moved(up)}>{ text::POPUP_SHARE_MOVE_UP }</button>
+                <button type="button" class="down" aria-label={text::POPUP_SHARE_MOVE_DOWN_LABEL} disabled={down.is_none()} onclick={moved(down)}>{ text::POPUP_SHARE_MOVE_DOWN }</button>
+                <button type="button" class="share-now" onclick={cmd(Cmd::ShareNow(key.clone()))}>{ text::POPUP_SHARE_NOW }</button>
+                <button type="button" class="remove" onclick={cmd(Cmd::RemoveBufferItem(key.clone()))}>{ text::POPUP_REMOVE_BUTTON }</button>
             </li>
         })
     });
@@ -141,8 +163,8 @@ pub fn share_view(props: &Props) -> Html {
     let today = schedule::local_day(&zone, now);
     let counts = schedule::per_day(&planned, &zone, today, 7);
     let per_day = counts.iter().enumerate().map(|(i, n)| {
-        let day = DAYS[schedule::weekday(today + i as i64)];
-        html! { <li>{ format!("{}: {n}", if i == 0 { "Today" } else { &day[..3] }) }</li> }
+        let day = if i == 0 { text::POPUP_SHARE_TODAY } else { SHORT_DAYS[schedule::weekday(today + i as i64)] };
+        html! { <li>{ text::popup_share_per_day(day, n) }</li> }
     });
     let next_slots = schedule::upcoming(prefs, &zone, now, 3);
 
@@ -155,31 +177,31 @@ pub fn share_view(props: &Props) -> Html {
             // still shows Resume).
             if !queued.is_empty() || prefs.paused {
                 <div class="row">
-                    <button type="button" id="pause" class="quiet" onclick={pause}>{ if prefs.paused { "Resume queue" } else { "Pause queue" } }</button>
-                    <button type="button" id="shuffle" class="quiet" onclick={cmd(Cmd::ShuffleBuffer)} disabled={queued.len() < 2}>{ "Shuffle queue" }</button>
-                    <span class="meta" id="queue-count">{ format!("{} queued", queued.len()) }</span>
+                    <button type="button" id="pause" class="quiet" onclick={pause}>{ if prefs.paused { text::POPUP_SHARE_RESUME } else { text::POPUP_SHARE_PAUSE } }</button>
+                    <button type="button" id="shuffle" class="quiet" onclick={cmd(Cmd::ShuffleBuffer)} disabled={queued.len() < 2}>{ text::POPUP_SHARE_SHUFFLE }</button>
+                    <span class="meta" id="queue-count">{ text::popup_share_queued_count(queued.len()) }</span>
                 </div>
             }
             { announcer }
             { for due_list }
-            <h2>{ "Queue" }</h2>
+            <h2>{ text::POPUP_SHARE_QUEUE_HEADING }</h2>
             if order.is_empty() {
-                <p class="empty">{ "Nothing queued. Use “share” under a story or comment, then “Queue to share later”." }</p>
+                <p class="empty">{ text::POPUP_SHARE_QUEUE_EMPTY }</p>
             } else {
                 <ul class="buffer queue" id="queue">{ for rows }</ul>
             }
-            <ul class="per-day" aria-label="Posts per day">{ for per_day }</ul>
-            <p class="hint">{ format!("Next slots: {}", if next_slots.is_empty() { "none".to_string() } else { next_slots.iter().map(|&t| hn_ext::local_time(t)).collect::<Vec<_>>().join(", ") }) }</p>
+            <ul class="per-day" aria-label={text::POPUP_SHARE_PER_DAY_LABEL}>{ for per_day }</ul>
+            <p class="hint">{ text::popup_share_next_slots(if next_slots.is_empty() { text::POPUP_SHARE_NEXT_SLOTS_NONE.to_string() } else { next_slots.iter().map(|&t| hn_ext::local_time(t)).collect::<Vec<_>>().join(", ") }) }</p>
             <ScheduleForm prefs={prefs.clone()} on_cmd={props.on_cmd.clone()} />
-            <h2>{ "Shared" }</h2>
+            <h2>{ text::POPUP_SHARE_HISTORY_HEADING }</h2>
             if history.is_empty() {
-                <p class="empty">{ "Nothing shared yet." }</p>
+                <p class="empty">{ text::POPUP_SHARE_HISTORY_EMPTY }</p>
             } else {
                 <ul class="buffer history" id="history">
                     { for history.iter().take(30).map(|(key, item, at)| html! {
                         <li data-key={key.to_string()}>
                             <span class="text">{ item.text.clone() }</span>
-                            <span class="meta">{ format!("{} · {}", item.destination.label(), hn_ext::local_time(*at)) }</span>
+                            <span class="meta">{ text::popup_share_history_meta(item.destination.label(), hn_ext::local_time(*at)) }</span>
                         </li>
                     }) }
                 </ul>
@@ -212,7 +234,7 @@ fn schedule_form(props: &FormProps) -> Html {
                 let text = r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
                 match parse_slots(&text) {
                     Ok(slots) => next.slots[i] = slots,
-                    Err(e) => return error.set(format!("{}: {e}", DAYS[i])),
+                    Err(e) => return error.set(text::popup_share_slots_error(DAYS[i], e)),
                 }
             }
             let m = mastodon.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
@@ -231,7 +253,7 @@ fn schedule_form(props: &FormProps) -> Html {
     };
     html! {
         <form class="schedule" id="schedule" {onsubmit}>
-            <h2>{ "Schedule" }</h2>
+            <h2>{ text::POPUP_SHARE_SCHEDULE_HEADING }</h2>
             { for days.iter().enumerate().map(|(i, r)| {
                 let value = props.prefs.slots[i].iter().map(|&m| format_slot(m)).collect::<Vec<_>>().join(", ");
                 html! {
@@ -240,10 +262,10 @@ fn schedule_form(props: &FormProps) -> Html {
                     </label>
                 }
             }) }
-            <label>{ "Mastodon instance" }
+            <label>{ text::POPUP_SHARE_MASTODON }
                 <input ref={mastodon} id="mastodon" value={props.prefs.mastodon.clone().unwrap_or_default()} placeholder="mastodon.social" />
             </label>
-            <label>{ "New posts go to" }
+            <label>{ text::POPUP_SHARE_DEFAULT_DESTINATION }
                 <select ref={dest} id="default-destination">
                     { for Destination::ALL.iter().map(|&d| html! {
                         <option value={d.id()} selected={d == props.prefs.destination}>{ d.label() }</option>
@@ -253,7 +275,7 @@ fn schedule_form(props: &FormProps) -> Html {
             if !error.is_empty() {
                 <p class="error" role="alert">{ (*error).clone() }</p>
             }
-            <button type="submit" id="save-schedule">{ "Save schedule" }</button>
+            <button type="submit" id="save-schedule">{ text::POPUP_SHARE_SAVE_SCHEDULE }</button>
         </form>
     }
 }

@@ -3,6 +3,7 @@
 //! permission). Turning it off gives the access back. The background
 //! registers or unregisters the content script when the permission changes.
 
+use hn_core::text;
 use hn_ext::{site_access, Access};
 use yew::prelude::*;
 
@@ -13,9 +14,9 @@ pub fn sites_view() -> Html {
         .filter(|s| !hn_core::site::is_hn(s.id))
         .map(|s| html! { <SiteRow host={s.host} name={s.name} id={s.id} /> });
     html! {
-        <section class="sites" aria-label="Sites">
-            <h2>{ "Sites" }</h2>
-            <p class="meta">{ "Hacker New always runs on Hacker News. Other sites are off until you turn them on; Chrome then asks you to allow it there. Follows, tags and filters are kept per site." }</p>
+        <section class="sites" aria-label={text::POPUP_SITES_HEADING}>
+            <h2>{ text::POPUP_SITES_HEADING }</h2>
+            <p class="meta">{ text::POPUP_SITES_INTRO }</p>
             <ul>{ for rows }</ul>
         </section>
     }
@@ -54,22 +55,22 @@ fn site_row(props: &RowProps) -> Html {
                     Ok(true) => {
                         on.set(Some(turn_on));
                         message.set(if turn_on {
-                            format!("On: reload open {name} pages.")
+                            text::popup_sites_turned_on(name)
                         } else {
-                            format!("Off: Hacker New no longer runs on {name}.")
+                            text::popup_sites_turned_off(name)
                         });
                     }
-                    Ok(false) if turn_on => message.set(format!("{name} stays off: access was not allowed.")),
-                    Ok(false) => message.set(format!("{name} could not be turned off.")),
-                    Err(e) => message.set(format!("Not changed: {e}")),
+                    Ok(false) if turn_on => message.set(text::popup_sites_not_allowed(name)),
+                    Ok(false) => message.set(text::popup_sites_cannot_turn_off(name)),
+                    Err(e) => message.set(text::popup_sites_not_changed(e)),
                 }
             });
         })
     };
     let label = match *on {
-        None => "…",
-        Some(true) => "Turn off",
-        Some(false) => "Turn on",
+        None => text::POPUP_SITES_BUTTON_UNKNOWN,
+        Some(true) => text::POPUP_SITES_TURN_OFF,
+        Some(false) => text::POPUP_SITES_TURN_ON,
     };
     html! {
         <li class="site" data-site={props.id} data-on={on.map(|o| o.to_string())}>

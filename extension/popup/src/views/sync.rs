@@ -1,6 +1,7 @@
 //! Sync health (last sync, quota, refused writes) and export / import.
 
 use hn_core::message::SyncInfo;
+use hn_core::text;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -13,12 +14,12 @@ pub struct Props {
 }
 
 fn ago(ms: Option<f64>) -> String {
-    let Some(ms) = ms else { return "never".into() };
+    let Some(ms) = ms else { return text::POPUP_NEVER.into() };
     let s = ((js_sys::Date::now() - ms) / 1000.0).max(0.0) as u64;
     match s {
-        0..=59 => format!("{s} s ago"),
-        60..=3599 => format!("{} min ago", s / 60),
-        _ => format!("{} h ago", s / 3600),
+        0..=59 => text::popup_ago_seconds(s),
+        60..=3599 => text::popup_ago_minutes(s / 60),
+        _ => text::popup_ago_hours(s / 3600),
     }
 }
 
@@ -38,10 +39,9 @@ pub fn sync_view(props: &Props) -> Html {
             // and is not read.
             let limit = hn_core::message::MAX_IMPORT_BYTES;
             if file.size() > limit as f64 {
-                on_cmd.emit(Cmd::ImportRefused(format!(
-                    "That file is {} KB: a Hacker New export this device can import is at most {} KB",
+                on_cmd.emit(Cmd::ImportRefused(text::popup_sync_file_too_large(
                     (file.size() / 1024.0).ceil(),
-                    limit / 1024
+                    limit / 1024,
                 )));
                 return;
             }
@@ -56,16 +56,16 @@ pub fn sync_view(props: &Props) -> Html {
         })
     };
     let body = match &props.info {
-        None => html! { <p>{ "Sync status loading…" }</p> },
+        None => html! { <p>{ text::POPUP_SYNC_LOADING }</p> },
         Some(i) => {
             let percent = (i.bytes * 100).checked_div(i.quota).unwrap_or(0);
             html! {
                 <>
-                    <p>{ format!("Last sent {} · last received {} · {} device(s)", ago(i.last_push), ago(i.last_merge), i.devices.max(1)) }</p>
-                    <label for="quota">{ format!("Sync storage used: {percent}% ({} of {} bytes)", i.bytes, i.quota) }</label>
+                    <p>{ text::popup_sync_summary(ago(i.last_push), ago(i.last_merge), i.devices.max(1)) }</p>
+                    <label for="quota">{ text::popup_sync_storage_used(percent, i.bytes, i.quota) }</label>
                     <progress id="quota" max={i.quota.to_string()} value={i.bytes.to_string()}></progress>
                     if let Some(p) = &i.problem {
-                        <p class="error" role="alert">{ format!("Sync problem: {p}. Everything is kept on this device and sent again later.") }</p>
+                        <p class="error" role="alert">{ text::popup_sync_problem(p) }</p>
                     }
                 </>
             }
@@ -75,10 +75,10 @@ pub fn sync_view(props: &Props) -> Html {
         <div class="sync">
             { body }
             <div class="row">
-                <button type="button" id="export" onclick={on_export}>{ "Export to a file" }</button>
-                <label class="file">{ "Import a file" }<input id="import" type="file" accept="application/json,.json" onchange={on_import} /></label>
+                <button type="button" id="export" onclick={on_export}>{ text::POPUP_SYNC_EXPORT }</button>
+                <label class="file">{ text::POPUP_SYNC_IMPORT }<input id="import" type="file" accept="application/json,.json" onchange={on_import} /></label>
             </div>
-            <p class="hint">{ "Import adds the file's follows and filters to yours; it never removes anything." }</p>
+            <p class="hint">{ text::POPUP_SYNC_IMPORT_HINT }</p>
         </div>
     }
 }
