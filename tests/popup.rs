@@ -157,7 +157,7 @@ fn a_domain_filter_added_in_the_popup_updates_the_tab_and_survives_export_import
     assert!(status.as_str().unwrap().contains("(1 entry was not valid and was left out)"), "{status}");
     let imported_follows =
         doc["state"]["follows"].as_object().unwrap().values().filter(|r| r["unfollowed"] != true).count() - 1;
-    assert!(status.as_str().unwrap().starts_with(&format!("Imported {imported_follows} follows")), "{status}");
+    assert!(status.as_str().unwrap().starts_with(&format!("Imported follows: {imported_follows};")), "{status}");
     set_file("export-huge.json", &"x".repeat(hn_core::message::MAX_IMPORT_BYTES + 1));
     popup.expect(
         "document.querySelector('.status').textContent.includes('at most 128 KB')",

@@ -14,7 +14,8 @@ async fn ask(request: Request) -> Result<Response, String> {
 }
 
 fn unexpected(r: Response) -> String {
-    text::popup_error_unexpected_answer(format!("{r:?}"))
+    web_sys::console::warn_1(&format!("Hacker New: an unexpected answer: {r:?}").into());
+    text::POPUP_UNEXPECTED_ANSWER.into()
 }
 
 pub async fn load() -> Result<UserState, String> {

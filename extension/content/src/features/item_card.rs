@@ -87,11 +87,16 @@ fn hide() {
 
 fn ago(secs: i64) -> String {
     let s = ((js_sys::Date::now() / 1000.0) as i64 - secs).max(0);
-    match s {
-        0..=3599 => text::page_minutes_ago(s / 60),
-        3600..=86_399 => text::page_hours_ago(s / 3600),
-        86_400..=2_591_999 => text::page_days_ago(s / 86_400),
-        _ => text::page_months_ago(s / 2_592_000),
+    let (n, one, many): (i64, &str, fn(i64) -> String) = match s {
+        0..=3599 => (s / 60, text::PAGE_MINUTE_AGO, text::page_minutes_ago),
+        3600..=86_399 => (s / 3600, text::PAGE_HOUR_AGO, text::page_hours_ago),
+        86_400..=2_591_999 => (s / 86_400, text::PAGE_DAY_AGO, text::page_days_ago),
+        _ => (s / 2_592_000, text::PAGE_MONTH_AGO, text::page_months_ago),
+    };
+    if n == 1 {
+        one.to_string()
+    } else {
+        many(n)
     }
 }
 

@@ -21,6 +21,7 @@ pub fn ago(secs: i64) -> String {
         0..=59 => text::POPUP_AGO_JUST_NOW.into(),
         60..=3599 => text::popup_ago_minutes(s / 60),
         3600..=86_399 => text::popup_ago_hours(s / 3600),
+        86_400..=172_799 => text::POPUP_AGO_DAY.into(),
         _ => text::popup_ago_days(s / 86_400),
     }
 }
