@@ -106,7 +106,7 @@ impl ShareTarget {
             return Err(text::share_not_site(&self.site));
         }
         if self.title.trim().is_empty() || self.title.len() > 600 {
-            return Err("a share needs a title of 1 to 600 characters".into());
+            return Err(text::SHARE_TITLE_LENGTH.into());
         }
         if let Some(url) = &self.url {
             if url.len() > MAX_URL || !(url.starts_with("https://") || url.starts_with("http://")) {
