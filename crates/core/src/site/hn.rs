@@ -81,6 +81,11 @@ pub const SELECTORS: Selectors = Selectors {
     action_line: "td, span.subline, span.comhead",
     action_links: "a[href^='vote?'], a[href^='hide?'], a[href^='fave?'], a[href^='flag?']",
     own_links: "a[href^='edit?id='], a[href^='delete-confirm?id=']",
+    score: "span.score",
+    upvote: "a[id^='up_']:not(.nosee)",
+    vote_links: ".votelinks a",
+    fave_link: "a[href^='fave?id=']",
+    hide_link: "a[href^='hide?id=']",
 };
 
 /// Matches nothing: for what HN does not have.

@@ -98,6 +98,11 @@ pub const SELECTORS: Selectors = Selectors {
     action_line: "div.byline",
     action_links: NONE,
     own_links: NONE,
+    score: NONE,
+    upvote: NONE,
+    vote_links: NONE,
+    fave_link: NONE,
+    hide_link: NONE,
 };
 
 /// Page kind from the path and query.

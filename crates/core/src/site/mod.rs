@@ -143,6 +143,16 @@ selectors! {
     action_links,
     /// The edit and delete links of the reader's own comments.
     own_links,
+    /// A story's score, in the line under it.
+    score,
+    /// An up-vote link not used yet, in a row.
+    upvote,
+    /// Every vote link of a row (up and down).
+    vote_links,
+    /// A story's favorite link.
+    fave_link,
+    /// A story's hide link.
+    hide_link,
 }
 
 /// Which cross-site features a site supports at all. A feature whose

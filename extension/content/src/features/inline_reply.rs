@@ -273,10 +273,10 @@ fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, tex
     row.set_id(&new_id);
     let _ = row.class_list().remove_2("coll", "hnew-followed-item");
     dom::toggle_class(&row, "hnew-posted", true);
-    for stale in dom::all(&row, ".hnew-reply, .hnew-card, button.hnew-fold, .votelinks a") {
+    let s = &ctx.site.selectors;
+    for stale in dom::all(&row, &format!(".hnew-reply, .hnew-card, button.hnew-fold, {}", s.vote_links)) {
         stale.remove();
     }
-    let s = &ctx.site.selectors;
     if let Ok(Some(ind)) = row.query_selector(s.indent) {
         let depth = ind.get_attribute("indent").and_then(|d| d.parse::<u32>().ok()).map_or(0, |d| d + 1);
         let _ = ind.set_attribute("indent", &depth.to_string());

@@ -166,10 +166,10 @@ fn run(ctx: &Shared, action: Action) -> bool {
                 Action::Open => click_in(ctx, &row, s.title_link),
                 Action::Discussion => click_in(ctx, &row, &format!("{}:not([href*='&'])", s.item_link)),
                 Action::Fold => click_in(ctx, &row, s.toggle),
-                Action::Reply => click_in(ctx, &row, "a[href^='reply?id=']"),
-                Action::Vote => click_in(ctx, &row, "a[id^='up_']:not(.nosee)"),
-                Action::Favorite => click_in(ctx, &row, "a[href^='fave?id=']"),
-                Action::Hide => click_in(ctx, &row, "a[href^='hide?id=']"),
+                Action::Reply => click_in(ctx, &row, s.reply_link),
+                Action::Vote => click_in(ctx, &row, s.upvote),
+                Action::Favorite => click_in(ctx, &row, s.fave_link),
+                Action::Hide => click_in(ctx, &row, s.hide_link),
                 Action::Share => {
                     // A comment's control is built when it is reached.
                     let init = web_sys::MouseEventInit::new();

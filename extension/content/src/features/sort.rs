@@ -130,7 +130,7 @@ fn choose(ctx: &Shared, by: SortBy) {
                 |sel: &str| sub.and_then(|r| r.query_selector(sel).ok().flatten()).and_then(|e| e.text_content());
             SortKeys {
                 position,
-                points: text("span.score").and_then(|t| parse_points(&t)),
+                points: text(s.score).and_then(|t| parse_points(&t)),
                 comments: story.comments_link(ctx.site).map(|(_, n)| n),
                 time: sub
                     .and_then(|r| r.query_selector(s.age).ok().flatten())
