@@ -31,7 +31,7 @@ fn main() {
 }
 
 /// One message's constant or function.
-fn generate(name: &str, m: &serde_json::Value) -> Result<String, String> {
+pub fn generate(name: &str, m: &serde_json::Value) -> Result<String, String> {
     let message = m["message"].as_str().ok_or("no message")?;
     let description = m["description"].as_str().ok_or("no description (translators need one)")?;
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.starts_with(|c: char| c.is_ascii_digit()) {
