@@ -183,6 +183,9 @@ fn optimise(wasm_opt: &Path, wasm: &Path) {
     let tmp = wasm.with_extension("opt.wasm");
     let status = Command::new(wasm_opt)
         .args(["-Oz", "--converge"])
+        // The toolchain's notes (`producers`, `target_features`): nothing
+        // reads them at run time, and every page would download them.
+        .args(["--strip-producers", "--strip-target-features"])
         .args([
             "--enable-reference-types",
             "--enable-bulk-memory",
