@@ -22,6 +22,47 @@ pub fn is_action_path(path: &str) -> bool {
         && query.bytes().all(|b| b.is_ascii_alphanumeric() || b"=&_-.%/?".contains(&b))
 }
 
+/// What following an action link changes on HN's page, read from its
+/// path (HN's grammar: `vote?id=1&how=up|down|un`, `fave?id=1[&un=t]`,
+/// `flag?id=1[&un=t]`, `hide?id=1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flip {
+    /// A vote: the arrow `up_<id>` goes and `unvote` (the address that
+    /// takes it back) shows in the span `unv_<id>`, as the link `un_<id>`.
+    Vote { id: String, unvote: String },
+    /// A vote taken back: the arrow `up_<id>` comes back.
+    Unvote { id: String },
+    /// A favorite (`fave`) or a flag set, or taken back (`undo`); `next` is
+    /// the link's address afterwards (the other way round).
+    Mark { fave: bool, undo: bool, next: String },
+    /// The story `<id>` hidden.
+    Hide { id: String },
+}
+
+/// A parameter of an HN path's query.
+pub fn param<'a>(path: &'a str, name: &str) -> Option<&'a str> {
+    path.split_once('?')?.1.split('&').find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// What `path` (an [`is_action_path`]) changes.
+pub fn flip(path: &str) -> Flip {
+    let id = param(path, "id").unwrap_or("").to_string();
+    let path = path.trim_start_matches('/');
+    if path.starts_with("vote?") {
+        if param(path, "how") == Some("un") {
+            Flip::Unvote { id }
+        } else {
+            Flip::Vote { id, unvote: path.replace("how=up", "how=un").replace("how=down", "how=un") }
+        }
+    } else if path.starts_with("fave?") || path.starts_with("flag?") {
+        let undo = param(path, "un") == Some("t");
+        let next = if undo { path.replace("&un=t", "") } else { format!("{path}&un=t") };
+        Flip::Mark { fave: path.starts_with("fave?"), undo, next }
+    } else {
+        Flip::Hide { id }
+    }
+}
+
 /// HN's answer to an action: a redirect is success; anything else says why.
 pub fn outcome(status: u16, redirected: bool, html: &str) -> Result<(), String> {
     if html.contains("have to be logged in") || html.contains("action=\"login\"") {
@@ -39,6 +80,27 @@ pub fn outcome(status: u16, redirected: bool, html: &str) -> Result<(), String> 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn each_action_link_says_what_it_changes() {
+        assert_eq!(
+            flip("vote?id=7&how=up&auth=abc&goto=news"),
+            Flip::Vote { id: "7".into(), unvote: "vote?id=7&how=un&auth=abc&goto=news".into() }
+        );
+        assert_eq!(flip("/vote?id=7&how=un&auth=abc"), Flip::Unvote { id: "7".into() });
+        assert_eq!(
+            flip("fave?id=7&auth=abc"),
+            Flip::Mark { fave: true, undo: false, next: "fave?id=7&auth=abc&un=t".into() }
+        );
+        assert_eq!(
+            flip("flag?id=7&auth=abc&un=t"),
+            Flip::Mark { fave: false, undo: true, next: "flag?id=7&auth=abc".into() }
+        );
+        assert_eq!(flip("hide?id=7&auth=abc&goto=news"), Flip::Hide { id: "7".into() });
+        assert_eq!(param("vote?id=7&how=up", "how"), Some("up"));
+        assert_eq!(param("vote?id=7", "how"), None);
+    }
+
     use super::*;
 
     #[test]

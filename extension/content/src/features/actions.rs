@@ -5,7 +5,7 @@
 //! and goes back, with the reason beside the link, if HN refuses (logged
 //! out, rate limit, 503, network).
 
-use hn_core::act::is_action_path;
+use hn_core::act::{flip, is_action_path, Flip};
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::text;
 use web_sys::Element;
@@ -36,10 +36,6 @@ fn init(ctx: &Shared) -> Result<(), String> {
     Ok(())
 }
 
-fn param<'a>(path: &'a str, name: &str) -> Option<&'a str> {
-    path.split_once('?')?.1.split('&').find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
-}
-
 /// The change shown at once, and how to undo it.
 enum Shown {
     Vote { arrow: Element, unvote: Option<Element> },
@@ -49,23 +45,22 @@ enum Shown {
 }
 
 fn act(ctx: &Shared, link: &Element, path: String) {
-    let id = param(&path, "id").unwrap_or("").to_string();
     let doc = &ctx.document;
-    let shown = if path.starts_with("vote?") {
-        if param(&path, "how") == Some("un") {
+    let shown = match flip(&path) {
+        Flip::Unvote { id } => {
             let arrow = doc.get_element_by_id(&format!("up_{id}"));
             if let Some(a) = &arrow {
                 dom::toggle_class(a, "nosee", false);
             }
             dom::toggle_class(link, "hnew-gone", true);
             Shown::Unvote { arrow, link: link.clone() }
-        } else {
+        }
+        Flip::Vote { id, unvote } => {
             dom::toggle_class(link, "nosee", true);
             // HN shows "unvote" in the row's `unv_<id>` span.
             let unvote = doc.get_element_by_id(&format!("unv_{id}")).and_then(|span| {
                 let a = dom::make(doc, "a", "hnew-unvote", text::PAGE_UNVOTE)?;
-                let href = path.replace("how=up", "how=un").replace("how=down", "how=un");
-                let _ = a.set_attribute("href", &href);
+                let _ = a.set_attribute("href", &unvote);
                 let _ = a.set_attribute("id", &format!("un_{id}"));
                 let _ = span.append_with_str_1(" | ");
                 let _ = span.append_child(&a);
@@ -73,33 +68,29 @@ fn act(ctx: &Shared, link: &Element, path: String) {
             });
             Shown::Vote { arrow: link.clone(), unvote }
         }
-    } else if path.starts_with("fave?") || path.starts_with("flag?") {
-        let old_text = link.text_content().unwrap_or_default();
-        let old_href = path.clone();
-        let un = param(&path, "un") == Some("t");
-        let name = if path.starts_with("fave?") {
-            (text::PAGE_FAVORITE, text::PAGE_UNFAVORITE)
-        } else {
-            (text::PAGE_FLAG, text::PAGE_UNFLAG)
-        };
-        link.set_text_content(Some(if un { name.0 } else { name.1 }));
-        let href = if un { path.replace("&un=t", "") } else { format!("{path}&un=t") };
-        let _ = link.set_attribute("href", &href);
-        Shown::Fave { link: link.clone(), old_text, old_href }
-    } else {
-        // Hide: the story's rows leave the list.
-        let row = doc.get_element_by_id(&id);
-        let mut rows: Vec<Element> = row.iter().cloned().collect();
-        if let Some(sub) = row.as_ref().and_then(|r| r.next_element_sibling()) {
-            if let Some(spacer) = sub.next_element_sibling().filter(|s| s.class_list().contains("spacer")) {
-                rows.push(spacer);
+        Flip::Mark { fave, undo, next } => {
+            let old_text = link.text_content().unwrap_or_default();
+            let name =
+                if fave { (text::PAGE_FAVORITE, text::PAGE_UNFAVORITE) } else { (text::PAGE_FLAG, text::PAGE_UNFLAG) };
+            link.set_text_content(Some(if undo { name.0 } else { name.1 }));
+            let _ = link.set_attribute("href", &next);
+            Shown::Fave { link: link.clone(), old_text, old_href: path.clone() }
+        }
+        Flip::Hide { id } => {
+            // The story's rows leave the list.
+            let row = doc.get_element_by_id(&id);
+            let mut rows: Vec<Element> = row.iter().cloned().collect();
+            if let Some(sub) = row.as_ref().and_then(|r| r.next_element_sibling()) {
+                if let Some(spacer) = sub.next_element_sibling().filter(|s| s.class_list().contains("spacer")) {
+                    rows.push(spacer);
+                }
+                rows.push(sub);
             }
-            rows.push(sub);
+            for r in &rows {
+                dom::toggle_class(r, "hnew-hid", true);
+            }
+            Shown::Hide { rows }
         }
-        for r in &rows {
-            dom::toggle_class(r, "hnew-hid", true);
-        }
-        Shown::Hide { rows }
     };
     let link = link.clone();
     let line = ctx.site.selectors.action_line;
