@@ -66,6 +66,26 @@ pub fn dist() -> PathBuf {
     std::env::var_os("HNEW_DIST").map(PathBuf::from).unwrap_or_else(|| root().join("dist"))
 }
 
+/// The `.rs` files under these folders of the project (for the tests that
+/// read the sources: layering, words).
+pub fn rust_sources(dirs: &[&str]) -> Vec<PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for dir in dirs {
+        walk(&root().join(dir), &mut out);
+    }
+    out
+}
+
 /// Where failing tests leave screenshots and benchmarks their reports.
 pub fn artifacts() -> PathBuf {
     root().join("target").join("artifacts")

@@ -76,21 +76,8 @@ fn unsafe_code_is_forbidden_where_it_has_no_place() {
 /// crate calls its functions, so a call is written and fixed in one place.
 #[test]
 fn chrome_is_bound_only_in_hn_ext() {
-    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                sources(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in ["crates", "extension", "src"] {
-        sources(&root.join(dir), &mut files);
-    }
+    let files = hacker_new::rust_sources(&["crates", "extension", "src"]);
     assert!(files.len() > 50, "the sources were found: {}", files.len());
     let api = root.join("extension/api");
     let binding = ["js_namespace = [\"chrome\"", "js_namespace = chrome"];

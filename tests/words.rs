@@ -12,26 +12,13 @@ fn root() -> &'static Path {
 /// The product's sources: the crates that show words (not the local HN,
 /// the test driver or the tests).
 fn sources() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for dir in [
+    let out = hacker_new::rust_sources(&[
         "crates/core/src",
         "extension/content/src",
         "extension/popup/src",
         "extension/background/src",
         "extension/api/src",
-    ] {
-        walk(&root().join(dir), &mut out);
-    }
+    ]);
     assert!(out.len() > 40, "the sources were found: {}", out.len());
     out
 }
