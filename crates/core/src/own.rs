@@ -179,6 +179,17 @@ pub fn outcome(status: u16, redirected: bool, html: &str, change: Change) -> Res
     }
 }
 
+/// What one of HN's links under the reader's own comment asks, and of which
+/// comment (its id as written): `edit?id=N` or `delete-confirm?id=N&…`.
+pub fn own_link(href: &str) -> Option<(Change, &str)> {
+    let (change, rest) = match href.strip_prefix("edit?id=") {
+        Some(rest) => (Change::Edit, rest),
+        None => (Change::Delete, href.strip_prefix("delete-confirm?id=")?),
+    };
+    let digits = &rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len())];
+    (!digits.is_empty()).then_some((change, digits))
+}
+
 /// The path of HN's delete confirmation for comment `id`, returning to it.
 pub fn delete_path(id: u64) -> String {
     format!("delete-confirm?id={id}&goto={}", url_encode(&format!("item?id={id}")))
@@ -187,6 +198,14 @@ pub fn delete_path(id: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn own_links_name_the_change_and_the_comment() {
+        assert_eq!(own_link("edit?id=47634661"), Some((Change::Edit, "47634661")));
+        assert_eq!(own_link("delete-confirm?id=47634661&goto=item%3Fid%3D1"), Some((Change::Delete, "47634661")));
+        assert_eq!(own_link("edit?id="), None);
+        assert_eq!(own_link("item?id=47634661"), None);
+    }
 
     const EDIT: &str = "<table><tr><td><form action=\"/xedit\" method=\"post\"><input type=\"hidden\" name=\"id\" value=\"47634661\"><input type=\"hidden\" name=\"hmac\" value=\"abc\"><textarea name=\"text\" rows=\"8\" cols=\"80\" wrap=\"virtual\">\nTwo  spaces &amp; &lt;b&gt;tags&lt;/b&gt; stay *text*\n\n  code line</textarea><br><input type=\"submit\" value=\"update\"></form></td></tr></table>";
 

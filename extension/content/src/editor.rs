@@ -114,11 +114,8 @@ pub(crate) fn show_text(doc: &web_sys::Document, body: &Element, text: &str) {
 /// comment's own header count (a story's own edit link goes to HN).
 pub(crate) fn own_target(ctx: &Shared, link: &Element) -> Option<(bool, Element, u64)> {
     let href = link.get_attribute("href")?;
-    let (edit, rest) = match href.strip_prefix("edit?id=") {
-        Some(rest) => (true, rest),
-        None => (false, href.strip_prefix("delete-confirm?id=")?),
-    };
-    let digits = &rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len())];
+    let (change, digits) = hn_core::own::own_link(&href)?;
+    let edit = change == hn_core::own::Change::Edit;
     let id: u64 = digits.parse().ok().filter(|&i| i > 0)?;
     let s = ctx.site.selectors;
     let head = link.closest(s.comment_head).ok().flatten()?;

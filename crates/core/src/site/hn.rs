@@ -91,6 +91,16 @@ pub const SELECTORS: Selectors = Selectors {
 /// Matches nothing: for what HN does not have.
 const NONE: &str = ":not(*)";
 
+/// An item's page, as HN links it from its pages.
+pub fn item_path(id: u64) -> String {
+    format!("item?id={id}")
+}
+
+/// A user's page, as HN links it from its pages.
+pub fn user_path(name: &str) -> String {
+    format!("user?id={name}")
+}
+
 /// Page kind from the path (without the leading slash) and query.
 pub fn page_kind(path: &str, _query: &str) -> PageKind {
     let path = path.trim_start_matches('/');

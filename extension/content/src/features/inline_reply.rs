@@ -284,11 +284,16 @@ fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, tex
             let _ = img.set_attribute("width", &(depth * 40).to_string());
         }
     }
-    let me =
-        ctx.root.query_selector(s.me).ok().flatten().and_then(|m| m.text_content()).unwrap_or_else(|| "you".into());
+    let me = ctx
+        .root
+        .query_selector(s.me)
+        .ok()
+        .flatten()
+        .and_then(|m| m.text_content())
+        .unwrap_or_else(|| text::PAGE_YOU.into());
     if let Ok(Some(user)) = row.query_selector(s.user_link) {
         user.set_text_content(Some(&me));
-        let _ = user.set_attribute("href", &format!("user?id={me}"));
+        let _ = user.set_attribute("href", &hn_core::site::hn::user_path(&me));
     }
     if let Ok(Some(age)) = row.query_selector(s.age) {
         age.set_text_content(Some(text::PAGE_JUST_NOW));

@@ -92,7 +92,7 @@ fn init_click(ctx: &Shared) -> Result<(), String> {
                     for s in stories {
                         let Some(li) = dom::make(&doc, "li", "", "") else { continue };
                         if let Some(a) = dom::make(&doc, "a", "", &s.title) {
-                            let _ = a.set_attribute("href", &format!("item?id={}", s.id));
+                            let _ = a.set_attribute("href", &hn_core::site::hn::item_path(s.id));
                             let _ = li.append_child(&a);
                         }
                         let year = if s.time > 0 {

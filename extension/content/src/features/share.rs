@@ -251,11 +251,7 @@ pub fn from_context(ctx: &Shared, what: &str, selection: Option<String>) {
             let link = el.closest("a").ok().flatten()?;
             let href = link.get_attribute("href").unwrap_or_default();
             // A link to an item on this page shares that item.
-            let linked = href
-                .strip_prefix("item?id=")
-                .and_then(|rest| rest.split(['&', '#']).next())
-                .and_then(|id| id.parse::<u64>().ok())
-                .and_then(|id| story_target(ctx, id));
+            let linked = hn_core::items::linked_item(&href, ctx.site.host).and_then(|id| story_target(ctx, id));
             linked.map(|t| (t, None)).or_else(|| target_around(ctx, &link).map(|(t, _)| (t, None)))
         }),
         _ => {
