@@ -262,6 +262,19 @@ pub fn row_below(row: &Element, site: &SiteSpec) -> Option<Element> {
     }
 }
 
+/// A story's elements in its list, in order: its row, the line under it
+/// (`sub`, when that is another element) and the spacer after them.
+pub fn story_parts(row: &Element, sub: Option<&Element>, site: &SiteSpec) -> Vec<Element> {
+    let mut parts = vec![row.clone()];
+    if let Some(sub) = sub.filter(|s| *s != row) {
+        parts.push(sub.clone());
+        if let Some(spacer) = sub.next_element_sibling().filter(|e| e.matches(site.selectors.spacer).unwrap_or(false)) {
+            parts.push(spacer);
+        }
+    }
+    parts
+}
+
 /// A comment element's depth, as [`CommentRow::depth`].
 pub fn depth_of(row: &Element, site: &SiteSpec) -> u32 {
     match site.layout.depth_attr {

@@ -86,6 +86,7 @@ pub const SELECTORS: Selectors = Selectors {
     vote_links: ".votelinks a",
     fave_link: "a[href^='fave?id=']",
     hide_link: "a[href^='hide?id=']",
+    spacer: "tr.spacer",
 };
 
 /// Matches nothing: for what HN does not have.

@@ -103,6 +103,7 @@ pub const SELECTORS: Selectors = Selectors {
     vote_links: NONE,
     fave_link: NONE,
     hide_link: NONE,
+    spacer: NONE,
 };
 
 /// Page kind from the path and query.

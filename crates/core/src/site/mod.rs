@@ -153,6 +153,8 @@ selectors! {
     fave_link,
     /// A story's hide link.
     hide_link,
+    /// The empty row a site puts after each story's rows.
+    spacer,
 }
 
 /// Which cross-site features a site supports at all. A feature whose

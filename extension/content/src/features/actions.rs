@@ -78,14 +78,10 @@ fn act(ctx: &Shared, link: &Element, path: String) {
         }
         Flip::Hide { id } => {
             // The story's rows leave the list.
-            let row = doc.get_element_by_id(&id);
-            let mut rows: Vec<Element> = row.iter().cloned().collect();
-            if let Some(sub) = row.as_ref().and_then(|r| r.next_element_sibling()) {
-                if let Some(spacer) = sub.next_element_sibling().filter(|s| s.class_list().contains("spacer")) {
-                    rows.push(spacer);
-                }
-                rows.push(sub);
-            }
+            let rows = doc
+                .get_element_by_id(&id)
+                .map(|row| crate::index::story_parts(&row, crate::index::row_below(&row, ctx.site).as_ref(), ctx.site))
+                .unwrap_or_default();
             for r in &rows {
                 dom::toggle_class(r, "hnew-hid", true);
             }

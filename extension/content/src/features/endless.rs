@@ -437,13 +437,12 @@ fn append(ctx: &Shared, path: &str, html: &str) -> Result<(), String> {
     for row in dom::all(&page, s.story) {
         let id = (ctx.site.row_id)(&row.id()).unwrap_or(0);
         let sub = crate::index::row_below(&row, ctx.site);
-        let spacer = sub.as_ref().and_then(|x| x.next_element_sibling()).filter(|x| x.class_list().contains("spacer"));
         if !SCROLL.with(|x| x.borrow_mut().seen.insert(id)) {
             continue;
         }
         renumber(&row, s.rank);
         first.get_or_insert_with(|| row.clone());
-        for part in [Some(row.clone()), sub, spacer].into_iter().flatten() {
+        for part in crate::index::story_parts(&row, sub.as_ref(), ctx.site) {
             let _ = match &list {
                 Some(l) => l.append_child(&part).map(|_| ()),
                 None => anchor.before_with_node_1(&part),

@@ -67,7 +67,7 @@ fn apply(ctx: &Shared) -> Result<(), String> {
             if set.hides_story(&facts) {
                 stories += 1;
                 count(&mut attribution.story(&facts));
-                hide_story(&s.row, s.sub.as_ref(), &mut hidden);
+                hide_story(ctx.site, &s.row, s.sub.as_ref(), &mut hidden);
             }
         }
     }
@@ -101,16 +101,8 @@ fn apply(ctx: &Shared) -> Result<(), String> {
     Ok(())
 }
 
-fn hide_story(row: &Element, sub: Option<&Element>, hidden: &mut Vec<Element>) {
-    let mut parts = vec![row.clone()];
-    if let Some(sub) = sub.filter(|s| *s != row) {
-        parts.push(sub.clone());
-        // The spacer row HN puts after each story.
-        if let Some(spacer) = sub.next_element_sibling().filter(|e| e.class_list().contains("spacer")) {
-            parts.push(spacer);
-        }
-    }
-    for p in parts {
+fn hide_story(site: &hn_core::site::SiteSpec, row: &Element, sub: Option<&Element>, hidden: &mut Vec<Element>) {
+    for p in crate::index::story_parts(row, sub, site) {
         dom::toggle_class(&p, HIDDEN, true);
         hidden.push(p);
     }

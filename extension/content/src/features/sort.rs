@@ -151,14 +151,7 @@ fn choose(ctx: &Shared, by: SortBy) {
         .filter(|t| t.parent_element().as_ref() == Some(&parent));
     for i in sort_order(&keys, by) {
         let story = &index.stories[i];
-        let mut rows = vec![story.row.clone()];
-        if let Some(sub) = &story.sub {
-            rows.push(sub.clone());
-            if let Some(sp) = sub.next_element_sibling().filter(|e| e.class_list().contains("spacer")) {
-                rows.push(sp);
-            }
-        }
-        for r in rows {
+        for r in crate::index::story_parts(&story.row, story.sub.as_ref(), ctx.site) {
             let _ = parent.insert_before(&r, tail.as_ref().map(|t| t.as_ref()));
         }
     }
