@@ -80,6 +80,7 @@ pub fn outcome(status: u16, redirected: bool, html: &str) -> Result<(), String> 
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn each_action_link_says_what_it_changes() {
@@ -100,8 +101,6 @@ mod tests {
         assert_eq!(param("vote?id=7&how=up", "how"), Some("up"));
         assert_eq!(param("vote?id=7", "how"), None);
     }
-
-    use super::*;
 
     #[test]
     fn only_hn_action_links_pass() {

@@ -3,6 +3,7 @@
 //! `MIN_INTERVAL_MS` from the whole extension: many tabs scrolling at once
 //! still never send HN a burst.
 
+use hn_core::text;
 use std::cell::Cell;
 
 use hn_core::message::Response;
@@ -71,9 +72,9 @@ pub async fn fetch_page(site: &SiteSpec, path: &str) -> Response {
         }
         Err(kind) => {
             let message = match kind {
-                Unserved::RateLimited => format!("{name} asked us to slow down"),
-                Unserved::Unavailable => format!("{name} is unavailable (HTTP {status})"),
-                Unserved::Empty => format!("{name} sent a page without stories"),
+                Unserved::RateLimited => text::unserved_rate_limited(name),
+                Unserved::Unavailable => text::unserved_unavailable(name, status),
+                Unserved::Empty => text::unserved_empty(name),
                 _ => format!("HTTP {status}"),
             };
             // The health lines are about Hacker News.

@@ -158,7 +158,7 @@ pub async fn check(forced: bool) -> Inbox {
             }
             Err((Stop::Failed(why), new)) => {
                 w.backoff.fail(now(), prefs.interval_min);
-                w.problem = Some(format!("{why}; trying again after {}", hn_ext::local_time(w.backoff.until)));
+                w.problem = Some(text::error_replies_retry(why, hn_ext::local_time(w.backoff.until)));
                 announce(&mut w, &prefs, new).await;
             }
         }

@@ -154,8 +154,8 @@ pub async fn add_web(page_url: &str, page_title: &str, what: share::WebShare) ->
                         .find(|&(k, _)| k == key)
                         .map(|(_, slot)| slot);
                     let when = match slot {
-                        Some(t) => format!(" \u{2014} for {}", hn_ext::local_time(t)),
-                        None if s.share_prefs.paused => " \u{2014} the buffer is paused".into(),
+                        Some(t) => text::note_added_for(hn_ext::local_time(t)),
+                        None if s.share_prefs.paused => text::NOTE_BUFFER_PAUSED.into(),
                         None => String::new(),
                     };
                     Ok(format!("{name}{when}"))

@@ -38,7 +38,7 @@ pub async fn set_tag(site: &str, user: &str, tag: Option<String>) -> Response {
 /// A note is kept on someone followed only.
 pub async fn set_note(site: &str, user: &str, note: &str) -> Response {
     if !state::user_state().await.follows(site, user) {
-        return Response::Error { message: format!("follow {user} to keep a note on them") };
+        return Response::Error { message: text::error_note_needs_follow(user) };
     }
     done(state::edit(state::Edit::Note { key: user_key(site, user), note: note.trim().to_string() }).await)
 }
@@ -46,7 +46,7 @@ pub async fn set_note(site: &str, user: &str, note: &str) -> Response {
 /// Only someone followed can be made to notify.
 pub async fn set_notify(site: &str, user: &str, notify: bool) -> Response {
     if !state::user_state().await.follows(site, user) {
-        return Response::Error { message: format!("follow {user} to be notified of their posts") };
+        return Response::Error { message: text::error_notify_needs_follow(user) };
     }
     done(state::edit(state::Edit::Notify { key: user_key(site, user), notify }).await.map(|_| ()))
 }

@@ -128,17 +128,29 @@ fn show_bar(ctx: &Shared, stories: usize, comments: usize) {
         }
     };
     let what = match (stories, comments) {
-        (s, 0) => plural(s, "story", "stories"),
-        (0, c) => plural(c, "comment", "comments"),
-        (s, c) => format!("{} and {}", plural(s, "story", "stories"), plural(c, "comment", "comments")),
+        (s, 0) => stories_text(s),
+        (0, c) => comments_text(c),
+        (s, c) => text::page_filter_both(stories_text(s), comments_text(c)),
     };
     if let Ok(Some(label)) = bar.query_selector(".hnew-filter-count") {
-        label.set_text_content(Some(&format!("{what} hidden by your filters")));
+        label.set_text_content(Some(&text::page_filter_hidden(what)));
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+fn stories_text(n: usize) -> String {
+    if n == 1 {
+        text::PAGE_FILTER_ONE_STORY.into()
+    } else {
+        text::page_filter_stories(n)
+    }
+}
+
+fn comments_text(n: usize) -> String {
+    if n == 1 {
+        text::PAGE_FILTER_ONE_COMMENT.into()
+    } else {
+        text::page_filter_comments(n)
+    }
 }
 
 fn make_bar(ctx: &Shared) -> Option<Element> {

@@ -157,7 +157,7 @@ fn fill(doc: &web_sys::Document, card: &Element, item: &ItemCard) {
     }
     facts.push(ago(item.time));
     if let Some(n) = item.comments {
-        facts.push(if n == 1 { "1 comment".to_string() } else { format!("{n} comments") });
+        facts.push(if n == 1 { text::PAGE_ONE_COMMENT.to_string() } else { text::page_comments(n) });
     }
     if let Some(f) = dom::make(doc, "span", "hnew-card-facts", &facts.join(" · ")) {
         let _ = card.append_child(&f);

@@ -83,8 +83,7 @@ fn init_click(ctx: &Shared) -> Result<(), String> {
                 Ok(Response::Past { stories }) => {
                     list.set_text_content(None);
                     let n = stories.len();
-                    let head =
-                        if n == 1 { "1 earlier discussion:".to_string() } else { format!("{n} earlier discussions:") };
+                    let head = if n == 1 { text::PAGE_PAST_COUNT_ONE.to_string() } else { text::page_past_count(n) };
                     if let Some(h) = dom::make(&doc, "span", "", &head) {
                         let _ = list.append_child(&h);
                     }
