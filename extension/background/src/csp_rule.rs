@@ -27,7 +27,7 @@ use wasm_bindgen_futures::JsFuture;
 pub const ALARM: &str = "csp-refresh";
 const RULE_ID: i32 = 1;
 const STATUS_KEY: &str = "csp_status";
-/// At most one refresh a minute when pages report refusals.
+/// At most one refresh of a site's rule a minute.
 const THROTTLE_MS: f64 = 60_000.0;
 /// How long a rule is kept while the site's policy cannot be read.
 const RULE_KEPT_MS: f64 = 24.0 * 3_600_000.0;
@@ -58,17 +58,14 @@ fn rule_id(site: &SiteSpec) -> i32 {
     hn_core::site::SITES.iter().position(|s| s.id == site.id).map_or(RULE_ID, |i| RULE_ID + i as i32)
 }
 
-pub async fn refresh_throttled() {
-    let last = status().await.checked_at.unwrap_or(0.0);
-    if js_sys::Date::now() - last >= THROTTLE_MS {
-        refresh().await;
-    }
-}
-
-/// Refreshes the rule of every site the extension runs on.
+/// Refreshes the rule of every site the extension runs on, but for a site
+/// checked within the last minute: install and start-up, the daily alarm
+/// and a page refused at once ask HN for its policy once, not twice.
 pub async fn refresh() {
+    let now = js_sys::Date::now();
     for site in hn_core::site::SITES {
-        if crate::sites::enabled(site).await {
+        let fresh = status_of(site).await.checked_at.is_some_and(|at| now - at < THROTTLE_MS);
+        if !fresh && crate::sites::enabled(site).await {
             refresh_site(site).await;
         }
     }
@@ -108,7 +105,7 @@ pub async fn refused(url: &str) -> Result<(), String> {
     let site = hn_core::site::of_url(url).ok_or("not a page of a site the extension runs on")?;
     let mut status = status_of(site).await;
     if status.needed == Some(true) {
-        refresh_throttled().await;
+        refresh().await;
     } else {
         status.needed = Some(true);
         save(site, &status).await;
