@@ -61,7 +61,7 @@ fn the_popup_and_the_options_page_pass_axe_in_light_and_dark() {
         for tab in ["following", "inbox", "activity", "filters", "appearance", "share", "sync"] {
             popup.value(&format!("document.querySelector('#tab-{tab}').click(), true"));
             popup.expect(&format!("document.querySelector('#tab-{tab}[aria-selected=true]')"), "the tab is shown");
-            std::thread::sleep(std::time::Duration::from_millis(200));
+            popup.frames(2);
             found.extend(violations(&popup, "document").into_iter().map(|v| format!("popup {tab} ({s}): {v}")));
         }
     }

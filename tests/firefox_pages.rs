@@ -162,8 +162,14 @@ fn the_share_menu_the_keys_and_endless_scroll_work_in_firefox() {
     h.press(&front, "j");
     h.wait(&front, &format!("document.querySelector('tr.hnew-focus')?.id === {}", ids[1]), "and the second");
 
-    // Nothing asked of HN until the reader scrolls towards the end.
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Nothing asked of HN until the reader scrolls towards the end (the
+    // scroll watch has seen the page laid out, and frames were drawn).
+    h.wait(&front, "document.documentElement.dataset.hnewScrollObserved === 'yes'", "the scroll watch observed");
+    h.wait(
+        &front,
+        "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))))",
+        "frames drawn",
+    );
     assert_eq!(h.replica.count("/news?p="), 0, "no request at load");
     wheel_until(&h, &front, "+document.documentElement.dataset.hnewPages >= 1");
     h.wait(&front, "+document.documentElement.dataset.hnewPages >= 1", "page 2 appended after the wheel");
@@ -231,10 +237,27 @@ fn every_request_is_answered_in_firefox() {
 /// Headless Firefox has no notification area: it takes each notification
 /// and closes it at once, so they are seen by their `onClosed` (a refused
 /// one never gets there).
+/// A notification the test raises last is taken after every one raised
+/// before it: once it is seen, so is anything the extension raised.
 fn shown(h: &FirefoxHarness) -> Vec<String> {
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    let control = h.extension(
+        "(() => { const id = 'control-' + Math.random(); chrome.notifications.create(id, { type: 'basic', \
+         title: 'control', message: 'control', iconUrl: chrome.runtime.getURL('icons/128.png') }); return id; })()",
+    );
+    let control = control.as_str().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h.extension(&format!("window.hnewRaised.includes('{control}')")) != true {
+        assert!(std::time::Instant::now() < deadline, "the control notification was not taken");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let ids = h.extension("window.hnewRaised");
-    ids.as_array().unwrap().iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+    ids.as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .filter(|id| !id.starts_with("control-"))
+        .map(str::to_string)
+        .collect()
 }
 
 fn watch_notifications(h: &FirefoxHarness) {

@@ -62,7 +62,9 @@ fn front_page_never_paints_a_filtered_story(stop_worker: bool) {
     tab.wait_until("document.documentElement.dataset.hnewHidden === '1'", Duration::from_secs(20))
         .expect("the google.com story was hidden");
     // Frames after the state was applied, for a fair count.
-    std::thread::sleep(Duration::from_millis(300));
+    let at = tab.eval("window.__watch.frames").unwrap().as_u64().unwrap_or(0);
+    tab.wait_until(&format!("window.__watch.frames > {}", at + 3), Duration::from_secs(10))
+        .expect("frames drawn after the state was applied");
     let watch = tab.eval("window.__watch").unwrap();
     assert!(watch["frames"].as_u64().unwrap_or(0) > 3, "frames were watched: {watch}");
     assert!(watch["control"].as_u64().unwrap_or(0) > 0, "the watch sees a story that is shown: {watch}");

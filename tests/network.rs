@@ -233,7 +233,8 @@ fn the_footer_shows_at_the_end_or_on_focus_never_over_a_row_and_not_at_load() {
     let below = page.value("(() => { const r = [...document.querySelectorAll('tr.athing.submission')].find(r => r.getBoundingClientRect().bottom > innerHeight - 30 && r.getBoundingClientRect().top < innerHeight - 10); return r ? r.id : null; })()");
     if let Some(id) = below.as_str() {
         page.hover_on(&format!("document.getElementById('{id}')"));
-        std::thread::sleep(Duration::from_millis(400));
+        // A slide would have begun within these frames (it takes 150 ms).
+        page.frames(3);
         assert_eq!(page.value(&hidden), true, "the footer stays away from the row under the pointer");
     }
     // Keyboard: Tab into the search field shows it.
@@ -243,9 +244,19 @@ fn the_footer_shows_at_the_end_or_on_focus_never_over_a_row_and_not_at_load() {
     // At the end of what is loaded (HN's last page here): it shows over its
     // own room after the list, covering no row.
     h.replica.fault("/news?p=", Fault::Latency(Duration::from_millis(10)), None);
-    for _ in 0..4 {
+    // Page after page, each asked once the one before was appended.
+    for _ in 0..6 {
+        let pages = page.value("+document.documentElement.dataset.hnewPages || 0");
         scroll_to_bottom(&page);
-        std::thread::sleep(Duration::from_millis(700));
+        page.expect(
+            &format!(
+                "document.documentElement.dataset.hnewScroll === 'end' || +document.documentElement.dataset.hnewPages > {pages}"
+            ),
+            "the next page came, or the list ended",
+        );
+        if page.value("document.documentElement.dataset.hnewScroll") == "end" {
+            break;
+        }
     }
     page.expect("document.documentElement.dataset.hnewScroll === 'end'", "the list ended");
     scroll_to_bottom(&page);

@@ -189,11 +189,10 @@ fn activity_of_followed_users_comes_from_the_api_politely() {
     let worker = h.worker().unwrap();
     worker
         .wait_until(
-            "chrome.storage.local.get('activity').then(r => r.activity && r.activity.updated_at)",
+            "chrome.storage.local.get('activity').then(r => r.activity && r.activity.updated_at && r.activity.seen_at)",
             std::time::Duration::from_secs(10),
         )
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
     let seen =
         worker.eval("chrome.storage.local.get('activity').then(r => r.activity.seen_at)").unwrap().as_f64().unwrap();
     type_into(&popup, "#follow-name", "tosh");
@@ -299,7 +298,7 @@ fn every_tab_fits_the_popups_width_with_data() {
     for tab_id in ["following", "inbox", "activity", "filters", "appearance", "share", "sync"] {
         tab(&popup, tab_id);
         popup.expect(&format!("document.querySelector('#tab-{tab_id}[aria-selected=true]')"), "the tab is shown");
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        popup.frames(2);
         let _ = popup.screenshot(&hacker_new::root().join(format!("target/artifacts/popup-{tab_id}.png")));
         let over = popup.value(
             "(() => { const d = document.documentElement; const out = [...document.querySelectorAll('body *')].filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > d.clientWidth + 1 || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible' && getComputedStyle(e).overflowX !== 'hidden' && e.tagName !== 'TEXTAREA' && e.tagName !== 'INPUT'); }).map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 5); return [d.scrollWidth > d.clientWidth, out]; })()",

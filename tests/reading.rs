@@ -2,8 +2,6 @@
 //! policy: follow, the user card (quick profile, sanitized), filters,
 //! collapsible threads, readability.
 
-use std::time::Duration;
-
 use hacker_new::{Harness, Options, Page};
 use serde_json::{json, Value};
 
@@ -140,8 +138,7 @@ fn the_user_card_shows_the_profile_and_renders_about_text_safely() {
     let tags: Vec<&str> = about["tags"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
     assert!(tags.iter().all(|t| ["p", "a", "i", "pre", "code"].contains(t)), "tags: {tags:?}");
     assert_eq!(about["links"], json!([["https://example.com/", "noopener nofollow ugc"]]));
-    // Give any injected handler a chance to run.
-    std::thread::sleep(Duration::from_millis(300));
+    loads_settled(&front);
     assert_eq!(front.value("document.documentElement.dataset.pwned || ''"), "");
     // Escape closes it.
     front.press("Escape", 0);
@@ -310,6 +307,17 @@ fn the_look_is_in_place_before_the_page_is_styled() {
 /// OWASP-style payloads in a user's about text, each rendered by the user
 /// card on a page that allows inline scripts (HN's policy does): none may
 /// execute, and only the allowlisted elements reach the DOM.
+/// Waits until an image asked for now (`src=x`, as the payloads' are) has
+/// failed to load and its handler ran: an injected image's `onerror`,
+/// asked for earlier, would have run by then.
+fn loads_settled(page: &Page) {
+    page.expect(
+        "new Promise(r => { const i = new Image(); i.onerror = i.onload = () => r(true); i.src = 'x?' + Math.random(); })",
+        "a control image loaded or failed",
+    );
+    page.frames(2);
+}
+
 const XSS: &[&str] = &[
     "<img src=x onerror=\"document.documentElement.dataset.pwned=1\">",
     "<script>document.documentElement.dataset.pwned=1</script>",
@@ -394,7 +402,7 @@ fn xss_payloads_in_about_text_never_execute() {
         }
         page.press("Escape", 0);
     }
-    std::thread::sleep(Duration::from_millis(500));
+    loads_settled(&page);
     assert_eq!(page.value("document.documentElement.dataset.pwned || ''"), "", "a payload executed");
     eprintln!("{} payloads rendered, none executed", XSS.len());
 }

@@ -358,7 +358,9 @@ fn the_first_click_after_the_pointer_moved_opens_the_menu_and_leaves_it_open() {
         "(() => { const m = document.querySelector('.hnew-share-menu'); return m && !m.hidden; })()",
         "the share menu opened",
     );
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Once the module reports running, the click has been replayed to it
+    // and the gesture's own dispatch is long over.
+    page.expect("document.documentElement.dataset.hnewMore === 'running'", "the second module ran");
     assert_eq!(
         page.value("(() => { const m = document.querySelector('.hnew-share-menu'); return !!m && !m.hidden; })()"),
         true,

@@ -106,7 +106,7 @@ fn five_hundred_pasted_names_are_a_few_writes_and_reach_another_profile() {
     let w2 = b2.extension_worker(EXTENSION_ID, Duration::from_secs(20)).unwrap();
     let w1 = h.worker().unwrap();
     // Every call that changes chrome.storage.sync fires one change event.
-    w1.eval("self.syncWrites = 0; chrome.storage.sync.onChanged.addListener(() => { self.syncWrites++; }); true")
+    w1.eval("self.syncLog = []; chrome.storage.sync.onChanged.addListener(c => { self.syncLog.push(Object.keys(c)); }); true")
         .unwrap();
     let names: Vec<String> = (0..500).map(|i| format!("reader{i}")).collect();
     let popup = h.open_extension("popup/options.html").unwrap();
@@ -121,8 +121,14 @@ fn five_hundred_pasted_names_are_a_few_writes_and_reach_another_profile() {
         Duration::from_secs(10),
     )
     .expect("written to sync");
-    std::thread::sleep(Duration::from_millis(500));
-    let writes = w1.eval("self.syncWrites").unwrap().as_u64().unwrap();
+    // A push now writes whatever is still pending (a write held back by
+    // the rate limit); then the test's own write, whose change comes after
+    // every change before it.
+    w1.eval("self.hnewAlarm('sync-retry').then(() => true)").unwrap();
+    w1.eval("chrome.storage.sync.set({ 'test-marker': 1 }).then(() => true)").unwrap();
+    w1.wait_until("self.syncLog.some(keys => keys.includes('test-marker'))", Duration::from_secs(10)).unwrap();
+    let writes = w1.eval("self.syncLog.findIndex(keys => keys.includes('test-marker'))").unwrap().as_u64().unwrap();
+    w1.eval("chrome.storage.sync.remove('test-marker').then(() => true)").unwrap();
     assert!((1..=3).contains(&writes), "{writes} sync writes for 500 names");
     let mut seed = 11;
     deliver(&w1, &w2, &mut seed);

@@ -3,6 +3,7 @@
 //! world as an attacker's script would) drive nothing of the extension's:
 //! no follow, no share, no card, no request, no post.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use hacker_new::{Harness, Options, Page, EXTENSION_ID};
@@ -12,10 +13,40 @@ const THREAD: &str = "/item?id=48350598";
 const PARENT: &str = "48351450";
 
 /// Runs `script` in the page's own world (CDP evaluates there, as the
-/// page's scripts run), then lets what it might have started happen.
+/// page's scripts run). What it might set off is checked after the
+/// reader's own gesture of the same kind has had its effect: whatever the
+/// made-up one started, earlier, would have shown by then.
 fn from_the_page(page: &Page, script: &str) {
     page.value(&format!("(() => {{ {script}; return true; }})()"));
-    std::thread::sleep(Duration::from_millis(600));
+}
+
+/// The users whose profiles HN (the site or its API) was asked for, since
+/// request `from`.
+fn profiles_asked(h: &Harness, from: usize) -> BTreeSet<String> {
+    h.replica.seen()[from..]
+        .iter()
+        .filter_map(|s| {
+            let t = s.target.as_str();
+            t.strip_prefix("/v0/user/")
+                .and_then(|u| u.strip_suffix(".json"))
+                .or_else(|| t.strip_prefix("/user?id=").map(|u| u.split('&').next().unwrap_or(u)))
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// The reader hovers `name`'s link (the first on the page by that name)
+/// and its card opens, done asking for the profile.
+fn reader_hovers(page: &Page, name: &str) {
+    page.hover_on(&format!("[...document.querySelectorAll('a.hnuser')].find(a => a.textContent === '{name}')"));
+    page.expect(
+        &format!(
+            "(c => c && c.querySelector('.hnew-card-name')?.textContent.includes('{name}') && !c.textContent.includes({:?})) \
+             (document.querySelector('.hnew-card:not([hidden])'))",
+            hn_core::text::PAGE_PROFILE_LOADING
+        ),
+        "the reader's hover opened the card",
+    );
 }
 
 #[test]
@@ -25,52 +56,77 @@ fn made_up_events_follow_share_open_and_post_nothing() {
     let worker = h.worker().unwrap();
     let page = h.open(THREAD).unwrap();
     page.ready();
-    let asked =
-        || h.replica.seen().iter().filter(|s| s.target.starts_with("/user") || s.target.contains("/v0/user/")).count();
-    let before = asked();
+    let names =
+        page.value("[...new Set([...document.querySelectorAll('tr.athing.comtr a.hnuser')].map(a => a.textContent))]");
+    let names: Vec<&str> = names.as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+    let (first, other) = (names[0].to_string(), names[1].to_string());
 
-    // A made-up hover and focus on a name: no card, no profile request.
+    // A made-up hover and focus on a name: no card, no profile request
+    // (the reader's hover of another name, later, opens the one card).
     from_the_page(
         &page,
         "const a = document.querySelector('tr.athing.comtr a.hnuser'); \
          a.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })); \
          a.dispatchEvent(new FocusEvent('focusin', { bubbles: true }))",
     );
-    assert_eq!(page.value("!!document.querySelector('.hnew-card:not([hidden])')"), false, "a card opened");
-    assert_eq!(asked(), before, "a profile was asked for");
+    reader_hovers(&page, &other);
+    assert_eq!(profiles_asked(&h, 0), BTreeSet::from([other.clone()]), "profiles asked for");
+    assert_eq!(page.value("document.querySelectorAll('.hnew-card').length"), 1);
+    page.press("Escape", 0);
+    page.expect("document.querySelector('.hnew-card').hidden", "Escape closed the card");
 
     // Made-up keys: `j` to focus a comment, `w` to follow its author, again
-    // and again (an attacker's way to fill the sync quota).
+    // and again (an attacker's way to fill the sync quota). The reader's
+    // own `j` then focuses the first comment, not the twenty-first.
     from_the_page(
         &page,
         "for (let i = 0; i < 20; i++) for (const key of ['j', 'w']) \
          document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }))",
     );
-    assert_eq!(page.value("document.querySelectorAll('tr.hnew-focus').length"), 0, "a key moved the focus");
+    page.press("j", 0);
+    page.expect("document.querySelector('tr.hnew-focus')", "the reader's j focused a comment");
+    assert_eq!(
+        page.value("document.querySelector('tr.hnew-focus') === document.querySelector('tr.athing.comtr')"),
+        true,
+        "made-up keys moved the focus"
+    );
+    page.press("Escape", 0);
 
-    // A made-up click on the story's share control and on "share buffer".
+    // A made-up click on the story's share control and on "share buffer";
+    // then the reader opens the menu: the buffer is empty.
+    let share_open = "(() => { const m = document.querySelector('.hnew-share-menu'); return !!m && !m.hidden; })()";
     from_the_page(
         &page,
         "document.querySelector('button.hnew-share')?.click(); \
          document.querySelector('.hnew-share-menu [data-action=buffer]')?.click()",
     );
-    assert_eq!(
-        page.value("(() => { const m = document.querySelector('.hnew-share-menu'); return !!m && !m.hidden; })()"),
-        false,
-        "the share menu opened"
-    );
+    assert_eq!(page.value(share_open), false, "the share menu opened");
+    page.click_on("document.querySelector('button.hnew-share')");
+    page.expect(share_open, "the reader's click opened the share menu");
+    page.press("Escape", 0);
+    // Nothing reached the reader's state (what a made-up gesture sent the
+    // background went before the reader's own requests above).
+    let state = hacker_new::ask(&worker, json!({"kind": "get_state"}));
+    assert_eq!(state["state"]["follows"], json!({}), "followed: {}", state["state"]["follows"]);
+    assert_eq!(state["state"]["share"], json!({}), "queued: {}", state["state"]["share"]);
+    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
 
-    // The reader opens a card; the page clicks its Follow.
-    page.hover_on("document.querySelector('tr.athing.comtr a.hnuser')");
-    page.expect(
-        "document.querySelector('.hnew-card:not([hidden]) .hnew-card-follow')",
-        "the reader's hover opened the card",
-    );
+    // The reader opens a card; the page clicks its Follow; the reader's
+    // click then follows (it would unfollow, had the page's followed).
+    reader_hovers(&page, &first);
     from_the_page(&page, "document.querySelector('.hnew-card-follow').click()");
-    assert_eq!(page.value("document.querySelector('.hnew-card-follow').getAttribute('aria-pressed')"), "false");
+    page.click_on("document.querySelector('.hnew-card-follow')");
+    page.expect(
+        "document.querySelector('.hnew-card-follow').getAttribute('aria-pressed') === 'true'",
+        "the reader's click followed",
+    );
+    let state = hacker_new::ask(&worker, json!({"kind": "get_state"}));
+    let follows: Vec<&String> = state["state"]["follows"].as_object().unwrap().keys().collect();
+    assert_eq!(follows.len(), 1, "followed: {follows:?}");
     page.press("Escape", 0);
 
-    // The reader opens the reply editor; the page types and sends.
+    // The reader opens the reply editor; the page types and sends; then the
+    // reader writes and sends: one reply is posted, the reader's.
     page.click_on(&format!("document.getElementById('{PARENT}').querySelector(\"a[href^='reply?id=']\")"));
     page.expect("document.querySelector('.hnew-reply textarea')", "the reader's click opened the editor");
     from_the_page(
@@ -80,15 +136,6 @@ fn made_up_events_follow_share_open_and_post_nothing() {
          document.querySelector('.hnew-reply-send').click(); \
          a.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }))",
     );
-    assert_eq!(h.replica.posted().len(), 0, "a reply was posted");
-
-    // Nothing reached the reader's state.
-    let state = hacker_new::ask(&worker, json!({"kind": "get_state"}));
-    assert_eq!(state["state"]["follows"], json!({}), "followed: {}", state["state"]["follows"]);
-    assert_eq!(state["state"]["share"], json!({}), "queued: {}", state["state"]["share"]);
-    assert!(page.exceptions().is_empty(), "{:?}", page.exceptions());
-
-    // The same gestures made by the reader do act (the checks above can fail).
     page.value("document.querySelector('.hnew-reply textarea').value = '', true");
     page.type_into("document.querySelector('.hnew-reply textarea')", "Written by the reader.");
     page.click(".hnew-reply-send");
@@ -97,6 +144,9 @@ fn made_up_events_follow_share_open_and_post_nothing() {
         assert!(std::time::Instant::now() < deadline, "the reader's reply was not posted");
         std::thread::sleep(Duration::from_millis(100));
     }
+    let posted = h.replica.posted();
+    assert_eq!(posted.len(), 1, "posted: {posted:?}");
+    assert_eq!(posted[0].text, "Written by the reader.", "posted: {posted:?}");
 }
 
 /// A page cannot tell the extension is there: its files answer only at
@@ -156,16 +206,12 @@ fn a_page_moving_focus_over_names_asks_for_one_profile_and_the_rate_is_capped() 
     let h = Harness::start(Options::default()).unwrap();
     let page = h.open(THREAD).unwrap();
     page.ready();
-    let asked =
-        || h.replica.seen().iter().filter(|s| s.target.contains("/v0/user/") || s.target.starts_with("/user?")).count();
-    let before = asked();
+    let before = h.replica.seen().len();
     from_the_page(
         &page,
         "const names = [...document.querySelectorAll('a.hnuser')].slice(0, 40); \
          names.forEach(a => a.focus()); names[names.length - 1].blur()",
     );
-    std::thread::sleep(Duration::from_millis(600));
-    assert_eq!(asked() - before, 0, "profiles were fetched for focus passing over names");
     // Focus resting on a name opens its card (keyboard readers).
     let name = page.value("document.querySelector('tr.athing.comtr a.hnuser').textContent");
     let name = name.as_str().unwrap();
@@ -180,11 +226,18 @@ fn a_page_moving_focus_over_names_asks_for_one_profile_and_the_rate_is_capped() 
         "document.querySelector('.hnew-card:not([hidden]) .hnew-card-facts')",
         "the card opened on resting focus",
     );
+    // (By then a card set off by focus passing over names would have
+    // fetched its profile too.)
+    assert_eq!(
+        profiles_asked(&h, before),
+        BTreeSet::from([name.to_string()]),
+        "profiles fetched for focus passing over names"
+    );
 
     // Thirty different names asked of the background at once: twenty
     // fetched, two more a moment later, the rest refused.
     let worker = h.worker().unwrap();
-    let from = asked();
+    let from = h.replica.seen().len();
     let answers = worker
         .eval(
             "Promise.all([...Array(30).keys()].map(i => self.hnewHandleAs({ v: 1, kind: 'get_profile', site: 'hn', user: 'rate' + i }, \
