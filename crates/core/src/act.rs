@@ -24,20 +24,25 @@ pub fn is_action_path(path: &str) -> bool {
 
 /// What following an action link changes on HN's page, read from its
 /// path (HN's grammar: `vote?id=1&how=up|down|un`, `fave?id=1[&un=t]`,
-/// `flag?id=1[&un=t]`, `hide?id=1`).
+/// `flag?id=1[&un=t]`, `hide?id=1`), with the ids of the elements HN's
+/// page gives each part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Flip {
-    /// A vote: the arrow `up_<id>` goes and `unvote` (the address that
-    /// takes it back) shows in the span `unv_<id>`, as the link `un_<id>`.
-    Vote { id: String, unvote: String },
-    /// A vote taken back: the arrow `up_<id>` comes back.
-    Unvote { id: String },
+    /// A vote: the arrow (element `arrow`, `up_<id>`) goes and `unvote` (the
+    /// address that takes it back) shows in the span `unvote_in`
+    /// (`unv_<id>`), as the link `unvote_id` (`un_<id>`).
+    Vote { arrow: String, unvote: String, unvote_in: String, unvote_id: String },
+    /// A vote taken back: the arrow comes back.
+    Unvote { arrow: String },
     /// A favorite (`fave`) or a flag set, or taken back (`undo`); `next` is
     /// the link's address afterwards (the other way round).
     Mark { fave: bool, undo: bool, next: String },
-    /// The story `<id>` hidden.
+    /// The story whose row's id is `id` hidden.
     Hide { id: String },
 }
+
+/// The class HN gives a vote arrow already used (which hides it).
+pub const USED_ARROW: &str = "nosee";
 
 /// A parameter of an HN path's query.
 pub fn param<'a>(path: &'a str, name: &str) -> Option<&'a str> {
@@ -49,10 +54,16 @@ pub fn flip(path: &str) -> Flip {
     let id = param(path, "id").unwrap_or("").to_string();
     let path = path.trim_start_matches('/');
     if path.starts_with("vote?") {
+        let arrow = format!("up_{id}");
         if param(path, "how") == Some("un") {
-            Flip::Unvote { id }
+            Flip::Unvote { arrow }
         } else {
-            Flip::Vote { id, unvote: path.replace("how=up", "how=un").replace("how=down", "how=un") }
+            Flip::Vote {
+                arrow,
+                unvote: path.replace("how=up", "how=un").replace("how=down", "how=un"),
+                unvote_in: format!("unv_{id}"),
+                unvote_id: format!("un_{id}"),
+            }
         }
     } else if path.starts_with("fave?") || path.starts_with("flag?") {
         let undo = param(path, "un") == Some("t");
@@ -86,9 +97,14 @@ mod tests {
     fn each_action_link_says_what_it_changes() {
         assert_eq!(
             flip("vote?id=7&how=up&auth=abc&goto=news"),
-            Flip::Vote { id: "7".into(), unvote: "vote?id=7&how=un&auth=abc&goto=news".into() }
+            Flip::Vote {
+                arrow: "up_7".into(),
+                unvote: "vote?id=7&how=un&auth=abc&goto=news".into(),
+                unvote_in: "unv_7".into(),
+                unvote_id: "un_7".into()
+            }
         );
-        assert_eq!(flip("/vote?id=7&how=un&auth=abc"), Flip::Unvote { id: "7".into() });
+        assert_eq!(flip("/vote?id=7&how=un&auth=abc"), Flip::Unvote { arrow: "up_7".into() });
         assert_eq!(
             flip("fave?id=7&auth=abc"),
             Flip::Mark { fave: true, undo: false, next: "fave?id=7&auth=abc&un=t".into() }

@@ -39,10 +39,14 @@ impl<T> Envelope<T> {
 }
 
 /// Declares [`Request`] with, beside each kind, the answers it gets
-/// (besides an error): one declaration per request, so what it is asked
-/// and what it answers cannot drift apart. `Request::answers` gives them.
+/// (besides an error), and `[pages]` where a content script (a site's
+/// page) may send it: one declaration per request, so what it is asked,
+/// what it answers and who may ask cannot drift apart. `Request::answers`
+/// and `Request::allowed_from_page` give them.
 macro_rules! requests {
-    ($( $(#[$attr:meta])* $name:ident $({ $( $(#[$fattr:meta])* $field:ident : $fty:ty ),* $(,)? })? => $($answer:literal)|+ ),* $(,)?) => {
+    (@pages pages) => { true };
+    (@pages) => { false };
+    ($( $(#[$attr:meta])* $name:ident $({ $( $(#[$fattr:meta])* $field:ident : $fty:ty ),* $(,)? })? => $($answer:literal)|+ $([$pages:ident])? ),* $(,)?) => {
         /// What a content script or the popup asks of the background.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(tag = "kind", rename_all = "snake_case")]
@@ -62,6 +66,18 @@ macro_rules! requests {
                     $( Request::$name { .. } => &[$($answer),+] ),*
                 }
             }
+
+            /// Whether a content script (running inside a site's page) may
+            /// ask this. Pages read the state and act on what they show;
+            /// managing the data (export, import, settings, the share
+            /// buffer's queue, filters) is for the extension's own pages. A
+            /// page that is compromised can then not read or replace the
+            /// whole state, nor open tabs through the buffer.
+            pub fn allowed_from_page(&self) -> bool {
+                match self {
+                    $( Request::$name { .. } => requests!(@pages $($pages)?) ),*
+                }
+            }
         }
     };
 }
@@ -70,14 +86,14 @@ requests! {
     /// Liveness and version check.
     Ping {
         nonce: u32,
-    } => "pong",
+    } => "pong" [pages],
     /// The content script could not compile its wasm under the page's policy:
     /// the background refreshes the policy rule for the next page load.
     CspBlocked {
         url: String,
-    } => "done",
+    } => "done" [pages],
     /// The current settings.
-    GetSettings => "settings",
+    GetSettings => "settings" [pages],
     /// Replace the settings (validated on arrival).
     SaveSettings {
         settings: Settings,
@@ -85,18 +101,18 @@ requests! {
     /// The state of the policy rule, for the popup's health view and tests.
     CspStatus => "csp",
     /// The user's state (follows, filters, settings).
-    GetState => "state",
+    GetState => "state" [pages],
     /// What a page applies at load, as the text its start-up module reads
     /// (`crate::page_state`).
-    GetPageState => "page_state",
+    GetPageState => "page_state" [pages],
     /// The reader dismissed the line that says what the extension adds.
-    Welcomed => "done",
+    Welcomed => "done" [pages],
     /// Follow or unfollow a user of a site.
     SetFollow {
         site: String,
         user: String,
         follow: bool,
-    } => "done",
+    } => "done" [pages],
     /// Follow many users of a site at once (a pasted list): one change,
     /// one write to sync. From the extension's own pages only.
     FollowMany {
@@ -109,7 +125,7 @@ requests! {
         site: String,
         user: String,
         tag: Option<String>,
-    } => "done",
+    } => "done" [pages],
     /// Set the note on a followed user (empty clears it).
     SetNote {
         site: String,
@@ -134,38 +150,38 @@ requests! {
     GetProfile {
         site: String,
         user: String,
-    } => "profile",
+    } => "profile" [pages],
     /// A page of a site (path and query, e.g. `/news?p=2`), for endless
     /// scroll; fetched by the background with the reader's session there.
     FetchPage {
         #[serde(default = "hn_site")]
         site: String,
         path: String,
-    } => "page" | "unserved",
+    } => "page" | "unserved" [pages],
     /// Follow one of HN's vote, favorite, hide or flag links (path and
     /// query, with its auth token) with the reader's session.
     Act {
         path: String,
-    } => "done",
+    } => "done" [pages],
     /// Post a reply through HN's own form flow.
     PostReply {
         parent: u64,
         text: String,
-    } => "posted" | "reply_failed",
+    } => "posted" | "reply_failed" [pages],
     /// The source text of one of the reader's own comments, as HN's edit
     /// form gives it.
     EditText {
         id: u64,
-    } => "edit_text" | "change_failed",
+    } => "edit_text" | "change_failed" [pages],
     /// Post an edit of one of the reader's own comments through HN's form.
     SaveEdit {
         id: u64,
         text: String,
-    } => "done" | "change_failed",
+    } => "done" | "change_failed" [pages],
     /// Delete one of the reader's own comments through HN's confirmation.
     DeleteComment {
         id: u64,
-    } => "done" | "change_failed",
+    } => "done" | "change_failed" [pages],
     /// Sync health for the popup.
     SyncStatus => "sync",
     /// The whole user state as a JSON document, for a file.
@@ -184,20 +200,20 @@ requests! {
         /// page"); else the default one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         destination: Option<crate::share::Destination>,
-    } => "queued",
+    } => "queued" [pages],
     /// A page's own record (`crate::records`: read marks, folds, drafts,
     /// list orders), kept by the worker in local storage, which pages
     /// cannot open themselves.
     RecordGet {
         key: String,
-    } => "record",
+    } => "record" [pages],
     RecordSet {
         key: String,
         text: String,
-    } => "done",
+    } => "done" [pages],
     RecordRemove {
         key: String,
-    } => "done",
+    } => "done" [pages],
     /// The HN story whose link is `url`: looked for in the reader's open HN
     /// tabs, and with HN's search API only when `search` (the reader asked).
     FindDiscussion {
@@ -227,7 +243,7 @@ requests! {
     /// preference a page sets (its share menu asks for it).
     SetMastodonInstance {
         instance: String,
-    } => "done",
+    } => "done" [pages],
     /// Make this device the one that announces due items.
     AnnounceHere => "done",
     /// The followed users' activity; `refresh` fetches what is stale first.
@@ -239,7 +255,7 @@ requests! {
     /// A page reports how many items each filter rule hid on it.
     FilterHits {
         hits: std::collections::BTreeMap<String, u32>,
-    } => "done",
+    } => "done" [pages],
     /// What each rule hid on the current HN tab.
     GetFilterHits => "filter_hits",
     /// A page loaded: its kind (`page`), who is signed in (`me`; `signed_out` when
@@ -253,7 +269,7 @@ requests! {
         signed_out: bool,
         #[serde(default)]
         problems: Vec<String>,
-    } => "done",
+    } => "done" [pages],
     /// Replies to the reader, for the popup's inbox.
     GetInbox => "inbox",
     /// Look for new replies now (within the request caps).
@@ -276,12 +292,12 @@ requests! {
     /// The hover card of a link to an HN item.
     GetItem {
         id: u64,
-    } => "item",
+    } => "item" [pages],
     /// Earlier HN discussions of a story's link (HN's search API).
     PastDiscussions {
         id: u64,
         url: String,
-    } => "past",
+    } => "past" [pages],
 }
 
 /// The kinds a `kind`-tagged enum (`Request`, `Response`) takes, as they
@@ -1037,43 +1053,6 @@ impl Request {
                 .ok_or_else(|| MessageError::Malformed(format!("“{instance}” is not a Mastodon instance"))),
             other => Ok(other),
         }
-    }
-}
-
-impl Request {
-    /// Whether a content script (running inside a site's page) may ask this.
-    /// Pages read the state and act on what they show; managing the data
-    /// (export, import, settings, the share buffer's queue, filters) is for
-    /// the extension's own pages. A page that is compromised can then not
-    /// read or replace the whole state, nor open tabs through the buffer.
-    pub fn allowed_from_page(&self) -> bool {
-        matches!(
-            self,
-            Request::Ping { .. }
-                | Request::CspBlocked { .. }
-                | Request::GetSettings
-                | Request::GetState
-                | Request::GetPageState
-                | Request::Welcomed
-                | Request::SetFollow { .. }
-                | Request::SetTag { .. }
-                | Request::GetProfile { .. }
-                | Request::FetchPage { .. }
-                | Request::PostReply { .. }
-                | Request::EditText { .. }
-                | Request::SaveEdit { .. }
-                | Request::DeleteComment { .. }
-                | Request::Act { .. }
-                | Request::AddToBuffer { .. }
-                | Request::SetMastodonInstance { .. }
-                | Request::FilterHits { .. }
-                | Request::PageSeen { .. }
-                | Request::GetItem { .. }
-                | Request::PastDiscussions { .. }
-                | Request::RecordGet { .. }
-                | Request::RecordSet { .. }
-                | Request::RecordRemove { .. }
-        )
     }
 }
 

@@ -160,7 +160,12 @@ pub async fn refresh_site(site: &SiteSpec) {
         }
         observed
     } else {
-        // No rule (not needed, or not known to be yet): any left goes.
+        // No rule (not needed, or not known to be yet): any left goes —
+        // unless a later refresh began meanwhile (a refused page's, which
+        // knows the rule is needed).
+        if overtaken(site, ticket) {
+            return;
+        }
         status.rule = None;
         status.checked_at = Some(js_sys::Date::now());
         status.last_error = set_rule(site, None).await.err().map(|e| format!("rule not removed: {e}"));

@@ -230,10 +230,7 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         }
         Request::CspStatus => Response::Csp { status: csp_rule::status().await },
         Request::PageSeen { site, page, me, signed_out, problems } => {
-            health::page_seen(&page, &problems).await;
-            csp_rule::started(&site).await;
-            replies::page_seen(&site, me, signed_out).await;
-            Response::Done
+            page_seen(&site, &page, me, signed_out, &problems).await
         }
         Request::FilterHits { hits } => hits::report(sender, hits).await,
         Request::GetFilterHits => hits::current().await,
@@ -255,17 +252,14 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             answer(items::past(id, &url).await, |stories| Response::Past { stories })
         }
         Request::GetState => Response::State { state: state::user_state().await },
-        Request::GetPageState => {
-            let page = state::page_state().await.unwrap_or_default();
-            Response::PageState { filters_on: page.filters_on(), text: page.encode() }
-        }
+        Request::GetPageState => state::page_state_answer().await,
         Request::Welcomed => {
             state::set_welcome(false).await;
             Response::Done
         }
         Request::RecordGet { key } => answer(records::get(&key).await, |text| Response::Record { text }),
-        Request::RecordSet { key, text } => done(hn_ext::set(hn_ext::Area::Local, &key, &text.into()).await),
-        Request::RecordRemove { key } => done(hn_ext::remove(hn_ext::Area::Local, &key).await),
+        Request::RecordSet { key, text } => done(records::set(&key, &text).await),
+        Request::RecordRemove { key } => done(records::remove(&key).await),
         Request::GetSettings => Response::Settings { settings: state::user_state().await.settings },
         Request::SaveSettings { settings } => user::save_settings(settings).await,
         Request::SetFollow { site, user, follow } => user::set_follow(&site, &user, follow).await,
@@ -301,6 +295,15 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
             answer(profiles::get(&site, &user).await, |(profile, fetched_at)| Response::Profile { profile, fetched_at })
         }
     }
+}
+
+/// A page loaded: what it could not read (health), that it started (the
+/// policy rule), who is signed in (the reply watch).
+async fn page_seen(site: &str, page: &str, me: Option<String>, signed_out: bool, problems: &[String]) -> Response {
+    health::page_seen(page, problems).await;
+    csp_rule::started(site).await;
+    replies::page_seen(site, me, signed_out).await;
+    Response::Done
 }
 
 /// The answer `ok` makes of a result, or the error's message.

@@ -23,6 +23,15 @@ pub async fn get(key: &str) -> Result<Option<String>, String> {
     }
 }
 
+/// Keeps a page's record (its key checked on arrival).
+pub async fn set(key: &str, text: &str) -> Result<(), String> {
+    hn_ext::set(hn_ext::Area::Local, key, &text.into()).await
+}
+
+pub async fn remove(key: &str) -> Result<(), String> {
+    hn_ext::remove(hn_ext::Area::Local, key).await
+}
+
 /// Converts an earlier version's record object under `key` and stores the
 /// text in its place.
 async fn to_text(key: &str, value: wasm_bindgen::JsValue) -> Result<String, String> {

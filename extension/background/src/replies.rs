@@ -18,7 +18,6 @@ use hn_core::notify::{self, Backoff, Inbox, InboxEntry, Mode, Reply, ReplyMark, 
 use hn_core::state as keys;
 use hn_ext::BrowserZone;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::prelude::*;
 
 use crate::notes::{self, Click};
 use crate::state::{self, Edit};
@@ -28,9 +27,6 @@ const KEY: &str = "replies_watch";
 const API: &str = "https://hacker-news.firebaseio.com/v0";
 /// Ids of replies looked at and left out of the inbox, kept at most.
 const SKIPPED_KEPT: usize = 500;
-
-#[wasm_bindgen]
-extern "C" {}
 
 thread_local! {
     static CHECKING: Cell<bool> = const { Cell::new(false) };

@@ -640,6 +640,12 @@ pub async fn save_page_state() {
 
 /// What pages apply at load: follows, filters, settings, and whether to
 /// say what the extension adds; `None` while the state cannot be loaded.
+/// The answer to a page asking for its state (none yet: the empty one).
+pub async fn page_state_answer() -> hn_core::message::Response {
+    let page = page_state().await.unwrap_or_default();
+    hn_core::message::Response::PageState { filters_on: page.filters_on(), text: page.encode() }
+}
+
 pub async fn page_state() -> Option<hn_core::state::LoadState> {
     ensure_loaded().await;
     let mut load = hn_core::state::LoadState::of(&with(|r| view(r))?);

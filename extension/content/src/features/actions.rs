@@ -5,7 +5,7 @@
 //! and goes back, with the reason beside the link, if HN refuses (logged
 //! out, rate limit, 503, network).
 
-use hn_core::act::{flip, is_action_path, Flip};
+use hn_core::act::{flip, is_action_path, Flip, USED_ARROW};
 use hn_core::message::{PageAnswer as Response, PageRequest as Request};
 use hn_core::text;
 use web_sys::Element;
@@ -47,21 +47,21 @@ enum Shown {
 fn act(ctx: &Shared, link: &Element, path: String) {
     let doc = &ctx.document;
     let shown = match flip(&path) {
-        Flip::Unvote { id } => {
-            let arrow = doc.get_element_by_id(&format!("up_{id}"));
+        Flip::Unvote { arrow } => {
+            let arrow = doc.get_element_by_id(&arrow);
             if let Some(a) = &arrow {
-                dom::toggle_class(a, "nosee", false);
+                dom::toggle_class(a, USED_ARROW, false);
             }
             dom::toggle_class(link, "hnew-gone", true);
             Shown::Unvote { arrow, link: link.clone() }
         }
-        Flip::Vote { id, unvote } => {
-            dom::toggle_class(link, "nosee", true);
-            // HN shows "unvote" in the row's `unv_<id>` span.
-            let unvote = doc.get_element_by_id(&format!("unv_{id}")).and_then(|span| {
+        Flip::Vote { unvote, unvote_in, unvote_id, .. } => {
+            dom::toggle_class(link, USED_ARROW, true);
+            // HN shows "unvote" in a span of the row.
+            let unvote = doc.get_element_by_id(&unvote_in).and_then(|span| {
                 let a = dom::make(doc, "a", "hnew-unvote", text::PAGE_UNVOTE)?;
                 let _ = a.set_attribute("href", &unvote);
-                let _ = a.set_attribute("id", &format!("un_{id}"));
+                let _ = a.set_attribute("id", &unvote_id);
                 let _ = span.append_with_str_1(" | ");
                 let _ = span.append_child(&a);
                 Some(span)
@@ -107,14 +107,14 @@ fn act(ctx: &Shared, link: &Element, path: String) {
 fn undo(shown: Shown) {
     match shown {
         Shown::Vote { arrow, unvote } => {
-            dom::toggle_class(&arrow, "nosee", false);
+            dom::toggle_class(&arrow, USED_ARROW, false);
             if let Some(span) = unvote {
                 span.set_text_content(None);
             }
         }
         Shown::Unvote { arrow, link } => {
             if let Some(a) = arrow {
-                dom::toggle_class(&a, "nosee", true);
+                dom::toggle_class(&a, USED_ARROW, true);
             }
             dom::toggle_class(&link, "hnew-gone", false);
         }

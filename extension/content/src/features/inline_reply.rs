@@ -271,7 +271,7 @@ fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, tex
     let Ok(row) = copy.dyn_into::<Element>() else { return };
     let new_id = id.filter(|&i| i != parent).map_or_else(|| format!("hnew-posted-{parent}"), |i| i.to_string());
     row.set_id(&new_id);
-    let _ = row.class_list().remove_2("coll", "hnew-followed-item");
+    let _ = row.class_list().remove_2(ctx.site.layout.folded, "hnew-followed-item");
     dom::toggle_class(&row, "hnew-posted", true);
     let s = &ctx.site.selectors;
     for stale in dom::all(&row, &format!(".hnew-reply, .hnew-card, button.hnew-fold, {}", s.vote_links)) {

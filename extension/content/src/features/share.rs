@@ -55,7 +55,8 @@ fn control(ctx: &Shared, id: u64, kind: &str) -> Option<Element> {
             let _ = b.set_attribute("type", "button");
             let _ = b.set_attribute("aria-haspopup", "menu");
             let _ = b.set_attribute("aria-expanded", "false");
-            let _ = b.set_attribute("aria-label", &text::page_share_this(kind));
+            let label = if kind == "story" { text::PAGE_SHARE_THIS_STORY } else { text::PAGE_SHARE_THIS_COMMENT };
+            let _ = b.set_attribute("aria-label", label);
             wrap.append_child(&b).ok()?;
             TEMPLATES.with(|t| t.borrow_mut().push((kind.to_string(), wrap.clone())));
             wrap
@@ -272,13 +273,7 @@ pub fn from_context(ctx: &Shared, what: &str, selection: Option<String>) {
     };
     let ctx = ctx.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let said = match crate::ask(Request::AddToBuffer { target, text }).await {
-            Ok(Response::Queued { .. }) => text::PAGE_BUFFER_ADDED.to_string(),
-            Ok(Response::Error { message }) => text::page_buffer_not_added(message),
-            Ok(_) => text::page_buffer_not_added(text::PAGE_UNEXPECTED_ANSWER),
-            Err(e) => text::page_buffer_not_added(e),
-        };
-        toast(&ctx, &said);
+        toast(&ctx, &queue(target, text).await);
     });
 }
 
@@ -411,14 +406,18 @@ fn say(status: &Option<Element>, text: &str) {
 fn add_to_buffer(_ctx: &Shared, target: &ShareTarget, status: Option<Element>) {
     let target = target.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let text = match crate::ask(Request::AddToBuffer { target, text: None }).await {
-            Ok(Response::Queued { .. }) => text::PAGE_BUFFER_ADDED.to_string(),
-            Ok(Response::Error { message }) => text::page_buffer_not_added(message),
-            Ok(_) => text::page_buffer_not_added(text::PAGE_UNEXPECTED_ANSWER),
-            Err(e) => text::page_buffer_not_added(e),
-        };
-        say(&status, &text);
+        say(&status, &queue(target, None).await);
     });
+}
+
+/// Queues `target` in the share buffer; what the reader is told.
+async fn queue(target: ShareTarget, text: Option<String>) -> String {
+    match crate::ask(Request::AddToBuffer { target, text }).await {
+        Ok(Response::Queued { .. }) => text::PAGE_BUFFER_ADDED.to_string(),
+        Ok(Response::Error { message }) => text::page_buffer_not_added(message),
+        Ok(_) => text::page_buffer_not_added(text::PAGE_UNEXPECTED_ANSWER),
+        Err(e) => text::page_buffer_not_added(e),
+    }
 }
 
 fn copy(link: &str, status: Option<Element>) {

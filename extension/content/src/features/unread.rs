@@ -169,21 +169,10 @@ fn init(ctx: &Shared) -> Result<(), String> {
     Ok(())
 }
 
-/// Marks a story row (and the lines under it) read.
+/// Marks a story's rows (its row and the lines under it) read.
 fn mark_read(ctx: &Shared, row: &web_sys::Element) {
-    dom::toggle_class(row, READ_CLASS, true);
-    if !ctx.site.layout.sub_row {
-        return;
-    }
-    let mut next = row.next_element_sibling();
-    // The subtext line and the spacer row that follow a story row.
-    for _ in 0..2 {
-        let Some(r) = next else { break };
-        if r.class_list().contains("athing") {
-            break;
-        }
-        dom::toggle_class(&r, READ_CLASS, true);
-        next = r.next_element_sibling();
+    for part in crate::index::story_parts(row, crate::index::row_below(row, ctx.site).as_ref(), ctx.site) {
+        dom::toggle_class(&part, READ_CLASS, true);
     }
 }
 
