@@ -74,7 +74,11 @@ fn build(root: &Path) -> Result<(), String> {
             close_html_sink(&out.join(format!("{name}.js")))?;
         }
         if let Some(opt) = &wasm_opt {
-            optimise(opt, &out.join(format!("{name}_bg.wasm")));
+            let wasm = out.join(format!("{name}_bg.wasm"));
+            optimise(opt, &wasm);
+            if let Err(e) = minify_names(opt, &wasm, &out.join(format!("{name}.js"))) {
+                println!("cargo:warning={}'s import and export names kept: {e}", wasm.display());
+            }
         }
     }
     copy_dir(&root.join("extension").join("static"), &dist).map_err(|e| format!("copying static files: {e}"))?;
@@ -186,14 +190,7 @@ fn optimise(wasm_opt: &Path, wasm: &Path) {
         // The toolchain's notes (`producers`, `target_features`): nothing
         // reads them at run time, and every page would download them.
         .args(["--strip-producers", "--strip-target-features"])
-        .args([
-            "--enable-reference-types",
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-multivalue",
-            "--enable-mutable-globals",
-        ])
+        .args(FEATURES)
         .arg(wasm)
         .arg("-o")
         .arg(&tmp)
@@ -209,6 +206,136 @@ fn optimise(wasm_opt: &Path, wasm: &Path) {
             println!("cargo:warning=wasm-opt failed on {}; keeping it unoptimised", wasm.display());
         }
     }
+}
+
+/// The features the wasm uses, for wasm-opt.
+const FEATURES: [&str; 6] = [
+    "--enable-reference-types",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-multivalue",
+    "--enable-mutable-globals",
+];
+
+/// Renames the module's imports (wasm-bindgen's `__wbg_<name>_<hash>`, some
+/// 130 to 400 of them, and their module `./<name>_bg.js`) and exports to
+/// names of a letter or two, in the wasm and in its glue: about 3 KB
+/// gzipped off each content module, which every page downloads and
+/// compiles. Both files are written only once the glue took every name.
+fn minify_names(wasm_opt: &Path, wasm: &Path, glue: &Path) -> Result<(), String> {
+    let tmp = wasm.with_extension("min.wasm");
+    let out = Command::new(wasm_opt)
+        .arg("--minify-imports-and-exports-and-modules")
+        .args(FEATURES)
+        .arg(wasm)
+        .arg("-o")
+        .arg(&tmp)
+        .output()
+        .map_err(|e| format!("running wasm-opt: {e}"))?;
+    let result = (|| {
+        if !out.status.success() {
+            return Err(format!("wasm-opt failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        // What it prints: {"imports": [[module, name, new]], "exports": [[name, new]]}.
+        let map: serde_json::Value =
+            serde_json::from_slice(&out.stdout).map_err(|e| format!("wasm-opt's mapping is not JSON: {e}"))?;
+        let module = import_module(&fs::read(&tmp).map_err(|e| e.to_string())?)?;
+        let mut js = fs::read_to_string(glue).map_err(|e| format!("reading {}: {e}", glue.display()))?;
+        let pairs = |key: &str| map[key].as_array().cloned().unwrap_or_default();
+        let text = |v: &serde_json::Value, i: usize| v[i].as_str().unwrap_or_default().to_string();
+        let mut modules = std::collections::BTreeSet::new();
+        for import in pairs("imports") {
+            let (from, name, new) = (text(&import, 0), text(&import, 1), text(&import, 2));
+            js = replace_once(&js, &format!("{name}: function"), &format!("{new}: function"))?;
+            modules.insert(from);
+        }
+        for from in modules {
+            js = replace_once(&js, &format!("\"{from}\": import0"), &format!("\"{module}\": import0"))?;
+        }
+        for export in pairs("exports") {
+            js = replace_member(&js, &format!("wasm.{}", text(&export, 0)), &format!("wasm.{}", text(&export, 1)));
+        }
+        fs::write(glue, js).map_err(|e| format!("writing {}: {e}", glue.display()))?;
+        fs::rename(&tmp, wasm).map_err(|e| format!("replacing {}: {e}", wasm.display()))
+    })();
+    let _ = fs::remove_file(&tmp);
+    result
+}
+
+/// `text` with `from`, which must occur exactly once, replaced.
+fn replace_once(text: &str, from: &str, to: &str) -> Result<String, String> {
+    match text.matches(from).count() {
+        1 => Ok(text.replacen(from, to, 1)),
+        n => Err(format!("`{from}` is in the glue {n} times, not once")),
+    }
+}
+
+/// `text` with every `from` that is a whole member access (not the start
+/// of a longer name) replaced.
+fn replace_member(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(from) {
+        let after = &rest[at + from.len()..];
+        let whole = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { to } else { from });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The one module every import of a wasm file comes from.
+fn import_module(wasm: &[u8]) -> Result<String, String> {
+    fn leb(b: &[u8], i: &mut usize) -> Result<usize, String> {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let byte = *b.get(*i).ok_or("the wasm ends early")?;
+            *i += 1;
+            value |= usize::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte < 0x80 || shift > 35 {
+                return Ok(value);
+            }
+        }
+    }
+    fn name(b: &[u8], i: &mut usize) -> Result<String, String> {
+        let n = leb(b, i)?;
+        let s = b.get(*i..*i + n).ok_or("the wasm ends early")?;
+        *i += n;
+        String::from_utf8(s.to_vec()).map_err(|e| e.to_string())
+    }
+    let mut i = 8;
+    while i < wasm.len() {
+        let id = wasm[i];
+        i += 1;
+        let size = leb(wasm, &mut i)?;
+        if id == 2 {
+            let mut j = i;
+            let count = leb(wasm, &mut j)?;
+            let module = name(wasm, &mut j)?;
+            // Every import's module is the same one (checked on the first
+            // few, which is all a change of wasm-opt's naming would need).
+            for _ in 1..count.min(4) {
+                let _ = name(wasm, &mut j)?;
+                match wasm.get(j) {
+                    Some(0) => {
+                        j += 1;
+                        let _ = leb(wasm, &mut j)?;
+                    }
+                    _ => break,
+                }
+                if name(wasm, &mut j)? != module {
+                    return Err("imports from more than one module".into());
+                }
+            }
+            return Ok(module);
+        }
+        i += size;
+    }
+    Err("no imports".into())
 }
 
 fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
