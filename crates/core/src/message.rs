@@ -39,14 +39,19 @@ impl<T> Envelope<T> {
 }
 
 /// Declares [`Request`] with, beside each kind, the answers it gets
-/// (besides an error), and `[pages]` where a content script (a site's
-/// page) may send it: one declaration per request, so what it is asked,
-/// what it answers and who may ask cannot drift apart. `Request::answers`
-/// and `Request::allowed_from_page` give them.
+/// (besides an error), after `as` the type its asker reads the answer as
+/// (`Response` when none is named), and `[pages]` where a content script
+/// (a site's page) may send it: one declaration per request, so what it
+/// is asked, what it answers, as what, and who may ask cannot drift apart.
+/// `Request::answers` and `Request::allowed_from_page` give them, and
+/// `ask::<Name>` is the request as a type of its own, whose [`Ask::Answer`]
+/// is the answer's type.
 macro_rules! requests {
     (@pages pages) => { true };
     (@pages) => { false };
-    ($( $(#[$attr:meta])* $name:ident $({ $( $(#[$fattr:meta])* $field:ident : $fty:ty ),* $(,)? })? => $($answer:literal)|+ $([$pages:ident])? ),* $(,)?) => {
+    (@answer) => { Response };
+    (@answer $t:ty) => { $t };
+    ($( $(#[$attr:meta])* $name:ident $({ $( $(#[$fattr:meta])* $field:ident : $fty:ty ),* $(,)? })? => $($answer:literal)|+ $(as $answer_ty:ty)? $([$pages:ident])? ),* $(,)?) => {
         /// What a content script or the popup asks of the background.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(tag = "kind", rename_all = "snake_case")]
@@ -54,10 +59,39 @@ macro_rules! requests {
             $( $(#[$attr])* $name $({ $( $(#[$fattr])* $field: $fty ),* })? ),*
         }
 
+        /// Each request as a type of its own (its fields as in
+        /// [`Request`]), paired with its answer's type by [`Ask`]:
+        /// `hn_ext::ask_typed(ask::GetState {})` reads a `UserState`.
+        pub mod ask {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$attr])*
+                #[derive(Debug, Clone, PartialEq)]
+                pub struct $name { $( $( pub $field: $fty ),* )? }
+
+                impl From<$name> for Request {
+                    fn from(q: $name) -> Request {
+                        let $name { $( $( $field ),* )? } = q;
+                        Request::$name { $( $( $field ),* )? }
+                    }
+                }
+
+                impl Ask for $name {
+                    type Answer = requests!(@answer $($answer_ty)?);
+                }
+            )*
+        }
+
         impl Request {
             /// Every request's name with its answers, as declared.
             pub const DECLARED: &'static [(&'static str, &'static [&'static str])] =
                 &[$( (stringify!($name), &[$($answer),+]) ),*];
+
+            /// Every request's name with the kind its answer's type reads
+            /// (`None`: any, the whole [`Response`]).
+            pub const TYPED: &'static [(&'static str, Option<&'static str>)] =
+                &[$( (stringify!($name), <requests!(@answer $($answer_ty)?) as Answer>::KIND) ),*];
 
             /// The kinds of [`Response`] this request is answered with,
             /// besides `error` (which any may get).
@@ -82,6 +116,59 @@ macro_rules! requests {
     };
 }
 
+/// A request (one of [`ask`]'s types) and the type of its answer.
+pub trait Ask: Into<Request> {
+    type Answer: Answer;
+}
+
+/// What an answer of one kind carries, taken out of the [`Response`].
+pub trait Answer: Sized {
+    /// The `Response` kind it is read from (`None`: any).
+    const KIND: Option<&'static str>;
+    /// The value, or the response given back when it is another kind.
+    fn take(response: Response) -> Result<Self, Box<Response>>;
+}
+
+/// Implements [`Answer`] for the value one `Response` kind carries.
+macro_rules! answer {
+    ($ty:ty, $kind:literal, $pat:pat => $value:expr) => {
+        impl Answer for $ty {
+            const KIND: Option<&'static str> = Some($kind);
+            fn take(response: Response) -> Result<Self, Box<Response>> {
+                match response {
+                    $pat => Ok($value),
+                    other => Err(Box::new(other)),
+                }
+            }
+        }
+    };
+}
+
+impl Answer for Response {
+    const KIND: Option<&'static str> = None;
+    fn take(response: Response) -> Result<Self, Box<Response>> {
+        Ok(response)
+    }
+}
+
+/// The key under which the share buffer queued a post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued(pub String);
+
+answer!((), "done", Response::Done => ());
+answer!(Queued, "queued", Response::Queued { key } => Queued(key));
+answer!(UserState, "state", Response::State { state } => state);
+answer!(Settings, "settings", Response::Settings { settings } => settings);
+answer!(SyncInfo, "sync", Response::Sync { status } => status);
+answer!(CspRuleStatus, "csp", Response::Csp { status } => status);
+answer!(String, "exported", Response::Exported { json } => json);
+answer!((u32, u32, u32), "imported", Response::Imported { follows, filters, skipped } => (follows, filters, skipped));
+answer!(crate::activity::Feed, "activity", Response::Activity { feed } => feed);
+answer!(std::collections::BTreeMap<String, u32>, "filter_hits", Response::FilterHits { hits, .. } => hits);
+answer!(crate::notify::Inbox, "inbox", Response::Inbox { inbox } => inbox);
+answer!(Vec<crate::health::HealthLine>, "health", Response::Health { lines } => lines);
+answer!(Option<crate::items::PastStory>, "discussion", Response::Discussion { story } => story);
+
 requests! {
     /// Liveness and version check.
     Ping {
@@ -91,61 +178,61 @@ requests! {
     /// the background refreshes the policy rule for the next page load.
     CspBlocked {
         url: String,
-    } => "done" [pages],
+    } => "done" as () [pages],
     /// The current settings.
-    GetSettings => "settings" [pages],
+    GetSettings => "settings" as Settings [pages],
     /// Replace the settings (validated on arrival).
     SaveSettings {
         settings: Settings,
-    } => "settings",
+    } => "settings" as Settings,
     /// The state of the policy rule, for the popup's health view and tests.
-    CspStatus => "csp",
+    CspStatus => "csp" as CspRuleStatus,
     /// The user's state (follows, filters, settings).
-    GetState => "state" [pages],
+    GetState => "state" as UserState [pages],
     /// What a page applies at load, as the text its start-up module reads
     /// (`crate::page_state`).
     GetPageState => "page_state" [pages],
     /// The reader dismissed the line that says what the extension adds.
-    Welcomed => "done" [pages],
+    Welcomed => "done" as () [pages],
     /// Follow or unfollow a user of a site.
     SetFollow {
         site: String,
         user: String,
         follow: bool,
-    } => "done" [pages],
+    } => "done" as () [pages],
     /// Follow many users of a site at once (a pasted list): one change,
     /// one write to sync. From the extension's own pages only.
     FollowMany {
         #[serde(default = "hn_site")]
         site: String,
         users: Vec<String>,
-    } => "done",
+    } => "done" as (),
     /// Set or clear (`None`) the tag on any user.
     SetTag {
         site: String,
         user: String,
         tag: Option<String>,
-    } => "done" [pages],
+    } => "done" as () [pages],
     /// Set the note on a followed user (empty clears it).
     SetNote {
         site: String,
         user: String,
         note: String,
-    } => "done",
+    } => "done" as (),
     /// Add or replace a filter rule (validated on arrival).
     SaveFilter {
         rule: FilterRule,
-    } => "done",
+    } => "done" as (),
     /// Change the rule kept under `key` (its key stays, so an edit made
     /// here and a switch made on another device at once both survive).
     EditFilter {
         key: String,
         rule: FilterRule,
-    } => "done",
+    } => "done" as (),
     /// Remove a filter rule by its key.
     RemoveFilter {
         key: String,
-    } => "done",
+    } => "done" as (),
     /// A user's profile, from the cache or HN.
     GetProfile {
         site: String,
@@ -162,7 +249,7 @@ requests! {
     /// query, with its auth token) with the reader's session.
     Act {
         path: String,
-    } => "done" [pages],
+    } => "done" as () [pages],
     /// Post a reply through HN's own form flow.
     PostReply {
         parent: u64,
@@ -183,14 +270,14 @@ requests! {
         id: u64,
     } => "done" | "change_failed" [pages],
     /// Sync health for the popup.
-    SyncStatus => "sync",
+    SyncStatus => "sync" as SyncInfo,
     /// The whole user state as a JSON document, for a file.
-    ExportState => "exported",
+    ExportState => "exported" as String,
     /// Merges a previously exported document: follows and filters are added
     /// to what is here (never removed); settings are left as they are.
     ImportState {
         json: String,
-    } => "imported",
+    } => "imported" as (u32, u32, u32),
     /// Queue a story or comment in the share buffer, with the default
     /// destination and the title as text unless given.
     AddToBuffer {
@@ -200,7 +287,7 @@ requests! {
         /// page"); else the default one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         destination: Option<crate::share::Destination>,
-    } => "queued" [pages],
+    } => "queued" as Queued [pages],
     /// A page's own record (`crate::records`: read marks, folds, drafts,
     /// list orders), kept by the worker in local storage, which pages
     /// cannot open themselves.
@@ -210,54 +297,54 @@ requests! {
     RecordSet {
         key: String,
         text: String,
-    } => "done" [pages],
+    } => "done" as () [pages],
     RecordRemove {
         key: String,
-    } => "done" [pages],
+    } => "done" as () [pages],
     /// The HN story whose link is `url`: looked for in the reader's open HN
     /// tabs, and with HN's search API only when `search` (the reader asked).
     FindDiscussion {
         url: String,
         #[serde(default)]
         search: bool,
-    } => "discussion",
+    } => "discussion" as Option<crate::items::PastStory>,
     /// Replace a queued item (text, destination, position).
     SaveBufferItem {
         key: String,
         item: crate::share::BufferItem,
-    } => "done",
+    } => "done" as (),
     RemoveBufferItem {
         key: String,
-    } => "done",
+    } => "done" as (),
     /// Give the queued items a new random order.
-    ShuffleBuffer => "done",
+    ShuffleBuffer => "done" as (),
     /// Open the item's composer now and mark it shared.
     ShareNow {
         key: String,
-    } => "done",
+    } => "done" as (),
     /// Replace the share buffer's preferences (validated on arrival).
     SaveSharePrefs {
         prefs: crate::share::SharePrefs,
-    } => "done",
+    } => "done" as (),
     /// Set the reader's Mastodon instance (a host), the one share
     /// preference a page sets (its share menu asks for it).
     SetMastodonInstance {
         instance: String,
-    } => "done" [pages],
+    } => "done" as () [pages],
     /// Make this device the one that announces due items.
-    AnnounceHere => "done",
+    AnnounceHere => "done" as (),
     /// The followed users' activity; `refresh` fetches what is stale first.
     GetActivity {
         refresh: bool,
-    } => "activity",
+    } => "activity" as crate::activity::Feed,
     /// The reader saw the feed: clears the unread marks and the badge.
-    MarkActivitySeen => "done",
+    MarkActivitySeen => "done" as (),
     /// A page reports how many items each filter rule hid on it.
     FilterHits {
         hits: std::collections::BTreeMap<String, u32>,
-    } => "done" [pages],
+    } => "done" as () [pages],
     /// What each rule hid on the current HN tab.
-    GetFilterHits => "filter_hits",
+    GetFilterHits => "filter_hits" as std::collections::BTreeMap<String, u32>,
     /// A page loaded: its kind (`page`), who is signed in (`me`; `signed_out` when
     /// the page shows a login link instead) and what it could not read.
     PageSeen {
@@ -269,26 +356,26 @@ requests! {
         signed_out: bool,
         #[serde(default)]
         problems: Vec<String>,
-    } => "done" [pages],
+    } => "done" as () [pages],
     /// Replies to the reader, for the popup's inbox.
-    GetInbox => "inbox",
+    GetInbox => "inbox" as crate::notify::Inbox,
     /// Look for new replies now (within the request caps).
-    CheckReplies => "inbox",
+    CheckReplies => "inbox" as crate::notify::Inbox,
     /// Mark replies read: these, or all of them (`None`).
     MarkRepliesRead {
         ids: Option<Vec<u64>>,
-    } => "inbox",
+    } => "inbox" as crate::notify::Inbox,
     SaveNotifyPrefs {
         prefs: crate::notify::NotifyPrefs,
-    } => "done",
+    } => "done" as (),
     /// Whether a followed user's posts raise a system notification.
     SetNotify {
         site: String,
         user: String,
         notify: bool,
-    } => "done",
+    } => "done" as (),
     /// The extension's health lines for the popup.
-    GetHealth => "health",
+    GetHealth => "health" as Vec<crate::health::HealthLine>,
     /// The hover card of a link to an HN item.
     GetItem {
         id: u64,
@@ -1111,6 +1198,25 @@ mod tests {
                 assert!(kinds.iter().any(|k| k == a), "{name} declares {a}, which is not a response: {kinds:?}");
             }
         }
+    }
+
+    /// The type a request's answer is read as reads one of the kinds it is
+    /// answered with; and it reads that kind, and gives back any other.
+    #[test]
+    fn every_answer_type_reads_a_declared_answer() {
+        assert_eq!(Request::TYPED.len(), Request::DECLARED.len());
+        for ((name, kind), (_, answers)) in Request::TYPED.iter().zip(Request::DECLARED) {
+            if let Some(kind) = kind {
+                assert!(answers.contains(kind), "{name} is read as {kind}, but answered with {answers:?}");
+            }
+        }
+        let state = UserState::default();
+        assert_eq!(<ask::GetState as Ask>::Answer::take(Response::State { state: state.clone() }), Ok(state));
+        assert_eq!(<ask::SetFollow as Ask>::Answer::take(Response::Done), Ok(()));
+        assert!(<ask::SetFollow as Ask>::Answer::take(Response::Pong { nonce: 1, version: "1".into() }).is_err());
+        let q: Request = ask::SetFollow { site: "hn".into(), user: "pg".into(), follow: true }.into();
+        assert_eq!(q, Request::SetFollow { site: "hn".into(), user: "pg".into(), follow: true });
+        assert_eq!(Request::from(ask::GetState {}), Request::GetState);
     }
 
     fn roundtrip(req: Request) -> Request {

@@ -2,7 +2,7 @@
 //! background, downloads), and hands views typed callbacks.
 
 use hn_core::filters::FilterRule;
-use hn_core::message::Request;
+use hn_core::message::ask;
 use hn_core::settings::Settings;
 use hn_core::share::{BufferItem, SharePrefs};
 use hn_core::text;
@@ -49,34 +49,42 @@ pub enum Cmd {
 
 async fn run(cmd: Cmd) -> Result<String, String> {
     match cmd {
-        Cmd::Follow(user, follow) => service::follow(user.clone(), follow).await.map(|_| followed(&user, follow)),
-        Cmd::FollowOn(site, user, follow) => service::send(Request::SetFollow { site, user: user.clone(), follow })
+        Cmd::Follow(user, follow) => service::ask(ask::SetFollow { site: "hn".into(), user: user.clone(), follow })
             .await
             .map(|_| followed(&user, follow)),
-        Cmd::Note(user, note) => service::send(Request::SetNote { site: "hn".into(), user: user.clone(), note })
+        Cmd::FollowOn(site, user, follow) => {
+            service::ask(ask::SetFollow { site, user: user.clone(), follow }).await.map(|_| followed(&user, follow))
+        }
+        Cmd::Note(user, note) => service::ask(ask::SetNote { site: "hn".into(), user: user.clone(), note })
             .await
             .map(|_| text::popup_status_note_saved(user)),
         Cmd::FollowMany(users) => {
             // One request: one change and one write to sync, however long
             // the list.
             let n = users.len();
-            service::send(Request::FollowMany { site: "hn".into(), users })
+            service::ask(ask::FollowMany { site: "hn".into(), users })
                 .await
                 .map(|_| text::popup_status_followed_many(n))
         }
-        Cmd::SaveFilter(rule) => service::save_filter(rule).await.map(|_| text::POPUP_STATUS_FILTER_SAVED.into()),
-        Cmd::EditFilter(key, rule) => {
-            service::edit_filter(key, rule).await.map(|_| text::POPUP_STATUS_FILTER_SAVED.into())
+        Cmd::SaveFilter(rule) => {
+            service::ask(ask::SaveFilter { rule }).await.map(|_| text::POPUP_STATUS_FILTER_SAVED.into())
         }
-        Cmd::RemoveFilter(key) => service::remove_filter(key).await.map(|_| text::POPUP_STATUS_FILTER_REMOVED.into()),
-        Cmd::SaveSettings(s) => service::save_settings(s).await.map(|_| text::POPUP_STATUS_SAVED.into()),
+        Cmd::EditFilter(key, rule) => {
+            service::ask(ask::EditFilter { key, rule }).await.map(|_| text::POPUP_STATUS_FILTER_SAVED.into())
+        }
+        Cmd::RemoveFilter(key) => {
+            service::ask(ask::RemoveFilter { key }).await.map(|_| text::POPUP_STATUS_FILTER_REMOVED.into())
+        }
+        Cmd::SaveSettings(s) => {
+            service::ask(ask::SaveSettings { settings: s }).await.map(|_| text::POPUP_STATUS_SAVED.into())
+        }
         Cmd::Export => {
-            let json = service::export().await?;
+            let json = service::ask(ask::ExportState {}).await?;
             download("hacker-new.json", &json)?;
             Ok(text::POPUP_STATUS_EXPORTED.into())
         }
         Cmd::Import(json) => {
-            let (follows, filters, skipped) = service::import(json).await?;
+            let (follows, filters, skipped) = service::ask(ask::ImportState { json }).await?;
             Ok(match skipped {
                 0 => text::popup_status_imported(follows, filters),
                 1 => text::popup_status_imported_one_skipped(follows, filters),
@@ -84,39 +92,31 @@ async fn run(cmd: Cmd) -> Result<String, String> {
             })
         }
         Cmd::ImportRefused(reason) => Err(reason),
-        Cmd::ShareNow(key) => service::send(Request::ShareNow { key }).await.map(|_| text::POPUP_STATUS_SHARED.into()),
+        Cmd::ShareNow(key) => service::ask(ask::ShareNow { key }).await.map(|_| text::POPUP_STATUS_SHARED.into()),
         Cmd::RemoveBufferItem(key) => {
-            service::send(Request::RemoveBufferItem { key }).await.map(|_| text::POPUP_STATUS_REMOVED.into())
+            service::ask(ask::RemoveBufferItem { key }).await.map(|_| text::POPUP_STATUS_REMOVED.into())
         }
         Cmd::SaveBufferItem(key, item) => {
-            service::send(Request::SaveBufferItem { key, item }).await.map(|_| text::POPUP_STATUS_SAVED.into())
+            service::ask(ask::SaveBufferItem { key, item }).await.map(|_| text::POPUP_STATUS_SAVED.into())
         }
-        Cmd::ShuffleBuffer => service::send(Request::ShuffleBuffer).await.map(|_| text::POPUP_STATUS_SHUFFLED.into()),
+        Cmd::ShuffleBuffer => service::ask(ask::ShuffleBuffer {}).await.map(|_| text::POPUP_STATUS_SHUFFLED.into()),
         Cmd::SaveSharePrefs(prefs) => {
-            service::send(Request::SaveSharePrefs { prefs }).await.map(|_| text::POPUP_STATUS_SCHEDULE_SAVED.into())
+            service::ask(ask::SaveSharePrefs { prefs }).await.map(|_| text::POPUP_STATUS_SCHEDULE_SAVED.into())
         }
-        Cmd::Notify(user, notify) => {
-            service::send(Request::SetNotify { site: "hn".into(), user: user.clone(), notify }).await.map(|_| {
-                if notify {
-                    text::popup_status_notify_on(&user)
-                } else {
-                    text::popup_status_notify_off(&user)
-                }
-            })
-        }
-        Cmd::SaveNotifyPrefs(prefs) => service::send(Request::SaveNotifyPrefs { prefs })
+        Cmd::Notify(user, notify) => service::ask(ask::SetNotify { site: "hn".into(), user: user.clone(), notify })
             .await
-            .map(|_| text::POPUP_STATUS_NOTIFY_PREFS_SAVED.into()),
-        Cmd::CheckReplies => service::inbox(Request::CheckReplies).await.map(|i| match i.problem {
+            .map(|_| if notify { text::popup_status_notify_on(&user) } else { text::popup_status_notify_off(&user) }),
+        Cmd::SaveNotifyPrefs(prefs) => {
+            service::ask(ask::SaveNotifyPrefs { prefs }).await.map(|_| text::POPUP_STATUS_NOTIFY_PREFS_SAVED.into())
+        }
+        Cmd::CheckReplies => service::ask(ask::CheckReplies {}).await.map(|i| match i.problem {
             Some(p) => text::popup_status_checked_problem(p),
             None => text::POPUP_STATUS_CHECKED.into(),
         }),
         Cmd::MarkRead(ids) => {
-            service::inbox(Request::MarkRepliesRead { ids }).await.map(|_| text::POPUP_STATUS_MARKED_READ.into())
+            service::ask(ask::MarkRepliesRead { ids }).await.map(|_| text::POPUP_STATUS_MARKED_READ.into())
         }
-        Cmd::AnnounceHere => {
-            service::send(Request::AnnounceHere).await.map(|_| text::POPUP_STATUS_ANNOUNCER_HERE.into())
-        }
+        Cmd::AnnounceHere => service::ask(ask::AnnounceHere {}).await.map(|_| text::POPUP_STATUS_ANNOUNCER_HERE.into()),
     }
 }
 
@@ -150,23 +150,23 @@ fn download(name: &str, text: &str) -> Result<(), String> {
 }
 
 async fn reload(state: &UseReducerHandle<State>) {
-    match service::load().await {
+    match service::ask(ask::GetState {}).await {
         Ok(user) => {
             let at = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
             state.dispatch(Action::Loaded { user: Box::new(user), version: hn_ext::version(), at })
         }
         Err(e) => state.dispatch(Action::Failed(e)),
     }
-    if let Ok(s) = service::sync_status().await {
+    if let Ok(s) = service::ask(ask::SyncStatus {}).await {
         state.dispatch(Action::Synced(s));
     }
-    if let Ok(h) = service::filter_hits().await {
+    if let Ok(h) = service::ask(ask::GetFilterHits {}).await {
         state.dispatch(Action::Hits(h));
     }
-    if let Ok(i) = service::inbox(Request::GetInbox).await {
+    if let Ok(i) = service::ask(ask::GetInbox {}).await {
         state.dispatch(Action::Inbox(i));
     }
-    if let Ok(h) = service::health().await {
+    if let Ok(h) = service::ask(ask::GetHealth {}).await {
         state.dispatch(Action::Health(h));
     }
 }
@@ -174,14 +174,14 @@ async fn reload(state: &UseReducerHandle<State>) {
 /// The activity feed: what is cached at once, then a refresh, then the
 /// reader has seen it (the marks stay until the popup closes).
 async fn load_activity(state: &UseReducerHandle<State>) {
-    if let Ok(feed) = service::activity(false).await {
+    if let Ok(feed) = service::ask(ask::GetActivity { refresh: false }).await {
         state.dispatch(Action::Activity { feed, loading: true });
     }
-    match service::activity(true).await {
+    match service::ask(ask::GetActivity { refresh: true }).await {
         Ok(feed) => state.dispatch(Action::Activity { feed, loading: false }),
         Err(e) => state.dispatch(Action::Failed(text::popup_error_activity(e))),
     }
-    let _ = service::send(Request::MarkActivitySeen).await;
+    let _ = service::ask(ask::MarkActivitySeen {}).await;
 }
 
 #[function_component(App)]
@@ -203,7 +203,7 @@ pub fn app() -> Html {
                     if push == Some(hn_core::message::Push::HitsChanged) {
                         let state = listener_state.clone();
                         wasm_bindgen_futures::spawn_local(async move {
-                            if let Ok(h) = service::filter_hits().await {
+                            if let Ok(h) = service::ask(ask::GetFilterHits {}).await {
                                 state.dispatch(Action::Hits(h));
                             }
                         });

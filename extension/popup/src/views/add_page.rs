@@ -7,13 +7,15 @@
 //! once, and with HN's search API only on request.
 
 use hn_core::items::PastStory;
-use hn_core::message::{Request, Response};
+use hn_core::message::ask;
 use hn_core::schedule;
 use hn_core::share::{web_share, Destination, WebShare};
 use hn_core::state::UserState;
 use hn_core::text;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use crate::service;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -71,12 +73,11 @@ fn kind(url: &str) -> Page {
 }
 
 async fn find(url: String, search: bool) -> Discussion {
-    match hn_ext::ask(Request::FindDiscussion { url, search }).await {
-        Ok(Response::Discussion { story: Some(s) }) => Discussion::Found(s),
-        Ok(Response::Discussion { story: None }) if search => Discussion::NotFound,
-        Ok(Response::Discussion { story: None }) => Discussion::Unknown,
-        Ok(Response::Error { message }) | Err(message) => Discussion::Failed(message),
-        Ok(_) => Discussion::Failed(text::POPUP_UNEXPECTED_ANSWER.into()),
+    match service::ask(ask::FindDiscussion { url, search }).await {
+        Ok(Some(s)) => Discussion::Found(s),
+        Ok(None) if search => Discussion::NotFound,
+        Ok(None) => Discussion::Unknown,
+        Err(message) => Discussion::Failed(message),
     }
 }
 
@@ -186,19 +187,16 @@ pub fn add_page(props: &Props) -> Html {
             };
             let (result, on_added, next) = (result.clone(), on_added.clone(), next.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let request = Request::AddToBuffer { target, text: Some(text), destination: Some(destination) };
-                match hn_ext::ask(request).await {
-                    Ok(Response::Queued { .. }) => {
+                let request = ask::AddToBuffer { target, text: Some(text), destination: Some(destination) };
+                match service::ask(request).await {
+                    Ok(_) => {
                         result.set(Some(Ok(match next {
                             Some(t) => text::popup_add_added_for(t),
                             None => text::POPUP_ADD_ADDED.into(),
                         })));
                         on_added.emit(());
                     }
-                    Ok(Response::Error { message }) | Err(message) => {
-                        result.set(Some(Err(text::popup_add_not_added(message))))
-                    }
-                    Ok(_) => result.set(Some(Err(text::popup_add_not_added(text::POPUP_UNEXPECTED_ANSWER)))),
+                    Err(message) => result.set(Some(Err(text::popup_add_not_added(message)))),
                 }
             });
         })
