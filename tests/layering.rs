@@ -66,6 +66,15 @@ fn unsafe_code_is_forbidden_where_it_has_no_place() {
         let text = std::fs::read_to_string(root.join(lib)).unwrap();
         assert!(text.lines().any(|l| l.trim() == "#![forbid(unsafe_code)]"), "{lib} does not forbid unsafe code");
     }
+    // The pure crates also take the workspace's lints: unsafe code
+    // forbidden, clippy's defaults as errors.
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(workspace.contains("[workspace.lints.rust]\nunsafe_code = \"forbid\""), "the workspace's lints");
+    assert!(workspace.contains("[workspace.lints.clippy]\nall = { level = \"deny\""), "the workspace's lints");
+    for krate in ["crates/core/Cargo.toml", "crates/sync/Cargo.toml"] {
+        let text = std::fs::read_to_string(root.join(krate)).unwrap();
+        assert!(text.contains("[lints]\nworkspace = true"), "{krate} does not take the workspace's lints");
+    }
     let api = std::fs::read_to_string(root.join("extension/api/src/lib.rs")).unwrap();
     assert!(api.lines().any(|l| l.trim() == "#![deny(unsafe_code)]"));
     let allowed: Vec<&str> = api.lines().filter(|l| l.contains("allow(unsafe_code)")).collect();
@@ -80,7 +89,8 @@ fn chrome_is_bound_only_in_hn_ext() {
     let files = hacker_new::rust_sources(&["crates", "extension", "src"]);
     assert!(files.len() > 50, "the sources were found: {}", files.len());
     let api = root.join("extension/api");
-    let binding = ["js_namespace = [\"chrome\"", "js_namespace = chrome"];
+    // Bound, or looked up on the global object.
+    let binding = ["js_namespace = [\"chrome\"", "js_namespace = chrome", "&\"chrome\".into()"];
     let outside: Vec<String> = files
         .iter()
         .filter(|f| !f.starts_with(&api))

@@ -61,7 +61,7 @@ macro_rules! requests {
 
         /// Each request as a type of its own (its fields as in
         /// [`Request`]), paired with its answer's type by [`Ask`]:
-        /// `hn_ext::ask_typed(ask::GetState {})` reads a `UserState`.
+        /// the popup's `service::ask(ask::GetState {})` reads a `UserState`.
         pub mod ask {
             #[allow(unused_imports)]
             use super::*;

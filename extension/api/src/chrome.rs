@@ -37,3 +37,20 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "scripting"], js_name = unregisterContentScripts)]
     pub fn unregister_scripts(filter: &JsValue) -> Promise;
 }
+
+/// Whether the browser lets the extension raise notifications (`true`
+/// where it cannot say: Firefox has no `getPermissionLevel`, so it is
+/// looked up rather than bound).
+pub async fn notifications_allowed() -> bool {
+    use js_sys::Reflect;
+    let level = Reflect::get(&js_sys::global(), &"chrome".into())
+        .and_then(|c| Reflect::get(&c, &"notifications".into()))
+        .and_then(|n| Reflect::get(&n, &"getPermissionLevel".into()).map(|f| (n, f)));
+    let Ok((notifications, f)) = level else { return true };
+    let Some(f) = f.dyn_ref::<js_sys::Function>() else { return true };
+    let Ok(level) = f.call0(&notifications) else { return true };
+    match wasm_bindgen_futures::JsFuture::from(Promise::from(level)).await {
+        Ok(level) => level.as_string().as_deref() != Some("denied"),
+        Err(_) => true,
+    }
+}

@@ -102,6 +102,7 @@ async fn save(site: &SiteSpec, status: &CspRuleStatus) {
 /// the rule is needed here; it is set (or refreshed) now. `Ok` once a rule
 /// is in force, so the page may load again and start.
 pub async fn refused(url: &str) -> Result<(), String> {
+    crate::log(&format!("wasm was refused by the page policy on {url}; setting the rule"));
     let site = hn_core::site::of_url(url).ok_or("not a page of a site the extension runs on")?;
     let mut status = status_of(site).await;
     if status.needed == Some(true) {

@@ -224,10 +224,7 @@ fn sender_site(url: &str) -> Option<&'static str> {
 async fn dispatch(request: Request, sender: &JsValue) -> Response {
     match request {
         Request::Ping { nonce } => Response::Pong { nonce, version: hn_ext::version() },
-        Request::CspBlocked { url } => {
-            log(&format!("wasm was refused by the page policy on {url}; setting the rule"));
-            done(csp_rule::refused(&url).await)
-        }
+        Request::CspBlocked { url } => done(csp_rule::refused(&url).await),
         Request::CspStatus => Response::Csp { status: csp_rule::status().await },
         Request::PageSeen { site, page, me, signed_out, problems } => {
             page_seen(&site, &page, me, signed_out, &problems).await
@@ -241,10 +238,7 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         }
         Request::GetInbox => Response::Inbox { inbox: replies::inbox().await },
         Request::CheckReplies => Response::Inbox { inbox: replies::check(true).await },
-        Request::MarkRepliesRead { ids } => {
-            replies::mark_read(ids).await;
-            Response::Inbox { inbox: replies::inbox().await }
-        }
+        Request::MarkRepliesRead { ids } => Response::Inbox { inbox: replies::mark_read_then_inbox(ids).await },
         Request::SaveNotifyPrefs { prefs } => replies::save_prefs(prefs).await,
         Request::GetHealth => Response::Health { lines: health::lines().await },
         Request::GetItem { id } => answer(items::card(id).await, |item| Response::Item { item }),
@@ -260,7 +254,7 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         Request::RecordGet { key } => answer(records::get(&key).await, |text| Response::Record { text }),
         Request::RecordSet { key, text } => done(records::set(&key, &text).await),
         Request::RecordRemove { key } => done(records::remove(&key).await),
-        Request::GetSettings => Response::Settings { settings: state::user_state().await.settings },
+        Request::GetSettings => Response::Settings { settings: state::current_settings().await },
         Request::SaveSettings { settings } => user::save_settings(settings).await,
         Request::SetFollow { site, user, follow } => user::set_follow(&site, &user, follow).await,
         Request::FollowMany { site, users } => user::follow_many(&site, &users).await,
@@ -287,10 +281,7 @@ async fn dispatch(request: Request, sender: &JsValue) -> Response {
         Request::SaveEdit { id, text } => reply::save_edit(id, &text).await,
         Request::DeleteComment { id } => reply::delete(id).await,
         Request::Act { path } => reply::act(&path).await,
-        Request::FetchPage { site, path } => match hn_core::site::by_id(&site) {
-            Some(site) => pages::fetch_page(site, &path).await,
-            None => Response::Error { message: format!("{site:?} is not a site") },
-        },
+        Request::FetchPage { site, path } => pages::fetch_page(&site, &path).await,
         Request::GetProfile { site, user } => {
             answer(profiles::get(&site, &user).await, |(profile, fetched_at)| Response::Profile { profile, fetched_at })
         }

@@ -4,7 +4,7 @@
 use hn_ext::chrome::{notifications_clear, notifications_create};
 use std::collections::BTreeMap;
 
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -107,17 +107,7 @@ pub async fn open_tab(url: &str) {
 
 /// Whether the browser lets the extension raise notifications.
 pub async fn allowed() -> bool {
-    // Looked up, not bound: Firefox has no `getPermissionLevel`.
-    let level = Reflect::get(&js_sys::global(), &"chrome".into())
-        .and_then(|c| Reflect::get(&c, &"notifications".into()))
-        .and_then(|n| Reflect::get(&n, &"getPermissionLevel".into()).map(|f| (n, f)));
-    let Ok((notifications, f)) = level else { return true };
-    let Some(f) = f.dyn_ref::<js_sys::Function>() else { return true };
-    let Ok(level) = f.call0(&notifications) else { return true };
-    match JsFuture::from(Promise::from(level)).await {
-        Ok(level) => level.as_string().as_deref() != Some("denied"),
-        Err(_) => true,
-    }
+    hn_ext::chrome::notifications_allowed().await
 }
 
 /// What each open notification opens when clicked.

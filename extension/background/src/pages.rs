@@ -8,7 +8,6 @@ use std::cell::Cell;
 
 use hn_core::message::Response;
 use hn_core::page::{classify_rows, Unserved};
-use hn_core::site::SiteSpec;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -44,7 +43,11 @@ async fn take_slot() {
     }
 }
 
-pub async fn fetch_page(site: &SiteSpec, path: &str) -> Response {
+/// A page of the site whose id is `site`, for endless scroll.
+pub async fn fetch_page(site: &str, path: &str) -> Response {
+    let Some(site) = hn_core::site::by_id(site) else {
+        return Response::Error { message: format!("{site:?} is not a site") };
+    };
     take_slot().await;
     let init = Object::new();
     let _ = Reflect::set(&init, &"credentials".into(), &"include".into());

@@ -350,6 +350,12 @@ pub async fn unread() -> usize {
     inbox().await.unread()
 }
 
+/// [`mark_read`], then the inbox as it is now (the popup's list).
+pub async fn mark_read_then_inbox(ids: Option<Vec<u64>>) -> Inbox {
+    mark_read(ids).await;
+    inbox().await
+}
+
 /// Marks replies read (these, or every one in the inbox), on every device.
 pub async fn mark_read(ids: Option<Vec<u64>>) {
     let w = load().await;

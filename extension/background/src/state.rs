@@ -640,6 +640,11 @@ pub async fn save_page_state() {
 
 /// What pages apply at load: follows, filters, settings, and whether to
 /// say what the extension adds; `None` while the state cannot be loaded.
+/// The reader's settings.
+pub async fn current_settings() -> Settings {
+    user_state().await.settings
+}
+
 /// The answer to a page asking for its state (none yet: the empty one).
 pub async fn page_state_answer() -> hn_core::message::Response {
     let page = page_state().await.unwrap_or_default();

@@ -31,6 +31,7 @@ pub const SITE: SiteSpec = SiteSpec {
     layout: Layout {
         sub_row: true,
         depth_attr: Some("indent"),
+        indent_step: 40,
         // HN's own classes: its `[–]` toggle and ours agree.
         folded: "coll",
         hidden: "noshow",

@@ -38,6 +38,7 @@ pub const SITE: SiteSpec = SiteSpec {
     layout: Layout {
         sub_row: false,
         depth_attr: None,
+        indent_step: 0,
         // Lobsters folds with a checkbox per comment; the extension's own
         // fold uses its own classes.
         folded: "hnew-coll",

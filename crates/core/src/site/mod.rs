@@ -185,6 +185,9 @@ pub struct Layout {
     /// The attribute of the indent element that holds a comment's depth;
     /// `None`: depth is how many [`Selectors::nest`] elements hold it.
     pub depth_attr: Option<&'static str>,
+    /// Pixels of indentation per level of depth, where the markup says it
+    /// (HN's spacer image's width).
+    pub indent_step: u32,
     /// The classes a folded comment and a hidden reply get: the site's own
     /// where it has them (so its toggle and ours agree), else ours.
     pub folded: &'static str,

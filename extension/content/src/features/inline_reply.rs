@@ -166,14 +166,22 @@ fn show_top_level(ctx: &Shared, text: &str) {
     let _ = first.append_child(&editor);
     show_posted(ctx, &editor, 0, None, text);
     editor.remove();
-    if let Ok(Some(row)) = ctx.root.query_selector("tr.hnew-posted") {
-        if let Ok(Some(ind)) = row.query_selector(ctx.site.selectors.indent) {
-            let _ = ind.set_attribute("indent", "0");
-            if let Ok(Some(img)) = ind.query_selector(ctx.site.selectors.indent_spacer) {
-                let _ = img.set_attribute("width", "0");
-            }
-        }
+    if let Ok(Some(row)) = ctx.root.query_selector(".hnew-posted") {
+        set_depth(ctx, &row, 0);
         let _ = first.before_with_node_1(&row);
+    }
+}
+
+/// Sets a comment row's depth, where the site writes it in the markup
+/// (HN: the indent cell's attribute and its spacer's width).
+fn set_depth(ctx: &Shared, row: &Element, depth: u32) {
+    let (Some(attr), Ok(Some(ind))) = (ctx.site.layout.depth_attr, row.query_selector(ctx.site.selectors.indent))
+    else {
+        return;
+    };
+    let _ = ind.set_attribute(attr, &depth.to_string());
+    if let Ok(Some(img)) = ind.query_selector(ctx.site.selectors.indent_spacer) {
+        let _ = img.set_attribute("width", &(depth * ctx.site.layout.indent_step).to_string());
     }
 }
 
@@ -277,13 +285,7 @@ fn show_posted(ctx: &Shared, editor: &Element, parent: u64, id: Option<u64>, tex
     for stale in dom::all(&row, &format!(".hnew-reply, .hnew-card, button.hnew-fold, {}", s.vote_links)) {
         stale.remove();
     }
-    if let Ok(Some(ind)) = row.query_selector(s.indent) {
-        let depth = ind.get_attribute("indent").and_then(|d| d.parse::<u32>().ok()).map_or(0, |d| d + 1);
-        let _ = ind.set_attribute("indent", &depth.to_string());
-        if let Ok(Some(img)) = ind.query_selector(s.indent_spacer) {
-            let _ = img.set_attribute("width", &(depth * 40).to_string());
-        }
-    }
+    set_depth(ctx, &row, crate::index::depth_of(&row, ctx.site) + 1);
     let me = ctx
         .root
         .query_selector(s.me)

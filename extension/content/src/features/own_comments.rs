@@ -210,7 +210,7 @@ fn close(editor: &Element) {
             });
         }
     }
-    if let Ok(Some(row)) = editor.closest("tr") {
+    if let Ok(Some(row)) = editor.closest(".hnew-editing") {
         dom::toggle_class(&row, "hnew-editing", false);
     }
     editor.remove();
@@ -237,7 +237,7 @@ fn save(ctx: &Shared, editor: &Element) {
         match answer {
             Ok(Response::Done) => {
                 let _ = hn_ext::remove_record(&edit_key(id)).await;
-                if let Ok(Some(row)) = editor.closest("tr") {
+                if let Ok(Some(row)) = editor.closest(ctx.site.selectors.comment) {
                     if let Ok(Some(body)) = row.query_selector(ctx.site.selectors.comment_text) {
                         show_text(&ctx.document, &body, &text);
                     }
@@ -292,7 +292,7 @@ fn delete(ctx: &Shared, line: &Element) {
         match answer {
             Ok(Response::Done) => {
                 let _ = hn_ext::remove_record(&edit_key(id)).await;
-                if let Ok(Some(row)) = line.closest("tr") {
+                if let Ok(Some(row)) = line.closest(ctx.site.selectors.comment) {
                     mark_deleted(&ctx, &row);
                 }
                 line.remove();

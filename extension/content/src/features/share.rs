@@ -214,7 +214,7 @@ fn target_around(ctx: &Shared, el: &Element) -> Option<(ShareTarget, Option<Stri
     if !ctx.site.layout.sub_row {
         return None;
     }
-    let sub = el.closest("tr").ok().flatten()?.previous_element_sibling()?;
+    let sub = el.closest(s.subtext).ok().flatten()?.parent_element()?.previous_element_sibling()?;
     Some((story_target(ctx, row_id(&sub.id())?)?, None))
 }
 

@@ -27,7 +27,7 @@ fn applies(ctx: &Shared) -> bool {
     // Markup it does not know (stories outside a table): off, quietly.
     ctx.kind == PageKind::StoryList
         && index.stories.len() > 1
-        && index.stories[0].row.closest("table").ok().flatten().is_some()
+        && index.stories[0].row.closest(ctx.site.selectors.story_list).ok().flatten().is_some()
 }
 
 /// A sort button (the wake listener knows it too).
@@ -45,7 +45,7 @@ fn list_path() -> String {
 
 fn init(ctx: &Shared) -> Result<(), String> {
     let first = ctx.index.borrow().stories.first().map(|s| s.row.clone()).ok_or("no stories")?;
-    let table = first.closest("table").ok().flatten().ok_or("the stories are not in a table")?;
+    let table = first.closest(ctx.site.selectors.story_list).ok().flatten().ok_or("the stories are not in a list")?;
     let bar = dom::make(&ctx.document, "div", "hnew-sort", text::PAGE_SORT_LEAD).ok_or("no document")?;
     let _ = bar.set_attribute("role", "group");
     let _ = bar.set_attribute("aria-label", text::PAGE_SORT_LABEL);
@@ -147,7 +147,9 @@ fn choose(ctx: &Shared, by: SortBy) {
         .query_selector(s.more_space)
         .ok()
         .flatten()
-        .or_else(|| ctx.root.query_selector(s.more_link).ok().flatten().and_then(|a| a.closest("tr").ok().flatten()))
+        .or_else(|| {
+            ctx.root.query_selector(s.more_link).ok().flatten().and_then(|a| a.closest(s.more_holder).ok().flatten())
+        })
         .filter(|t| t.parent_element().as_ref() == Some(&parent));
     for i in sort_order(&keys, by) {
         let story = &index.stories[i];
