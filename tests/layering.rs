@@ -121,14 +121,15 @@ fn content_features_do_not_import_each_other() {
                     found.push(format!("{name}.rs uses {path}"));
                 }
             }
-            if text.contains("use super::{")
-                && text
-                    .split("use super::{")
-                    .nth(1)
-                    .and_then(|r| r.split('}').next())
-                    .is_some_and(|list| list.split(',').any(|i| i.trim() == other))
-            {
-                found.push(format!("{name}.rs imports {other}"));
+            // A list of imports: `use super::{a, b}`, `use crate::features::{a, b}`.
+            for lead in ["super::{", "features::{"] {
+                let listed = text
+                    .split(lead)
+                    .skip(1)
+                    .any(|r| r.split('}').next().is_some_and(|list| list.split(',').any(|i| i.trim() == other)));
+                if listed {
+                    found.push(format!("{name}.rs imports {other}"));
+                }
             }
         }
     }
