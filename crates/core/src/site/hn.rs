@@ -64,6 +64,7 @@ pub const SELECTORS: Selectors = Selectors {
     me: "#me",
     login: "span.pagetop a[href^='login']",
     item_link: "a[href^='item?id=']",
+    discussion_link: "a[href^='item?id=']:not([href*='&'])",
     vote_arrow: "div.votearrow",
     logo: "a[href='https://news.ycombinator.com'] > img, img[src='y18.svg'], img[src='y18.gif']",
     tag: NONE,

@@ -81,6 +81,7 @@ pub const SELECTORS: Selectors = Selectors {
     me: "#headerright a[href^='/~'], #headerright a[href^='/u/'], nav.corner a[href^='/~'], nav.corner a[href^='/u/']",
     login: "a[href='/login']",
     item_link: "a[href^='/s/']",
+    discussion_link: "a[href^='/s/']:not([href*='#'])",
     vote_arrow: "a.upvoter",
     logo: "#logo",
     tag: "span.tags > a.tag",

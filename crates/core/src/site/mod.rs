@@ -104,6 +104,8 @@ selectors! {
     login,
     /// Links to items (stories and comments), anywhere on a page.
     item_link,
+    /// A link to an item's own discussion (not to a comment in context).
+    discussion_link,
     /// The vote arrow images or elements.
     vote_arrow,
     /// The site's logo image.

@@ -164,7 +164,7 @@ fn run(ctx: &Shared, action: Action) -> bool {
             let s = ctx.site.selectors;
             match action {
                 Action::Open => click_in(ctx, &row, s.title_link),
-                Action::Discussion => click_in(ctx, &row, &format!("{}:not([href*='&'])", s.item_link)),
+                Action::Discussion => click_in(ctx, &row, s.discussion_link),
                 Action::Fold => click_in(ctx, &row, s.toggle),
                 Action::Reply => click_in(ctx, &row, s.reply_link),
                 Action::Vote => click_in(ctx, &row, s.upvote),
