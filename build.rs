@@ -287,7 +287,9 @@ fn replace_member(text: &str, from: &str, to: &str) -> String {
     out
 }
 
-/// The one module every import of a wasm file comes from.
+/// The module a wasm file's first import comes from (wasm-opt gives every
+/// import the same one; the glue has one imports object, which must take
+/// it).
 fn import_module(wasm: &[u8]) -> Result<String, String> {
     fn leb(b: &[u8], i: &mut usize) -> Result<usize, String> {
         let (mut value, mut shift) = (0usize, 0);
@@ -301,12 +303,6 @@ fn import_module(wasm: &[u8]) -> Result<String, String> {
             }
         }
     }
-    fn name(b: &[u8], i: &mut usize) -> Result<String, String> {
-        let n = leb(b, i)?;
-        let s = b.get(*i..*i + n).ok_or("the wasm ends early")?;
-        *i += n;
-        String::from_utf8(s.to_vec()).map_err(|e| e.to_string())
-    }
     let mut i = 8;
     while i < wasm.len() {
         let id = wasm[i];
@@ -314,24 +310,10 @@ fn import_module(wasm: &[u8]) -> Result<String, String> {
         let size = leb(wasm, &mut i)?;
         if id == 2 {
             let mut j = i;
-            let count = leb(wasm, &mut j)?;
-            let module = name(wasm, &mut j)?;
-            // Every import's module is the same one (checked on the first
-            // few, which is all a change of wasm-opt's naming would need).
-            for _ in 1..count.min(4) {
-                let _ = name(wasm, &mut j)?;
-                match wasm.get(j) {
-                    Some(0) => {
-                        j += 1;
-                        let _ = leb(wasm, &mut j)?;
-                    }
-                    _ => break,
-                }
-                if name(wasm, &mut j)? != module {
-                    return Err("imports from more than one module".into());
-                }
-            }
-            return Ok(module);
+            let _count = leb(wasm, &mut j)?;
+            let n = leb(wasm, &mut j)?;
+            let name = wasm.get(j..j + n).ok_or("the wasm ends early")?;
+            return String::from_utf8(name.to_vec()).map_err(|e| e.to_string());
         }
         i += size;
     }

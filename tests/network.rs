@@ -193,6 +193,10 @@ fn rate_limiting_and_empty_pages_back_off_and_retry_now_works() {
         .as_str()
         .unwrap()
         .contains("slow down"));
+    // The status row spans the list as a story's row does.
+    let span =
+        |row: &str| format!("[...document.querySelector('{row}').children].reduce((n, c) => n + (c.colSpan || 1), 0)");
+    assert_eq!(page.value(&span("tr.hnew-more-status")), page.value(&span("tr.athing.submission")));
     // Retry now, without waiting: the empty page is the next answer.
     page.click(".hnew-more-retry");
     page.expect(

@@ -259,7 +259,13 @@ fn make_status(ctx: &Shared, anchor: &Element) -> Result<Element, String> {
     let row = dom::make(doc, outer, "hnew-more-status", "").ok_or("cannot build the status row")?;
     let cell = dom::make(doc, inner, "", "").ok_or("cannot build the status row")?;
     if table {
-        let _ = cell.set_attribute("colspan", "3");
+        // As wide as the row it follows.
+        let cells = anchor.children();
+        let columns: u32 = (0..cells.length())
+            .filter_map(|i| cells.item(i))
+            .map(|c| c.get_attribute("colspan").and_then(|n| n.parse().ok()).unwrap_or(1))
+            .sum();
+        let _ = cell.set_attribute("colspan", &columns.max(1).to_string());
     }
     let text = dom::make(doc, "span", "hnew-more-text", "").ok_or("cannot build the status row")?;
     let _ = text.set_attribute("role", "status");
