@@ -167,7 +167,7 @@ pub async fn ask_raw<Q: serde::Serialize>(request: Q) -> Result<JsValue, String>
         .map_err(|e| e.to_string())?;
     let reply = JsFuture::from(runtime_send_message(&message)).await.map_err(|e| describe(&e))?;
     if reply.is_undefined() || reply.is_null() {
-        return Err("the background did not answer".into());
+        return Err(hn_core::text::ERROR_BACKGROUND_SILENT.into());
     }
     Ok(reply)
 }
@@ -178,7 +178,7 @@ pub async fn ask_raw<Q: serde::Serialize>(request: Q) -> Result<JsValue, String>
 pub async fn ask_text(text: &str) -> Result<JsValue, String> {
     let reply = JsFuture::from(runtime_send_message(&JsValue::from_str(text))).await.map_err(|e| describe(&e))?;
     if reply.is_undefined() || reply.is_null() {
-        return Err("the background did not answer".into());
+        return Err(hn_core::text::ERROR_BACKGROUND_SILENT.into());
     }
     Ok(reply)
 }

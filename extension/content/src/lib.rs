@@ -203,8 +203,11 @@ pub fn thread_key(ctx: &Ctx, name: &str) -> Option<String> {
 /// Asks the background; the answer is read as one of those pages get.
 pub async fn ask(request: Request) -> Result<Response, String> {
     let answer = hn_ext::ask_text(&request.text()).await?;
-    let text = answer.as_string().ok_or("the background answered in a form pages do not read")?;
-    Response::decode(&text).map_err(|e| format!("unreadable answer: {e}"))
+    let text = answer.as_string().ok_or(hn_core::text::ERROR_ANSWER_UNREADABLE)?;
+    Response::decode(&text).map_err(|e| {
+        dom::log(&format!("unreadable answer: {e}"));
+        hn_core::text::ERROR_ANSWER_UNREADABLE.to_string()
+    })
 }
 
 /// Tells the background what a page reports at load (filter counts, what
