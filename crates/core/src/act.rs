@@ -45,7 +45,7 @@ pub enum Flip {
 pub const USED_ARROW: &str = "nosee";
 
 /// A parameter of an HN path's query.
-pub fn param<'a>(path: &'a str, name: &str) -> Option<&'a str> {
+fn param<'a>(path: &'a str, name: &str) -> Option<&'a str> {
     path.split_once('?')?.1.split('&').find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
 }
 

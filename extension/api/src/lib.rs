@@ -157,7 +157,7 @@ pub async fn ask(request: Request) -> Result<Response, String> {
 /// [`ask`], reading the answer as `R`.
 pub async fn ask_for<Q: serde::Serialize, R: serde::de::DeserializeOwned>(request: Q) -> Result<R, String> {
     let reply = ask_raw(request).await?;
-    de::from_value(reply).map_err(|e| format!("unreadable answer: {e}"))
+    de::from_value(reply).map_err(|e| format!("{} ({e})", hn_core::text::ERROR_ANSWER_UNREADABLE))
 }
 
 /// [`ask`], the answer left as the background sent it.
@@ -165,18 +165,19 @@ pub async fn ask_raw<Q: serde::Serialize>(request: Q) -> Result<JsValue, String>
     let message = Envelope::new(request)
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| e.to_string())?;
-    let reply = JsFuture::from(runtime_send_message(&message)).await.map_err(|e| describe(&e))?;
-    if reply.is_undefined() || reply.is_null() {
-        return Err(hn_core::text::ERROR_BACKGROUND_SILENT.into());
-    }
-    Ok(reply)
+    send(&message).await
 }
 
 /// Sends a request already written as text (a page's: see
 /// `hn_core::message::PageRequest::text`); the answer as the background
 /// sent it.
 pub async fn ask_text(text: &str) -> Result<JsValue, String> {
-    let reply = JsFuture::from(runtime_send_message(&JsValue::from_str(text))).await.map_err(|e| describe(&e))?;
+    send(&JsValue::from_str(text)).await
+}
+
+/// Sends a message to the background; its answer, or why there is none.
+async fn send(message: &JsValue) -> Result<JsValue, String> {
+    let reply = JsFuture::from(runtime_send_message(message)).await.map_err(|e| describe(&e))?;
     if reply.is_undefined() || reply.is_null() {
         return Err(hn_core::text::ERROR_BACKGROUND_SILENT.into());
     }

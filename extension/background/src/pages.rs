@@ -3,11 +3,11 @@
 //! `MIN_INTERVAL_MS` from the whole extension: many tabs scrolling at once
 //! still never send HN a burst.
 
-use hn_core::text;
 use std::cell::Cell;
 
 use hn_core::message::Response;
 use hn_core::page::{classify_rows, Unserved};
+use hn_core::text;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;

@@ -638,8 +638,6 @@ pub async fn save_page_state() {
     }
 }
 
-/// What pages apply at load: follows, filters, settings, and whether to
-/// say what the extension adds; `None` while the state cannot be loaded.
 /// The reader's settings.
 pub async fn current_settings() -> Settings {
     user_state().await.settings
@@ -651,6 +649,8 @@ pub async fn page_state_answer() -> hn_core::message::Response {
     hn_core::message::Response::PageState { filters_on: page.filters_on(), text: page.encode() }
 }
 
+/// What pages apply at load: follows, filters, settings, and whether to
+/// say what the extension adds; `None` while the state cannot be loaded.
 pub async fn page_state() -> Option<hn_core::state::LoadState> {
     ensure_loaded().await;
     let mut load = hn_core::state::LoadState::of(&with(|r| view(r))?);

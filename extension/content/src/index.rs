@@ -275,6 +275,11 @@ pub fn story_parts(row: &Element, sub: Option<&Element>, site: &SiteSpec) -> Vec
     parts
 }
 
+/// [`story_parts`] of a story row alone (the line under it found from it).
+pub fn story_parts_of(row: &Element, site: &SiteSpec) -> Vec<Element> {
+    story_parts(row, row_below(row, site).as_ref(), site)
+}
+
 /// A comment element's depth, as [`CommentRow::depth`].
 pub fn depth_of(row: &Element, site: &SiteSpec) -> u32 {
     match site.layout.depth_attr {

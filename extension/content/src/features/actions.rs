@@ -78,10 +78,8 @@ fn act(ctx: &Shared, link: &Element, path: String) {
         }
         Flip::Hide { id } => {
             // The story's rows leave the list.
-            let rows = doc
-                .get_element_by_id(&id)
-                .map(|row| crate::index::story_parts(&row, crate::index::row_below(&row, ctx.site).as_ref(), ctx.site))
-                .unwrap_or_default();
+            let rows =
+                doc.get_element_by_id(&id).map(|row| crate::index::story_parts_of(&row, ctx.site)).unwrap_or_default();
             for r in &rows {
                 dom::toggle_class(r, "hnew-hid", true);
             }

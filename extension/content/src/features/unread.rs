@@ -171,7 +171,7 @@ fn init(ctx: &Shared) -> Result<(), String> {
 
 /// Marks a story's rows (its row and the lines under it) read.
 fn mark_read(ctx: &Shared, row: &web_sys::Element) {
-    for part in crate::index::story_parts(row, crate::index::row_below(row, ctx.site).as_ref(), ctx.site) {
+    for part in crate::index::story_parts_of(row, ctx.site) {
         dom::toggle_class(&part, READ_CLASS, true);
     }
 }
