@@ -2,7 +2,9 @@
 //!
 //! 1. Makes sure the `wasm32-unknown-unknown` target is installed.
 //! 2. Builds the extension crates (content, background, popup) for wasm32
-//!    with a nested cargo, in its own target folder and profile.
+//!    with a nested cargo, in its own target folder and profile; and the
+//!    benchmark's wasm floor (`extension/bench-floor`, not shipped: bound
+//!    into `target/bench-floor`).
 //! 3. Binds each with `wasm-bindgen-cli-support`, the library of the exact
 //!    `wasm-bindgen` version the crates use (no CLI to install, no skew).
 //! 4. Shrinks each with `wasm-opt` when a known-good one is found.
@@ -20,14 +22,17 @@ use std::process::Command;
 
 const TARGET: &str = "wasm32-unknown-unknown";
 
-/// The extension crates, their output names, and how they are loaded.
+/// The extension crates, the folder each is written to (from the root), and
+/// how they are loaded.
 const MODULES: &[(&str, &str, Loader)] = &[
-    ("hn-content", "content", Loader::Classic),
+    ("hn-content", "dist/content", Loader::Classic),
     // The content script's second module, loaded on first use by
     // `import()` from the first (see extension/content/src/lib.rs).
-    ("hn-content-more", "content", Loader::Module),
-    ("hn-background", "background", Loader::Module),
-    ("hn-popup", "popup", Loader::Module),
+    ("hn-content-more", "dist/content", Loader::Module),
+    ("hn-background", "dist/background", Loader::Module),
+    ("hn-popup", "dist/popup", Loader::Module),
+    // Not shipped: the benchmark's WebAssembly floor (src/bench.rs).
+    ("hn-bench-floor", "target/bench-floor", Loader::Classic),
 ];
 
 #[derive(Clone, Copy)]
@@ -67,7 +72,7 @@ fn build(root: &Path) -> Result<(), String> {
     for (krate, folder, loader) in MODULES {
         let name = krate.replace('-', "_");
         let input = target_dir.join(TARGET).join("wasm").join(format!("{name}.wasm"));
-        let out = dist.join(folder);
+        let out = root.join(folder);
         fs::create_dir_all(&out).map_err(|e| format!("creating {}: {e}", out.display()))?;
         bind(&input, &out, &name, *loader)?;
         if *krate == "hn-popup" {

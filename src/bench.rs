@@ -6,6 +6,10 @@
 //! - `floor`: a plain JavaScript content script that visits every story and
 //!   comment row once, adding a class and a span (the least any extension
 //!   that marks rows can do);
+//! - `wasm floor`: the same walk in Rust (`extension/bench-floor`), loaded
+//!   as ours is — this extension with its content script's module swapped
+//!   for the walk's: compiled while the page is parsed, instantiated at its
+//!   end (the least any extension whose page logic is WebAssembly can do);
 //! - `ours`: Hacker New;
 //! - `ours, worker stopped`: Hacker New with its service worker stopped just
 //!   before the page loads (as Chrome stops an idle worker after ~30 s, so
@@ -99,7 +103,7 @@ pub fn bench(args: &[String]) -> Result {
             if version.is_empty() {
                 version = browser.version().unwrap_or_default();
             }
-            if variant.name.starts_with("ours") {
+            if variant.name.starts_with("ours") || variant.name == "wasm floor" {
                 wait_for_rule(&browser)?;
             }
             // Every variant starts from a browser at rest: a fresh profile's
@@ -194,6 +198,7 @@ fn variants() -> Result<Vec<Variant>> {
     let mut v = vec![
         plain("off", None, "true"),
         plain("floor", Some(floor), "document.documentElement.dataset.floorMs"),
+        plain("wasm floor", Some(wasm_floor_extension()?), "document.documentElement.dataset.floorMs"),
         plain("ours", Some(hacker_new::dist()), OURS_DONE),
         Variant { stop_worker: true, ..plain("ours, worker stopped", Some(hacker_new::dist()), OURS_DONE) },
     ];
@@ -223,6 +228,31 @@ fn variants() -> Result<Vec<Variant>> {
         eprintln!("note: HN Companion not found in {}", anchors.display());
     }
     Ok(v)
+}
+
+/// The WebAssembly floor: a copy of `dist` (its policy rule, its early
+/// compile) whose content script's module is the walk of
+/// `extension/bench-floor` (built by `build.rs` into `target/bench-floor`),
+/// run as soon as it is instantiated.
+fn wasm_floor_extension() -> Result<PathBuf> {
+    let root = hacker_new::root();
+    let walk = root.join("target").join("bench-floor");
+    let dir = root.join("target").join("bench-wasm-floor");
+    let _ = std::fs::remove_dir_all(&dir);
+    hacker_new::copy_tree(&hacker_new::dist(), &dir)?;
+    // What Chromium wrote into the unpacked extension it loaded.
+    let _ = std::fs::remove_dir_all(dir.join("_metadata"));
+    for (from, to) in [("hn_bench_floor.js", "hn_content.js"), ("hn_bench_floor_bg.wasm", "hn_content_bg.wasm")] {
+        std::fs::copy(walk.join(from), dir.join("content").join(to))
+            .map_err(|e| format!("{}: {e} (built by `cargo build`)", walk.join(from).display()))?;
+    }
+    std::fs::write(
+        dir.join("content").join("loader.js"),
+        "(function(){var m=self.hnewCompiled||Promise.resolve(chrome.runtime.getURL('content/hn_content_bg.wasm'));\
+         m.then(function(x){return wasm_bindgen({module_or_path:x});}).then(function(){wasm_bindgen.run();})\
+         .catch(function(e){console.warn('wasm floor:',e);});})();",
+    )?;
+    Ok(dir)
 }
 
 /// The floor: an unpacked MV3 extension whose content script is a plain
@@ -343,7 +373,7 @@ fn measure(replica: &Replica, browser: &Browser, variant: &Variant, page: &PageC
             sample.effect_ms = sample.instantiate_ms.zip(sample.run_ms).map(|(a, b)| a + b);
             sample.memory = num(&data, "hnewMemory");
         }
-        "floor" => sample.effect_ms = num(&data, "floorMs"),
+        "floor" | "wasm floor" => sample.effect_ms = num(&data, "floorMs"),
         _ => {}
     }
     let _ = page.rows;
@@ -515,14 +545,15 @@ fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase],
          while the page is parsed (the first column, in parallel, not in the total); after parsing it \
          instantiates the compiled module and runs the features:\n"
     );
-    let _ = writeln!(out, "| page | floor (plain JS walk) | ours: compile (during parse) | ours: instantiate | ours: features | ours: total | ours / floor (features) | wasm memory |");
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "| page | floor (plain JS walk) | wasm floor (the walk in Rust) | ours: compile (during parse) | ours: instantiate | ours: features | ours: total | ours / floor (features) | wasm memory |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
     let idx = |name: &str| variants.iter().position(|v| v.name == name);
     for (p, page) in pages.iter().enumerate() {
         let col = |v: Option<usize>, f: fn(&Sample) -> Option<f64>| {
             v.and_then(|v| median(samples[v][p].iter().filter_map(f).collect()))
         };
         let floor = col(idx("floor"), |s| s.effect_ms);
+        let wasm_floor = col(idx("wasm floor"), |s| s.effect_ms);
         let compile = col(idx("ours"), |s| s.compile_ms);
         let inst = col(idx("ours"), |s| s.instantiate_ms);
         let run = col(idx("ours"), |s| s.run_ms);
@@ -531,9 +562,10 @@ fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase],
         let ratio = run.zip(floor).map(|(r, f)| r / f.max(0.001));
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             page.name,
             fmt(floor),
+            fmt(wasm_floor),
             fmt(compile),
             fmt(inst),
             fmt(run),
@@ -577,7 +609,8 @@ fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase],
     let _ = writeln!(
         out,
         "\nAgainst no extension: Δ main-thread task ms (Δ script ms) of each variant; ours against the floor \
-         (target: at most 1.5x the floor's Δtask and below both peers'); the requests each added per page \
+         (target: at most 1.5x the floor's Δtask and below both peers') and against the wasm floor (the \
+         least a WebAssembly content script pays); the requests each added per page \
          (median); and when ours applied the reader's state (filters, follows, tags), ms after the end of \
          parsing (target: within 100 ms), warm and with its worker stopped:\n"
     );
@@ -587,8 +620,8 @@ fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase],
         head.push_str(&format!(" {} |", v.name));
         rule.push_str("---|");
     }
-    head.push_str(" ours / floor | requests added (per variant) | state applied (warm / worker stopped) |");
-    rule.push_str("---|---|---|");
+    head.push_str(" ours / floor | ours / wasm floor | requests added (per variant) | state applied (warm / worker stopped) |");
+    rule.push_str("---|---|---|---|");
     let _ = writeln!(out, "{head}\n{rule}");
     let off = idx("off");
     for (p, page) in pages.iter().enumerate() {
@@ -600,15 +633,19 @@ fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase],
             row.push_str(&format!(" {} ({}) |", fmt(delta(v, |s| s.task_ms)), fmt(delta(v, |s| s.script_ms))));
             requests.push(format!("{} {}", variant.name, fmt(med(v, |s| s.requests as f64))));
         }
-        let ratio = idx("ours").zip(idx("floor")).and_then(|(o, f)| {
-            let (o, f) = (delta(o, |s| s.task_ms)?, delta(f, |s| s.task_ms)?);
-            Some(o / f.max(1.0))
-        });
+        let ratio = |floor: &str| {
+            idx("ours").zip(idx(floor)).and_then(|(o, f)| {
+                let (o, f) = (delta(o, |s| s.task_ms)?, delta(f, |s| s.task_ms)?);
+                Some(o / f.max(1.0))
+            })
+        };
+        let ratio = |floor: &str| ratio(floor).map_or("–".into(), |r| format!("{r:.2}x"));
         let state =
             |name: &str| idx(name).and_then(|v| median(samples[v][p].iter().filter_map(|s| s.state_ms).collect()));
         row.push_str(&format!(
-            " {} | {} | {} / {} |",
-            ratio.map_or("–".into(), |r| format!("{r:.2}x")),
+            " {} | {} | {} | {} / {} |",
+            ratio("floor"),
+            ratio("wasm floor"),
             requests.join(", "),
             fmt(state("ours")),
             fmt(state("ours, worker stopped"))

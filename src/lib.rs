@@ -609,7 +609,8 @@ fn granting(dist: &Path, hosts: &[String]) -> Result<PathBuf, Error> {
     Ok(copy)
 }
 
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies a folder and everything in it.
+pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;

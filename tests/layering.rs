@@ -66,12 +66,12 @@ fn unsafe_code_is_forbidden_where_it_has_no_place() {
         let text = std::fs::read_to_string(root.join(lib)).unwrap();
         assert!(text.lines().any(|l| l.trim() == "#![forbid(unsafe_code)]"), "{lib} does not forbid unsafe code");
     }
-    // The pure crates also take the workspace's lints: unsafe code
-    // forbidden, clippy's defaults as errors.
+    // The pure crates (and the benchmark's wasm floor) also take the
+    // workspace's lints: unsafe code forbidden, clippy's defaults as errors.
     let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     assert!(workspace.contains("[workspace.lints.rust]\nunsafe_code = \"forbid\""), "the workspace's lints");
     assert!(workspace.contains("[workspace.lints.clippy]\nall = { level = \"deny\""), "the workspace's lints");
-    for krate in ["crates/core/Cargo.toml", "crates/sync/Cargo.toml"] {
+    for krate in ["crates/core/Cargo.toml", "crates/sync/Cargo.toml", "extension/bench-floor/Cargo.toml"] {
         let text = std::fs::read_to_string(root.join(krate)).unwrap();
         assert!(text.contains("[lints]\nworkspace = true"), "{krate} does not take the workspace's lints");
     }
