@@ -620,7 +620,9 @@ fn enhancement_table(out: &mut String, variants: &[Variant], pages: &[PageCase],
         head.push_str(&format!(" {} |", v.name));
         rule.push_str("---|");
     }
-    head.push_str(" ours / floor | ours / wasm floor | requests added (per variant) | state applied (warm / worker stopped) |");
+    head.push_str(
+        " ours / floor | ours / wasm floor | requests added (per variant) | state applied (warm / worker stopped) |",
+    );
     rule.push_str("---|---|---|---|");
     let _ = writeln!(out, "{head}\n{rule}");
     let off = idx("off");
