@@ -179,62 +179,70 @@ fn the_rule_follows_a_stricter_policy_and_never_freezes_a_nonce() {
     assert!(status["last_error"].as_str().unwrap().contains("could not read"), "{status}");
 }
 
-/// The rule follows each document's policy as HN sends it: a change made
-/// between two loads is in the rule before the next one, without a check
-/// of HN's front page or a refused page; a nonce policy seen on a page
-/// removes the rule, and HN's policy back brings it back.
+/// The rule applies only to a page that arrives with the very policy it was
+/// made from. When HN changes its policy, the next page gets HN's new
+/// policy untouched — never the old one with the keyword (an inline script
+/// HN has just forbidden does not run even once) — its refused wasm has
+/// the rule made again from the new policy, and the page loads once more
+/// and starts. A nonce policy removes the rule the same way, and HN's
+/// policy back brings it back, each within a page.
 #[test]
-fn the_rule_follows_the_policy_each_page_arrives_with() {
+fn a_changed_policy_reaches_pages_untouched_and_the_rule_follows_it() {
     let h = harness();
     let worker = h.worker().unwrap();
     let rule =
         "chrome.declarativeNetRequest.getDynamicRules().then(r => r[0] ? r[0].action.responseHeaders[0].value : null)";
     let original = h.replica.csp();
+    let condition = worker
+        .eval("chrome.declarativeNetRequest.getDynamicRules().then(r => r[0].condition.responseHeaders[0].values)")
+        .unwrap();
+    assert_eq!(condition, serde_json::json!([original.trim()]), "the rule applies to HN's policy as HN sent it");
     let first = worker.eval(rule).unwrap();
     assert!(first.as_str().is_some_and(|r| r.contains("'wasm-unsafe-eval'")), "{first}");
     // An ordinary load leaves the rule as it is.
     let page = h.open("/").unwrap();
     page.expect("document.documentElement.dataset.hnewState === 'applied'", "enhanced");
-    // The worker has taken in the page's report (it answered it).
-    page.expect("document.documentElement.dataset.hnewBackground === 'ok'", "the page was reported");
     assert_eq!(worker.eval(rule).unwrap(), first);
 
-    // HN turns stricter: the page that brings it still ran under the rule
-    // made before; the rule is the new policy by the time it has loaded,
-    // and the next page gets it. Nothing asked HN's front page.
+    // HN turns stricter: no inline scripts. The page that brings the new
+    // policy runs under it (its inline script never runs, on either load),
+    // its wasm is refused, the rule is made from the new policy, and the
+    // page loads once more and starts.
+    let inline = "<!doctype html><html><body><p>page</p><script>\
+                  sessionStorage.inlineRuns = (+sessionStorage.inlineRuns || 0) + 1</script></body></html>";
+    h.replica.mount(hn_replica::HN_HOST, "/inline", "text/html; charset=utf-8", inline.as_bytes().to_vec());
     let asked = h.replica.seen().len();
     h.replica.set_csp("default-src 'self'; script-src 'self'");
-    page.navigate("/news").unwrap();
+    page.navigate("/inline").unwrap();
     worker
         .wait_until(
             &format!("{rule}.then(r => r === \"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'\")"),
             Duration::from_secs(10),
         )
         .unwrap();
+    page.expect("document.documentElement.dataset.hnewState === 'applied'", "the page loaded again and started");
+    assert_eq!(page.value("String(sessionStorage.inlineRuns)"), "undefined", "HN's new policy was never replaced");
+    let loads = h.replica.seen()[asked..].iter().filter(|r| r.target == "/inline").count();
+    assert_eq!(loads, 2, "the refused page loaded once more");
     let fronts = h.replica.seen()[asked..].iter().filter(|r| r.target == "/").count();
-    assert_eq!(fronts, 0, "the policy came from the page itself");
-    let inline =
-        "<!doctype html><html><body><script>document.documentElement.dataset.inline = 'ran'</script></body></html>";
-    h.replica.mount(hn_replica::HN_HOST, "/inline", "text/html; charset=utf-8", inline.as_bytes().to_vec());
-    page.navigate("/inline").unwrap();
-    page.expect("document.readyState === 'complete'", "loaded");
-    assert_eq!(page.value("document.documentElement.dataset.inline || 'blocked'"), "blocked");
+    assert_eq!(fronts, 1, "the new policy was read once");
 
-    // A nonce on every response: seen on one page, the rule goes.
+    // A nonce on every response: the first page that brings it is refused,
+    // and the rule goes (no rule may copy a nonce); the page stays as sent.
     h.replica.set_csp("default-src 'self'; script-src 'self' 'nonce-{nonce}'");
     page.navigate("/").unwrap();
     worker.wait_until(&format!("{rule}.then(r => r === null)"), Duration::from_secs(10)).unwrap();
+    page.expect("document.documentElement.dataset.hnewError", "the page left as sent");
 
-    // HN's own policy again: back on the next page.
+    // HN's own policy again: the next page brings the rule back, and starts.
     h.replica.set_csp(&original);
-    page.navigate("/").unwrap();
+    page.navigate("/news").unwrap();
     worker
         .wait_until(
             &format!("{rule}.then(r => r !== null && r.includes(\"'wasm-unsafe-eval'\"))"),
             Duration::from_secs(10),
         )
         .unwrap();
-    page.reload().unwrap();
     page.expect("document.documentElement.dataset.hnewState === 'applied'", "enhanced again");
 }
 

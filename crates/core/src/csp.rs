@@ -68,6 +68,23 @@ pub fn allow_wasm(header: &str) -> CspPatch {
     }
 }
 
+/// The header value as a declarativeNetRequest header pattern that matches
+/// it and nothing else: its `*` and `?` (wildcards there) and `\\` (their
+/// escape) escaped. The policy rule applies only to responses whose policy
+/// is exactly the one it was made from, so a site that changes its policy
+/// is never served the old one with the keyword: its new policy arrives
+/// untouched until the rule is made again from it.
+pub fn header_pattern(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    for c in header.trim().chars() {
+        if matches!(c, '\\' | '*' | '?') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn patch_policy(policy: &str) -> (String, bool) {
     let directives: Vec<&str> = policy.split(';').map(str::trim).filter(|d| !d.is_empty()).collect();
     let name_of = |d: &str| d.split_ascii_whitespace().next().unwrap_or("").to_ascii_lowercase();
@@ -95,6 +112,18 @@ fn needs_keyword(directive: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_header_pattern_matches_only_the_policy_itself() {
+        let dir = std::env::var("HN_FIXTURES")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures").to_string());
+        let hn = std::fs::read_to_string(format!("{dir}/hn-csp.txt")).expect("HN's policy");
+        assert_eq!(super::header_pattern(&hn), hn.trim(), "HN's policy has no wildcard of a pattern");
+        assert_eq!(
+            super::header_pattern(" img-src https://*.example.com data:; script-src 'self' a?b \\x "),
+            "img-src https://\\*.example.com data:; script-src 'self' a\\?b \\\\x"
+        );
+    }
+
     use super::*;
 
     const HN: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/ https://cdnjs.cloudflare.com/; frame-src 'self' https://www.google.com/recaptcha/; style-src 'self' 'unsafe-inline'; img-src 'self' https://account.ycombinator.com; frame-ancestors 'self'";

@@ -178,6 +178,10 @@ requests! {
     /// the background refreshes the policy rule for the next page load.
     CspBlocked {
         url: String,
+        /// When the refused page began to load (its `performance.timeOrigin`,
+        /// ms since the epoch): a rule in force before then did not apply
+        /// to it, so the site's policy changed. (Absent from older loaders.)
+        loaded_at: Option<f64>,
     } => "done" as () [pages],
     /// The current settings.
     GetSettings => "settings" as Settings [pages],
@@ -1033,7 +1037,7 @@ impl Request {
     /// Checks what serde cannot: bounds on sizes and values.
     pub fn validate(self) -> Result<Request, MessageError> {
         match self {
-            Request::CspBlocked { url } if url.len() > 2048 => Err(MessageError::Malformed("url too long".into())),
+            Request::CspBlocked { url, .. } if url.len() > 2048 => Err(MessageError::Malformed("url too long".into())),
             Request::SaveSettings { settings } => Ok(Request::SaveSettings { settings: settings.clamped() }),
             Request::SetNote { ref note, .. } if note.chars().count() > crate::state::MAX_NOTE => {
                 Err(MessageError::Malformed(format!("a note is at most {} characters", crate::state::MAX_NOTE)))
@@ -1163,7 +1167,7 @@ impl Request {
             Request::AddToBuffer { target, .. } => Some(&target.site),
             // The rule is set for the site of the page refused, which must be
             // the sender's own: no other address than a site's.
-            Request::CspBlocked { url } => Some(crate::site::of_url(url).map_or("", |s| s.id)),
+            Request::CspBlocked { url, .. } => Some(crate::site::of_url(url).map_or("", |s| s.id)),
             _ => None,
         }
     }

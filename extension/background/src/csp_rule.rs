@@ -10,10 +10,18 @@
 //! pages start without it (Firefox). Where it is needed, the policy is read
 //! from the site's own response (a fetch from the worker, which the rule
 //! does not touch because it applies to documents only) on install, on
-//! browser start, daily and when a page reports a refusal, and from each
-//! document's header as it arrives. When the site cannot be reached the
-//! last derived rule stays for a day; when its policy needs no change (or
-//! there is none), the rule is removed and the header passes untouched.
+//! browser start, daily and when a page reports a refusal. When the site
+//! cannot be reached the last derived rule stays for a day; when its policy
+//! needs no change (or there is none), the rule is removed and the header
+//! passes untouched.
+//!
+//! The rule applies only to a response whose policy is exactly the one it
+//! was made from (a response-header condition): when the site changes its
+//! policy, its pages arrive with the new one untouched, the content
+//! script's wasm is refused, and that page's report has the rule made
+//! again from the new policy before the page loads once more. So the
+//! worker need not see each document arrive, and a page load does not wake
+//! a stopped worker (which would compete with the page for the processor).
 
 use hn_core::csp::{allow_wasm, CspPatch};
 use hn_core::message::CspRuleStatus;
@@ -100,17 +108,32 @@ async fn save(site: &SiteSpec, status: &CspRuleStatus) {
 
 /// A page of the site could not compile its wasm under the page's policy:
 /// the rule is needed here; it is set (or refreshed) now. `Ok` once a rule
-/// is in force, so the page may load again and start.
-pub async fn refused(url: &str) -> Result<(), String> {
+/// is in force, so the page may load again and start. `loaded_at`: when
+/// the page began to load. The policy checked before then (a rule made from
+/// it, or none) did not let this page start: the site's policy is no longer
+/// the one read, so it is read again at once rather than after the
+/// minute's throttle. Should it be unchanged, the rule cannot help this
+/// page, and the answer says so (the page is not loaded again).
+pub async fn refused(url: &str, loaded_at: Option<f64>) -> Result<(), String> {
     crate::log(&format!("wasm was refused by the page policy on {url}; setting the rule"));
     let site = hn_core::site::of_url(url).ok_or("not a page of a site the extension runs on")?;
     let mut status = status_of(site).await;
-    if status.needed == Some(true) {
-        refresh().await;
-    } else {
+    let checked_before = status.checked_at.zip(loaded_at).is_some_and(|(checked, page)| checked < page);
+    if status.needed != Some(true) {
         status.needed = Some(true);
         save(site, &status).await;
         refresh_site(site).await;
+    } else if checked_before {
+        refresh_site(site).await;
+        let now = status_of(site).await;
+        if let Some(e) = now.last_error {
+            return Err(e);
+        }
+        if now.rule.is_some() && now.observed == status.observed {
+            return Err(format!("{}'s policy is unchanged, yet its rule did not apply to the page", site.name));
+        }
+    } else {
+        refresh().await;
     }
     let status = status_of(site).await;
     match status.rule {
@@ -199,14 +222,14 @@ pub async fn refresh_site(site: &SiteSpec) {
 /// Sets the rule (or none) from the policy the site sent, and notes it.
 async fn apply(site: &SiteSpec, status: &mut CspRuleStatus, observed: Option<String>) {
     let patch = allow_wasm(observed.as_deref().unwrap_or(""));
-    let applied = match &patch {
-        CspPatch::Replace(policy) => set_rule(site, Some(policy)).await,
-        CspPatch::Untouched | CspPatch::Empty | CspPatch::PerResponse => set_rule(site, None).await,
+    let applied = match (&patch, &observed) {
+        (CspPatch::Replace(policy), Some(observed)) => set_rule(site, Some((policy, observed))).await,
+        _ => set_rule(site, None).await,
     };
     match applied {
         Ok(()) => {
             status.rule = match patch {
-                CspPatch::Replace(p) => Some(p),
+                CspPatch::Replace(p) if observed.is_some() => Some(p),
                 _ => None,
             };
             status.observed = observed;
@@ -215,43 +238,6 @@ async fn apply(site: &SiteSpec, status: &mut CspRuleStatus, observed: Option<Str
         }
         Err(e) => status.last_error = Some(format!("rule not updated: {e}")),
     }
-}
-
-/// A document of a site arrived (`webRequest`, Chromium only): its policy
-/// as the site sent it. When it asks for another rule than the one in
-/// force, the rule follows at once, so a change of policy reaches the next
-/// page rather than the next daily check. A policy of one response (a
-/// nonce, a hash) removes the rule without keeping the nonce.
-pub async fn document_policy(url: &str, status_code: u16, observed: Option<String>) {
-    let Some(site) = hn_core::site::of_url(url) else { return };
-    // An error page says nothing of the site's pages; where no rule is
-    // needed there is none to follow.
-    if !(200..300).contains(&status_code) || !crate::sites::enabled(site).await {
-        return;
-    }
-    let mut status = status_of(site).await;
-    if !needed(site, &status).await {
-        return;
-    }
-    // What the rule would be now, against what it is. (Where a browser shows
-    // the header as the rule set it, it is the rule itself: no change.)
-    if observed.is_some() && observed == status.rule {
-        return;
-    }
-    let wanted = match allow_wasm(observed.as_deref().unwrap_or("")) {
-        CspPatch::Replace(p) => Some(p),
-        _ => None,
-    };
-    if wanted == status.rule && status.checked_at.is_some() {
-        return;
-    }
-    // What the document brought is newer than any reading in flight.
-    begin(site);
-    apply(site, &mut status, observed).await;
-    if let Some(e) = &status.last_error {
-        crate::log(e);
-    }
-    save(site, &status).await;
 }
 
 /// Removes a site's rule (its permission was taken back).
@@ -275,20 +261,24 @@ async fn observed_policy(site: &SiteSpec) -> Result<Option<String>, String> {
     response.headers().get("content-security-policy").map_err(|e| hn_ext::describe(&e))
 }
 
-async fn set_rule(site: &SiteSpec, policy: Option<&str>) -> Result<(), String> {
+/// Sets the site's rule to `(policy, observed)` — the policy pages get,
+/// and the one the site sent that it replaces — or removes it.
+async fn set_rule(site: &SiteSpec, policy: Option<(&str, &str)>) -> Result<(), String> {
     let id = rule_id(site);
     let options = Object::new();
     let remove = Array::of1(&JsValue::from(id));
     Reflect::set(&options, &"removeRuleIds".into(), &remove).map_err(|e| hn_ext::describe(&e))?;
-    if let Some(policy) = policy {
-        let rule = js_sys::JSON::parse(&rule_json(id, site.host, policy)).map_err(|e| hn_ext::describe(&e))?;
+    if let Some((policy, observed)) = policy {
+        let rule =
+            js_sys::JSON::parse(&rule_json(id, site.host, policy, observed)).map_err(|e| hn_ext::describe(&e))?;
         Reflect::set(&options, &"addRules".into(), &Array::of1(&rule)).map_err(|e| hn_ext::describe(&e))?;
     }
     JsFuture::from(update_dynamic_rules(&options)).await.map_err(|e| hn_ext::describe(&e))?;
     Ok(())
 }
 
-fn rule_json(id: i32, host: &str, policy: &str) -> String {
+fn rule_json(id: i32, host: &str, policy: &str, observed: &str) -> String {
+    let sent = hn_core::csp::header_pattern(observed);
     serde_json::json!({
         "id": id,
         "priority": 1,
@@ -296,7 +286,11 @@ fn rule_json(id: i32, host: &str, policy: &str) -> String {
             "type": "modifyHeaders",
             "responseHeaders": [{ "header": "content-security-policy", "operation": "set", "value": policy }],
         },
-        "condition": { "requestDomains": [host], "resourceTypes": ["main_frame", "sub_frame"] },
+        "condition": {
+            "requestDomains": [host],
+            "resourceTypes": ["main_frame", "sub_frame"],
+            "responseHeaders": [{ "header": "content-security-policy", "values": [sent] }],
+        },
     })
     .to_string()
 }

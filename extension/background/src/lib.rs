@@ -107,15 +107,6 @@ pub fn on_startup() -> Promise {
     })
 }
 
-/// A site's document arrived with this policy header (`None`: none sent).
-#[wasm_bindgen]
-pub fn on_document_policy(url: String, status_code: u16, policy: Option<String>) -> Promise {
-    future_to_promise(async move {
-        csp_rule::document_policy(&url, status_code, policy).await;
-        Ok(JsValue::UNDEFINED)
-    })
-}
-
 /// The extension's permissions changed (a site turned on or off).
 #[wasm_bindgen]
 pub fn on_permissions_changed() -> Promise {
@@ -224,7 +215,7 @@ fn sender_site(url: &str) -> Option<&'static str> {
 async fn dispatch(request: Request, sender: &JsValue) -> Response {
     match request {
         Request::Ping { nonce } => Response::Pong { nonce, version: hn_ext::version() },
-        Request::CspBlocked { url } => done(csp_rule::refused(&url).await),
+        Request::CspBlocked { url, loaded_at } => done(csp_rule::refused(&url, loaded_at).await),
         Request::CspStatus => Response::Csp { status: csp_rule::status().await },
         Request::PageSeen { site, page, me, signed_out, problems } => {
             page_seen(&site, &page, me, signed_out, &problems).await

@@ -47,19 +47,6 @@ chrome.commands.onCommand.addListener((command, tab) => { ready.then(() => bg.on
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'sync') ready.then(() => bg.on_sync_changed());
 });
-// Each document of a site as the site sent it: where the policy rule is
-// needed, the worker follows a change of policy at once (elsewhere it
-// reads nothing more). Only sites the extension has access to are reported.
-if (chrome.webRequest && chrome.webRequest.onHeadersReceived) {
-  chrome.webRequest.onHeadersReceived.addListener((details) => {
-    const policies = (details.responseHeaders || [])
-      .filter((h) => h.name.toLowerCase() === 'content-security-policy')
-      .map((h) => h.value || '');
-    const policy = policies.length ? policies.join(', ') : undefined;
-    ready.then(() => bg.on_document_policy(details.url, details.statusCode, policy));
-  }, { urls: ['https://news.ycombinator.com/*', 'https://lobste.rs/*'], types: ['main_frame', 'sub_frame'] },
-  ['responseHeaders']);
-}
 // Run in an open HN tab by `chrome.scripting` (only when the reader asks to
 // add another page, to find its discussion): each story's id, link and
 // title, by the site's selectors, which the worker passes.

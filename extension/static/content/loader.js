@@ -198,7 +198,11 @@
     // and starts (never twice in a row: a load that is itself a reload
     // stays as it is).
     try {
-      chrome.runtime.sendMessage({ v: 1, kind: 'csp_blocked', url: location.href }, function (answer) {
+      // When this page began to load: a rule already in force then did not
+      // apply to it (the site's policy changed), which the background
+      // checks at once.
+      var loadedAt = performance.timeOrigin;
+      chrome.runtime.sendMessage({ v: 1, kind: 'csp_blocked', url: location.href, loaded_at: loadedAt }, function (answer) {
         if (chrome.runtime.lastError) return;
         var ruled = answer === 'done' || (answer && answer.kind === 'done');
         var nav = performance.getEntriesByType ? performance.getEntriesByType('navigation')[0] : null;
