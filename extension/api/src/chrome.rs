@@ -13,8 +13,11 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeBackgroundColor)]
     pub fn set_badge_color(details: &JsValue) -> Promise;
 
-    #[wasm_bindgen(js_namespace = ["chrome", "declarativeNetRequest"], js_name = updateDynamicRules)]
-    pub fn update_dynamic_rules(options: &JsValue) -> Promise;
+    // `catch`: a browser checks the rules before it returns a promise and
+    // throws at once for one it cannot take (Firefox: a response-header
+    // condition).
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "declarativeNetRequest"], js_name = updateDynamicRules)]
+    pub fn update_dynamic_rules(options: &JsValue) -> Result<Promise, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["chrome", "contextMenus"], js_name = create)]
     pub fn menus_create(props: &JsValue);

@@ -273,7 +273,8 @@ async fn set_rule(site: &SiteSpec, policy: Option<(&str, &str)>) -> Result<(), S
             js_sys::JSON::parse(&rule_json(id, site.host, policy, observed)).map_err(|e| hn_ext::describe(&e))?;
         Reflect::set(&options, &"addRules".into(), &Array::of1(&rule)).map_err(|e| hn_ext::describe(&e))?;
     }
-    JsFuture::from(update_dynamic_rules(&options)).await.map_err(|e| hn_ext::describe(&e))?;
+    let updated = update_dynamic_rules(&options).map_err(|e| hn_ext::describe(&e))?;
+    JsFuture::from(updated).await.map_err(|e| hn_ext::describe(&e))?;
     Ok(())
 }
 
