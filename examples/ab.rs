@@ -9,8 +9,8 @@
 //! earlier commit);
 //! `ROUNDS` (3) browsers per variant, `LOADS` (8) page loads in each;
 //! `synth:N` as target is a generated thread of N comments; `STOP_WORKER=1`
-//! stops each extension's service worker before every load (as Chrome
-//! stops an idle one).
+//! stops the extension's service worker before every load (as Chrome stops
+//! an idle one; every build here has the same extension id).
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -56,7 +56,7 @@ fn main() {
             let path = h.mount_target(&target);
             for _ in 0..loads {
                 if std::env::var_os("STOP_WORKER").is_some() {
-                    stop_workers(&h);
+                    hacker_new::stop_worker(&h.browser).unwrap();
                 }
                 // A build whose loader was emptied (to weigh what the page
                 // pays before the module runs) never marks the page applied.
@@ -83,21 +83,6 @@ fn main() {
             task - off_task,
             script - off_script
         );
-    }
-}
-
-/// Closes every extension service worker and waits until they are gone.
-fn stop_workers(h: &Harness) {
-    let workers = || -> Vec<serde_json::Value> {
-        h.browser.targets().unwrap().into_iter().filter(|t| t["type"] == "service_worker").collect()
-    };
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while !workers().is_empty() {
-        assert!(std::time::Instant::now() < deadline, "a worker did not stop");
-        for w in workers() {
-            let _ = h.browser.call(None, "Target.closeTarget", json!({ "targetId": w["targetId"] }));
-        }
-        std::thread::sleep(Duration::from_millis(200));
     }
 }
 

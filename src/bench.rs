@@ -298,23 +298,6 @@ fn wait_for_rule(browser: &Browser) -> Result {
     Ok(())
 }
 
-/// Stops our service worker and waits until it is gone.
-fn stop_worker(browser: &Browser) -> Result {
-    let prefix = format!("chrome-extension://{}/", hacker_new::EXTENSION_ID);
-    let is_worker =
-        |t: &Value| t["type"] == "service_worker" && t["url"].as_str().is_some_and(|u| u.starts_with(&prefix));
-    let Some(worker) = browser.targets()?.into_iter().find(|t| is_worker(t)) else { return Ok(()) };
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while browser.targets()?.iter().any(|t| is_worker(t) && t["targetId"] == worker["targetId"]) {
-        if std::time::Instant::now() > deadline {
-            return Err("the worker did not stop".into());
-        }
-        let _ = browser.call(None, "Target.closeTarget", json!({ "targetId": worker["targetId"] }));
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    Ok(())
-}
-
 /// Requests seen since `from` that are not the page itself or a static file
 /// of the page: what the variant asked of HN, its API and its search.
 fn added_requests(replica: &Replica, from: usize, page: &str) -> usize {
@@ -327,7 +310,7 @@ fn added_requests(replica: &Replica, from: usize, page: &str) -> usize {
 
 fn measure(replica: &Replica, browser: &Browser, variant: &Variant, page: &PageCase) -> Result<Sample> {
     if variant.stop_worker {
-        stop_worker(browser)?;
+        hacker_new::stop_worker(browser)?;
     }
     let from = replica.seen().len();
     let t = browser.call(None, "Target.createTarget", json!({"url": "about:blank"}))?;

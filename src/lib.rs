@@ -491,32 +491,11 @@ impl Harness {
     /// Stops the extension's service worker (as Chrome does when it is idle,
     /// or kills it) and waits until it is gone.
     pub fn stop_worker(&self) -> Result<(), Error> {
-        let prefix = format!("chrome-extension://{EXTENSION_ID}/");
-        let is_worker = |t: &serde_json::Value| {
-            t["type"] == "service_worker" && t["url"].as_str().is_some_and(|u| u.starts_with(&prefix))
-        };
-        let target = self.browser.targets()?.into_iter().find(|t| is_worker(t)).ok_or("the worker is not running")?;
-        // Generous: on a loaded two-core machine a worker busy with its
-        // start-up work (policy rules, sites, sync) takes a while to close,
-        // and a close asked for while it handles an event can go unheeded:
-        // asked again every 2 s.
-        let deadline = std::time::Instant::now() + Duration::from_secs(60);
-        let mut asked = std::time::Instant::now() - Duration::from_secs(10);
-        while self.browser.targets()?.iter().any(|t| is_worker(t) && t["targetId"] == target["targetId"]) {
-            if std::time::Instant::now() > deadline {
-                return Err("the worker did not stop".into());
-            }
-            if asked.elapsed() >= Duration::from_secs(2) {
-                let _ = self.browser.call(
-                    None,
-                    "Target.closeTarget",
-                    serde_json::json!({ "targetId": target["targetId"] }),
-                );
-                asked = std::time::Instant::now();
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        if stop_worker(&self.browser)? {
+            Ok(())
+        } else {
+            Err("the worker is not running".into())
         }
-        Ok(())
     }
 
     /// Waits until the background has installed its page-policy rule
@@ -583,6 +562,34 @@ impl Harness {
         let url = format!("chrome-extension://{EXTENSION_ID}/{path}");
         Ok(Page { session: self.browser.open(&url)?, name: slug(path) })
     }
+}
+
+/// Stops the extension's service worker in `browser` (as Chrome does when
+/// it is idle, or kills it) and waits until it is gone: `false` when none
+/// was running.
+pub fn stop_worker(browser: &Browser) -> Result<bool, Error> {
+    let prefix = format!("chrome-extension://{EXTENSION_ID}/");
+    let is_worker = |t: &serde_json::Value| {
+        t["type"] == "service_worker" && t["url"].as_str().is_some_and(|u| u.starts_with(&prefix))
+    };
+    let Some(target) = browser.targets()?.into_iter().find(|t| is_worker(t)) else { return Ok(false) };
+    // Generous: on a loaded two-core machine a worker busy with its
+    // start-up work (policy rules, sites, sync) takes a while to close,
+    // and a close asked for while it handles an event can go unheeded:
+    // asked again every 2 s.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut asked = std::time::Instant::now() - Duration::from_secs(10);
+    while browser.targets()?.iter().any(|t| is_worker(t) && t["targetId"] == target["targetId"]) {
+        if std::time::Instant::now() > deadline {
+            return Err("the worker did not stop".into());
+        }
+        if asked.elapsed() >= Duration::from_secs(2) {
+            let _ = browser.call(None, "Target.closeTarget", serde_json::json!({ "targetId": target["targetId"] }));
+            asked = std::time::Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(true)
 }
 
 /// A copy of `dist` whose manifest grants the optional `hosts` at install
