@@ -316,6 +316,49 @@ fn the_content_world_cannot_open_local_or_sync_storage() {
     assert_eq!(visits, "string");
 }
 
+/// A page's report that its wasm was refused carries when the page began
+/// to load, and a rule made before then has the worker read HN's policy at
+/// once. A script in the content world (were one ever to run there)
+/// sending made-up times has it read at most three times a minute, and a
+/// time no page could have loaded at not at all.
+#[test]
+fn made_up_refusals_cannot_have_hns_policy_read_at_will() {
+    let h = Harness::start(Options::default()).unwrap();
+    let worker = h.worker().unwrap();
+    let page = h.open("/news").unwrap();
+    page.ready();
+    // The policy read five seconds ago (within the worker's minute).
+    worker
+        .eval(
+            "chrome.storage.local.get('csp_status').then(r => chrome.storage.local.set({ csp_status: \
+             { ...r.csp_status, checked_at: Date.now() - 5000 } })).then(() => true)",
+        )
+        .unwrap();
+    let reads = || h.replica.seen().iter().filter(|r| r.target == "/").count();
+    let before = reads();
+    let refuse = |loaded_at: &str| {
+        page.eval_in_content_world(&format!(
+            "chrome.runtime.sendMessage({{ v: 1, kind: 'csp_blocked', url: location.href, loaded_at: {loaded_at} }})\
+             .then(r => typeof r === 'string' ? r.split('\\t')[0] : r.kind)"
+        ))
+        .unwrap()
+    };
+    // An hour ahead: not a load time; the rule in force stands, unread.
+    assert_eq!(refuse("Date.now() + 3600000"), "done");
+    assert_eq!(reads(), before, "a load time from the future read nothing");
+    // The current time, again and again: three readings, then none.
+    for _ in 0..5 {
+        assert_eq!(refuse("Date.now()"), "error", "HN's policy is unchanged: the page is not loaded again");
+    }
+    assert_eq!(reads() - before, 3, "read at once three times in the minute, no more");
+    let status = worker.eval("chrome.storage.local.get('csp_status').then(r => r.csp_status)").unwrap();
+    assert_eq!(status["read_at_once"].as_array().map(Vec::len), Some(3), "{status}");
+    assert!(status["rule"].as_str().is_some_and(|r| r.contains("'wasm-unsafe-eval'")), "the rule stands: {status}");
+    // Pages still start under it.
+    let next = h.open("/news").unwrap();
+    next.ready();
+}
+
 /// A notification's click opens only a page of the sites, whatever its
 /// stored record says (were one planted, as a content script could before
 /// storage was closed to it, and still can where the browser keeps it open).

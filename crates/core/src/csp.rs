@@ -85,6 +85,50 @@ pub fn header_pattern(header: &str) -> String {
     out
 }
 
+/// How far ahead of the worker's clock a page's load time may be (the two
+/// clocks are read apart), and how long before now a page may have begun
+/// to load and still report: a page reports its refusal as soon as it is
+/// parsed.
+const LOAD_CLOCK_SLACK_MS: f64 = 2_000.0;
+const LOAD_MAX_AGE_MS: f64 = 60_000.0;
+/// At most this many readings of a site's policy in a minute are made at
+/// once for refused pages.
+pub const READS_AT_ONCE_PER_MINUTE: usize = 3;
+
+/// What a page's refusal of its wasm asks of the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Nothing shows the policy last read is out of date: the usual
+    /// throttled refresh.
+    Throttled,
+    /// The page began to load after that reading, so the rule made from it
+    /// did not apply: read the site's policy again at once.
+    ReadAgain,
+    /// As `ReadAgain`, but [`READS_AT_ONCE_PER_MINUTE`] such readings were
+    /// made in the last minute: none now.
+    ReadTooOften,
+}
+
+/// What a refusal asks, from the last reading of the site's policy
+/// (`checked_at`), when the page began to load (`loaded_at`, the page's
+/// word) and the readings made at once in the last minute (`recent`). The
+/// page's word is taken only when plausible — no later than `now` beyond
+/// the clocks' slack, and within the last minute — so that, whatever
+/// times pages send, the site is read at once at most
+/// [`READS_AT_ONCE_PER_MINUTE`] times a minute.
+pub fn after_refusal(checked_at: Option<f64>, loaded_at: Option<f64>, now: f64, recent: &[f64]) -> Refusal {
+    let (Some(checked), Some(page)) = (checked_at, loaded_at) else { return Refusal::Throttled };
+    let plausible = page.is_finite() && page <= now + LOAD_CLOCK_SLACK_MS && page >= now - LOAD_MAX_AGE_MS;
+    if !plausible || checked >= page {
+        return Refusal::Throttled;
+    }
+    if recent.iter().filter(|at| now - **at < 60_000.0).count() >= READS_AT_ONCE_PER_MINUTE {
+        Refusal::ReadTooOften
+    } else {
+        Refusal::ReadAgain
+    }
+}
+
 fn patch_policy(policy: &str) -> (String, bool) {
     let directives: Vec<&str> = policy.split(';').map(str::trim).filter(|d| !d.is_empty()).collect();
     let name_of = |d: &str| d.split_ascii_whitespace().next().unwrap_or("").to_ascii_lowercase();
@@ -123,6 +167,29 @@ mod tests {
             header_pattern(" img-src https://*.example.com data:; script-src 'self' a?b \\x "),
             "img-src https://\\*.example.com data:; script-src 'self' a\\?b \\\\x"
         );
+    }
+
+    #[test]
+    fn only_a_plausible_load_time_has_the_policy_read_again_at_once() {
+        let now = 1_000_000_000.0;
+        let hour_ago = Some(now - 3_600_000.0);
+        let after = |checked, page| after_refusal(checked, page, now, &[]);
+        // A page loaded after the policy was read: read it again.
+        assert_eq!(after(hour_ago, Some(now - 1_500.0)), Refusal::ReadAgain);
+        assert_eq!(after(hour_ago, Some(now + 1_000.0)), Refusal::ReadAgain, "within the clocks' slack");
+        // Loaded before the reading, or nothing said: the usual throttle.
+        assert_eq!(after(Some(now - 1_000.0), Some(now - 2_000.0)), Refusal::Throttled);
+        assert_eq!(after(hour_ago, None), Refusal::Throttled);
+        assert_eq!(after(None, Some(now)), Refusal::Throttled);
+        // Not a time a page could have loaded at.
+        for page in [now + 3_600_000.0, now - 120_000.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(after(hour_ago, Some(page)), Refusal::Throttled, "{page}");
+        }
+        // Three readings at once in the last minute: no fourth.
+        let three = [now - 59_000.0, now - 30_000.0, now - 1_000.0];
+        assert_eq!(after_refusal(hour_ago, Some(now), now, &three), Refusal::ReadTooOften);
+        let one_older = [now - 61_000.0, now - 30_000.0, now - 1_000.0];
+        assert_eq!(after_refusal(hour_ago, Some(now), now, &one_older), Refusal::ReadAgain);
     }
 
     fn check(input: &str, expected: CspPatch) {

@@ -23,7 +23,7 @@
 //! worker need not see each document arrive, and a page load does not wake
 //! a stopped worker (which would compete with the page for the processor).
 
-use hn_core::csp::{allow_wasm, CspPatch};
+use hn_core::csp::{after_refusal, allow_wasm, CspPatch, Refusal, READS_AT_ONCE_PER_MINUTE};
 use hn_core::message::CspRuleStatus;
 use hn_core::site::SiteSpec;
 use hn_ext::chrome::update_dynamic_rules;
@@ -112,28 +112,43 @@ async fn save(site: &SiteSpec, status: &CspRuleStatus) {
 /// the page began to load. The policy checked before then (a rule made from
 /// it, or none) did not let this page start: the site's policy is no longer
 /// the one read, so it is read again at once rather than after the
-/// minute's throttle. Should it be unchanged, the rule cannot help this
-/// page, and the answer says so (the page is not loaded again).
+/// minute's throttle — the page's word taken only when plausible, and at
+/// most three times a minute ([`hn_core::csp::after_refusal`]), so no page
+/// can have the worker read the site more often. Should the policy be
+/// unchanged, or read too often already, the rule cannot help this page,
+/// and the answer says so (the page is not loaded again).
 pub async fn refused(url: &str, loaded_at: Option<f64>) -> Result<(), String> {
     crate::log(&format!("wasm was refused by the page policy on {url}; setting the rule"));
     let site = hn_core::site::of_url(url).ok_or("not a page of a site the extension runs on")?;
     let mut status = status_of(site).await;
-    let checked_before = status.checked_at.zip(loaded_at).is_some_and(|(checked, page)| checked < page);
+    let now = js_sys::Date::now();
     if status.needed != Some(true) {
         status.needed = Some(true);
         save(site, &status).await;
         refresh_site(site).await;
-    } else if checked_before {
-        refresh_site(site).await;
-        let now = status_of(site).await;
-        if let Some(e) = now.last_error {
-            return Err(e);
-        }
-        if now.rule.is_some() && now.observed == status.observed {
-            return Err(format!("{}'s policy is unchanged, yet its rule did not apply to the page", site.name));
-        }
     } else {
-        refresh().await;
+        match after_refusal(status.checked_at, loaded_at, now, &status.read_at_once) {
+            Refusal::Throttled => refresh().await,
+            Refusal::ReadTooOften => {
+                return Err(format!(
+                    "{}'s policy was read {READS_AT_ONCE_PER_MINUTE} times in the last minute, yet its rule did not apply to the page",
+                    site.name
+                ))
+            }
+            Refusal::ReadAgain => {
+                status.read_at_once.retain(|at| now - at < 60_000.0);
+                status.read_at_once.push(now);
+                save(site, &status).await;
+                refresh_site(site).await;
+                let read = status_of(site).await;
+                if let Some(e) = read.last_error {
+                    return Err(e);
+                }
+                if read.rule.is_some() && read.observed == status.observed {
+                    return Err(format!("{}'s policy is unchanged, yet its rule did not apply to the page", site.name));
+                }
+            }
+        }
     }
     let status = status_of(site).await;
     match status.rule {
