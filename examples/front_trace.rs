@@ -9,7 +9,8 @@
 //! `HNEW_DIST=OTHER/dist` traces that build as ours (one built with
 //! `WASM_OPT=none` keeps its functions' names); `PROFILE=1` adds V8's
 //! sampling profiler and prints our scripts' and wasm's functions by self
-//! time.
+//! time; `LAZY=1` counts the wasm functions V8 compiled on their first
+//! call and lists each (index, ms) on standard error.
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -63,6 +64,10 @@ fn trace(h: &Harness, target: &str) -> BTreeMap<String, f64> {
     let mut categories =
         "devtools.timeline,v8,v8.wasm,blink,loading,disabled-by-default-devtools.timeline,toplevel".to_string();
     let profile = std::env::var_os("PROFILE").is_some();
+    let lazy = std::env::var_os("LAZY").is_some();
+    if lazy {
+        categories.push_str(",disabled-by-default-v8.wasm.detailed");
+    }
     if profile {
         categories.push_str(",disabled-by-default-v8.cpu_profiler");
     }
@@ -73,7 +78,7 @@ fn trace(h: &Harness, target: &str) -> BTreeMap<String, f64> {
     b.call(None, "Tracing.start", json!({ "categories": categories, "transferMode": "ReportEvents" })).unwrap();
     tab.navigate(&format!("{}{target}", hacker_new::HN)).unwrap();
     let _ = tab.wait_until(
-        "document.documentElement.dataset.hnewState === 'applied' || !document.documentElement.classList.contains('hnew') && document.readyState === 'complete'",
+        "document.documentElement.dataset.hnewState === 'applied' || document.documentElement.dataset.floorMs !== undefined || !document.documentElement.classList.contains('hnew') && document.readyState === 'complete'",
         Duration::from_secs(20),
     );
     std::thread::sleep(Duration::from_millis(500));
@@ -100,6 +105,7 @@ fn trace(h: &Harness, target: &str) -> BTreeMap<String, f64> {
     if profile {
         profile_self_times(&events, &pid, &mut out);
     }
+    let lazily = std::cell::Cell::new(0.0);
     let mut spans: Vec<(f64, f64, String)> = events
         .iter()
         .filter(|e| e["pid"] == pid && e["tid"] == tid && e["ph"] == "X")
@@ -107,6 +113,13 @@ fn trace(h: &Harness, target: &str) -> BTreeMap<String, f64> {
             let ts = e["ts"].as_f64()?;
             let dur = e["dur"].as_f64()?;
             let name = e["name"].as_str()?.to_string();
+            // LAZY=1: each function V8 compiled on its first call, by its
+            // index in the module (names: a build whose wasm-opt ran with
+            // `-g`), with its whole time; and how many, as a row.
+            if let Some(index) = e["args"]["func_index"].as_u64().filter(|_| lazy) {
+                eprintln!("lazy #{index} {:.3}", dur / 1000.0);
+                lazily.set(lazily.get() + 1.0);
+            }
             let url =
                 e["args"]["data"]["url"].as_str().or_else(|| e["args"]["data"]["scriptName"].as_str()).unwrap_or("");
             let file = url.rsplit('/').next().unwrap_or("");
@@ -119,6 +132,9 @@ fn trace(h: &Harness, target: &str) -> BTreeMap<String, f64> {
             Some((ts, ts + dur, label))
         })
         .collect();
+    if lazy {
+        out.insert("(count, not ms) wasm functions compiled on first call".into(), lazily.get());
+    }
     spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
     // Self time: each span's duration less that of the spans directly in it.
     let mut stack: Vec<(f64, f64, String, f64)> = Vec::new();
