@@ -319,41 +319,53 @@ fn the_content_world_cannot_open_local_or_sync_storage() {
 /// A page's report that its wasm was refused carries when the page began
 /// to load, and a rule made before then has the worker read HN's policy at
 /// once. A script in the content world (were one ever to run there)
-/// sending made-up times has it read at most three times a minute, and a
-/// time no page could have loaded at not at all.
+/// sending made-up refusals, one by one or many at once, has it read at
+/// most three times a minute, a time no page could have loaded at not at
+/// all, and past the minute's throttle once however many arrive together.
 #[test]
 fn made_up_refusals_cannot_have_hns_policy_read_at_will() {
     let h = Harness::start(Options::default()).unwrap();
     let worker = h.worker().unwrap();
     let page = h.open("/news").unwrap();
     page.ready();
-    // The policy read five seconds ago (within the worker's minute).
-    worker
-        .eval(
-            "chrome.storage.local.get('csp_status').then(r => chrome.storage.local.set({ csp_status: \
-             { ...r.csp_status, checked_at: Date.now() - 5000 } })).then(() => true)",
-        )
-        .unwrap();
+    let checked = |ms_ago: u32| {
+        worker
+            .eval(&format!(
+                "chrome.storage.local.get('csp_status').then(r => chrome.storage.local.set({{ csp_status: \
+                 {{ ...r.csp_status, checked_at: Date.now() - {ms_ago} }} }})).then(() => true)"
+            ))
+            .unwrap()
+    };
     let reads = || h.replica.seen().iter().filter(|r| r.target == "/").count();
-    let before = reads();
-    let refuse = |loaded_at: &str| {
+    // `n` refusals sent together; their answers' kinds.
+    let refuse = |loaded_at: &str, n: usize| {
         page.eval_in_content_world(&format!(
-            "chrome.runtime.sendMessage({{ v: 1, kind: 'csp_blocked', url: location.href, loaded_at: {loaded_at} }})\
-             .then(r => typeof r === 'string' ? r.split('\\t')[0] : r.kind)"
+            "Promise.all(Array.from({{ length: {n} }}, () => chrome.runtime.sendMessage(\
+             {{ v: 1, kind: 'csp_blocked', url: location.href, loaded_at: {loaded_at} }})))\
+             .then(all => all.map(r => typeof r === 'string' ? r.split('\\t')[0] : r.kind))"
         ))
         .unwrap()
     };
+    // The policy read five seconds ago (within the worker's minute).
+    checked(5000);
+    let before = reads();
     // An hour ahead: not a load time; the rule in force stands, unread.
-    assert_eq!(refuse("Date.now() + 3600000"), "done");
+    assert_eq!(refuse("Date.now() + 3600000", 1), json!(["done"]));
     assert_eq!(reads(), before, "a load time from the future read nothing");
-    // The current time, again and again: three readings, then none.
-    for _ in 0..5 {
-        assert_eq!(refuse("Date.now()"), "error", "HN's policy is unchanged: the page is not loaded again");
-    }
+    // The current time, six at once and then two more: three readings.
+    let answers = refuse("Date.now()", 6);
+    assert!(answers.as_array().unwrap().iter().all(|a| a == "error"), "{answers}");
     assert_eq!(reads() - before, 3, "read at once three times in the minute, no more");
-    let status = worker.eval("chrome.storage.local.get('csp_status').then(r => r.csp_status)").unwrap();
-    assert_eq!(status["read_at_once"].as_array().map(Vec::len), Some(3), "{status}");
-    assert!(status["rule"].as_str().is_some_and(|r| r.contains("'wasm-unsafe-eval'")), "the rule stands: {status}");
+    assert_eq!(refuse("Date.now()", 2), json!(["error", "error"]), "HN's policy unchanged: no page loads again");
+    assert_eq!(reads() - before, 3);
+    // No load time, the last reading two minutes old: six at once read
+    // HN once, and the rule stands.
+    checked(120_000);
+    assert_eq!(refuse("undefined", 6), json!(["done", "done", "done", "done", "done", "done"]));
+    assert_eq!(reads() - before, 4, "one reading for refusals that arrive together");
+    let rule =
+        worker.eval("chrome.declarativeNetRequest.getDynamicRules().then(r => r[0].action.responseHeaders[0].value)");
+    assert!(rule.unwrap().as_str().is_some_and(|r| r.contains("'wasm-unsafe-eval'")));
     // Pages still start under it.
     let next = h.open("/news").unwrap();
     next.ready();

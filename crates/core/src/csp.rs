@@ -122,12 +122,21 @@ pub fn after_refusal(checked_at: Option<f64>, loaded_at: Option<f64>, now: f64, 
     if !plausible || checked >= page {
         return Refusal::Throttled;
     }
-    if recent.iter().filter(|at| now - **at < 60_000.0).count() >= READS_AT_ONCE_PER_MINUTE {
+    if recent.iter().filter(|at| now - **at < MINUTE_MS).count() >= READS_AT_ONCE_PER_MINUTE {
         Refusal::ReadTooOften
     } else {
         Refusal::ReadAgain
     }
 }
+
+/// Counts a reading made at once at `now` among the `recent` ones, which
+/// keep only the last minute's.
+pub fn remember_read(recent: &mut Vec<f64>, now: f64) {
+    recent.retain(|at| now - at < MINUTE_MS);
+    recent.push(now);
+}
+
+const MINUTE_MS: f64 = 60_000.0;
 
 fn patch_policy(policy: &str) -> (String, bool) {
     let directives: Vec<&str> = policy.split(';').map(str::trim).filter(|d| !d.is_empty()).collect();
@@ -190,6 +199,11 @@ mod tests {
         assert_eq!(after_refusal(hour_ago, Some(now), now, &three), Refusal::ReadTooOften);
         let one_older = [now - 61_000.0, now - 30_000.0, now - 1_000.0];
         assert_eq!(after_refusal(hour_ago, Some(now), now, &one_older), Refusal::ReadAgain);
+        // What is remembered: the last minute's readings only.
+        let mut recent = one_older.to_vec();
+        remember_read(&mut recent, now);
+        assert_eq!(recent, [now - 30_000.0, now - 1_000.0, now]);
+        assert_eq!(after_refusal(hour_ago, Some(now), now, &recent), Refusal::ReadTooOften);
     }
 
     fn check(input: &str, expected: CspPatch) {

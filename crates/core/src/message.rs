@@ -994,10 +994,6 @@ pub struct CspRuleStatus {
     /// until then.
     #[serde(default)]
     pub needed: Option<bool>,
-    /// When the policy was last read at once for refused pages (the last
-    /// minute's, at most [`crate::csp::READS_AT_ONCE_PER_MINUTE`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub read_at_once: Vec<f64>,
 }
 
 /// Sync health, as the popup shows it.

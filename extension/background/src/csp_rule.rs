@@ -23,7 +23,7 @@
 //! worker need not see each document arrive, and a page load does not wake
 //! a stopped worker (which would compete with the page for the processor).
 
-use hn_core::csp::{after_refusal, allow_wasm, CspPatch, Refusal, READS_AT_ONCE_PER_MINUTE};
+use hn_core::csp::{after_refusal, allow_wasm, remember_read, CspPatch, Refusal, READS_AT_ONCE_PER_MINUTE};
 use hn_core::message::CspRuleStatus;
 use hn_core::site::SiteSpec;
 use hn_ext::chrome::update_dynamic_rules;
@@ -69,14 +69,35 @@ fn rule_id(site: &SiteSpec) -> i32 {
 /// Refreshes the rule of every site the extension runs on, but for a site
 /// checked within the last minute: install and start-up, the daily alarm
 /// and a page refused at once ask HN for its policy once, not twice.
+/// Nor while another such refresh of the site is under way: many at once
+/// (pages refused together, or a script's made-up refusals) read the site
+/// once.
 pub async fn refresh() {
-    let now = js_sys::Date::now();
     for site in hn_core::site::SITES {
-        let fresh = status_of(site).await.checked_at.is_some_and(|at| now - at < THROTTLE_MS);
-        if !fresh && crate::sites::enabled(site).await {
+        if !crate::sites::enabled(site).await {
+            continue;
+        }
+        // Marked with no wait between the look and the mark, so that no
+        // other message's refresh comes in between; the last check is read
+        // once marked, so a refresh that ended meanwhile counts.
+        if !IN_FLIGHT.with(|f| f.borrow_mut().insert(site.id)) {
+            continue;
+        }
+        let checked_at = status_of(site).await.checked_at;
+        if !checked_at.is_some_and(|at| js_sys::Date::now() - at < THROTTLE_MS) {
             refresh_site(site).await;
         }
+        IN_FLIGHT.with(|f| f.borrow_mut().remove(site.id));
     }
+}
+
+thread_local! {
+    /// Sites whose throttled refresh is under way.
+    static IN_FLIGHT: std::cell::RefCell<std::collections::HashSet<&'static str>> = Default::default();
+    /// Per site, when its policy was read at once for refused pages (the
+    /// last minute's): kept here, not in storage, so that messages handled
+    /// together cannot each find the count below its limit.
+    static READ_AT_ONCE: std::cell::RefCell<std::collections::HashMap<&'static str, Vec<f64>>> = Default::default();
 }
 
 /// Whether the rule is needed on this site in this browser, as learned by
@@ -127,7 +148,17 @@ pub async fn refused(url: &str, loaded_at: Option<f64>) -> Result<(), String> {
         save(site, &status).await;
         refresh_site(site).await;
     } else {
-        match after_refusal(status.checked_at, loaded_at, now, &status.read_at_once) {
+        // Decided and counted with no wait between (see `READ_AT_ONCE`).
+        let decision = READ_AT_ONCE.with(|r| {
+            let mut r = r.borrow_mut();
+            let recent = r.entry(site.id).or_default();
+            let decision = after_refusal(status.checked_at, loaded_at, now, recent);
+            if decision == Refusal::ReadAgain {
+                remember_read(recent, now);
+            }
+            decision
+        });
+        match decision {
             Refusal::Throttled => refresh().await,
             Refusal::ReadTooOften => {
                 return Err(format!(
@@ -136,9 +167,6 @@ pub async fn refused(url: &str, loaded_at: Option<f64>) -> Result<(), String> {
                 ))
             }
             Refusal::ReadAgain => {
-                status.read_at_once.retain(|at| now - at < 60_000.0);
-                status.read_at_once.push(now);
-                save(site, &status).await;
                 refresh_site(site).await;
                 let read = status_of(site).await;
                 if let Some(e) = read.last_error {
