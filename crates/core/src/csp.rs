@@ -111,29 +111,24 @@ pub enum Refusal {
 
 /// What a refusal asks, from the last reading of the site's policy
 /// (`checked_at`), when the page began to load (`loaded_at`, the page's
-/// word) and the readings made at once in the last minute (`recent`). The
+/// word) and the readings made at once in the last minute (`recent`, to
+/// which a `ReadAgain` adds `now`: decided and counted in one step). The
 /// page's word is taken only when plausible — no later than `now` beyond
 /// the clocks' slack, and within the last minute — so that, whatever
 /// times pages send, the site is read at once at most
 /// [`READS_AT_ONCE_PER_MINUTE`] times a minute.
-pub fn after_refusal(checked_at: Option<f64>, loaded_at: Option<f64>, now: f64, recent: &[f64]) -> Refusal {
+pub fn after_refusal(checked_at: Option<f64>, loaded_at: Option<f64>, now: f64, recent: &mut Vec<f64>) -> Refusal {
     let (Some(checked), Some(page)) = (checked_at, loaded_at) else { return Refusal::Throttled };
     let plausible = page.is_finite() && page <= now + LOAD_CLOCK_SLACK_MS && page >= now - LOAD_MAX_AGE_MS;
     if !plausible || checked >= page {
         return Refusal::Throttled;
     }
-    if recent.iter().filter(|at| now - **at < MINUTE_MS).count() >= READS_AT_ONCE_PER_MINUTE {
-        Refusal::ReadTooOften
-    } else {
-        Refusal::ReadAgain
-    }
-}
-
-/// Counts a reading made at once at `now` among the `recent` ones, which
-/// keep only the last minute's.
-pub fn remember_read(recent: &mut Vec<f64>, now: f64) {
     recent.retain(|at| now - at < MINUTE_MS);
+    if recent.len() >= READS_AT_ONCE_PER_MINUTE {
+        return Refusal::ReadTooOften;
+    }
     recent.push(now);
+    Refusal::ReadAgain
 }
 
 const MINUTE_MS: f64 = 60_000.0;
@@ -182,7 +177,7 @@ mod tests {
     fn only_a_plausible_load_time_has_the_policy_read_again_at_once() {
         let now = 1_000_000_000.0;
         let hour_ago = Some(now - 3_600_000.0);
-        let after = |checked, page| after_refusal(checked, page, now, &[]);
+        let after = |checked, page| after_refusal(checked, page, now, &mut Vec::new());
         // A page loaded after the policy was read: read it again.
         assert_eq!(after(hour_ago, Some(now - 1_500.0)), Refusal::ReadAgain);
         assert_eq!(after(hour_ago, Some(now + 1_000.0)), Refusal::ReadAgain, "within the clocks' slack");
@@ -194,16 +189,21 @@ mod tests {
         for page in [now + 3_600_000.0, now - 120_000.0, f64::NAN, f64::INFINITY] {
             assert_eq!(after(hour_ago, Some(page)), Refusal::Throttled, "{page}");
         }
-        // Three readings at once in the last minute: no fourth.
-        let three = [now - 59_000.0, now - 30_000.0, now - 1_000.0];
-        assert_eq!(after_refusal(hour_ago, Some(now), now, &three), Refusal::ReadTooOften);
-        let one_older = [now - 61_000.0, now - 30_000.0, now - 1_000.0];
-        assert_eq!(after_refusal(hour_ago, Some(now), now, &one_older), Refusal::ReadAgain);
-        // What is remembered: the last minute's readings only.
-        let mut recent = one_older.to_vec();
-        remember_read(&mut recent, now);
+        // Three readings at once in the last minute: no fourth, and none
+        // counted.
+        let mut three = vec![now - 59_000.0, now - 30_000.0, now - 1_000.0];
+        assert_eq!(after_refusal(hour_ago, Some(now), now, &mut three), Refusal::ReadTooOften);
+        assert_eq!(three, [now - 59_000.0, now - 30_000.0, now - 1_000.0]);
+        // One of them older than a minute: read, and what is remembered is
+        // the last minute's readings only.
+        let mut recent = vec![now - 61_000.0, now - 30_000.0, now - 1_000.0];
+        assert_eq!(after_refusal(hour_ago, Some(now), now, &mut recent), Refusal::ReadAgain);
         assert_eq!(recent, [now - 30_000.0, now - 1_000.0, now]);
-        assert_eq!(after_refusal(hour_ago, Some(now), now, &recent), Refusal::ReadTooOften);
+        assert_eq!(after_refusal(hour_ago, Some(now), now, &mut recent), Refusal::ReadTooOften);
+        // A refusal the throttle answers counts nothing.
+        let mut none = Vec::new();
+        assert_eq!(after_refusal(hour_ago, None, now, &mut none), Refusal::Throttled);
+        assert!(none.is_empty());
     }
 
     fn check(input: &str, expected: CspPatch) {

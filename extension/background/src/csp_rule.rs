@@ -23,7 +23,7 @@
 //! worker need not see each document arrive, and a page load does not wake
 //! a stopped worker (which would compete with the page for the processor).
 
-use hn_core::csp::{after_refusal, allow_wasm, remember_read, CspPatch, Refusal, READS_AT_ONCE_PER_MINUTE};
+use hn_core::csp::{after_refusal, allow_wasm, CspPatch, Refusal, READS_AT_ONCE_PER_MINUTE};
 use hn_core::message::CspRuleStatus;
 use hn_core::site::SiteSpec;
 use hn_ext::chrome::update_dynamic_rules;
@@ -149,15 +149,8 @@ pub async fn refused(url: &str, loaded_at: Option<f64>) -> Result<(), String> {
         refresh_site(site).await;
     } else {
         // Decided and counted with no wait between (see `READ_AT_ONCE`).
-        let decision = READ_AT_ONCE.with(|r| {
-            let mut r = r.borrow_mut();
-            let recent = r.entry(site.id).or_default();
-            let decision = after_refusal(status.checked_at, loaded_at, now, recent);
-            if decision == Refusal::ReadAgain {
-                remember_read(recent, now);
-            }
-            decision
-        });
+        let decision = READ_AT_ONCE
+            .with(|r| after_refusal(status.checked_at, loaded_at, now, r.borrow_mut().entry(site.id).or_default()));
         match decision {
             Refusal::Throttled => refresh().await,
             Refusal::ReadTooOften => {
@@ -264,17 +257,14 @@ pub async fn refresh_site(site: &SiteSpec) {
 
 /// Sets the rule (or none) from the policy the site sent, and notes it.
 async fn apply(site: &SiteSpec, status: &mut CspRuleStatus, observed: Option<String>) {
-    let patch = allow_wasm(observed.as_deref().unwrap_or(""));
-    let applied = match (&patch, &observed) {
-        (CspPatch::Replace(policy), Some(observed)) => set_rule(site, Some((policy, observed))).await,
-        _ => set_rule(site, None).await,
+    // The rule pages get, with the policy it replaces (none without one).
+    let rule = match (allow_wasm(observed.as_deref().unwrap_or("")), &observed) {
+        (CspPatch::Replace(policy), Some(_)) => Some(policy),
+        _ => None,
     };
-    match applied {
+    match set_rule(site, rule.as_deref().zip(observed.as_deref())).await {
         Ok(()) => {
-            status.rule = match patch {
-                CspPatch::Replace(p) if observed.is_some() => Some(p),
-                _ => None,
-            };
+            status.rule = rule;
             status.observed = observed;
             status.checked_at = Some(js_sys::Date::now());
             status.last_error = None;
